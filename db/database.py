@@ -1,0 +1,147 @@
+"""Finding, opening, creating and upgrading the SQLite file of one device.
+
+Opening is careful: a file that is not a Trygg database, is damaged, or was written by a
+newer Trygg is refused after a read-only look, before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+from db.errors import TryggError
+from db.migrations import MIGRATIONS, SCHEMA_VERSION
+
+#: ``PRAGMA application_id`` of every Trygg database ("Tryg" in ASCII).
+APPLICATION_ID = 0x54727967
+BUSY_TIMEOUT_MS = 10_000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_path() -> Path:
+    """Where the database lives unless ``--db`` or ``TRYGG_DB`` says otherwise."""
+    return platformdirs.user_data_path("trygg", appauthor=False) / "trygg.db"
+
+
+def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``path`` if given, else ``$TRYGG_DB``, else the platform's default location."""
+    if path:
+        return Path(path).expanduser()
+    env = os.environ.get("TRYGG_DB")
+    return Path(env).expanduser() if env else default_path()
+
+
+def check_existing(path: Path) -> int:
+    """Look at an existing file read-only; return its schema version (0 for an empty file).
+
+    Raises TryggError if it is not a Trygg database, is damaged, or is newer than this Trygg.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise TryggError("db.unreadable", path=str(path), reason=exc.strerror) from None
+    if not header:
+        return 0
+    if header != _SQLITE_HEADER:
+        raise TryggError("db.not_trygg", path=str(path))
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise TryggError("db.damaged", path=str(path)) from None
+    if app_id != APPLICATION_ID and (tables or app_id):
+        raise TryggError("db.not_trygg", path=str(path))
+    if version > SCHEMA_VERSION:
+        raise TryggError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
+    return version
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating and migrating as needed) the database at ``path``.
+
+    The connection is in autocommit mode; the store opens transactions explicitly.
+    """
+    if path.exists():
+        check_existing(path)
+    elif not create:
+        raise TryggError("db.missing", path=str(path))
+    else:
+        _create_private_file(path)
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA trusted_schema = OFF")
+        migrate(conn)
+    except sqlite3.OperationalError as exc:
+        raise _operational_error(path, exc) from None
+    return conn
+
+
+def _operational_error(path: Path, exc: sqlite3.OperationalError) -> TryggError:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return TryggError("db.readonly", path=str(path))
+    if "full" in text:
+        return TryggError("db.disk_full", path=str(path))
+    if "locked" in text or "busy" in text:
+        return TryggError("db.locked", path=str(path))
+    return TryggError("db.unreadable", path=str(path), reason=str(exc))
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (SQLite gives -wal and -shm the same
+    mode), with any missing parent folders private too."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise TryggError("db.cannot_create", path=str(path), reason=exc.strerror) from None
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply every pending migration in one transaction; return the versions applied."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(conn)
+        if current > SCHEMA_VERSION:  # another process upgraded it meanwhile
+            raise TryggError("db.newer", path="", version=current, supported=SCHEMA_VERSION)
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            migration.apply(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            applied.append(migration.version)
+        if applied:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+        return applied
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,41 @@
+"""Message catalogues for the data core, Swedish by default, English on request.
+
+Every message the data core can show a person lives in ``db/locale/<lang>.py`` as a
+``MESSAGES`` dict; code refers to messages by key and fills in named parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+
+def normalise_language(lang: str | None) -> str:
+    """Return a supported language code for ``lang`` (or ``TRYGG_LANG``), defaulting to sv."""
+    candidate = (lang or os.environ.get("TRYGG_LANG") or DEFAULT_LANGUAGE).strip().lower()
+    candidate = candidate.split("_")[0].split("-")[0]
+    return candidate if candidate in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def catalogue(package: str, lang: str) -> dict[str, str]:
+    """Load the ``MESSAGES`` dict of ``<package>.locale.<lang>``."""
+    return import_module(f"{package}.locale.{normalise_language(lang)}").MESSAGES
+
+
+def render(package: str, lang: str, key: str, **params: object) -> str:
+    """Look up ``key`` in the catalogue and format it; an unknown key shows as itself."""
+    template = catalogue(package, lang).get(key)
+    if template is None:
+        template = catalogue(package, DEFAULT_LANGUAGE).get(key, key)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def msg(key: str, lang: str | None = None, **params: object) -> str:
+    """A data-core message in ``lang``."""
+    return render("db", normalise_language(lang), key, **params)

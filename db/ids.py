@@ -1,0 +1,30 @@
+"""Record and device identifiers: UUIDv7 (RFC 9562), unique across devices and sortable by
+creation time, so ids never collide when files from many laptops meet."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import uuid
+
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def new_id(now_ms: int | None = None) -> str:
+    """A new UUIDv7 as lower-case text."""
+    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    raw = bytearray(ms.to_bytes(6, "big") + secrets.token_bytes(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70  # version 7
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+def new_device_id() -> str:
+    """A random device id (UUIDv4): it must reveal nothing about when or where it was made."""
+    return str(uuid.uuid4())
+
+
+def is_id(text: object) -> bool:
+    """True if ``text`` is a canonical lower-case UUID string."""
+    return isinstance(text, str) and bool(_UUID_RE.match(text))

@@ -1,0 +1,1 @@
+"""Message catalogues of the data core, one module per language."""

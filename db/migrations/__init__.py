@@ -1,0 +1,28 @@
+"""Numbered schema migrations.
+
+Each migration is a module ``mNNNN_name.py`` with ``apply(conn)``; ``MIGRATIONS`` lists them
+in order, and a file's schema version is the number of the last one applied (kept both in
+``PRAGMA user_version`` and in the ``schema_migrations`` table). Migrations are additive:
+a newer Trygg upgrades an older file; an older Trygg refuses a newer file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from db.migrations import m0001_initial
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", m0001_initial.apply),)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))

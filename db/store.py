@@ -1,0 +1,503 @@
+"""The store: the one API through which every write to a Trygg database goes.
+
+Each write validates its values, stamps one hybrid logical clock tick, changes the record
+row and appends one journal entry per changed field, all in one transaction. Deletes are
+tombstones (``deleted = 1`` plus a ``_deleted`` journal entry); nothing is ever removed.
+
+A Store wraps one sqlite3 connection and must be used from the thread that opened it;
+open one Store per worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from db import database
+from db.clock import HybridClock, Stamp, wall_ms
+from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.ids import is_id, new_device_id, new_id
+from db.records import CORE, ORGANISATIONS, Kind, RecordType, record_type
+from db.validation import validate
+
+#: Journal field names that are not record fields.
+DELETED = "_deleted"
+#: Deleting a record tombstones these dependants too (type, field referring to the parent).
+CASCADE: dict[str, tuple[tuple[str, str], ...]] = {
+    "walk": (("finding", "walk_id"),),
+    "plan": (("focus_area", "plan_id"), ("measure", "plan_id")),
+    "measure": (("progress", "measure_id"), ("followup", "measure_id")),
+}
+_JSON_KINDS = {Kind.TEXTLIST, Kind.PARTICIPANTS}
+
+
+@dataclass(frozen=True)
+class Device:
+    """This database's device identity."""
+
+    id: str
+    name: str
+    org: str | None
+    kommun: str | None
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One changed field of one write, as the audit trail shows it."""
+
+    stamp: Stamp
+    rtype: str
+    record_id: str
+    field: str
+    value: Any
+    previous: Stamp | None
+    scope: str
+    device_name: str | None
+
+
+def encode_value(value: Any) -> str:
+    """A field value as stored in the journal (JSON, exact round trip)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_value(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class Store:
+    """A Trygg database file, opened for reading and writing."""
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        create: bool = True,
+        now: Callable[[], datetime] | None = None,
+        wall: Callable[[], int] = wall_ms,
+    ) -> None:
+        self.path = database.resolve_path(path)
+        self.conn = database.connect(self.path, create=create)
+        self.conn.row_factory = sqlite3.Row
+        self._now = now or (lambda: datetime.now().replace(microsecond=0))
+        self._wall = wall
+        self._depth = 0
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> datetime:
+        """Local wall-clock time as this store sees it (injectable for tests)."""
+        return self._now()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested uses join the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise database._operational_error(self.path, exc) from None
+        self._depth = 1
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise database._operational_error(self.path, exc) from None
+            raise
+        finally:
+            self._depth = 0
+
+    # -- device identity and settings ----------------------------------------------
+
+    @property
+    def device(self) -> Device | None:
+        """This database's device, or None before it has been set up."""
+        row = self.conn.execute(
+            "SELECT id, name, org, kommun FROM devices WHERE is_self = 1"
+        ).fetchone()
+        return Device(*row) if row else None
+
+    def require_device(self) -> Device:
+        device = self.device
+        if device is None:
+            raise TryggError("device.not_set_up", path=str(self.path))
+        return device
+
+    def set_up_device(self, name: str, org: str | None, kommun: str | None) -> Device:
+        """Give a new database its identity: a random device id, a name, an organisation."""
+        name = (name or "").strip()
+        if not name:
+            raise ValidationFailed("device", [FieldProblem("name", "value.required")])
+        if org is not None and org not in ORGANISATIONS:
+            raise ValidationFailed(
+                "device",
+                [FieldProblem("org", "value.not_choice", {"choices": ", ".join(ORGANISATIONS)})],
+            )
+        with self.transaction():
+            if self.device is not None:
+                raise TryggError("device.already_set_up", path=str(self.path))
+            device_id = new_device_id()
+            self.conn.execute(
+                "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"
+                " VALUES (?, ?, ?, ?, ?, 1)",
+                (device_id, name, org, (kommun or "").strip() or None, _utc_now()),
+            )
+        return self.require_device()
+
+    def update_device(self, **changes: str | None) -> Device:
+        """Change this device's name, organisation or default municipality."""
+        device = self.require_device()
+        allowed = {"name", "org", "kommun"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise TryggError("field.unknown_named", field=", ".join(sorted(unknown)))
+        if "org" in changes and changes["org"] not in (None, *ORGANISATIONS):
+            raise ValidationFailed(
+                "device",
+                [FieldProblem("org", "value.not_choice", {"choices": ", ".join(ORGANISATIONS)})],
+            )
+        if "name" in changes and not (changes["name"] or "").strip():
+            raise ValidationFailed("device", [FieldProblem("name", "value.required")])
+        with self.transaction():
+            for key, value in changes.items():
+                self.conn.execute(
+                    f"UPDATE devices SET {key} = ? WHERE id = ?", (value, device.id)
+                )
+        return self.require_device()
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, rtype: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
+        """The record ``record_id`` of type ``rtype`` as a dict of field values, or None."""
+        rt = record_type(rtype)
+        row = self.conn.execute(
+            f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None or (row["deleted"] and not include_deleted):
+            return None
+        return self._decode_row(rt, row)
+
+    def list(
+        self,
+        rtype: str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        order_by: tuple[str, ...] = ("id",),
+        limit: int | None = None,
+        offset: int = 0,
+        include_deleted: bool = False,
+    ) -> list[dict]:
+        """Records of ``rtype`` whose fields equal ``where``, ordered by field names."""
+        rt = record_type(rtype)
+        clauses, params = self._where(rt, where, include_deleted)
+        for name in order_by:
+            if name != "id" and not rt.has(name):
+                raise TryggError("field.unknown_named", field=name)
+        sql = f"SELECT * FROM {rt.name}{clauses} ORDER BY {', '.join(order_by)}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._decode_row(rt, row) for row in self.conn.execute(sql, params)]
+
+    def count(
+        self, rtype: str, *, where: Mapping[str, Any] | None = None, include_deleted: bool = False
+    ) -> int:
+        rt = record_type(rtype)
+        clauses, params = self._where(rt, where, include_deleted)
+        return self.conn.execute(f"SELECT count(*) FROM {rt.name}{clauses}", params).fetchone()[0]
+
+    def exists(self, rtype: str, record_id: str) -> bool:
+        """True if the record exists, deleted or not."""
+        rt = record_type(rtype)
+        return (
+            self.conn.execute(f"SELECT 1 FROM {rt.name} WHERE id = ?", (record_id,)).fetchone()
+            is not None
+        )
+
+    def _where(
+        self, rt: RecordType, where: Mapping[str, Any] | None, include_deleted: bool
+    ) -> tuple[str, list[Any]]:
+        parts: list[str] = [] if include_deleted else ["deleted = 0"]
+        params: list[Any] = []
+        for name, value in (where or {}).items():
+            if name != "id" and not rt.has(name):
+                raise TryggError("field.unknown_named", field=name)
+            if value is None:
+                parts.append(f"{name} IS NULL")
+            else:
+                parts.append(f"{name} = ?")
+                params.append(self._encode_column(rt, name, value))
+        return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+    def _decode_row(self, rt: RecordType, row: sqlite3.Row) -> dict:
+        record: dict[str, Any] = {"id": row["id"]}
+        for f in rt.fields:
+            value = row[f.name]
+            if value is not None and f.kind is Kind.BOOL:
+                value = bool(value)
+            elif value is not None and f.kind in _JSON_KINDS:
+                value = json.loads(value)
+            record[f.name] = value
+        return record
+
+    @staticmethod
+    def _encode_column(rt: RecordType, name: str, value: Any) -> Any:
+        if name == "id" or value is None:
+            return value
+        kind = rt.field(name).kind
+        if kind is Kind.BOOL:
+            return int(bool(value))
+        if kind in _JSON_KINDS:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return value
+
+    # -- writing -----------------------------------------------------------------------
+
+    def create(
+        self,
+        rtype: str,
+        fields: Mapping[str, Any],
+        *,
+        record_id: str | None = None,
+        check_refs: bool = True,
+    ) -> str:
+        """Create a record; returns its id. Raises ValidationFailed on bad values."""
+        rt = record_type(rtype)
+        if record_id is None:
+            record_id = new_id(self._wall())
+        elif not is_id(record_id):
+            raise TryggError("record.bad_id", id=str(record_id)[:60])
+        with self.transaction():
+            if self.exists(rt.name, record_id):
+                raise TryggError("record.exists", id=record_id)
+            cleaned = validate(rt.name, fields, None, self.now())
+            if check_refs:
+                self._check_refs(rt, cleaned)
+            if rt.number_field and cleaned.get(rt.number_field) is None:
+                cleaned[rt.number_field] = self._next_number(rt, cleaned)
+            values = {name: value for name, value in cleaned.items() if value is not None}
+            stamp = self._tick()
+            columns = ["id", *values]
+            self.conn.execute(
+                f"INSERT INTO {rt.name} ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                [record_id, *(self._encode_column(rt, n, v) for n, v in values.items())],
+            )
+            self._journal(rt, record_id, values, stamp)
+        return record_id
+
+    def update(
+        self,
+        rtype: str,
+        record_id: str,
+        fields: Mapping[str, Any],
+        *,
+        check_refs: bool = True,
+    ) -> list[str]:
+        """Change fields of a record; returns the names of the fields that changed."""
+        rt = record_type(rtype)
+        with self.transaction():
+            current = self.get(rt.name, record_id, include_deleted=True)
+            if current is None:
+                raise TryggError("record.missing", id=record_id)
+            if self._is_deleted(rt, record_id):
+                raise TryggError("record.deleted", id=record_id)
+            cleaned = validate(rt.name, fields, current, self.now())
+            changed = {
+                name: value for name, value in cleaned.items() if current.get(name) != value
+            }
+            if not changed:
+                return []
+            if check_refs:
+                self._check_refs(rt, changed)
+            stamp = self._tick()
+            assignments = ", ".join(f"{name} = ?" for name in changed)
+            self.conn.execute(
+                f"UPDATE {rt.name} SET {assignments} WHERE id = ?",
+                [*(self._encode_column(rt, n, v) for n, v in changed.items()), record_id],
+            )
+            self._journal(rt, record_id, changed, stamp)
+        return list(changed)
+
+    def delete(self, rtype: str, record_id: str) -> int:
+        """Tombstone a record and its dependants; returns how many records were deleted."""
+        rt = record_type(rtype)
+        with self.transaction():
+            if not self.exists(rt.name, record_id):
+                raise TryggError("record.missing", id=record_id)
+            if self._is_deleted(rt, record_id):
+                return 0
+            stamp = self._tick()
+            return self._tombstone(rt.name, record_id, stamp)
+
+    def _tombstone(self, rtype: str, record_id: str, stamp: Stamp) -> int:
+        rt = record_type(rtype)
+        self.conn.execute(f"UPDATE {rt.name} SET deleted = 1 WHERE id = ?", (record_id,))
+        self._journal(rt, record_id, {DELETED: True}, stamp)
+        count = 1
+        for child, ref_field in CASCADE.get(rtype, ()):
+            children = self.conn.execute(
+                f"SELECT id FROM {child} WHERE {ref_field} = ? AND deleted = 0", (record_id,)
+            ).fetchall()
+            for (child_id,) in children:
+                count += self._tombstone(child, child_id, stamp)
+        return count
+
+    def _is_deleted(self, rt: RecordType, record_id: str) -> bool:
+        row = self.conn.execute(
+            f"SELECT deleted FROM {rt.name} WHERE id = ?", (record_id,)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def _check_refs(self, rt: RecordType, values: Mapping[str, Any]) -> None:
+        problems = []
+        for name, value in values.items():
+            f = rt.field(name)
+            if f.kind is not Kind.REF or value is None:
+                continue
+            assert f.ref is not None
+            row = self.conn.execute(
+                f"SELECT deleted FROM {f.ref} WHERE id = ?", (value,)
+            ).fetchone()
+            if row is None:
+                problems.append(FieldProblem(name, "ref.missing", {"id": value}))
+            elif row[0]:
+                problems.append(FieldProblem(name, "ref.deleted", {"id": value}))
+        if problems:
+            raise ValidationFailed(rt.name, problems)
+
+    def _next_number(self, rt: RecordType, values: Mapping[str, Any]) -> int:
+        # Deleted records keep their numbers: a number, once on a sent list, is never reused.
+        sql = f"SELECT COALESCE(MAX({rt.number_field}), 0) + 1 FROM {rt.name}"
+        params: list[Any] = []
+        if rt.number_within:
+            sql += f" WHERE {rt.number_within} = ?"
+            params.append(values.get(rt.number_within))
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def _tick(self) -> Stamp:
+        """Issue the next stamp of this device's clock; call inside a transaction."""
+        device = self.require_device()
+        row = self.conn.execute("SELECT ms, counter FROM clock WHERE id = 1").fetchone()
+        clock = HybridClock(device.id, *(row if row else (0, 0)), wall=self._wall)
+        stamp = clock.tick()
+        self.conn.execute(
+            "INSERT INTO clock (id, ms, counter) VALUES (1, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET ms = excluded.ms, counter = excluded.counter",
+            (clock.ms, clock.counter),
+        )
+        return stamp
+
+    def _journal(
+        self, rt: RecordType, record_id: str, values: Mapping[str, Any], stamp: Stamp
+    ) -> None:
+        scopes = set()
+        for name, value in values.items():
+            scope = CORE if name == DELETED else rt.field(name).scope
+            scopes.add(scope)
+            prev = self.conn.execute(
+                "SELECT ts, device FROM journal WHERE record_id = ? AND field = ?"
+                " ORDER BY ts DESC, device DESC LIMIT 1",
+                (record_id, name),
+            ).fetchone()
+            self.conn.execute(
+                "INSERT INTO journal (ts, device, tbl, record_id, field, value,"
+                " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    stamp.ts,
+                    stamp.device,
+                    rt.name,
+                    record_id,
+                    name,
+                    encode_value(value),
+                    prev[0] if prev else None,
+                    prev[1] if prev else None,
+                    scope,
+                ),
+            )
+        for scope in scopes:
+            self.conn.execute(
+                "INSERT INTO vectors (scope, device, ts) VALUES (?, ?, ?)"
+                " ON CONFLICT(scope, device) DO UPDATE SET ts = max(ts, excluded.ts)",
+                (scope, stamp.device, stamp.ts),
+            )
+
+    # -- the audit trail ---------------------------------------------------------------
+
+    def journal(self, record_id: str | None = None, *, limit: int | None = None) -> list[JournalEntry]:
+        """Journal entries, newest first; only those of ``record_id`` when given."""
+        sql = (
+            "SELECT j.ts, j.device, j.tbl, j.record_id, j.field, j.value, j.prev_ts,"
+            " j.prev_device, j.scope, d.name FROM journal j"
+            " LEFT JOIN devices d ON d.id = j.device"
+        )
+        params: list[Any] = []
+        if record_id is not None:
+            sql += " WHERE j.record_id = ?"
+            params.append(record_id)
+        sql += " ORDER BY j.ts DESC, j.device DESC, j.seq DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [
+            JournalEntry(
+                stamp=Stamp.from_ts(row[0], row[1]),
+                rtype=row[2],
+                record_id=row[3],
+                field=row[4],
+                value=decode_value(row[5]),
+                previous=Stamp.from_ts(row[6], row[7]) if row[6] is not None else None,
+                scope=row[8],
+                device_name=row[9],
+            )
+            for row in self.conn.execute(sql, params)
+        ]
+
+    def find_record(self, record_id: str) -> tuple[str, dict] | None:
+        """The type and current fields of the record with id ``record_id``, in any table."""
+        row = self.conn.execute(
+            "SELECT tbl FROM journal WHERE record_id = ? LIMIT 1", (record_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        record = self.get(row[0], record_id, include_deleted=True)
+        return (row[0], record) if record is not None else None
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
