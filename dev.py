@@ -40,8 +40,16 @@ def ensure_environment() -> None:
         venv.create(VENV, with_pip=True)
     print("Installing Trygg and its dependencies …", flush=True)
     subprocess.run(
-        [_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-e", f"{ROOT}[dev]"],
+        [
+            _python(),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            f"{ROOT}[dev]",
+        ],
         check=True,
     )
     STAMP.write_text(wanted + "\n")

@@ -133,7 +133,11 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             migration.apply(conn)
             conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+                (
+                    migration.version,
+                    migration.name,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
             )
             applied.append(migration.version)
         if applied:

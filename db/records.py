@@ -102,9 +102,17 @@ def _choice(name: str, choices: tuple[str, ...], **kw: object) -> Field:
 ORGANISATIONS = ("polis", "kommun")
 LIGHT = ("dagsljus", "skymning", "morker")
 CATEGORIES = (
-    "belysning", "vegetation", "klotter", "skadegorelse", "nedskrapning",
-    "overgivna_fordon", "trafik", "skalskydd", "brandrisk", "ovrigt",
-)  # fmt: skip
+    "belysning",
+    "vegetation",
+    "klotter",
+    "skadegorelse",
+    "nedskrapning",
+    "overgivna_fordon",
+    "trafik",
+    "skalskydd",
+    "brandrisk",
+    "ovrigt",
+)
 FINDING_STATUS = ("ny", "skickad", "atgardad", "avvisad", "fel_agare")
 OWNER_KINDS = ("kommun", "fastighetsagare", "trafikverket", "foretag", "forening", "annan")
 CUSTODY = ("nej", "lob", "pl12", "pl13", "annat")
@@ -113,8 +121,14 @@ GUARDIAN_ACTION = ("hamtade", "ordnade_skjuts", "vagrade", "annat")
 YES_NO = ("ja", "nej")
 OBOT = ("ja", "nej", "rapporteftergift")
 ALCOHOL_SOURCE = (
-    "foralder", "syskon", "kompis", "okand_vuxen", "hemifran", "butik_krog", "ej_angivet",
-)  # fmt: skip
+    "foralder",
+    "syskon",
+    "kompis",
+    "okand_vuxen",
+    "hemifran",
+    "butik_krog",
+    "ej_angivet",
+)
 SEX = ("kvinna", "man")
 GOAL_KINDS = ("effekt", "produktion", "process")
 MEASURE_STATUS = ("planerad", "pagaende", "genomford", "installd")

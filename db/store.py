@@ -183,9 +183,7 @@ class Store:
             raise ValidationFailed("device", [FieldProblem("name", "value.required")])
         with self.transaction():
             for key, value in changes.items():
-                self.conn.execute(
-                    f"UPDATE devices SET {key} = ? WHERE id = ?", (value, device.id)
-                )
+                self.conn.execute(f"UPDATE devices SET {key} = ? WHERE id = ?", (value, device.id))
         return self.require_device()
 
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -205,9 +203,7 @@ class Store:
     def get(self, rtype: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
         """The record ``record_id`` of type ``rtype`` as a dict of field values, or None."""
         rt = record_type(rtype)
-        row = self.conn.execute(
-            f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)
-        ).fetchone()
+        row = self.conn.execute(f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)).fetchone()
         if row is None or (row["deleted"] and not include_deleted):
             return None
         return self._decode_row(rt, row)
@@ -338,9 +334,7 @@ class Store:
             if self._is_deleted(rt, record_id):
                 raise TryggError("record.deleted", id=record_id)
             cleaned = validate(rt.name, fields, current, self.now())
-            changed = {
-                name: value for name, value in cleaned.items() if current.get(name) != value
-            }
+            changed = {name: value for name, value in cleaned.items() if current.get(name) != value}
             if not changed:
                 return []
             if check_refs:
@@ -459,7 +453,9 @@ class Store:
 
     # -- the audit trail ---------------------------------------------------------------
 
-    def journal(self, record_id: str | None = None, *, limit: int | None = None) -> list[JournalEntry]:
+    def journal(
+        self, record_id: str | None = None, *, limit: int | None = None
+    ) -> list[JournalEntry]:
         """Journal entries, newest first; only those of ``record_id`` when given."""
         sql = (
             "SELECT j.ts, j.device, j.tbl, j.record_id, j.field, j.value, j.prev_ts,"
@@ -470,7 +466,7 @@ class Store:
         if record_id is not None:
             sql += " WHERE j.record_id = ?"
             params.append(record_id)
-        sql += " ORDER BY j.ts DESC, j.device DESC, j.seq DESC"
+        sql += " ORDER BY j.ts DESC, j.device DESC, j.record_id, j.seq"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -70,7 +70,7 @@ MESSAGES: dict[str, str] = {
     "records.line": "line {line}: {problem}",
     "records.not_json": "not valid JSON",
     "records.not_object": "must be a JSON object",
-    "records.no_type": "has no \"type\"",
+    "records.no_type": 'has no "type"',
     "records.duplicate_id": "id {id} is already on line {other}",
     "records.failed": "{count} problems – nothing was imported.",
     "records.empty_file": "The file {path} holds no records.",

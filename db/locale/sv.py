@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     "records.line": "rad {line}: {problem}",
     "records.not_json": "inte giltig JSON",
     "records.not_object": "ska vara ett JSON-objekt",
-    "records.no_type": "saknar \"type\"",
+    "records.no_type": 'saknar "type"',
     "records.duplicate_id": "id {id} finns redan på rad {other}",
     "records.failed": "{count} fel – inget har importerats.",
     "records.empty_file": "Filen {path} innehåller inga poster.",

@@ -1,0 +1,32 @@
+"""Making user text safe to show on a terminal.
+
+Text from users and files is stored verbatim (SQL, markup and escape sequences included);
+it must never act when shown. Rich/Textual markup is handled by showing text as ``Text``
+objects; this module handles control characters, which a terminal would obey.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control picture", e.g. ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}"
+
+
+def printable(text: object, *, single_line: bool = False) -> str:
+    """``text`` with every control character replaced by a visible stand-in.
+
+    Newlines and tabs survive unless ``single_line``, where they become spaces.
+    """
+    value = "" if text is None else str(text)
+    if single_line:
+        value = value.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub(_picture, value)

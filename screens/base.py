@@ -1,0 +1,68 @@
+"""What every Trygg screen shares: UI strings from the running app, localised bindings."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Protocol, TypeVar
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from db.store import Store
+
+T = TypeVar("T")
+
+
+class TryggAppLike(Protocol):
+    """What screens need from the app (kept as a protocol so screens never import tui)."""
+
+    store: Store
+
+    def t(self, key: str, **params: object) -> str: ...
+
+
+def localise_bindings(node: DOMNode, translate: Any) -> None:
+    """Replace each binding's description and tooltip (catalogue keys in ``BINDINGS``) by
+    the text in the current language. Bindings keep their ids, so keymaps still apply."""
+    bindings: BindingsMap = node._bindings
+    for key, key_bindings in list(bindings.key_to_bindings.items()):
+        bindings.key_to_bindings[key] = [_translated(b, translate) for b in key_bindings]
+
+
+def _translated(binding: Binding, translate: Any) -> Binding:
+    return dataclasses.replace(
+        binding,
+        description=translate(binding.description) if binding.description else "",
+        tooltip=translate(binding.tooltip) if binding.tooltip else "",
+    )
+
+
+class TryggScreen(Screen[Any]):
+    """A full screen of Trygg."""
+
+    def on_mount(self) -> None:
+        localise_bindings(self, self.t)
+        self.refresh_bindings()
+
+    @property
+    def trygg(self) -> TryggAppLike:
+        return self.app  # type: ignore[return-value]
+
+    def t(self, key: str, **params: object) -> str:
+        return self.trygg.t(key, **params)
+
+
+class TryggModal(ModalScreen[T]):
+    """A modal of Trygg returning a ``T`` through ``dismiss``."""
+
+    def on_mount(self) -> None:
+        localise_bindings(self, self.t)
+        self.refresh_bindings()
+
+    @property
+    def trygg(self) -> TryggAppLike:
+        return self.app  # type: ignore[return-value]
+
+    def t(self, key: str, **params: object) -> str:
+        return self.trygg.t(key, **params)

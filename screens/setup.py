@@ -1,0 +1,61 @@
+"""First run: who this device is (name, organisation, default municipality)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+from db.errors import TryggError, ValidationFailed
+from db.records import ORGANISATIONS, choice_label
+from screens.base import TryggModal
+
+
+class SetupScreen(TryggModal[bool]):
+    """Asks for the device's identity; dismisses with True once it is saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", tooltip="key.save.tooltip", id="save"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "lang", None)
+        with Vertical(id="setup"):
+            yield Static(self.t("setup.title"), classes="section-title")
+            yield Static(self.t("setup.intro"), markup=False)
+            yield Label(self.t("setup.name"))
+            yield Input(placeholder=self.t("setup.name.placeholder"), id="setup-name")
+            yield Label(self.t("setup.org"))
+            yield Select(
+                [(choice_label("device", "org", org, lang), org) for org in ORGANISATIONS],
+                value="polis",
+                allow_blank=False,
+                id="setup-org",
+            )
+            yield Label(self.t("setup.kommun"))
+            yield Input(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
+            yield Static(id="setup-error", markup=False)
+            yield Button(self.t("setup.save"), variant="primary", id="setup-save")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "setup-name":
+            self.query_one("#setup-org", Select).focus()
+        else:
+            self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        name = self.query_one("#setup-name", Input).value
+        org = self.query_one("#setup-org", Select).value
+        kommun = self.query_one("#setup-kommun", Input).value
+        lang = getattr(self.app, "lang", None)
+        try:
+            self.trygg.store.set_up_device(name, str(org), kommun)
+        except (ValidationFailed, TryggError) as error:
+            self.query_one("#setup-error", Static).update(error.message(lang))
+            return
+        self.app.notify(self.t("setup.saved"), markup=False)
+        self.dismiss(True)

@@ -1,0 +1,1 @@
+"""UI and CLI strings, one module per language."""
