@@ -71,7 +71,7 @@ def parse_personnummer(text: str, at: date) -> Personnummer:
     """Check ``text`` as a personnummer for an event on ``at``.
 
     Raises :class:`PersonnummerError` with key ``pnr.format``, ``pnr.checksum``,
-    ``pnr.date``, ``pnr.future`` or ``pnr.plus`` (a ``+`` on a person under 100).
+    ``pnr.serial``, ``pnr.date``, ``pnr.future`` or ``pnr.plus`` (a ``+`` on a person under 100).
     """
     compact = re.sub(r"\s+", "", text or "")
     match = _FORM.match(compact)
@@ -82,6 +82,8 @@ def parse_personnummer(text: str, at: date) -> Personnummer:
     samordning = raw_day >= 60
     day = raw_day - 60 if samordning else raw_day
 
+    if serial == "000":  # never issued
+        raise PersonnummerError("pnr.serial")
     if luhn_digit(f"{yy}{mm}{dd}{serial}") != int(check):
         raise PersonnummerError("pnr.checksum")
     if not 1 <= month <= 12 or (day == 0 and not samordning):

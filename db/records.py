@@ -310,6 +310,19 @@ TYPES: dict[str, RecordType] = {
 
 #: Interchange output order and the order of ``--type`` choices.
 TYPE_NAMES: tuple[str, ...] = tuple(sorted(TYPES))
+#: The order in which people meet the types: walks, reports, plans, then reference data.
+DISPLAY_ORDER: tuple[str, ...] = (
+    "walk",
+    "finding",
+    "snabbrapport",
+    "plan",
+    "focus_area",
+    "measure",
+    "progress",
+    "followup",
+    "place",
+    "owner",
+)
 
 
 def record_type(name: str) -> RecordType:

@@ -37,7 +37,10 @@ class HelpScreen(TryggModal[None]):
         seen = set()
         for key, active in self._target.active_bindings.items():
             binding = active.binding
-            if not binding.description or (binding.action, binding.description) in seen:
+            # Textual's own scrolling and focus keys carry no id; Trygg's all do.
+            if binding.id is None or not binding.description:
+                continue
+            if (binding.action, binding.description) in seen:
                 continue
             seen.add((binding.action, binding.description))
             shown = binding.key_display or self.app.get_key_display(binding)

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from db.records import TYPE_NAMES, choice_label, type_label
+from db.records import DISPLAY_ORDER, choice_label, type_label
 from screens.base import TryggScreen
 
 
@@ -51,7 +51,7 @@ class HomeScreen(TryggScreen):
         table = self.query_one("#home-counts", DataTable)
         table.clear(columns=True)
         table.add_columns(self.t("home.col.type"), self.t("home.col.count"))
-        for rtype in TYPE_NAMES:
+        for rtype in DISPLAY_ORDER:
             table.add_row(type_label(rtype, lang), str(store.count(rtype)), key=rtype)
         self.query_one("#home-journal", Static).update(
             self.t("home.unsent", count=len(store.journal()))

@@ -20,6 +20,15 @@ class TryggApp(App[None]):
     TITLE = "Trygg"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "key.palette",
+            tooltip="key.palette.tooltip",
+            id="palette",
+            show=False,
+            priority=True,
+        ),
         Binding("ctrl+q", "quit", "key.quit", tooltip="key.quit.tooltip", id="quit", priority=True),
     ]
 

@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     # personnummer
     "pnr.format": "write it as YYYYMMDD-NNNN or YYMMDD-NNNN",
     "pnr.checksum": "the check digit does not match – check the number",
+    "pnr.serial": "the serial 000 is never issued – check the number",
     "pnr.date": "the date of birth does not exist",
     "pnr.future": "the date of birth is after the report's date",
     "pnr.plus": "'+' means 100 years or older, but the person is younger",

@@ -65,6 +65,7 @@ MESSAGES: dict[str, str] = {
     # personnummer
     "pnr.format": "ska skrivas ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN",
     "pnr.checksum": "kontrollsiffran stämmer inte – kontrollera numret",
+    "pnr.serial": "födelsenumret 000 delas aldrig ut – kontrollera numret",
     "pnr.date": "födelsedatumet finns inte",
     "pnr.future": "födelsedatumet ligger efter rapportens datum",
     "pnr.plus": "'+' betyder 100 år eller äldre, men personen är yngre",

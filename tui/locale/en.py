@@ -56,6 +56,8 @@ MESSAGES: dict[str, str] = {
     "app.title": "Trygg",
     "key.quit": "Quit",
     "key.quit.tooltip": "Close Trygg (everything is already saved)",
+    "key.palette": "Commands",
+    "key.palette.tooltip": "Search all commands (the command palette)",
     "key.help": "Help",
     "key.help.tooltip": "Show the keys of this view",
     "key.back": "Back",

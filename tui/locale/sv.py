@@ -56,6 +56,8 @@ MESSAGES: dict[str, str] = {
     "app.title": "Trygg",
     "key.quit": "Avsluta",
     "key.quit.tooltip": "Stäng Trygg (allt är redan sparat)",
+    "key.palette": "Kommandon",
+    "key.palette.tooltip": "Sök bland alla kommandon (kommandopaletten)",
     "key.help": "Hjälp",
     "key.help.tooltip": "Visa tangenterna för den här vyn",
     "key.back": "Tillbaka",
