@@ -66,8 +66,9 @@ class LineProblem:
 
     def message(self, lang: str | None = None) -> str:
         problem = msg(self.key, lang, **self.params)
-        if self.field and self.rtype:
-            problem = f"{field_label(self.rtype, self.field, lang)} ({self.field}): {problem}"
+        label = field_label(self.rtype, self.field, lang) if self.field and self.rtype else None
+        if self.field and label and label != self.field:
+            problem = f"{label} ({self.field}): {problem}"
         elif self.field:
             problem = f"{self.field}: {problem}"
         return msg("records.line", lang, line=self.line, problem=problem)
@@ -123,7 +124,10 @@ def read_file(path: Path, default_type: str | None = None) -> list[tuple[int, di
 
 def _read_jsonl(text: str) -> list[tuple[int, dict[str, Any]]]:
     objects, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() would also split on U+0085 and U+2028, which
+    # JSON leaves unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from personnummer import personnummer as oracle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from personnummer import personnummer as oracle
 
 from db.personnummer import PersonnummerError, luhn_digit, parse_personnummer
 
