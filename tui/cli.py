@@ -9,6 +9,7 @@ too (the traceback only with ``--debug``) and exits 3.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -102,6 +103,11 @@ class TryggGroup(_LocalisedHelp, click.Group):
             raise
         except KeyboardInterrupt:
             _fail(t("cli.interrupted"))
+        except BrokenPipeError:
+            # The reader went away (``trygg records export | head``): nothing to say.
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.exit(0)
         except sqlite3.OperationalError as error:
             if _State.debug:
                 raise
@@ -252,8 +258,7 @@ def build_cli(lang: str | None = None) -> click.Group:
                     t("cli.records.export.done", count=sum(counts.values()), path=out), err=True
                 )
             else:
-                stdout = click.get_text_stream("stdout", encoding="utf-8")
-                export_records(store, stdout, types or None)
+                export_records(store, sys.stdout, types or None)
 
     @records.command(name="import", help=t("cli.records.import.help"))
     @db_option

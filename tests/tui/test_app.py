@@ -1,0 +1,121 @@
+"""The application shell, driven with the keyboard through Textual's Pilot."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.widgets import DataTable, Footer, Static
+
+from db.migrations import SCHEMA_VERSION
+from db.store import Store
+from screens.help import HelpScreen
+from screens.home import HomeScreen
+from screens.setup import SetupScreen
+from tests.conftest import open_store, walk_fields
+from tui.app import TryggApp
+
+NASTY = "Bil [bold]12[/] [@click=app.quit]x[/] [/"
+
+
+def shown(app: TryggApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_first_run_asks_who_the_device_is(db_path: Path) -> None:
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press("ctrl+s")  # save with nothing typed
+        await pilot.pause()
+        assert "måste fyllas i" in shown(app, "#setup-error")
+        await pilot.press(*NASTY)
+        await pilot.press("enter")  # on to the organisation
+        await pilot.press("tab")  # on to the municipality
+        await pilot.press(*"Åsele")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert shown(app, "#home-device") == f"Enhet: {NASTY} · Polis · Åsele"
+        assert app.is_running  # the [@click=app.quit] in the name did nothing
+    with Store(db_path) as store:
+        device = store.require_device()
+        assert (device.name, device.org, device.kommun) == (NASTY, "polis", "Åsele")
+
+
+async def test_overview_counts_and_quit(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        store.create("walk", walk_fields())
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#home-counts", DataTable)
+        assert table.get_row("walk") == ["Trygghetsvandring", "1"]
+        assert table.get_row("finding") == ["Anmärkning", "0"]
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_help_lists_the_keys_of_the_screen(db_path: Path) -> None:
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        actions = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert {"Hjälp", "Avsluta", "Kommandon"} <= actions
+        assert not any("Scroll" in a for a in actions)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_english_interface(db_path: Path) -> None:
+    open_store(db_path).close()
+    app = TryggApp(db_path, "en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert shown(app, "#home-device").startswith("Device: Testenhet · Police")
+        footer_keys = {a.binding.description for a in app.screen.active_bindings.values()}
+        assert {"Quit", "Help"} <= footer_keys
+        assert app.screen.query_one(Footer) is not None
+
+
+async def test_bindings_have_ids_for_keymaps(db_path: Path) -> None:
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        ours = [
+            active.binding
+            for active in app.screen.active_bindings.values()
+            if active.binding.description
+            and active.binding.action in {"quit", "app.help", "command_palette"}
+        ]
+        assert ours and all(b.id for b in ours)
+        app.set_keymap({"quit": "ctrl+x"})
+        await pilot.pause()
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_a_database_from_a_newer_trygg_closes_with_a_sentence(db_path: Path) -> None:
+    open_store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    app = TryggApp(db_path, "sv")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    assert not app.is_running
