@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from db.errors import TryggError
 from db.i18n import msg
 
 #: Scope of a field for sync: ``personal`` fields (name, personnummer, phone, free text
@@ -327,8 +328,6 @@ DISPLAY_ORDER: tuple[str, ...] = (
 
 def record_type(name: str) -> RecordType:
     """The record type called ``name``; raises TryggError for an unknown name."""
-    from db.errors import TryggError
-
     try:
         return TYPES[name]
     except KeyError:

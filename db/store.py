@@ -87,6 +87,7 @@ class Store:
         self._now = now or (lambda: datetime.now().replace(microsecond=0))
         self._wall = wall
         self._depth = 0
+        self._cached_device_id: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -314,7 +315,7 @@ class Store:
                 f" VALUES ({', '.join('?' for _ in columns)})",
                 [record_id, *(self._encode_column(rt, n, v) for n, v in values.items())],
             )
-            self._journal(rt, record_id, values, stamp)
+            self._journal(rt, record_id, values, stamp, new_record=True)
         return record_id
 
     def update(
@@ -404,11 +405,17 @@ class Store:
             params.append(values.get(rt.number_within))
         return self.conn.execute(sql, params).fetchone()[0]
 
+    def _device_id(self) -> str:
+        # The device id never changes while a Store is open, so read it once.
+        if self._cached_device_id is None:
+            self._cached_device_id = self.require_device().id
+        return self._cached_device_id
+
     def _tick(self) -> Stamp:
         """Issue the next stamp of this device's clock; call inside a transaction."""
-        device = self.require_device()
+        device_id = self._device_id()
         row = self.conn.execute("SELECT ms, counter FROM clock WHERE id = 1").fetchone()
-        clock = HybridClock(device.id, *(row if row else (0, 0)), wall=self._wall)
+        clock = HybridClock(device_id, *(row if row else (0, 0)), wall=self._wall)
         stamp = clock.tick()
         self.conn.execute(
             "INSERT INTO clock (id, ms, counter) VALUES (1, ?, ?)"
@@ -418,20 +425,28 @@ class Store:
         return stamp
 
     def _journal(
-        self, rt: RecordType, record_id: str, values: Mapping[str, Any], stamp: Stamp
+        self,
+        rt: RecordType,
+        record_id: str,
+        values: Mapping[str, Any],
+        stamp: Stamp,
+        *,
+        new_record: bool = False,
     ) -> None:
         scopes = set()
+        rows = []
         for name, value in values.items():
             scope = CORE if name == DELETED else rt.field(name).scope
             scopes.add(scope)
-            prev = self.conn.execute(
-                "SELECT ts, device FROM journal WHERE record_id = ? AND field = ?"
-                " ORDER BY ts DESC, device DESC LIMIT 1",
-                (record_id, name),
-            ).fetchone()
-            self.conn.execute(
-                "INSERT INTO journal (ts, device, tbl, record_id, field, value,"
-                " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # A record created here has no earlier versions to name.
+            prev = None
+            if not new_record:
+                prev = self.conn.execute(
+                    "SELECT ts, device FROM journal WHERE record_id = ? AND field = ?"
+                    " ORDER BY ts DESC, device DESC LIMIT 1",
+                    (record_id, name),
+                ).fetchone()
+            rows.append(
                 (
                     stamp.ts,
                     stamp.device,
@@ -442,8 +457,13 @@ class Store:
                     prev[0] if prev else None,
                     prev[1] if prev else None,
                     scope,
-                ),
+                )
             )
+        self.conn.executemany(
+            "INSERT INTO journal (ts, device, tbl, record_id, field, value,"
+            " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         for scope in scopes:
             self.conn.execute(
                 "INSERT INTO vectors (scope, device, ts) VALUES (?, ?, ?)"
