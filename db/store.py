@@ -23,7 +23,9 @@ from db import database
 from db.clock import HybridClock, Stamp, wall_ms
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.ids import is_id, new_device_id, new_id
+from db.kommuner import canonical_kommun
 from db.records import CORE, ORGANISATIONS, Kind, RecordType, record_type
+from db.textutil import swedish_sort_key
 from db.validation import validate
 
 #: Journal field names that are not record fields.
@@ -161,10 +163,11 @@ class Store:
             if self.device is not None:
                 raise TryggError("device.already_set_up", path=str(self.path))
             device_id = new_device_id()
+            kommun = canonical_kommun(kommun or "") or (kommun or "").strip() or None
             self.conn.execute(
                 "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"
                 " VALUES (?, ?, ?, ?, ?, 1)",
-                (device_id, name, org, (kommun or "").strip() or None, _utc_now()),
+                (device_id, name, org, kommun, _utc_now()),
             )
         return self.require_device()
 
@@ -186,6 +189,11 @@ class Store:
             for key, value in changes.items():
                 self.conn.execute(f"UPDATE devices SET {key} = ? WHERE id = ?", (value, device.id))
         return self.require_device()
+
+    def kommuner(self) -> list[tuple[str, str]]:
+        """Every municipality as (name, county), in Swedish alphabetical order."""
+        rows = self.conn.execute("SELECT name, lan FROM kommun").fetchall()
+        return sorted(((r[0], r[1]) for r in rows), key=lambda r: swedish_sort_key(r[0]))
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

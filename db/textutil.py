@@ -30,3 +30,11 @@ def printable(text: object, *, single_line: bool = False) -> str:
     if single_line:
         value = value.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     return _CONTROL.sub(_picture, value)
+
+
+_SWEDISH_TAIL = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"})
+
+
+def swedish_sort_key(text: str) -> str:
+    """Sort key for Swedish alphabetical order: … X Y Z Å Ä Ö, case-insensitive."""
+    return text.casefold().translate(_SWEDISH_TAIL)

@@ -20,6 +20,7 @@ from dateutil.rrule import rrulestr
 from db.dates import parse_iso_date, parse_iso_time
 from db.errors import FieldProblem, ValidationFailed
 from db.ids import is_id
+from db.kommuner import canonical_kommun
 from db.personnummer import PersonnummerError, parse_personnummer
 from db.records import Field, Kind, RecordType, record_type
 
@@ -259,7 +260,7 @@ def validate(
             continue
         f = rt.field(name)
         try:
-            cleaned[name] = clean_value(f, value)
+            cleaned[name] = _official_kommun(name, clean_value(f, value))
         except _Refused as refusal:
             problems.append(FieldProblem(name, refusal.key, refusal.params))
 
@@ -277,6 +278,16 @@ def validate(
     if problems:
         raise ValidationFailed(rtype, problems)
     return cleaned
+
+
+def _official_kommun(name: str, value: Any) -> Any:
+    """Municipality names in their official spelling when recognised ("lycksele" →
+    "Lycksele"); anything else (a district, a joint name) is kept as typed."""
+    if name == "kommun" and isinstance(value, str):
+        return canonical_kommun(value) or value
+    if name == "kommuner" and isinstance(value, list):
+        return [canonical_kommun(v) or v for v in value]
+    return value
 
 
 def _problem_fields(problems: list[FieldProblem]) -> set[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.kommuner import KOMMUNER_BY_LAN
+
 SQL = """
 CREATE TABLE schema_migrations (
     version    INTEGER PRIMARY KEY,
@@ -26,6 +28,12 @@ CREATE TABLE devices (
     is_self    INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX devices_one_self ON devices(is_self) WHERE is_self = 1;
+
+-- Reference list of municipalities (seeded below); records name their kommun as text.
+CREATE TABLE kommun (
+    name TEXT PRIMARY KEY,
+    lan  TEXT NOT NULL
+);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -238,3 +246,7 @@ def apply(conn: sqlite3.Connection) -> None:
     for statement in SQL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO kommun (name, lan) VALUES (?, ?)",
+        [(name, lan) for lan, names in KOMMUNER_BY_LAN.items() for name in names],
+    )
