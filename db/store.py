@@ -512,6 +512,10 @@ class Store:
             for row in self.conn.execute(sql, params)
         ]
 
+    def journal_size(self) -> int:
+        """How many field changes the journal holds."""
+        return self.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+
     def find_record(self, record_id: str) -> tuple[str, dict] | None:
         """The type and current fields of the record with id ``record_id``, in any table."""
         row = self.conn.execute(

@@ -33,7 +33,8 @@ class HomeScreen(TryggScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.title = self.t("app.title")
-        self.sub_title = self.t("home.title")
+        demo = self.trygg.store.setting("demo") == "1"
+        self.sub_title = self.t("home.title_demo" if demo else "home.title")
         self.refresh_overview()
 
     def refresh_overview(self) -> None:
@@ -54,5 +55,5 @@ class HomeScreen(TryggScreen):
         for rtype in DISPLAY_ORDER:
             table.add_row(type_label(rtype, lang), str(store.count(rtype)), key=rtype)
         self.query_one("#home-journal", Static).update(
-            self.t("home.unsent", count=len(store.journal()))
+            self.t("home.journal", count=store.journal_size())
         )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from db.errors import TryggError
 from db.i18n import normalise_language, render
 from db.store import Store
 from screens.base import localise_bindings
+
+#: Night use outdoors: dark by default; a light theme for daylight and projectors.
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
 
 
 class TryggApp(App[None]):
@@ -38,7 +44,7 @@ class TryggApp(App[None]):
         self.lang = normalise_language(lang)
         self.store: Store
         localise_bindings(self, self.t)
-        self.theme = "textual-dark"
+        self.theme = DARK_THEME
 
     def t(self, key: str, **params: object) -> str:
         """A UI string in the app's language."""
@@ -67,6 +73,22 @@ class TryggApp(App[None]):
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands, named in the interface language (Textual's own are
+        English and partly irrelevant, so they are replaced)."""
+        yield SystemCommand(self.t("cmd.help"), self.t("key.help.tooltip"), self.action_help)
+        dark = self.theme == DARK_THEME
+        yield SystemCommand(
+            self.t("cmd.theme_light" if dark else "cmd.theme_dark"),
+            self.t("cmd.theme.help"),
+            self.action_toggle_theme,
+        )
+        yield SystemCommand(self.t("key.quit"), self.t("key.quit.tooltip"), self.exit)
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark (night) and the light theme."""
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

@@ -119,3 +119,20 @@ async def test_a_database_from_a_newer_trygg_closes_with_a_sentence(db_path: Pat
     async with app.run_test() as pilot:
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_the_palette_speaks_swedish_and_switches_theme(db_path: Path) -> None:
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles == ["Hjälp – visa tangenterna", "Byt till ljust tema", "Avsluta"]
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"ljust")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "textual-light"

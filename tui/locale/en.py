@@ -64,13 +64,18 @@ MESSAGES: dict[str, str] = {
     "key.back.tooltip": "Go back to the previous view",
     "key.save": "Save",
     "key.save.tooltip": "Save the form",
+    "cmd.help": "Help – show the keys",
+    "cmd.theme_light": "Switch to the light theme",
+    "cmd.theme_dark": "Switch to the dark theme",
+    "cmd.theme.help": "Dark theme for night outdoors, light for daylight and projectors",
     "home.title": "Overview",
     "home.device": "Device: {name} · {org} · {kommun}",
     "home.database": "Database: {path}",
     "home.col.type": "Record type",
     "home.col.count": "Count",
+    "home.title_demo": "Overview – DEMO DATABASE, not real data",
     "home.counts": "Records in the database",
-    "home.unsent": "Changes in the log: {count}",
+    "home.journal": "Changes in the log: {count}",
     "home.placeholder": (
         "The views for safety walks, quick reports and action plans come in later versions. "
         "Meanwhile: 'trygg records export' and 'trygg log' on the command line."

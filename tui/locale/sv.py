@@ -64,13 +64,18 @@ MESSAGES: dict[str, str] = {
     "key.back.tooltip": "Gå tillbaka till föregående vy",
     "key.save": "Spara",
     "key.save.tooltip": "Spara formuläret",
+    "cmd.help": "Hjälp – visa tangenterna",
+    "cmd.theme_light": "Byt till ljust tema",
+    "cmd.theme_dark": "Byt till mörkt tema",
+    "cmd.theme.help": "Mörkt tema för natten ute, ljust för dagsljus och projektor",
     "home.title": "Översikt",
     "home.device": "Enhet: {name} · {org} · {kommun}",
     "home.database": "Databas: {path}",
     "home.col.type": "Posttyp",
     "home.col.count": "Antal",
+    "home.title_demo": "Översikt – DEMODATABAS, inte riktiga uppgifter",
     "home.counts": "Poster i databasen",
-    "home.unsent": "Ändringar i loggen: {count}",
+    "home.journal": "Ändringar i loggen: {count}",
     "home.placeholder": (
         "Vyerna för trygghetsvandringar, snabbrapporter och åtgärdsplaner byggs i kommande "
         "versioner. Under tiden: 'trygg records export' och 'trygg log' på kommandoraden."
