@@ -87,11 +87,12 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA trusted_schema = OFF")
         migrate(conn)
     except sqlite3.OperationalError as exc:
-        raise _operational_error(path, exc) from None
+        raise operational_error(path, exc) from None
     return conn
 
 
-def _operational_error(path: Path, exc: sqlite3.OperationalError) -> TryggError:
+def operational_error(path: Path, exc: sqlite3.OperationalError) -> TryggError:
+    """The clear message for an SQLite failure: read-only, disk full, locked, or other."""
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text:
         return TryggError("db.readonly", path=str(path))

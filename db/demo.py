@@ -301,10 +301,9 @@ def build_demo(store: Store, today: date | None = None, seed: int = 2026) -> Non
     with store.transaction():
         store.set_setting(DEMO_SETTING, "1")
         places = _places(store)
-        walk_id = _walk(store, today)
+        _walk(store, today)
         _plan(store, today, rng)
         _reports(store, today, rng, places)
-    del walk_id
 
 
 def _places(store: Store) -> dict[str, str]:
@@ -327,7 +326,7 @@ def _places(store: Store) -> dict[str, str]:
     }
 
 
-def _walk(store: Store, today: date) -> str:
+def _walk(store: Store, today: date) -> None:
     kommunen = store.create(
         "owner",
         {
@@ -446,7 +445,6 @@ def _walk(store: Store, today: date) -> str:
             "positive": True,
         },
     )
-    return walk
 
 
 def _plan(store: Store, today: date, rng: random.Random) -> None:

@@ -119,7 +119,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise database._operational_error(self.path, exc) from None
+            raise database.operational_error(self.path, exc) from None
         self._depth = 1
         try:
             yield
@@ -128,7 +128,7 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
-                raise database._operational_error(self.path, exc) from None
+                raise database.operational_error(self.path, exc) from None
             raise
         finally:
             self._depth = 0

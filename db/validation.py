@@ -274,7 +274,7 @@ def validate(
             problems.append(FieldProblem(f.name, "value.required"))
 
     _check_dates_not_future(rt, merged, cleaned, now, problems)
-    _check_record_rules(rt, merged, cleaned, now, problems)
+    _check_record_rules(rt, merged, cleaned, problems)
     if problems:
         raise ValidationFailed(rtype, problems)
     return cleaned
@@ -318,13 +318,11 @@ def _check_record_rules(
     rt: RecordType,
     merged: dict[str, Any],
     cleaned: dict[str, Any],
-    now: datetime,
     problems: list[FieldProblem],
 ) -> None:
-    for start, end in (("start_date", "end_date"), ("period_start", "period_end")):
-        if rt.has(start) and rt.has(end) and merged.get(start) and merged.get(end):
-            if merged[end] < merged[start]:
-                problems.append(FieldProblem(end, "value.end_before_start"))
+    if rt.has("start_date") and merged.get("start_date") and merged.get("end_date"):
+        if merged["end_date"] < merged["start_date"]:
+            problems.append(FieldProblem("end_date", "value.end_before_start"))
     if rt.name == "snabbrapport":
         _check_snabbrapport(merged, cleaned, problems)
 

@@ -38,31 +38,26 @@ def _translated(binding: Binding, translate: Any) -> Binding:
     )
 
 
-class TryggScreen(Screen[Any]):
+class _TryggNode:
+    """What Trygg's screens and modals share: localised bindings and UI strings."""
+
+    app: Any
+
+    def on_mount(self) -> None:
+        localise_bindings(self, self.t)  # type: ignore[arg-type]
+        self.refresh_bindings()  # type: ignore[attr-defined]
+
+    @property
+    def trygg(self) -> TryggAppLike:
+        return self.app  # type: ignore[no-any-return]
+
+    def t(self, key: str, **params: object) -> str:
+        return self.trygg.t(key, **params)
+
+
+class TryggScreen(_TryggNode, Screen[Any]):
     """A full screen of Trygg."""
 
-    def on_mount(self) -> None:
-        localise_bindings(self, self.t)
-        self.refresh_bindings()
 
-    @property
-    def trygg(self) -> TryggAppLike:
-        return self.app  # type: ignore[return-value]
-
-    def t(self, key: str, **params: object) -> str:
-        return self.trygg.t(key, **params)
-
-
-class TryggModal(ModalScreen[T]):
+class TryggModal(_TryggNode, ModalScreen[T]):
     """A modal of Trygg returning a ``T`` through ``dismiss``."""
-
-    def on_mount(self) -> None:
-        localise_bindings(self, self.t)
-        self.refresh_bindings()
-
-    @property
-    def trygg(self) -> TryggAppLike:
-        return self.app  # type: ignore[return-value]
-
-    def t(self, key: str, **params: object) -> str:
-        return self.trygg.t(key, **params)
