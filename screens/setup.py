@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from db.errors import TryggError, ValidationFailed
@@ -21,7 +21,7 @@ class SetupScreen(TryggModal[bool]):
 
     def compose(self) -> ComposeResult:
         lang = getattr(self.app, "lang", None)
-        with Vertical(id="setup"):
+        with VerticalScroll(id="setup"):
             yield Static(self.t("setup.title"), classes="section-title")
             yield Static(self.t("setup.intro"), markup=False)
             yield Label(self.t("setup.name"))
