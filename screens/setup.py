@@ -18,10 +18,11 @@ class SetupScreen(TryggModal[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", tooltip="key.save.tooltip", id="save"),
     ]
+    AUTO_FOCUS = "#setup-name"
 
     def compose(self) -> ComposeResult:
         lang = getattr(self.app, "lang", None)
-        with VerticalScroll(id="setup"):
+        with VerticalScroll(id="setup", can_focus=False):
             yield Static(self.t("setup.title"), classes="section-title")
             yield Static(self.t("setup.intro"), markup=False)
             yield Label(self.t("setup.name"))
