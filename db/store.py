@@ -24,12 +24,12 @@ from db.clock import HybridClock, Stamp, wall_ms
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.ids import is_id, new_device_id, new_id
 from db.kommuner import canonical_kommun
-from db.records import CORE, ORGANISATIONS, Kind, RecordType, record_type
+from db.records import CORE, ORGANISATIONS, PERSONAL, Kind, RecordType, record_type
+from db.sync import conflicts, vectors
+from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED, ack_field
 from db.textutil import swedish_sort_key
 from db.validation import validate
 
-#: Journal field names that are not record fields.
-DELETED = "_deleted"
 #: Deleting a record tombstones these dependants too (type, field referring to the parent).
 CASCADE: dict[str, tuple[tuple[str, str], ...]] = {
     "walk": (("finding", "walk_id"),),
@@ -47,6 +47,23 @@ class Device:
     name: str
     org: str | None
     kommun: str | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A version of a field that lost to a write that had not seen it."""
+
+    id: str
+    rtype: str
+    record_id: str
+    field: str
+    winner: Stamp
+    winner_value: Any
+    winner_deletes: bool
+    winner_name: str | None
+    loser: Stamp
+    loser_value: Any
+    loser_name: str | None
 
 
 @dataclass(frozen=True)
@@ -371,7 +388,11 @@ class Store:
     def _tombstone(self, rtype: str, record_id: str, stamp: Stamp) -> int:
         rt = record_type(rtype)
         self.conn.execute(f"UPDATE {rt.name} SET deleted = 1 WHERE id = ?", (record_id,))
-        self._journal(rt, record_id, {DELETED: True}, stamp)
+        # The tombstone names everything the deleter had seen, so an edit made elsewhere
+        # that it had not seen can be told apart and kept as a conflict.
+        held = vectors.held(self.conn)
+        seen = vectors.merged({"all": held[CORE]}, {"all": held[PERSONAL]})["all"]
+        self._journal(rt, record_id, {DELETED: {"seen": seen}}, stamp)
         count = 1
         for child, ref_field in CASCADE.get(rtype, ()):
             children = self.conn.execute(
@@ -444,7 +465,7 @@ class Store:
         scopes = set()
         rows = []
         for name, value in values.items():
-            scope = CORE if name == DELETED else rt.field(name).scope
+            scope = field_scope(rt, name)
             scopes.add(scope)
             # A record created here has no earlier versions to name.
             prev = None
@@ -473,11 +494,114 @@ class Store:
             rows,
         )
         for scope in scopes:
-            self.conn.execute(
-                "INSERT INTO vectors (scope, device, ts) VALUES (?, ?, ?)"
-                " ON CONFLICT(scope, device) DO UPDATE SET ts = max(ts, excluded.ts)",
-                (scope, stamp.device, stamp.ts),
+            vectors.advance(self.conn, scope, stamp.device, stamp.ts)
+        if not new_record and conflicts.has_conflicts(self.conn, record_id):
+            conflicts.recompute(self.conn, rt.name, record_id)
+
+    def erase_personal(self, rtype: str, record_id: str) -> bool:
+        """Erase the personal fields of one record now (gallring): null them, remove their
+        history and conflict copies, and journal an erasure marker that outranks every
+        version of them, here and on every device the marker reaches. Returns False if
+        the record was already erased."""
+        rt = record_type(rtype)
+        personal = rt.personal_fields
+        if not personal:
+            return False
+        with self.transaction():
+            if not self.exists(rt.name, record_id):
+                raise TryggError("record.missing", id=record_id)
+            if self._is_erased(record_id):
+                return False
+            stamp = self._tick()
+            today = self.now().date().isoformat()
+            self._journal(rt, record_id, {ERASED: {"date": today}}, stamp)
+            apply_erasure(self.conn, rt, record_id, today)
+        return True
+
+    def _is_erased(self, record_id: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM journal WHERE record_id = ? AND field = ? LIMIT 1",
+            (record_id, ERASED),
+        ).fetchone()
+        return row is not None
+
+    # -- conflicts -----------------------------------------------------------------
+
+    def conflicts(self) -> list[Conflict]:
+        """Unresolved conflicts, oldest record first."""
+        rows = self.conn.execute(
+            "SELECT c.id, c.tbl, c.record_id, c.field, c.winner_ts, c.winner_device,"
+            " c.loser_ts, c.loser_device, w.value, l.value, wd.name, ld.name"
+            " FROM conflicts c"
+            " LEFT JOIN journal w ON w.record_id = c.record_id AND w.ts = c.winner_ts"
+            "  AND w.device = c.winner_device AND (w.field = c.field OR w.field = ?)"
+            " JOIN journal l ON l.record_id = c.record_id AND l.field = c.field"
+            "  AND l.ts = c.loser_ts AND l.device = c.loser_device"
+            " LEFT JOIN devices wd ON wd.id = c.winner_device"
+            " LEFT JOIN devices ld ON ld.id = c.loser_device"
+            " ORDER BY c.record_id, c.field, c.loser_ts",
+            (DELETED,),
+        ).fetchall()
+        result = []
+        for row in rows:
+            winner_value = decode_value(row[8])
+            deleted = isinstance(winner_value, dict) and "seen" in winner_value
+            result.append(
+                Conflict(
+                    id=row[0],
+                    rtype=row[1],
+                    record_id=row[2],
+                    field=row[3],
+                    winner=Stamp.from_ts(row[4], row[5]),
+                    winner_value=None if deleted else winner_value,
+                    winner_deletes=deleted,
+                    winner_name=row[10],
+                    loser=Stamp.from_ts(row[6], row[7]),
+                    loser_value=decode_value(row[9]),
+                    loser_name=row[11],
+                )
             )
+        return result
+
+    def resolve_conflict(self, conflict_id: str, keep: str) -> str | None:
+        """Resolve a conflict (``conflict_id`` or an unambiguous prefix of it).
+
+        ``keep="winner"`` keeps what is shown now; ``keep="other"`` writes the losing value
+        back (for an edit that lost to a delete: restores the record as a new copy, since
+        a deletion is never undone). Either way the losing version is acknowledged, so the
+        conflict is gone on every device this write reaches. Returns the id of a restored
+        copy, if one was made.
+        """
+        if keep not in ("winner", "other"):
+            raise TryggError("conflict.bad_keep")
+        with self.transaction():
+            matches = [c for c in self.conflicts() if c.id.startswith(conflict_id.lower())]
+            if len(matches) != 1:
+                key = "conflict.missing" if not matches else "conflict.ambiguous"
+                raise TryggError(key, id=conflict_id)
+            chosen = matches[0]
+            rt = record_type(chosen.rtype)
+            ack = {ack_field(chosen.field): {"ts": chosen.loser.ts, "device": chosen.loser.device}}
+            restored = None
+            if keep == "other" and chosen.winner_deletes:
+                current = self.get(rt.name, chosen.record_id, include_deleted=True) or {}
+                copy = {k: v for k, v in current.items() if k != "id" and not rt.field(k).derived}
+                copy[chosen.field] = chosen.loser_value
+                restored = self.create(rt.name, copy, check_refs=False)
+            elif keep == "other":
+                self._write_resolution(rt, chosen, chosen.loser_value)
+            stamp = self._tick()
+            self._journal(rt, chosen.record_id, ack, stamp)
+            conflicts.recompute(self.conn, rt.name, chosen.record_id)
+        return restored
+
+    def _write_resolution(self, rt: RecordType, chosen: Conflict, value: Any) -> None:
+        stamp = self._tick()
+        self.conn.execute(
+            f"UPDATE {rt.name} SET {chosen.field} = ? WHERE id = ?",
+            (self._encode_column(rt, chosen.field, value), chosen.record_id),
+        )
+        self._journal(rt, chosen.record_id, {chosen.field: value}, stamp)
 
     # -- the audit trail ---------------------------------------------------------------
 
@@ -525,6 +649,36 @@ class Store:
             return None
         record = self.get(row[0], record_id, include_deleted=True)
         return (row[0], record) if record is not None else None
+
+
+def apply_erasure(conn: sqlite3.Connection, rt: RecordType, record_id: str, day: str) -> None:
+    """Null the personal fields of a record, and remove their history and conflicts."""
+    personal = rt.personal_fields
+    marks = ", ".join("?" for _ in personal)
+    acks = [ack_field(name) for name in personal]
+    conn.execute(
+        f"DELETE FROM journal WHERE record_id = ? AND field IN ({marks}, {marks})",
+        (record_id, *personal, *acks),
+    )
+    conn.execute(
+        f"DELETE FROM conflicts WHERE record_id = ? AND field IN ({marks})",
+        (record_id, *personal),
+    )
+    assignments = ", ".join(f"{name} = NULL" for name in personal)
+    conn.execute(
+        f"UPDATE {rt.name} SET {assignments}, erased_date = ? WHERE id = ?", (day, record_id)
+    )
+
+
+def field_scope(rt: RecordType, name: str) -> str:
+    """The sync scope of a journal field: a record field's own scope; markers are core,
+    so deletions and erasures travel in every profile; an acknowledgement has the scope
+    of the field it acknowledges."""
+    if name in (DELETED, ERASED):
+        return CORE
+    if name.startswith(ACK_PREFIX):
+        return rt.field(name[len(ACK_PREFIX) :]).scope
+    return rt.field(name).scope
 
 
 def _utc_now() -> str:

@@ -31,7 +31,9 @@ _TRUE = {"true", "1", "ja", "yes", "j", "y", "x", "sant"}
 _FALSE = {"false", "0", "nej", "no", "n", "falskt"}
 
 
-class _Refused(Exception):
+class Refused(Exception):
+    """A value that cannot be cleaned; ``key`` names the reason."""
+
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(key)
         self.key = key
@@ -39,7 +41,7 @@ class _Refused(Exception):
 
 
 def clean_value(f: Field, value: Any) -> Any:
-    """The canonical form of ``value`` for field ``f`` (None for empty); raises _Refused."""
+    """The canonical form of ``value`` for field ``f`` (None for empty); raises Refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     cleaner = _CLEANERS[f.kind]
@@ -49,42 +51,42 @@ def clean_value(f: Field, value: Any) -> Any:
 def _clean_text(f: Field, value: Any) -> str:
     if not isinstance(value, str):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Refused("value.not_text")
+            raise Refused("value.not_text")
         value = str(value)
     text = value.strip() if f.kind is Kind.TEXT else value.strip("\r\n ").replace("\r\n", "\n")
     if "\x00" in text:
-        raise _Refused("value.nul")
+        raise Refused("value.nul")
     if len(text) > f.max_length:
-        raise _Refused("value.too_long", max=f.max_length)
+        raise Refused("value.too_long", max=f.max_length)
     return text
 
 
 def _clean_int(f: Field, value: Any) -> int:
     if isinstance(value, bool):
-        raise _Refused("value.not_int")
+        raise Refused("value.not_int")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         stripped = value.strip().replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"-?\d+", stripped):
-            raise _Refused("value.not_int")
+            raise Refused("value.not_int")
         value = int(stripped)
     if not isinstance(value, int):
-        raise _Refused("value.not_int")
+        raise Refused("value.not_int")
     _check_range(f, value)
     return value
 
 
 def _clean_real(f: Field, value: Any) -> float:
     if isinstance(value, bool):
-        raise _Refused("value.not_number")
+        raise Refused("value.not_number")
     if isinstance(value, str):
         stripped = value.strip().replace(",", ".")
         if not re.fullmatch(r"-?\d+(\.\d+)?", stripped):
-            raise _Refused("value.not_number")
+            raise Refused("value.not_number")
         value = float(stripped)
     if not isinstance(value, int | float) or not math.isfinite(value):
-        raise _Refused("value.not_number")
+        raise Refused("value.not_number")
     value = float(value)
     _check_range(f, value)
     return value
@@ -92,9 +94,9 @@ def _clean_real(f: Field, value: Any) -> float:
 
 def _check_range(f: Field, value: float) -> None:
     if f.minimum is not None and value < f.minimum:
-        raise _Refused("value.too_small", min=_fmt_num(f.minimum))
+        raise Refused("value.too_small", min=_fmt_num(f.minimum))
     if f.maximum is not None and value > f.maximum:
-        raise _Refused("value.too_large", max=_fmt_num(f.maximum))
+        raise Refused("value.too_large", max=_fmt_num(f.maximum))
 
 
 def _fmt_num(x: float) -> str:
@@ -112,15 +114,15 @@ def _clean_bool(f: Field, value: Any) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise _Refused("value.not_bool")
+    raise Refused("value.not_bool")
 
 
 def _clean_date(f: Field, value: Any) -> str:
     parsed = parse_iso_date(value.strip() if isinstance(value, str) else value)
     if parsed is None:
-        raise _Refused("value.not_date", text=str(value)[:40])
+        raise Refused("value.not_date", text=str(value)[:40])
     if parsed.year < 1900:
-        raise _Refused("date.year_range", year=parsed.year)
+        raise Refused("date.year_range", year=parsed.year)
     return parsed.isoformat()
 
 
@@ -130,21 +132,21 @@ def _clean_time(f: Field, value: Any) -> str:
         text = "0" + text
     parsed = parse_iso_time(text)
     if parsed is None:
-        raise _Refused("value.not_time", text=str(value)[:40])
+        raise Refused("value.not_time", text=str(value)[:40])
     return parsed.strftime("%H:%M")
 
 
 def _clean_choice(f: Field, value: Any) -> str:
     code = value.strip().lower() if isinstance(value, str) else value
     if code not in f.choices:
-        raise _Refused("value.not_choice", choices=", ".join(f.choices))
+        raise Refused("value.not_choice", choices=", ".join(f.choices))
     return code
 
 
 def _clean_ref(f: Field, value: Any) -> str:
     text = value.strip().lower() if isinstance(value, str) else value
     if not is_id(text):
-        raise _Refused("value.not_id")
+        raise Refused("value.not_id")
     return text
 
 
@@ -152,11 +154,11 @@ def _clean_textlist(f: Field, value: Any) -> list[str] | None:
     if isinstance(value, str):
         value = _decode_list_text(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Refused("value.not_list")
+        raise Refused("value.not_list")
     items = [v.strip() for v in value if v.strip()]
     for item in items:
         if len(item) > f.max_length:
-            raise _Refused("value.too_long", max=f.max_length)
+            raise Refused("value.too_long", max=f.max_length)
     return items or None
 
 
@@ -166,7 +168,7 @@ def _decode_list_text(text: str) -> Any:
         try:
             return json.loads(stripped)
         except json.JSONDecodeError:
-            raise _Refused("value.not_list") from None
+            raise Refused("value.not_list") from None
     return [part for part in re.split(r"[|\n]", stripped)]
 
 
@@ -176,18 +178,18 @@ def _clean_participants(f: Field, value: Any) -> list[dict[str, Any]] | None:
         if value and all(isinstance(v, str) for v in value):
             value = [_participant_from_text(v) for v in value if v.strip()]
     if not isinstance(value, list):
-        raise _Refused("value.not_participants")
+        raise Refused("value.not_participants")
     cleaned = []
     for item in value:
         if not isinstance(item, Mapping) or set(item) - {"group", "count"}:
-            raise _Refused("value.not_participants")
+            raise Refused("value.not_participants")
         group, count = item.get("group"), item.get("count")
         if not isinstance(group, str) or not group.strip() or len(group) > f.max_length:
-            raise _Refused("value.not_participants")
+            raise Refused("value.not_participants")
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
-            raise _Refused("value.not_participants")
+            raise Refused("value.not_participants")
         if count is not None and not 0 <= count <= 100_000:
-            raise _Refused("value.not_participants")
+            raise Refused("value.not_participants")
         cleaned.append({"group": group.strip(), "count": count})
     return cleaned or None
 
@@ -197,28 +199,28 @@ def _participant_from_text(text: str) -> dict[str, Any]:
     if not group:
         return {"group": text.strip(), "count": None}
     if not count.strip().isdigit():
-        raise _Refused("value.not_participants")
+        raise Refused("value.not_participants")
     return {"group": group.strip(), "count": int(count)}
 
 
 def _clean_rrule(f: Field, value: Any) -> str:
     if not isinstance(value, str):
-        raise _Refused("value.not_rrule")
+        raise Refused("value.not_rrule")
     text = value.strip().upper()
     text = text.removeprefix("RRULE:")
     if len(text) > f.max_length or "\n" in text:
-        raise _Refused("value.not_rrule")
+        raise Refused("value.not_rrule")
     try:
         rrulestr(text, dtstart=datetime(2020, 1, 1))
     except (ValueError, TypeError, KeyError):
-        raise _Refused("value.not_rrule") from None
+        raise Refused("value.not_rrule") from None
     return text
 
 
 def _clean_period(f: Field, value: Any) -> str:
     text = value.strip().upper() if isinstance(value, str) else value
     if not isinstance(text, str) or not _PERIOD_RE.match(text):
-        raise _Refused("value.not_period")
+        raise Refused("value.not_period")
     return text
 
 
@@ -261,7 +263,7 @@ def validate(
         f = rt.field(name)
         try:
             cleaned[name] = _official_kommun(name, clean_value(f, value))
-        except _Refused as refusal:
+        except Refused as refusal:
             problems.append(FieldProblem(name, refusal.key, refusal.params))
 
     merged = {name: None for name in rt.names}

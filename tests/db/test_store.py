@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -93,7 +94,11 @@ def test_delete_is_a_tombstone_that_cascades(store: Store) -> None:
     assert store.get("walk", walk) is None
     assert store.get("walk", walk, include_deleted=True) is not None
     assert all(store.get("finding", f) is None for f in findings)
-    assert journal_rows(store, findings[0])[-1][:2] == (DELETED, "true")
+    tombstone = journal_rows(store, findings[0])[-1]
+    assert tombstone[0] == DELETED
+    # The tombstone names what the deleter had seen: its own writes up to the delete.
+    seen = json.loads(tombstone[1])["seen"]
+    assert seen[store.require_device().id] >= journal_rows(store, findings[2])[0][2]
     assert store.delete("walk", walk) == 0  # deleting twice changes nothing
     with pytest.raises(TryggError) as info:
         store.update("walk", walk, {"area": "x"})

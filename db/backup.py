@@ -1,0 +1,46 @@
+"""Consistent copies of the database, taken with SQLite's backup API (safe while another
+process writes). Trygg keeps a few automatic copies beside the database, taken before
+every import, so a bad file can always be undone."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+AUTOMATIC_KEEP = 5
+
+
+def backup_folder(db_path: Path) -> Path:
+    return db_path.with_name(f"{db_path.name}.backups")
+
+
+def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
+    """Write a consistent copy of ``conn``'s database to ``target`` (mode 0600)."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(tmp)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    tmp.replace(target)
+    return target
+
+
+def automatic_backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> Path:
+    """A rotating copy in ``<db>.backups/``, keeping the newest few."""
+    folder = backup_folder(db_path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = copy_database(conn, folder / f"{reason}-{stamp}.db")
+    copies = sorted(folder.glob(f"{reason}-*.db"))
+    for old in copies[:-AUTOMATIC_KEEP]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target

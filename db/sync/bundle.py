@@ -1,0 +1,348 @@
+"""The bundle file: what one device sends another.
+
+A bundle is a small SQLite database with two tables: ``manifest`` (key → JSON value) and
+``entries`` (journal entries, in order). The manifest holds the format and schema
+version, the sender, a file id, when it was made, the profile and its scopes, the sender's
+vectors, the vectors it assumed the receiver had, counts, the names of the devices whose
+entries it carries, and the SHA-256 of the entries.
+
+A received file is opened read-only with ``immutable=1`` and ``trusted_schema=OFF``, its
+schema compared with the expected one exactly, its integrity, hash and every entry checked
+before anything is written anywhere, and it is read only through these known tables with
+parameterised queries, row by row, so memory stays bounded whatever its size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from db.dates import parse_iso_date
+from db.errors import TryggError
+from db.ids import is_id
+from db.migrations import SCHEMA_VERSION
+from db.records import TYPES, Kind
+from db.sync import vectors as vec
+from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+from db.validation import Refused, clean_value
+
+FORMAT = "trygg-bundle"
+FORMAT_VERSION = 1
+SUFFIX = ".trygg"
+_HEADER = b"SQLite format 3\x00"
+_AGE_HEADER = b"age-encryption.org/"
+
+SCHEMA_SQL = (
+    "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE entries (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+    " device TEXT NOT NULL, tbl TEXT NOT NULL, record_id TEXT NOT NULL,"
+    " field TEXT NOT NULL, value TEXT, prev_ts INTEGER, prev_device TEXT,"
+    " scope TEXT NOT NULL)",
+)
+_EXPECTED_MASTER = {
+    ("table", "manifest"),
+    ("index", "sqlite_autoindex_manifest_1"),
+    ("table", "entries"),
+}
+
+#: One journal entry as it travels: ts, device, tbl, record_id, field, value (JSON text),
+#: prev_ts, prev_device, scope.
+Entry = tuple[int, str, str, str, str, "str | None", "int | None", "str | None", str]
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a bundle says about itself."""
+
+    file_id: str
+    created_at: str
+    schema_version: int
+    sender: dict[str, Any]
+    profile: str
+    scopes: tuple[str, ...]
+    sender_vectors: vec.Vectors
+    base_vectors: vec.Vectors
+    entry_count: int
+    devices: list[dict[str, Any]]
+    body_sha256: str
+    personal: bool
+
+
+def entry_line(entry: Entry) -> bytes:
+    """The canonical bytes of one entry for the body hash."""
+    return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def write_bundle(path: Path, manifest: dict[str, Any], entries: Iterable[Entry]) -> int:
+    """Write a bundle to ``path`` atomically (a temporary name, then rename). The manifest's
+    ``entry_count`` and ``body_sha256`` are filled in here. Returns the entry count."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    count = 0
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("BEGIN")
+            for sql in SCHEMA_SQL:
+                conn.execute(sql)
+            chunk: list[Entry] = []
+            for entry in entries:
+                digest.update(entry_line(entry))
+                chunk.append(entry)
+                count += 1
+                if len(chunk) >= _CHUNK:
+                    _insert(conn, chunk)
+                    chunk = []
+            _insert(conn, chunk)
+            full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
+            conn.executemany(
+                "INSERT INTO manifest (key, value) VALUES (?, ?)",
+                [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
+            )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return count
+
+
+def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
+    if chunk:
+        conn.executemany(
+            "INSERT INTO entries (ts, device, tbl, record_id, field, value, prev_ts,"
+            " prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            chunk,
+        )
+
+
+class BundleReader:
+    """A received bundle, opened read-only. Call :meth:`check` before anything else."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self.manifest: Manifest | None = None
+
+    def __enter__(self) -> BundleReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def check(self) -> Manifest:
+        """Check the whole file; return its manifest or raise a TryggError saying why not."""
+        self._check_header()
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            self._conn = conn
+            conn.execute("PRAGMA trusted_schema = OFF")
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise self._damaged()
+            master = {(t, n) for t, n in conn.execute("SELECT type, name FROM sqlite_master")}
+            sqls = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='table'")]
+            if master != _EXPECTED_MASTER or sorted(sqls) != sorted(SCHEMA_SQL):
+                raise TryggError("bundle.not_trygg", path=str(self.path))
+            manifest = self._read_manifest(conn)
+            self._check_entries(conn, manifest)
+        except sqlite3.DatabaseError:
+            raise self._damaged() from None
+        self.manifest = manifest
+        return manifest
+
+    def _check_header(self) -> None:
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(len(_HEADER))
+            size = self.path.stat().st_size
+        except OSError as exc:
+            raise TryggError(
+                "bundle.unreadable", path=str(self.path), reason=exc.strerror
+            ) from None
+        if size == 0:
+            raise TryggError("bundle.empty", path=str(self.path))
+        if head.startswith(_AGE_HEADER):
+            raise TryggError("bundle.encrypted", path=str(self.path))
+        if head != _HEADER:
+            raise TryggError("bundle.not_trygg", path=str(self.path))
+        if size < 512 or size % 512:
+            raise self._damaged()
+
+    def _damaged(self) -> TryggError:
+        return TryggError("bundle.damaged", path=str(self.path))
+
+    def _read_manifest(self, conn: sqlite3.Connection) -> Manifest:
+        raw: dict[str, Any] = {}
+        for key, value in conn.execute("SELECT key, value FROM manifest"):
+            try:
+                raw[key] = json.loads(value)
+            except (json.JSONDecodeError, TypeError):
+                raise self._damaged() from None
+        if raw.get("format") != FORMAT:
+            raise TryggError("bundle.not_trygg", path=str(self.path))
+        version = raw.get("format_version")
+        schema = raw.get("schema_version")
+        if not isinstance(version, int) or not isinstance(schema, int):
+            raise self._damaged()
+        if version > FORMAT_VERSION or schema > SCHEMA_VERSION:
+            raise TryggError("bundle.newer", path=str(self.path), version=raw.get("app_version"))
+        try:
+            sender = raw["sender"]
+            manifest = Manifest(
+                file_id=_text(raw["file_id"]),
+                created_at=_text(raw["created_at"]),
+                schema_version=schema,
+                sender=_device(sender),
+                profile=_text(raw["profile"]),
+                scopes=tuple(raw["scopes"]),
+                sender_vectors=raw["sender_vectors"],
+                base_vectors=raw["base_vectors"],
+                entry_count=int(raw["entry_count"]),
+                devices=[_device(d) for d in raw["devices"]],
+                body_sha256=_text(raw["body_sha256"]),
+                personal=bool(raw["personal"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise self._damaged() from None
+        if not (vec.is_vectors(manifest.sender_vectors) and vec.is_vectors(manifest.base_vectors)):
+            raise self._damaged()
+        if not set(manifest.scopes) <= set(vec.SCOPES) or manifest.profile not in (
+            "polis",
+            "kommun",
+        ):
+            raise self._damaged()
+        return manifest
+
+    def _check_entries(self, conn: sqlite3.Connection, manifest: Manifest) -> None:
+        digest = hashlib.sha256()
+        count = 0
+        for entry in self._rows(conn):
+            digest.update(entry_line(entry))
+            count += 1
+            problem = entry_problem(entry, manifest.scopes)
+            if problem:
+                raise TryggError("bundle.bad_entry", path=str(self.path), problem=problem)
+        if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
+            raise TryggError("bundle.checksum", path=str(self.path))
+        duplicates = conn.execute(
+            "SELECT 1 FROM entries GROUP BY record_id, field, ts, device HAVING count(*) > 1"
+            " LIMIT 1"
+        ).fetchone()
+        if duplicates:
+            raise TryggError("bundle.duplicate_entries", path=str(self.path))
+
+    @staticmethod
+    def _rows(conn: sqlite3.Connection) -> Iterator[Entry]:
+        cursor = conn.execute(
+            "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
+            " FROM entries ORDER BY seq"
+        )
+        while rows := cursor.fetchmany(_CHUNK):
+            yield from rows
+
+    def entries(self) -> Iterator[Entry]:
+        """The checked entries, in file order, a chunk at a time."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return self._rows(self._conn)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > 400:
+        raise ValueError("text")
+    return value
+
+
+def _device(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError("device")
+    org = data.get("org")
+    if org not in (None, "polis", "kommun"):
+        raise ValueError("org")
+    return {"id": _text(data["id"]), "name": _text(data["name"]), "org": org}
+
+
+def entry_problem(entry: Entry, scopes: tuple[str, ...]) -> str | None:
+    """Why ``entry`` does not fit Trygg's schema, or None if it does."""
+    if len(entry) != 9:
+        return "shape"
+    ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope = entry
+    if isinstance(ts, bool) or not isinstance(ts, int) or ts <= 0:
+        return "ts"
+    if not isinstance(device, str) or not device or len(device) > 64:
+        return "device"
+    if tbl not in TYPES:
+        return f"type {str(tbl)[:40]!r}"
+    if not is_id(record_id):
+        return "record id"
+    if (prev_ts is None) != (prev_device is None):
+        return "prev"
+    if prev_ts is not None and (not isinstance(prev_ts, int) or not isinstance(prev_device, str)):
+        return "prev"
+    if scope not in scopes:
+        return "scope"
+    rt = TYPES[tbl]
+    if not isinstance(field, str):
+        return "field"
+    if value is not None and not isinstance(value, str):
+        return "value"
+    try:
+        decoded = None if value is None else json.loads(value)
+    except json.JSONDecodeError:
+        return "value"
+    if field == DELETED:
+        ok = isinstance(decoded, dict) and vec.is_vectors({"core": decoded.get("seen", {})})
+        return None if ok and scope == "core" else "deleted"
+    if field == ERASED:
+        ok = isinstance(decoded, dict) and _is_date(decoded.get("date"))
+        return None if ok and scope == "core" else "erased"
+    if field.startswith(ACK_PREFIX):
+        target = field[len(ACK_PREFIX) :]
+        ok = (
+            rt.has(target)
+            and isinstance(decoded, dict)
+            and isinstance(decoded.get("ts"), int)
+            and isinstance(decoded.get("device"), str)
+            and scope == rt.field(target).scope
+        )
+        return None if ok else "ack"
+    if not rt.has(field):
+        return f"field {field[:40]!r}"
+    f = rt.field(field)
+    if scope != f.scope:
+        return "scope"
+    if decoded is None:
+        return None
+    try:
+        cleaned = clean_value(f, decoded)
+    except Refused:
+        return f"value of {field}"
+    if cleaned != decoded or (f.kind is Kind.REAL and not isinstance(decoded, float)):
+        return f"value of {field}"
+    return None
+
+
+def _is_date(value: Any) -> bool:
+    return parse_iso_date(value) is not None

@@ -1,0 +1,161 @@
+"""Writing a bundle: what a peer lacks, or everything.
+
+A delta holds every journal entry, whoever wrote it (relayed changes included), above the
+vectors the peer last declared, in the scopes of the profile. Profile ``kommun`` leaves
+the personal scope out, so no name, personnummer, phone or free text about a person
+leaves the device; it is the default for any peer not known to be police.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from db.errors import TryggError
+from db.ids import new_id
+from db.migrations import SCHEMA_VERSION
+from db.records import CORE, PERSONAL
+from db.store import Store
+from db.sync import vectors as vec
+from db.sync.bundle import FORMAT, FORMAT_VERSION, Entry, write_bundle
+
+PROFILES = ("polis", "kommun")
+PROFILE_SCOPES = {"polis": (CORE, PERSONAL), "kommun": (CORE,)}
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another device this database has heard from."""
+
+    id: str
+    name: str
+    org: str | None
+    declared: vec.Vectors
+    last_heard: str | None
+    last_sent: str | None
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    profile: str
+    full: bool
+    peer: Peer | None
+    entries: int = 0
+    #: How many distinct records of each type the file touches.
+    records: dict[str, int] = field(default_factory=dict)
+    personal: bool = False
+
+
+def app_version() -> str:
+    try:
+        return version("trygg")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+def peers(store: Store) -> list[Peer]:
+    """Every other device known to this database, most recently heard from first."""
+    rows = store.conn.execute(
+        "SELECT id, name, org, declared, last_heard, last_sent FROM devices"
+        " WHERE is_self = 0 ORDER BY last_heard DESC, name"
+    ).fetchall()
+    return [Peer(r[0], r[1], r[2], vec.loads(r[3]), r[4], r[5]) for r in rows]
+
+
+def find_peer(store: Store, name_or_id: str) -> Peer:
+    """The peer named ``name_or_id`` (its name, or the start of its id)."""
+    wanted = name_or_id.strip().casefold()
+    known = peers(store)
+    matches = [p for p in known if p.name.casefold() == wanted] or [
+        p for p in known if p.id.startswith(wanted)
+    ]
+    if len(matches) != 1:
+        key = "peer.unknown" if not matches else "peer.ambiguous"
+        raise TryggError(key, peer=name_or_id)
+    return matches[0]
+
+
+def default_profile(peer: Peer | None) -> str:
+    """``polis`` only towards a device known to be police; ``kommun`` otherwise."""
+    return "polis" if peer is not None and peer.org == "polis" else "kommun"
+
+
+def export_bundle(
+    store: Store,
+    out: Path,
+    *,
+    peer: Peer | None = None,
+    full: bool = False,
+    profile: str | None = None,
+) -> ExportSummary:
+    """Write a bundle for ``peer`` (a delta) or for anyone (``full``) to ``out``."""
+    device = store.require_device()
+    profile = profile or default_profile(peer)
+    if profile not in PROFILES:
+        raise TryggError("export.bad_profile", profile=profile)
+    scopes = PROFILE_SCOPES[profile]
+    base: vec.Vectors = {} if full or peer is None else peer.declared
+    base = {scope: dict(base.get(scope, {})) for scope in scopes}
+    held = vec.held(store.conn, scopes)
+    summary = ExportSummary(out, profile, full or peer is None, peer)
+
+    devices = {
+        row[0]: {"id": row[0], "name": row[1], "org": row[2]}
+        for row in store.conn.execute("SELECT id, name, org FROM devices")
+    }
+    origins = sorted({d for v in held.values() for d in v})
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "app_version": app_version(),
+        "file_id": new_id(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sender": {"id": device.id, "name": device.name, "org": device.org},
+        "profile": profile,
+        "scopes": list(scopes),
+        "personal": PERSONAL in scopes,
+        "sender_vectors": held,
+        "base_vectors": {scope: v for scope, v in base.items() if v},
+        "devices": [devices[d] for d in origins if d in devices],
+    }
+
+    touched: dict[str, set[str]] = {}
+
+    def entries() -> Iterator[Entry]:
+        for origin in origins:
+            for scope in scopes:
+                since = base.get(scope, {}).get(origin, 0)
+                cursor = store.conn.execute(
+                    "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device,"
+                    " scope FROM journal WHERE device = ? AND ts > ? AND scope = ?"
+                    " ORDER BY ts, record_id, field",
+                    (origin, since, scope),
+                )
+                while rows := cursor.fetchmany(5000):
+                    for row in rows:
+                        touched.setdefault(row[2], set()).add(row[3])
+                        if row[8] == PERSONAL:
+                            summary.personal = True
+                        yield row
+
+    try:
+        summary.entries = write_bundle(out, manifest, entries())
+        summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
+    except sqlite3.OperationalError as exc:
+        raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
+    except OSError as exc:
+        raise TryggError("export.failed", path=str(out), reason=exc.strerror or str(exc)) from None
+    if peer is not None:
+        with store.transaction():
+            store.conn.execute("UPDATE devices SET last_sent = ? WHERE id = ?", (_now(), peer.id))
+    return summary
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

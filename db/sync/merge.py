@@ -1,0 +1,247 @@
+"""Taking a bundle in.
+
+The whole file is checked first (db/sync/bundle.py). Then, after a backup copy, in one
+transaction: every entry not already held goes into the journal; each touched field takes
+the value of its newest stamp; a tombstone deletes for good; an erasure marker nulls the
+personal fields, removes their history, and drops any personal entry that arrives later;
+the conflict list of each touched record is rebuilt; vectors advance only where the file
+leaves nothing missing. A dry run does all of this and rolls it back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from db.backup import automatic_backup
+from db.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.errors import TryggError
+from db.records import PERSONAL, TYPES, RecordType
+from db.store import Store, apply_erasure
+from db.sync import conflicts
+from db.sync import vectors as vec
+from db.sync.bundle import BundleReader, Manifest
+from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+
+
+@dataclass
+class ImportSummary:
+    path: Path
+    sender: dict
+    dry_run: bool
+    already_imported: bool = False
+    first_contact: bool = False
+    new_records: dict[str, int] = field(default_factory=dict)
+    updated_fields: int = 0
+    unchanged: int = 0
+    new_entries: int = 0
+    dropped_personal: int = 0
+    new_conflicts: int = 0
+    open_conflicts: int = 0
+    future_stamps: int = 0
+    gaps: list[str] = field(default_factory=list)
+    backup: Path | None = None
+
+    @property
+    def total_new_records(self) -> int:
+        return sum(self.new_records.values())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_entries)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_bundle(store: Store, path: Path, *, dry_run: bool = False) -> ImportSummary:
+    """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
+    change). Raises TryggError, with the database untouched, for any bad file."""
+    device = store.require_device()
+    with BundleReader(path) as reader:
+        manifest = reader.check()
+        summary = ImportSummary(path, manifest.sender, dry_run)
+        if manifest.sender["id"] == device.id and not dry_run:
+            # Our own file (e.g. in the mailbox folder): nothing to learn from it.
+            summary.unchanged = manifest.entry_count
+            summary.already_imported = True
+            return summary
+        if not dry_run:
+            summary.backup = automatic_backup(store.conn, store.path, "before-import")
+        try:
+            with store.transaction():
+                _merge(store, reader, manifest, summary)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    return summary
+
+
+def _merge(store: Store, reader: BundleReader, manifest: Manifest, summary: ImportSummary) -> None:
+    conn = store.conn
+    self_id = store.require_device().id
+    held_before = vec.held(conn)
+    conflicts_before = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    summary.already_imported = (
+        conn.execute(
+            "SELECT 1 FROM imported_bundles WHERE file_id = ?", (manifest.file_id,)
+        ).fetchone()
+        is not None
+    )
+    summary.first_contact = _register_devices(conn, manifest, self_id)
+
+    erased = {
+        row[0]
+        for row in conn.execute("SELECT DISTINCT record_id FROM journal WHERE field = ?", (ERASED,))
+    }
+    erased |= _erased_in_bundle(reader)
+    now_ms = store._wall()
+    newest_ts = 0
+    touched: dict[str, tuple[str, set[str]]] = {}
+    for entry in reader.entries():
+        ts, _device, tbl, record_id, name, _value, _p, _pd, scope = entry
+        ms = ts >> COUNTER_BITS
+        if ms > now_ms + MAX_FUTURE_MS:
+            summary.future_stamps += 1
+        else:
+            newest_ts = max(newest_ts, ts)
+        if scope == PERSONAL and record_id in erased:
+            summary.dropped_personal += 1
+            continue
+        inserted = conn.execute(
+            "INSERT OR IGNORE INTO journal (ts, device, tbl, record_id, field, value,"
+            " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entry,
+        ).rowcount
+        if not inserted:
+            summary.unchanged += 1
+            continue
+        summary.new_entries += 1
+        touched.setdefault(record_id, (tbl, set()))[1].add(name)
+
+    for record_id, (tbl, names) in touched.items():
+        _apply_record(conn, TYPES[tbl], record_id, names, record_id in erased, summary)
+
+    _observe_clock(store, newest_ts)
+    _advance_vectors(conn, manifest, held_before, summary)
+    _remember_peer(conn, manifest)
+    conn.execute(
+        "INSERT OR IGNORE INTO imported_bundles (file_id, sender, created_at, imported_at)"
+        " VALUES (?, ?, ?, ?)",
+        (manifest.file_id, manifest.sender["id"], manifest.created_at, _now()),
+    )
+    open_now = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    summary.open_conflicts = open_now
+    summary.new_conflicts = max(0, open_now - conflicts_before)
+
+
+def _erased_in_bundle(reader: BundleReader) -> set[str]:
+    return {e[3] for e in reader.entries() if e[4] == ERASED}
+
+
+def _apply_record(
+    conn, rt: RecordType, record_id: str, names: set[str], erased: bool, summary: ImportSummary
+) -> None:
+    row = conn.execute(f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)).fetchone()
+    existed = row is not None
+    if not existed:
+        conn.execute(f"INSERT INTO {rt.name} (id) VALUES (?)", (record_id,))
+        summary.new_records[rt.name] = summary.new_records.get(rt.name, 0) + 1
+    current = dict(row) if existed else {}
+    for name in sorted(names):
+        if name in (DELETED, ERASED) or name.startswith(ACK_PREFIX):
+            continue
+        value = conn.execute(
+            "SELECT value FROM journal WHERE record_id = ? AND field = ?"
+            " ORDER BY ts DESC, device DESC LIMIT 1",
+            (record_id, name),
+        ).fetchone()[0]
+        column = Store._encode_column(rt, name, None if value is None else json.loads(value))
+        if current.get(name) != column:
+            conn.execute(f"UPDATE {rt.name} SET {name} = ? WHERE id = ?", (column, record_id))
+            if existed:
+                summary.updated_fields += 1
+    if DELETED in names:
+        conn.execute(f"UPDATE {rt.name} SET deleted = 1 WHERE id = ?", (record_id,))
+    if erased:
+        day = conn.execute(
+            "SELECT value FROM journal WHERE record_id = ? AND field = ?"
+            " ORDER BY ts DESC, device DESC LIMIT 1",
+            (record_id, ERASED),
+        ).fetchone()
+        if day is not None:
+            apply_erasure(conn, rt, record_id, json.loads(day[0])["date"])
+    conflicts.recompute(conn, rt.name, record_id)
+
+
+def _observe_clock(store: Store, newest_ts: int) -> None:
+    """Later local writes must order after everything received (but a stamp from a device
+    whose clock runs more than a day ahead does not drag ours; it was flagged)."""
+    if not newest_ts:
+        return
+    ms, counter = newest_ts >> COUNTER_BITS, newest_ts & ((1 << COUNTER_BITS) - 1)
+    store.conn.execute(
+        "INSERT INTO clock (id, ms, counter) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " ms = excluded.ms, counter = excluded.counter"
+        " WHERE (excluded.ms, excluded.counter) > (clock.ms, clock.counter)",
+        (ms, counter),
+    )
+
+
+def _advance_vectors(
+    conn, manifest: Manifest, held_before: vec.Vectors, summary: ImportSummary
+) -> None:
+    gaps: set[str] = set()
+    for scope in manifest.scopes:
+        sender = manifest.sender_vectors.get(scope, {})
+        base = manifest.base_vectors.get(scope, {})
+        ours = held_before.get(scope, {})
+        for device in set(sender) | set(base):
+            if base.get(device, 0) > ours.get(device, 0):
+                gaps.add(device)  # entries in between are missing here: claim nothing
+            elif sender.get(device):
+                vec.advance(conn, scope, device, sender[device])
+    names = dict(conn.execute("SELECT id, name FROM devices"))
+    summary.gaps = sorted(names.get(d, d[:8]) for d in gaps)
+
+
+def _register_devices(conn, manifest: Manifest, self_id: str) -> bool:
+    known = conn.execute("SELECT 1 FROM devices WHERE id = ?", (manifest.sender["id"],)).fetchone()
+    for device in [*manifest.devices, manifest.sender]:
+        if device["id"] == self_id:
+            continue
+        conn.execute(
+            "INSERT INTO devices (id, name, org, created_at, is_self) VALUES (?, ?, ?, ?, 0)"
+            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, org = excluded.org"
+            " WHERE devices.is_self = 0",
+            (device["id"], device["name"], device.get("org"), _now()),
+        )
+    return known is None
+
+
+def _remember_peer(conn, manifest: Manifest) -> None:
+    row = conn.execute(
+        "SELECT declared FROM devices WHERE id = ?", (manifest.sender["id"],)
+    ).fetchone()
+    if row is None:
+        return
+    try:
+        declared = vec.loads(row[0])
+    except ValueError:
+        declared = {}
+    declared = vec.merged(declared, manifest.sender_vectors)
+    conn.execute(
+        "UPDATE devices SET declared = ?, last_heard = ? WHERE id = ?",
+        (vec.dumps(declared), _now(), manifest.sender["id"]),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+__all__ = ["ImportSummary", "TryggError", "import_bundle"]
