@@ -34,6 +34,7 @@ from db.records import (
 )
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
+from tui.cli_sync import add_sync_commands
 from tui.text import language, set_language, t
 
 EXIT_FAILED = 1
@@ -285,6 +286,12 @@ def build_cli(lang: str | None = None) -> click.Group:
         if summary.skipped_deleted:
             click.echo(t("cli.records.import.skipped_deleted", count=summary.skipped_deleted))
 
+    def open_for_sync(ctx: click.Context, db: str | None) -> Store:
+        store = _open_store(_db(ctx, db))
+        store.require_device()
+        return store
+
+    add_sync_commands(cli, db_option, open_for_sync)
     return cli
 
 

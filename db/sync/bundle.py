@@ -81,15 +81,22 @@ def entry_line(entry: Entry) -> bytes:
     return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def write_bundle(path: Path, manifest: dict[str, Any], entries: Iterable[Entry]) -> int:
+def write_bundle(
+    path: Path, manifest: dict[str, Any], entries: Iterable[Entry], *, private: bool = True
+) -> int:
     """Write a bundle to ``path`` atomically (a temporary name, then rename). The manifest's
-    ``entry_count`` and ``body_sha256`` are filled in here. Returns the entry count."""
+    ``entry_count`` and ``body_sha256`` are filled in here. Returns the entry count.
+
+    A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
+    usual permissions, since the colleagues sharing the folder must read it."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     count = 0
     try:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        if private:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = OFF")
@@ -154,23 +161,33 @@ class BundleReader:
 
     def check(self) -> Manifest:
         """Check the whole file; return its manifest or raise a TryggError saying why not."""
+        manifest = self.peek()
+        try:
+            assert self._conn is not None
+            if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise self._damaged()
+            self._check_entries(self._conn, manifest)
+        except sqlite3.DatabaseError:
+            raise self._damaged() from None
+        self.manifest = manifest
+        return manifest
+
+    def peek(self) -> Manifest:
+        """Check the header, the schema and the manifest only (cheap: for deciding whether
+        a file is worth reading at all). :meth:`check` is still needed before use."""
+        self.close()
         self._check_header()
         try:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
             self._conn = conn
             conn.execute("PRAGMA trusted_schema = OFF")
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise self._damaged()
             master = {(t, n) for t, n in conn.execute("SELECT type, name FROM sqlite_master")}
             sqls = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='table'")]
             if master != _EXPECTED_MASTER or sorted(sqls) != sorted(SCHEMA_SQL):
                 raise TryggError("bundle.not_trygg", path=str(self.path))
-            manifest = self._read_manifest(conn)
-            self._check_entries(conn, manifest)
+            return self._read_manifest(conn)
         except sqlite3.DatabaseError:
             raise self._damaged() from None
-        self.manifest = manifest
-        return manifest
 
     def _check_header(self) -> None:
         try:

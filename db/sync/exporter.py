@@ -92,8 +92,13 @@ def export_bundle(
     peer: Peer | None = None,
     full: bool = False,
     profile: str | None = None,
+    private: bool = True,
+    sent_to: list[str] | None = None,
 ) -> ExportSummary:
-    """Write a bundle for ``peer`` (a delta) or for anyone (``full``) to ``out``."""
+    """Write a bundle for ``peer`` (a delta) or for anyone (``full``) to ``out``.
+
+    ``sent_to`` names the devices whose "last sent" time this file updates (the peer by
+    default; everyone reading a mailbox folder)."""
     device = store.require_device()
     profile = profile or default_profile(peer)
     if profile not in PROFILES:
@@ -145,7 +150,7 @@ def export_bundle(
                         yield row
 
     try:
-        summary.entries = write_bundle(out, manifest, entries())
+        summary.entries = write_bundle(out, manifest, entries(), private=private)
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
     except sqlite3.OperationalError as exc:
         raise TryggError("export.failed", path=str(out), reason=str(exc)) from None

@@ -1,0 +1,85 @@
+"""The mailbox folder: ``trygg sync DIR``.
+
+A USB stick, a Syncthing folder or a network share holds one outgoing file per device,
+``trygg-<device id>.trygg``. Syncing imports every other device's file not imported yet
+(half-written files, whose names start with a dot or do not end in ``.trygg``, are left
+alone), then writes this device's file atomically. The file is written after the imports,
+so it acknowledges what was just received; it holds what the least informed device in the
+folder lacks. Everyone who can read the folder can read the file, so its profile is
+``kommun`` unless the folder is declared police-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.errors import TryggError
+from db.store import Store
+from db.sync import vectors as vec
+from db.sync.bundle import SUFFIX, BundleReader
+from db.sync.exporter import ExportSummary, Peer, export_bundle, peers
+from db.sync.merge import ImportSummary, import_bundle
+
+
+@dataclass
+class MailboxSummary:
+    folder: Path
+    sent: ExportSummary | None = None
+    imported: list[ImportSummary] = field(default_factory=list)
+    already: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, TryggError]] = field(default_factory=list)
+
+
+def outgoing_name(device_id: str) -> str:
+    return f"trygg-{device_id}{SUFFIX}"
+
+
+def incoming_files(folder: Path, device_id: str) -> list[Path]:
+    """Other devices' finished files in ``folder``."""
+    own = outgoing_name(device_id)
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.suffix == SUFFIX
+        and not path.name.startswith(".")
+        and path.name != own
+    )
+
+
+def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> MailboxSummary:
+    """Import the others' files from ``folder``, then write ours there."""
+    if not folder.is_dir():
+        raise TryggError("mailbox.not_folder", path=str(folder))
+    device = store.require_device()
+    summary = MailboxSummary(folder)
+    senders: set[str] = set()
+    for path in incoming_files(folder, device.id):
+        try:
+            with BundleReader(path) as reader:
+                manifest = reader.peek()
+            senders.add(manifest.sender["id"])
+            seen = store.conn.execute(
+                "SELECT 1 FROM imported_bundles WHERE file_id = ?", (manifest.file_id,)
+            ).fetchone()
+            if seen:
+                summary.already.append(path)
+                continue
+            summary.imported.append(import_bundle(store, path))
+        except TryggError as error:
+            summary.failed.append((path, error))
+
+    readers = [p for p in peers(store) if p.id in senders]
+    target = folder / outgoing_name(device.id)
+    if readers and len(readers) == len(senders):
+        least = vec.minimum([p.declared for p in readers])
+        everyone = Peer("*", "*", None, least, None, None)
+        summary.sent = export_bundle(
+            store, target, peer=everyone, profile=profile, private=False, sent_to=sorted(senders)
+        )
+    else:
+        summary.sent = export_bundle(
+            store, target, full=True, profile=profile, private=False, sent_to=sorted(senders)
+        )
+    return summary

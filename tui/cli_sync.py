@@ -1,0 +1,275 @@
+"""The sync commands of the ``trygg`` CLI: export, import, sync, peers, conflicts."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from db.errors import TryggError
+from db.records import choice_label, field_label, type_label
+from db.store import Store
+from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer, peers
+from db.sync.mailbox import sync_folder
+from db.sync.merge import ImportSummary, import_bundle
+from db.textutil import printable
+from tui.text import language, t
+
+Opener = Callable[[click.Context, str | None], Store]
+
+
+def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener) -> None:
+    """Attach the sync commands to ``cli``."""
+
+    @cli.command(name="export", help=t("cli.export.help"))
+    @db_option
+    @click.option(
+        "--out", required=True, type=click.Path(dir_okay=False), help=t("cli.export.opt.out")
+    )
+    @click.option("--to", "to", help=t("cli.export.opt.to"))
+    @click.option("--full", is_flag=True, help=t("cli.export.opt.full"))
+    @click.option("--profile", type=click.Choice(PROFILES), help=t("cli.export.opt.profile"))
+    @click.pass_context
+    def export_command(
+        ctx: click.Context,
+        db: str | None,
+        out: str,
+        to: str | None,
+        full: bool,
+        profile: str | None,
+    ) -> None:
+        if not to and not full:
+            raise click.UsageError(t("cli.export.need_target"))
+        with open_store(ctx, db) as store:
+            peer = find_peer(store, to) if to else None
+            summary = export_bundle(store, Path(out), peer=peer, full=full, profile=profile)
+        _say_export(summary)
+
+    @cli.command(name="import", help=t("cli.import.help"))
+    @db_option
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help=t("cli.import.opt.dry_run"))
+    @click.pass_context
+    def import_command(ctx: click.Context, db: str | None, file: str, dry_run: bool) -> None:
+        with open_store(ctx, db) as store:
+            summary = import_bundle(store, Path(file), dry_run=dry_run)
+        _say_import(summary)
+
+    @cli.command(name="sync", help=t("cli.sync.help"))
+    @db_option
+    @click.argument("folder", type=click.Path(file_okay=False))
+    @click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        default="kommun",
+        show_default=True,
+        help=t("cli.sync.opt.profile"),
+    )
+    @click.pass_context
+    def sync_command(ctx: click.Context, db: str | None, folder: str, profile: str) -> None:
+        with open_store(ctx, db) as store:
+            summary = sync_folder(store, Path(folder), profile=profile)
+        for result in summary.imported:
+            _say_import(result)
+        for path, error in summary.failed:
+            click.echo(
+                printable(t("cli.sync.failed", path=path.name, reason=error.message(language()))),
+                err=True,
+            )
+        if summary.sent is not None:
+            _say_export(summary.sent)
+        click.echo(
+            t(
+                "cli.sync.done",
+                folder=printable(folder),
+                files=len(summary.imported),
+                already=len(summary.already),
+                failed=len(summary.failed),
+            )
+        )
+        if summary.failed:
+            sys.exit(1)
+
+    @cli.command(name="peers", help=t("cli.peers.help"))
+    @db_option
+    @click.pass_context
+    def peers_command(ctx: click.Context, db: str | None) -> None:
+        with open_store(ctx, db) as store:
+            known = peers(store)
+            if not known:
+                click.echo(t("cli.peers.empty"))
+                return
+            for peer in known:
+                org = choice_label("device", "org", peer.org, language()) if peer.org else "–"
+                click.echo(
+                    printable(
+                        t(
+                            "cli.peers.line",
+                            name=peer.name,
+                            org=org,
+                            heard=_when(peer.last_heard),
+                            sent=_when(peer.last_sent),
+                            unsent=_unconfirmed(store, peer.declared),
+                            id=peer.id[:8],
+                        ),
+                        single_line=True,
+                    )
+                )
+
+    @cli.group(name="conflicts", invoke_without_command=True, help=t("cli.conflicts.help"))
+    @db_option
+    @click.pass_context
+    def conflicts_command(ctx: click.Context, db: str | None) -> None:
+        ctx.obj["conflicts_db"] = db
+        if ctx.invoked_subcommand is not None:
+            return
+        with open_store(ctx, db) as store:
+            _print_conflicts(store)
+
+    @conflicts_command.command(name="resolve", help=t("cli.conflicts.resolve.help"))
+    @db_option
+    @click.argument("conflict_id")
+    @click.option(
+        "--keep",
+        type=click.Choice(("winner", "other")),
+        required=True,
+        help=t("cli.conflicts.resolve.opt.keep"),
+    )
+    @click.pass_context
+    def resolve_command(ctx: click.Context, db: str | None, conflict_id: str, keep: str) -> None:
+        with open_store(ctx, db or ctx.obj.get("conflicts_db")) as store:
+            copy = store.resolve_conflict(conflict_id, keep)
+        click.echo(t("cli.conflicts.resolved"))
+        if copy:
+            click.echo(t("cli.conflicts.restored", id=copy))
+
+
+def _say_export(summary: ExportSummary) -> None:
+    lang = language()
+    types = ", ".join(f"{type_label(k, lang).lower()} {v}" for k, v in summary.records.items())
+    click.echo(
+        printable(
+            t(
+                "cli.export.done",
+                path=summary.path,
+                entries=summary.entries,
+                records=sum(summary.records.values()),
+                types=types or "–",
+                profile=summary.profile,
+            )
+        )
+    )
+    click.echo(t("cli.export.personal" if summary.personal else "cli.export.no_personal"))
+
+
+def _say_import(summary: ImportSummary) -> None:
+    sender = printable(summary.sender.get("name", "?"), single_line=True)
+    if summary.dry_run:
+        click.echo(t("cli.import.dry_run"))
+    if summary.first_contact:
+        click.echo(t("cli.import.first_contact", sender=sender))
+    if summary.already_imported and not summary.changed:
+        click.echo(t("cli.import.already"))
+    click.echo(
+        t(
+            "cli.import.done",
+            sender=sender,
+            new=summary.total_new_records,
+            updated=summary.updated_fields,
+            unchanged=summary.unchanged,
+            conflicts=summary.new_conflicts,
+        )
+    )
+    if summary.future_stamps:
+        click.echo(t("cli.import.future", count=summary.future_stamps))
+    if summary.gaps:
+        devices = printable(", ".join(summary.gaps), single_line=True)
+        click.echo(t("cli.import.gap", devices=devices, sender=sender))
+    if summary.dropped_personal:
+        click.echo(t("cli.import.dropped", count=summary.dropped_personal))
+    if summary.open_conflicts:
+        click.echo(t("cli.import.conflicts_open", count=summary.open_conflicts))
+    if summary.backup:
+        click.echo(printable(t("cli.import.backup", path=summary.backup)))
+
+
+def _print_conflicts(store: Store) -> None:
+    lang = language()
+    found = store.conflicts()
+    if not found:
+        click.echo(t("cli.conflicts.empty"))
+        return
+    for c in found:
+        click.echo(
+            t(
+                "cli.conflicts.line",
+                id=c.id[:8],
+                type=type_label(c.rtype, lang),
+                record=c.record_id[:13] + "…",
+                field=field_label(c.rtype, c.field, lang),
+            )
+        )
+        shown = t("cli.conflicts.deleted") if c.winner_deletes else _value(c.winner_value)
+        click.echo(
+            printable(
+                t(
+                    "cli.conflicts.shown",
+                    value=shown,
+                    who=c.winner_name or "?",
+                    when=_stamp_time(c.winner.ms),
+                ),
+                single_line=True,
+            )
+        )
+        click.echo(
+            printable(
+                t(
+                    "cli.conflicts.other",
+                    value=_value(c.loser_value),
+                    who=c.loser_name or "?",
+                    when=_stamp_time(c.loser.ms),
+                ),
+                single_line=True,
+            )
+        )
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _stamp_time(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return t("cli.peers.never")
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _unconfirmed(store: Store, declared: dict) -> int:
+    """How many journal entries this peer has not declared holding (all scopes it could
+    hold; a kommun peer's personal scope is not counted)."""
+    total = 0
+    for scope, vector in declared.items() or [("core", {})]:
+        for origin, since in store.conn.execute(
+            "SELECT device, ts FROM vectors WHERE scope = ?", (scope,)
+        ).fetchall():
+            del since
+            total += store.conn.execute(
+                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
+                (origin, scope, vector.get(origin, 0)),
+            ).fetchone()[0]
+    return total
+
+
+__all__ = ["TryggError", "add_sync_commands"]
