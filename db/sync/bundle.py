@@ -192,7 +192,7 @@ class BundleReader:
     def _check_header(self) -> None:
         try:
             with self.path.open("rb") as handle:
-                head = handle.read(len(_HEADER))
+                head = handle.read(64)
             size = self.path.stat().st_size
         except OSError as exc:
             raise TryggError(
@@ -202,7 +202,7 @@ class BundleReader:
             raise TryggError("bundle.empty", path=str(self.path))
         if head.startswith(_AGE_HEADER):
             raise TryggError("bundle.encrypted", path=str(self.path))
-        if head != _HEADER:
+        if not head.startswith(_HEADER):
             raise TryggError("bundle.not_trygg", path=str(self.path))
         if size < 512 or size % 512:
             raise self._damaged()

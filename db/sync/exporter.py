@@ -85,6 +85,33 @@ def default_profile(peer: Peer | None) -> str:
     return "polis" if peer is not None and peer.org == "polis" else "kommun"
 
 
+@dataclass(frozen=True)
+class ExportPlan:
+    """What a file would hold: its profile, scopes, the base it assumes and what we hold."""
+
+    profile: str
+    scopes: tuple[str, ...]
+    base: vec.Vectors
+    held: vec.Vectors
+
+    @property
+    def base_declared(self) -> vec.Vectors:
+        return {scope: v for scope, v in self.base.items() if v}
+
+
+def plan_export(
+    store: Store, *, peer: Peer | None = None, full: bool = False, profile: str | None = None
+) -> ExportPlan:
+    """Decide profile, scopes and base for a file, without writing it."""
+    profile = profile or default_profile(peer)
+    if profile not in PROFILES:
+        raise TryggError("export.bad_profile", profile=profile)
+    scopes = PROFILE_SCOPES[profile]
+    declared: vec.Vectors = {} if full or peer is None else peer.declared
+    base = {scope: dict(declared.get(scope, {})) for scope in scopes}
+    return ExportPlan(profile, scopes, base, vec.held(store.conn, scopes))
+
+
 def export_bundle(
     store: Store,
     out: Path,
@@ -100,13 +127,8 @@ def export_bundle(
     ``sent_to`` names the devices whose "last sent" time this file updates (the peer by
     default; everyone reading a mailbox folder)."""
     device = store.require_device()
-    profile = profile or default_profile(peer)
-    if profile not in PROFILES:
-        raise TryggError("export.bad_profile", profile=profile)
-    scopes = PROFILE_SCOPES[profile]
-    base: vec.Vectors = {} if full or peer is None else peer.declared
-    base = {scope: dict(base.get(scope, {})) for scope in scopes}
-    held = vec.held(store.conn, scopes)
+    plan = plan_export(store, peer=peer, full=full, profile=profile)
+    profile, scopes, base, held = plan.profile, plan.scopes, plan.base, plan.held
     summary = ExportSummary(out, profile, full or peer is None, peer)
 
     devices = {
@@ -126,7 +148,7 @@ def export_bundle(
         "scopes": list(scopes),
         "personal": PERSONAL in scopes,
         "sender_vectors": held,
-        "base_vectors": {scope: v for scope, v in base.items() if v},
+        "base_vectors": plan.base_declared,
         "devices": [devices[d] for d in origins if d in devices],
     }
 

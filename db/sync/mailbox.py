@@ -18,7 +18,7 @@ from db.errors import TryggError
 from db.store import Store
 from db.sync import vectors as vec
 from db.sync.bundle import SUFFIX, BundleReader
-from db.sync.exporter import ExportSummary, Peer, export_bundle, peers
+from db.sync.exporter import ExportPlan, ExportSummary, Peer, export_bundle, peers, plan_export
 from db.sync.merge import ImportSummary, import_bundle
 
 
@@ -72,14 +72,37 @@ def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> Mailb
 
     readers = [p for p in peers(store) if p.id in senders]
     target = folder / outgoing_name(device.id)
+    everyone = None
     if readers and len(readers) == len(senders):
         least = vec.minimum([p.declared for p in readers])
         everyone = Peer("*", "*", None, least, None, None)
-        summary.sent = export_bundle(
-            store, target, peer=everyone, profile=profile, private=False, sent_to=sorted(senders)
-        )
-    else:
-        summary.sent = export_bundle(
-            store, target, full=True, profile=profile, private=False, sent_to=sorted(senders)
-        )
+    plan = plan_export(store, peer=everyone, full=everyone is None, profile=profile)
+    if _unchanged(target, plan):
+        # Same content as the file already there: a new file id would only make every
+        # colleague read it again for nothing.
+        return summary
+    summary.sent = export_bundle(
+        store,
+        target,
+        peer=everyone,
+        full=everyone is None,
+        profile=profile,
+        private=False,
+        sent_to=sorted(senders),
+    )
     return summary
+
+
+def _unchanged(target: Path, plan: ExportPlan) -> bool:
+    if not target.exists():
+        return False
+    try:
+        with BundleReader(target) as reader:
+            manifest = reader.peek()
+    except TryggError:
+        return False
+    return (
+        manifest.profile == plan.profile
+        and manifest.sender_vectors == plan.held
+        and manifest.base_vectors == plan.base_declared
+    )
