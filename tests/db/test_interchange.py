@@ -223,3 +223,14 @@ def test_any_text_and_coordinates_round_trip_exactly(
     with open_store(folder / "b.db") as target:
         import_records(target, path)
         assert export_text(target) == first
+
+
+def test_regression_next_line_character_in_text(store: Store, tmp_path: Path) -> None:
+    """Shrunk by Hypothesis: a place named '0\\x850' split its line in two on import,
+    because str.splitlines() treats U+0085 (and U+2028) as line breaks."""
+    store.create("place", {"name": "0\x850", "note": "a\u2028b"})
+    path = tmp_path / "nel.jsonl"
+    path.write_text(export_text(store), encoding="utf-8")
+    with open_store(tmp_path / "other.db") as other:
+        import_records(other, path)
+        assert export_text(other) == export_text(store)
