@@ -17,6 +17,7 @@ ALTER TABLE devices ADD COLUMN last_sent TEXT;
 
 CREATE TABLE imported_bundles (
     file_id     TEXT PRIMARY KEY,
+    body_sha256 TEXT NOT NULL,
     sender      TEXT NOT NULL,
     created_at  TEXT,
     imported_at TEXT NOT NULL

@@ -280,10 +280,31 @@ class BundleReader:
             yield from rows
 
     def entries(self) -> Iterator[Entry]:
-        """The checked entries, in file order, a chunk at a time."""
+        """The checked entries, in file order."""
+        for chunk in self.chunks():
+            yield from chunk
+
+    def chunks(self) -> Iterator[list[Entry]]:
+        """The checked entries, in file order, a bounded chunk at a time."""
         if self._conn is None or self.manifest is None:
             raise RuntimeError("check() first")
-        return self._rows(self._conn)
+        cursor = self._conn.execute(
+            "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
+            " FROM entries ORDER BY seq"
+        )
+        while rows := cursor.fetchmany(_CHUNK):
+            yield rows
+
+    def records_with_field(self, field: str) -> set[str]:
+        """Ids of the records that have an entry for ``field`` in this file."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return {
+            row[0]
+            for row in self._conn.execute(
+                "SELECT DISTINCT record_id FROM entries WHERE field = ?", (field,)
+            )
+        }
 
 
 def _text(value: Any) -> str:

@@ -18,7 +18,6 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 DELETED = "_deleted"
 ERASED = "_erased"
@@ -47,14 +46,46 @@ class _Version:
         return (self.ts, self.device)
 
 
+#: The journal columns :func:`compute` reads, in this order.
+JOURNAL_COLUMNS = "field, ts, device, prev_ts, prev_device, value"
+
+Found = list[tuple[str, tuple[int, str], tuple[int, str]]]
+
+
 def recompute(conn: sqlite3.Connection, tbl: str, record_id: str) -> None:
     """Rebuild the conflict rows of one record from its journal entries."""
+    rows = conn.execute(
+        f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE record_id = ?", (record_id,)
+    ).fetchall()
+    store_conflicts(conn, tbl, record_id, compute(rows), had_conflicts=True)
+
+
+def store_conflicts(
+    conn: sqlite3.Connection, tbl: str, record_id: str, found: Found, *, had_conflicts: bool
+) -> None:
+    """Replace the record's conflict rows by ``found`` (from :func:`compute`)."""
+    if had_conflicts:
+        conn.execute("DELETE FROM conflicts WHERE record_id = ?", (record_id,))
+    if found:
+        conn.executemany(
+            "INSERT INTO conflicts (id, tbl, record_id, field, winner_ts, winner_device,"
+            " loser_ts, loser_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (conflict_id(record_id, field, *loser), tbl, record_id, field, *winner, *loser)
+                for field, winner, loser in found
+            ],
+        )
+
+
+def compute(rows: list[tuple]) -> Found:
+    """The conflicts among one record's journal rows (``JOURNAL_COLUMNS``), as
+    (field, winning stamp, losing stamp)."""
+    fields = [row[0] for row in rows]
+    if len(set(fields)) == len(fields) and DELETED not in fields:
+        return []  # one version per field and no tombstone: nothing can conflict
     versions: dict[str, list[_Version]] = {}
     acked: set[tuple[str, int, str]] = set()
-    for field, ts, device, prev_ts, prev_device, value in conn.execute(
-        "SELECT field, ts, device, prev_ts, prev_device, value FROM journal WHERE record_id = ?",
-        (record_id,),
-    ):
+    for field, ts, device, prev_ts, prev_device, value in rows:
         if field.startswith(ACK_PREFIX):
             named = json.loads(value)
             acked.add((field[len(ACK_PREFIX) :], named["ts"], named["device"]))
@@ -62,7 +93,7 @@ def recompute(conn: sqlite3.Connection, tbl: str, record_id: str) -> None:
         prev = (prev_ts, prev_device) if prev_ts is not None else None
         versions.setdefault(field, []).append(_Version(ts, device, prev, value))
 
-    rows: list[tuple[Any, ...]] = []
+    found: Found = []
     deletes = versions.pop(DELETED, [])
     versions.pop(ERASED, None)
     if deletes:
@@ -73,23 +104,14 @@ def recompute(conn: sqlite3.Connection, tbl: str, record_id: str) -> None:
                 if (field, *leaf.stamp) in acked:
                     continue
                 if all(leaf.ts > vector.get(leaf.device, 0) for vector in seen):
-                    rows.append((field, newest_delete, leaf.stamp))
+                    found.append((field, newest_delete, leaf.stamp))
     else:
         for field, field_versions in versions.items():
             winner = max(v.stamp for v in field_versions)
             for leaf in _leaves(field_versions):
                 if leaf.stamp != winner and (field, *leaf.stamp) not in acked:
-                    rows.append((field, winner, leaf.stamp))
-
-    conn.execute("DELETE FROM conflicts WHERE record_id = ?", (record_id,))
-    conn.executemany(
-        "INSERT INTO conflicts (id, tbl, record_id, field, winner_ts, winner_device,"
-        " loser_ts, loser_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (conflict_id(record_id, field, *loser), tbl, record_id, field, *winner, *loser)
-            for field, winner, loser in rows
-        ],
-    )
+                    found.append((field, winner, leaf.stamp))
+    return found
 
 
 def _leaves(versions: list[_Version]) -> list[_Version]:

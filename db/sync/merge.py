@@ -62,6 +62,13 @@ def import_bundle(store: Store, path: Path, *, dry_run: bool = False) -> ImportS
     change). Raises TryggError, with the database untouched, for any bad file."""
     device = store.require_device()
     with BundleReader(path) as reader:
+        peeked = reader.peek()
+        if _imported_before(store, peeked):
+            # The same file, byte for byte in its entries, was merged whole before:
+            # it cannot bring anything new, so its entries need not be read again.
+            done = ImportSummary(path, peeked.sender, dry_run, already_imported=True)
+            done.unchanged = peeked.entry_count
+            return done
         manifest = reader.check()
         summary = ImportSummary(path, manifest.sender, dry_run)
         if manifest.sender["id"] == device.id and not dry_run:
@@ -98,84 +105,115 @@ def _merge(store: Store, reader: BundleReader, manifest: Manifest, summary: Impo
         row[0]
         for row in conn.execute("SELECT DISTINCT record_id FROM journal WHERE field = ?", (ERASED,))
     }
-    erased |= _erased_in_bundle(reader)
+    erased |= reader.records_with_field(ERASED)
+    with_conflicts = {row[0] for row in conn.execute("SELECT DISTINCT record_id FROM conflicts")}
     now_ms = store._wall()
     newest_ts = 0
-    touched: dict[str, tuple[str, set[str]]] = {}
-    for entry in reader.entries():
-        ts, _device, tbl, record_id, name, _value, _p, _pd, scope = entry
-        ms = ts >> COUNTER_BITS
-        if ms > now_ms + MAX_FUTURE_MS:
-            summary.future_stamps += 1
-        else:
-            newest_ts = max(newest_ts, ts)
-        if scope == PERSONAL and record_id in erased:
-            summary.dropped_personal += 1
-            continue
-        inserted = conn.execute(
+    touched: dict[str, str] = {}
+    for chunk in reader.chunks():
+        kept = []
+        for entry in chunk:
+            ts, record_id, scope = entry[0], entry[3], entry[8]
+            if ts >> COUNTER_BITS > now_ms + MAX_FUTURE_MS:
+                summary.future_stamps += 1
+            elif ts > newest_ts:
+                newest_ts = ts
+            if scope == PERSONAL and record_id in erased:
+                summary.dropped_personal += 1
+            else:
+                kept.append(entry)
+        last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
+        conn.executemany(
             "INSERT OR IGNORE INTO journal (ts, device, tbl, record_id, field, value,"
             " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            entry,
-        ).rowcount
-        if not inserted:
-            summary.unchanged += 1
-            continue
-        summary.new_entries += 1
-        touched.setdefault(record_id, (tbl, set()))[1].add(name)
+            kept,
+        )
+        fresh = conn.execute(
+            "SELECT tbl, record_id FROM journal WHERE seq > ?", (last_seq,)
+        ).fetchall()
+        summary.new_entries += len(fresh)
+        summary.unchanged += len(kept) - len(fresh)
+        for tbl, record_id in fresh:
+            touched[record_id] = tbl
 
-    for record_id, (tbl, names) in touched.items():
-        _apply_record(conn, TYPES[tbl], record_id, names, record_id in erased, summary)
+    for record_id, tbl in touched.items():
+        _apply_record(
+            conn, TYPES[tbl], record_id, record_id in erased, record_id in with_conflicts, summary
+        )
 
     _observe_clock(store, newest_ts)
     _advance_vectors(conn, manifest, held_before, summary)
     _remember_peer(conn, manifest)
     conn.execute(
-        "INSERT OR IGNORE INTO imported_bundles (file_id, sender, created_at, imported_at)"
-        " VALUES (?, ?, ?, ?)",
-        (manifest.file_id, manifest.sender["id"], manifest.created_at, _now()),
+        "INSERT OR IGNORE INTO imported_bundles (file_id, body_sha256, sender, created_at,"
+        " imported_at) VALUES (?, ?, ?, ?, ?)",
+        (
+            manifest.file_id,
+            manifest.body_sha256,
+            manifest.sender["id"],
+            manifest.created_at,
+            _now(),
+        ),
     )
     open_now = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     summary.open_conflicts = open_now
     summary.new_conflicts = max(0, open_now - conflicts_before)
 
 
-def _erased_in_bundle(reader: BundleReader) -> set[str]:
-    return {e[3] for e in reader.entries() if e[4] == ERASED}
-
-
 def _apply_record(
-    conn, rt: RecordType, record_id: str, names: set[str], erased: bool, summary: ImportSummary
+    conn, rt: RecordType, record_id: str, erased: bool, had_conflicts: bool, summary: ImportSummary
 ) -> None:
+    """Bring one record's row in line with its journal: each field takes its newest
+    version; a tombstone deletes; an erasure marker erases; conflicts are rebuilt."""
     row = conn.execute(f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)).fetchone()
     existed = row is not None
-    if not existed:
-        conn.execute(f"INSERT INTO {rt.name} (id) VALUES (?)", (record_id,))
-        summary.new_records[rt.name] = summary.new_records.get(rt.name, 0) + 1
     current = dict(row) if existed else {}
-    for name in sorted(names):
+    rows = conn.execute(
+        f"SELECT {conflicts.JOURNAL_COLUMNS} FROM journal WHERE record_id = ?", (record_id,)
+    ).fetchall()
+    newest: dict[str, tuple[int, str, str | None]] = {}
+    for name, ts, device, _prev_ts, _prev_device, value in rows:
+        if name not in newest or (ts, device) > newest[name][:2]:
+            newest[name] = (ts, device, value)
+
+    changes: dict[str, object] = {}
+    for name, (_ts, _device, value) in newest.items():
         if name in (DELETED, ERASED) or name.startswith(ACK_PREFIX):
             continue
-        value = conn.execute(
-            "SELECT value FROM journal WHERE record_id = ? AND field = ?"
-            " ORDER BY ts DESC, device DESC LIMIT 1",
-            (record_id, name),
-        ).fetchone()[0]
         column = Store._encode_column(rt, name, None if value is None else json.loads(value))
         if current.get(name) != column:
-            conn.execute(f"UPDATE {rt.name} SET {name} = ? WHERE id = ?", (column, record_id))
-            if existed:
-                summary.updated_fields += 1
-    if DELETED in names:
-        conn.execute(f"UPDATE {rt.name} SET deleted = 1 WHERE id = ?", (record_id,))
-    if erased:
-        day = conn.execute(
-            "SELECT value FROM journal WHERE record_id = ? AND field = ?"
-            " ORDER BY ts DESC, device DESC LIMIT 1",
-            (record_id, ERASED),
-        ).fetchone()
-        if day is not None:
-            apply_erasure(conn, rt, record_id, json.loads(day[0])["date"])
-    conflicts.recompute(conn, rt.name, record_id)
+            changes[name] = column
+    if DELETED in newest and not current.get("deleted"):
+        changes["deleted"] = 1
+    if not existed:
+        columns = ["id", *changes]
+        conn.execute(
+            f"INSERT INTO {rt.name} ({', '.join(columns)}) VALUES"
+            f" ({', '.join('?' for _ in columns)})",
+            [record_id, *changes.values()],
+        )
+        summary.new_records[rt.name] = summary.new_records.get(rt.name, 0) + 1
+    elif changes:
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        conn.execute(
+            f"UPDATE {rt.name} SET {assignments} WHERE id = ?", [*changes.values(), record_id]
+        )
+        summary.updated_fields += len([c for c in changes if c != "deleted"])
+    if erased and ERASED in newest:
+        apply_erasure(conn, rt, record_id, json.loads(newest[ERASED][2] or "{}")["date"])
+        rows = conn.execute(
+            f"SELECT {conflicts.JOURNAL_COLUMNS} FROM journal WHERE record_id = ?", (record_id,)
+        ).fetchall()
+    found = conflicts.compute(rows)
+    conflicts.store_conflicts(conn, rt.name, record_id, found, had_conflicts=had_conflicts)
+
+
+def _imported_before(store: Store, manifest: Manifest) -> bool:
+    row = store.conn.execute(
+        "SELECT 1 FROM imported_bundles WHERE file_id = ? AND body_sha256 = ?",
+        (manifest.file_id, manifest.body_sha256),
+    ).fetchone()
+    return row is not None
 
 
 def _observe_clock(store: Store, newest_ts: int) -> None:

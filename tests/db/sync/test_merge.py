@@ -259,10 +259,22 @@ def test_erasure_wins_over_every_version_and_old_files(devices: dict[str, Device
             "SELECT count(*) FROM journal WHERE record_id = ? AND scope = 'personal'", (report,)
         ).fetchone()[0]
         assert rows == 0
-    summary = b.receive(with_personal)
-    assert summary.dropped_personal > 0
+    again = b.receive(with_personal)  # read before: nothing in it can matter now
+    assert again.already_imported and again.new_entries == 0
     assert b.store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
     assert a.state() == b.state()
+    # A device that hears of the erasure first drops the old file's personal values.
+    c = devices["c"]
+    c.receive(a.send(c, full=True, profile="polis"))
+    late = c.receive(with_personal)
+    assert late.dropped_personal > 0
+    got = c.store.get("snabbrapport", report)
+    assert got is not None and (got["name"], got["personnummer"]) == (None, None)
+    rows = c.store.conn.execute(
+        "SELECT count(*) FROM journal WHERE record_id = ? AND scope = 'personal'", (report,)
+    ).fetchone()[0]
+    assert rows == 0
+    assert c.state() == a.state()
 
 
 def test_any_order_of_the_same_files_gives_identical_state(tmp_path: Path) -> None:
