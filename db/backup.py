@@ -5,10 +5,11 @@ every import, so a bad file can always be undone."""
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+
+from db.files import atomic_file
 
 AUTOMATIC_KEEP = 5
 
@@ -19,17 +20,12 @@ def backup_folder(db_path: Path) -> Path:
 
 def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
     """Write a consistent copy of ``conn``'s database to ``target`` (mode 0600)."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    dest = sqlite3.connect(tmp)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    tmp.replace(target)
+    with atomic_file(target) as tmp:
+        dest = sqlite3.connect(tmp)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
     return target
 
 

@@ -21,6 +21,7 @@ import click
 
 from db.database import check_existing, resolve_path
 from db.errors import TryggError
+from db.files import atomic_file
 from db.i18n import LANGUAGES, normalise_language
 from db.interchange import RecordsImportFailed, export_records, import_records
 from db.records import (
@@ -298,16 +299,8 @@ def build_cli(lang: str | None = None) -> click.Group:
 def _export_atomically(store: Store, out: Path, types: Sequence[str]) -> dict[str, int]:
     """Write the export beside ``out`` and rename it into place, so a full disk or an
     interruption never leaves a half file under the real name."""
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            counts = export_records(store, handle, types or None)
-        tmp.replace(out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return counts
+    with atomic_file(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        return export_records(store, handle, types or None)
 
 
 def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:

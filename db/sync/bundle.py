@@ -14,10 +14,8 @@ parameterised queries, row by row, so memory stays bounded whatever its size.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Any
 
 from db.dates import parse_iso_date
 from db.errors import TryggError
+from db.files import atomic_file
 from db.ids import is_id
 from db.migrations import SCHEMA_VERSION
 from db.records import TYPES, Kind
@@ -89,14 +88,9 @@ def write_bundle(
 
     A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
     usual permissions, since the colleagues sharing the folder must read it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     count = 0
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        if private:
-            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with atomic_file(path, private=private) as tmp:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = OFF")
@@ -121,13 +115,6 @@ def write_bundle(
             conn.execute("COMMIT")
         finally:
             conn.close()
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     return count
 
 
