@@ -15,8 +15,11 @@ invented. The data is made relative to today, so "this week" always has somethin
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
+from db.database import check_existing
 from db.personnummer import luhn_digit
 from db.store import Store
 
@@ -285,6 +288,19 @@ SEIZED = (
     "3 burk folköl 50 cl",
     "1 flaska hembränt 50 cl",
 )
+
+
+def is_demo_database(path: Path) -> bool:
+    """True if ``path`` is a Trygg database made by ``build_demo`` (read-only look)."""
+    check_existing(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (DEMO_SETTING,)).fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        conn.close()
+    return bool(row) and row[0] == "1"
 
 
 def test_personnummer(birth: date, serial: int) -> str:

@@ -589,19 +589,13 @@ class Store:
                 copy[chosen.field] = chosen.loser_value
                 restored = self.create(rt.name, copy, check_refs=False)
             elif keep == "other":
-                self._write_resolution(rt, chosen, chosen.loser_value)
+                self.update(
+                    rt.name, chosen.record_id, {chosen.field: chosen.loser_value}, check_refs=False
+                )
             stamp = self._tick()
             self._journal(rt, chosen.record_id, ack, stamp)
             conflicts.recompute(self.conn, rt.name, chosen.record_id)
         return restored
-
-    def _write_resolution(self, rt: RecordType, chosen: Conflict, value: Any) -> None:
-        stamp = self._tick()
-        self.conn.execute(
-            f"UPDATE {rt.name} SET {chosen.field} = ? WHERE id = ?",
-            (self._encode_column(rt, chosen.field, value), chosen.record_id),
-        )
-        self._journal(rt, chosen.record_id, {chosen.field: value}, stamp)
 
     # -- the audit trail ---------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from typing import Any, NoReturn
 
 import click
 
-from db.database import check_existing, resolve_path
+from db.database import resolve_path
+from db.demo import build_demo, is_demo_database
 from db.errors import TryggError
 from db.files import atomic_file
 from db.i18n import LANGUAGES, normalise_language
@@ -198,8 +199,6 @@ def build_cli(lang: str | None = None) -> click.Group:
     @click.option("--no-tui", is_flag=True, help=t("cli.demo.opt.no_tui"))
     @click.pass_context
     def demo(ctx: click.Context, db: str | None, no_tui: bool) -> None:
-        from db.demo import build_demo
-
         chosen = _db(ctx, db)
         path = Path(chosen) if chosen else resolve_path(None).parent / DEMO_FILE_NAME
         _clear_demo_file(path)
@@ -356,15 +355,7 @@ def _clear_demo_file(path: Path) -> None:
     """Remove an earlier demo database at ``path``; refuse to touch anything else."""
     if not path.exists():
         return
-    check_existing(path)
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        row = conn.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()
-    except sqlite3.Error:
-        row = None
-    finally:
-        conn.close()
-    if not row or row[0] != "1":
+    if not is_demo_database(path):
         raise TryggError("db.demo_refused", path=str(path))
     _remove_database(path)
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from db.errors import TryggError
 from db.records import choice_label, field_label, type_label
 from db.store import Store
 from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer, peers
@@ -260,16 +259,12 @@ def _unconfirmed(store: Store, declared: dict) -> int:
     """How many journal entries this peer has not declared holding (all scopes it could
     hold; a kommun peer's personal scope is not counted)."""
     total = 0
-    for scope, vector in declared.items() or [("core", {})]:
-        for origin, since in store.conn.execute(
-            "SELECT device, ts FROM vectors WHERE scope = ?", (scope,)
+    for scope, vector in (declared or {"core": {}}).items():
+        for (origin,) in store.conn.execute(
+            "SELECT device FROM vectors WHERE scope = ?", (scope,)
         ).fetchall():
-            del since
             total += store.conn.execute(
                 "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
                 (origin, scope, vector.get(origin, 0)),
             ).fetchone()[0]
     return total
-
-
-__all__ = ["TryggError", "add_sync_commands"]

@@ -242,7 +242,7 @@ class BundleReader:
     def _check_entries(self, conn: sqlite3.Connection, manifest: Manifest) -> None:
         digest = hashlib.sha256()
         count = 0
-        for entry in self._rows(conn):
+        for entry in (e for chunk in self._chunks(conn) for e in chunk):
             digest.update(entry_line(entry))
             count += 1
             problem = entry_problem(entry, manifest.scopes)
@@ -258,13 +258,13 @@ class BundleReader:
             raise TryggError("bundle.duplicate_entries", path=str(self.path))
 
     @staticmethod
-    def _rows(conn: sqlite3.Connection) -> Iterator[Entry]:
+    def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:
         cursor = conn.execute(
             "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
             " FROM entries ORDER BY seq"
         )
         while rows := cursor.fetchmany(_CHUNK):
-            yield from rows
+            yield rows
 
     def entries(self) -> Iterator[Entry]:
         """The checked entries, in file order."""
@@ -275,12 +275,7 @@ class BundleReader:
         """The checked entries, in file order, a bounded chunk at a time."""
         if self._conn is None or self.manifest is None:
             raise RuntimeError("check() first")
-        cursor = self._conn.execute(
-            "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
-            " FROM entries ORDER BY seq"
-        )
-        while rows := cursor.fetchmany(_CHUNK):
-            yield rows
+        return self._chunks(self._conn)
 
     def records_with_field(self, field: str) -> set[str]:
         """Ids of the records that have an entry for ``field`` in this file."""

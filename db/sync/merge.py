@@ -17,7 +17,6 @@ from pathlib import Path
 
 from db.backup import automatic_backup
 from db.clock import COUNTER_BITS, MAX_FUTURE_MS
-from db.errors import TryggError
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store, apply_erasure
 from db.sync import conflicts
@@ -280,6 +279,3 @@ def _remember_peer(conn, manifest: Manifest) -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-__all__ = ["ImportSummary", "TryggError", "import_bundle"]
