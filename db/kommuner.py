@@ -3,9 +3,7 @@ a municipality. Seeded into the ``kommun`` table of every new database."""
 
 from __future__ import annotations
 
-import unicodedata
-
-from db.textutil import swedish_sort_key
+from db.textutil import fold, swedish_sort_key
 
 KOMMUNER_BY_LAN: dict[str, tuple[str, ...]] = {
     "Stockholms län": (
@@ -100,28 +98,22 @@ ALL_KOMMUNER: tuple[str, ...] = tuple(
 )
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form, so "asele" finds "Åsele"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def suggest_kommun(text: str, limit: int = 8) -> list[str]:
     """Municipalities whose name starts with ``text`` (then those containing it),
     ignoring case and accents."""
-    wanted = _fold(text.strip())
+    wanted = fold(text.strip())
     if not wanted:
         return []
-    starts = [k for k in ALL_KOMMUNER if _fold(k).startswith(wanted)]
-    contains = [k for k in ALL_KOMMUNER if wanted in _fold(k) and k not in starts]
+    starts = [k for k in ALL_KOMMUNER if fold(k).startswith(wanted)]
+    contains = [k for k in ALL_KOMMUNER if wanted in fold(k) and k not in starts]
     return (starts + contains)[:limit]
 
 
 def canonical_kommun(text: str) -> str | None:
     """The official spelling of ``text`` if it names a municipality ("solleftea",
     "SOLLEFTEÅ" → "Sollefteå"); None if it names none."""
-    wanted = _fold(text.strip())
+    wanted = fold(text.strip())
     for kommun in ALL_KOMMUNER:
-        if _fold(kommun) == wanted:
+        if fold(kommun) == wanted:
             return kommun
     return None

@@ -8,6 +8,7 @@ objects; this module handles control characters, which a terminal would obey.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -38,3 +39,9 @@ _SWEDISH_TAIL = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø":
 def swedish_sort_key(text: str) -> str:
     """Sort key for Swedish alphabetical order: … X Y Z Å Ä Ö, case-insensitive."""
     return text.casefold().translate(_SWEDISH_TAIL)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so "asele" finds "Åsele"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

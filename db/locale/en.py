@@ -275,4 +275,10 @@ MESSAGES: dict[str, str] = {
     "conflict.ambiguous": "Several conflicts start with {id}. Type more characters.",
     "conflict.bad_keep": "Choose --keep winner (keep what is shown) or --keep other (take the other).",
     "mailbox.not_folder": "{path} is not a folder.",
+    # safety walks
+    "finding.category_unknown": "no category is called '{text}' (type a few letters or 1–0)",
+    "finding.category_ambiguous": "'{text}' could be {choices} – type more letters",
+    "finding.owner_ambiguous": "'{text}' could be {choices} – type more letters",
+    "walk.participants_bad": "cannot read '{text}' – type for example 'residents 12, police 2'",
+    "filter.bad_status": "Unknown filter '{status}'.",
 }

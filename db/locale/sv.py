@@ -277,4 +277,10 @@ MESSAGES: dict[str, str] = {
     "conflict.ambiguous": "Flera konflikter börjar med {id}. Skriv fler tecken.",
     "conflict.bad_keep": "Välj --keep winner (behåll det som visas) eller --keep other (ta det andra).",
     "mailbox.not_folder": "{path} är ingen mapp.",
+    # safety walks
+    "finding.category_unknown": "ingen kategori heter '{text}' (skriv några bokstäver eller 1–0)",
+    "finding.category_ambiguous": "'{text}' kan vara {choices} – skriv fler bokstäver",
+    "finding.owner_ambiguous": "'{text}' kan vara {choices} – skriv fler bokstäver",
+    "walk.participants_bad": "förstår inte '{text}' – skriv till exempel 'boende 12, polis 2'",
+    "filter.bad_status": "Okänt filter '{status}'.",
 }

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.migrations import m0001_initial, m0002_sync
+from db.migrations import m0001_initial, m0002_sync, m0003_lists
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.apply),
     Migration(2, "sync", m0002_sync.apply),
+    Migration(3, "lists", m0003_lists.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -23,6 +23,11 @@ from db.store import Store
 from db.sync import vectors as vec
 from db.sync.bundle import FORMAT, FORMAT_VERSION, Entry, write_bundle
 
+#: Settings kept for the overview: per scope, the highest stamp of this device's own
+#: changes written to any file; and when a file was last written.
+SENT_UPTO = "sent_upto.{scope}"
+LAST_EXPORT = "last_export_at"
+
 PROFILES = ("polis", "kommun")
 PROFILE_SCOPES = {"polis": (CORE, PERSONAL), "kommun": (CORE,)}
 
@@ -178,9 +183,17 @@ def export_bundle(
         raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
     except OSError as exc:
         raise TryggError("export.failed", path=str(out), reason=exc.strerror or str(exc)) from None
-    if peer is not None:
-        with store.transaction():
-            store.conn.execute("UPDATE devices SET last_sent = ? WHERE id = ?", (_now(), peer.id))
+    with store.transaction():
+        recipients = sent_to if sent_to is not None else ([peer.id] if peer else [])
+        for recipient in recipients:
+            store.conn.execute(
+                "UPDATE devices SET last_sent = ? WHERE id = ? AND is_self = 0",
+                (_now(), recipient),
+            )
+        for scope in scopes:
+            upto = held.get(scope, {}).get(device.id, 0)
+            store.set_setting(SENT_UPTO.format(scope=scope), str(upto))
+        store.set_setting(LAST_EXPORT, _now())
     return summary
 
 
