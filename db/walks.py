@@ -122,6 +122,25 @@ def resolve_owner(store: Store, text: str) -> tuple[str | None, str | None]:
     return None, name
 
 
+_KIND_HINTS = (
+    ("kommun", r"kommun|forvaltning|tekniska|gatukontor|socialtjanst|skola"),
+    ("trafikverket", r"trafikverket|vagverket"),
+    ("fastighetsagare", r"bostad|fastighet|hyres|brf|bostadsratt|hem\b|hemmet"),
+    ("forening", r"forening|\bif\b|\bik\b|klubb"),
+    ("foretag", r"\bab\b|aktiebolag|handel|butik|ica|coop"),
+)
+
+
+def guess_owner_kind(name: str) -> str | None:
+    """The kind of a new problem owner guessed from its name ("Lycksele kommun" → kommun),
+    so that the due date follows the owner from the first list; None if unclear."""
+    folded = fold(name)
+    for kind, pattern in _KIND_HINTS:
+        if re.search(pattern, folded):
+            return kind
+    return None
+
+
 def place_names(store: Store, kommun: str | None = None) -> list[str]:
     """Known place names for autocomplete: the municipality's first, then the rest."""
     places = store.list("place")
@@ -189,7 +208,9 @@ def save_finding(
         fields["place"] = place or None
         fields["place_id"] = _place_id(store, place, walk["kommun"]) if place else None
         if new_owner:
-            owner_id = store.create("owner", {"name": new_owner})
+            owner_id = store.create(
+                "owner", {"name": new_owner, "kind": guess_owner_kind(new_owner)}
+            )
         fields["owner_id"] = owner_id
         if finding_id is None:
             if not entry.positive:

@@ -76,6 +76,23 @@ def test_a_finding_creates_its_place_and_owner_once(store: Store) -> None:
     assert a["status"] == "ny" and a["category"] == "belysning"
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Kommunen", "kommun"),
+        ("Lycksele kommun, tekniska förvaltningen", "kommun"),
+        ("Trafikverket", "trafikverket"),
+        ("Lyckselebostäder", "fastighetsagare"),
+        ("Brf Solgården", "fastighetsagare"),
+        ("Lycksele IF", "forening"),
+        ("ICA Kvantum", "foretag"),
+        ("Grannen", None),
+    ],
+)
+def test_the_kind_of_a_new_owner_is_guessed_from_its_name(name: str, kind: str | None) -> None:
+    assert walks.guess_owner_kind(name) == kind
+
+
 def test_a_positive_finding_is_never_open(store: Store) -> None:
     walk = _walk(store)
     finding_id = _finding(store, walk, "Bra upplyst", positive=True)

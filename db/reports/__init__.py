@@ -1,0 +1,114 @@
+"""Documents Trygg writes for people outside it: lists, protocols, statistics.
+
+Shared here: where documents go by default, safe file names, Swedish Excel CSV and a
+plain printable HTML page. Every writer writes atomically (a crash leaves no half file).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import platformdirs
+
+from db.errors import TryggError
+from db.files import atomic_file
+from db.store import Store
+from db.textutil import printable
+
+#: Setting holding the folder a user chose for documents.
+OUTPUT_FOLDER = "output_folder"
+
+
+def output_folder(store: Store) -> Path:
+    """The folder documents go to: the user's choice, else ``~/Documents/Trygg``."""
+    chosen = store.setting(OUTPUT_FOLDER)
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path(platformdirs.user_documents_dir()) / "Trygg"
+
+
+def safe_name(text: str, limit: int = 40) -> str:
+    """A file-name fragment from user text: letters (å, ä, ö kept), digits and dashes."""
+    words = re.findall(r"[^\W_]+", text or "")
+    return "-".join(words)[:limit].strip("-") or "x"
+
+
+def free_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem.suffix``, or ``stem-2.suffix`` … when that exists already."""
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate
+
+
+def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically, creating the folder; clear errors."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path, private=False) as tmp:
+            tmp.write_text(text, encoding=encoding, newline="")
+    except OSError as exc:
+        raise TryggError("export.failed", path=str(path), reason=exc.strerror or str(exc)) from None
+    return path
+
+
+def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV the way Swedish Excel opens it: semicolons, CRLF (the BOM is added on write).
+    Cells that Excel would run as a formula (``=``, ``+``, ``-``, ``@``) get a leading ``'``."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    text = printable(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def esc(value: object) -> str:
+    """User text for HTML: escaped, control characters made visible, '–' for nothing."""
+    if value is None or value == "":
+        return "–"
+    return html.escape(printable(value)).replace("\n", "<br>")
+
+
+def html_page(title: str, body: str, *, lang: str = "sv", banner: str | None = None) -> str:
+    """A plain page that prints well on A4: black on white, a table with borders."""
+    top = f'<p class="banner">{esc(banner)}</p>\n' if banner else ""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{esc(title)}</title>
+<style>
+body {{ font-family: sans-serif; font-size: 11pt; margin: 2em; color: #000; }}
+h1 {{ font-size: 16pt; }} h2 {{ font-size: 13pt; margin-top: 1.5em; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #444; padding: 4px 6px; text-align: left; vertical-align: top; }}
+th {{ background: #eee; }}
+.banner {{ font-weight: bold; letter-spacing: 0.1em; }}
+.overdue {{ font-weight: bold; }}
+.meta td {{ border: none; padding: 1px 8px 1px 0; }}
+@media print {{ body {{ margin: 0; }} }}
+</style>
+</head>
+<body>
+{top}<h1>{esc(title)}</h1>
+{body}
+</body>
+</html>
+"""

@@ -1,0 +1,113 @@
+"""The documents a walk sends out: owner lists, the protocol, GeoJSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from db import walks
+from db.errors import TryggError
+from db.reports import output_folder
+from db.reports.walks import write_owner_list, write_walk_protocol
+from db.store import Store
+from db.walks import FindingInput
+from tests.conftest import NOW, walk_fields
+
+TODAY = NOW.date()
+HOSTILE = "<script>alert(1)</script> [bold]x[/] =SUM(A1) \x1b[31m"
+
+
+@pytest.fixture
+def walk(store: Store) -> str:
+    walk_id = store.create(
+        "walk", walk_fields(area="Centrum & stationen", participants="boende: 12")
+    )
+    for remark, owner in (
+        ("Trasig belysning på Åvägen mittemot nr 37", "Kommunen"),
+        (HOSTILE, "Kommunen"),
+        ("Buskage vid busshållplatsen", "Bostadsbolaget"),
+    ):
+        walks.save_finding(store, walk_id, FindingInput(remark, "Åvägen", "1", owner))
+    walks.save_finding(store, walk_id, FindingInput("Bra upplyst", "Torget", positive=True))
+    return walk_id
+
+
+def _owner(store: Store, name: str) -> str:
+    return next(o["id"] for o in store.list("owner") if o["name"] == name)
+
+
+def test_owner_list_html_marks_sent_and_escapes(store: Store, walk: str, tmp_path: Path) -> None:
+    kommunen = _owner(store, "Kommunen")
+    written = write_owner_list(store, kommunen, tmp_path, TODAY)
+    assert written.count == 2 and written.path.name == "Åtgärdslista-Kommunen-2026-11-22.html"
+    page = written.path.read_text(encoding="utf-8")
+    assert "Trasig belysning på Åvägen mittemot nr 37" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page and "\x1b" not in page
+    assert "Buskage" not in page  # another owner's
+    sent = [f for f in store.list("finding") if f["owner_id"] == kommunen]
+    assert {f["status"] for f in sent} == {"skickad"}
+    assert {f["due_date"] for f in sent} == {"2027-05-22"}  # six months: a municipality
+    # Nothing new left to send; a reminder of everything open still can be.
+    with pytest.raises(TryggError) as caught:
+        write_owner_list(store, kommunen, tmp_path, TODAY)
+    assert caught.value.key == "owner_list.empty"
+    again = write_owner_list(store, kommunen, tmp_path, TODAY, scope="open", mark=False)
+    assert again.count == 2 and again.path.name.endswith("-2.html")
+
+
+def test_owner_list_csv_opens_in_swedish_excel(store: Store, walk: str, tmp_path: Path) -> None:
+    written = write_owner_list(
+        store, _owner(store, "Kommunen"), tmp_path, TODAY, fmt="csv", mark=False
+    )
+    raw = written.path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Nr", "Trygghetsvandring"] and len(rows) == 3
+    hostile = rows[2][4]
+    assert hostile.startswith("<script>") and "␛" in hostile
+    assert store.count("finding", where={"status": "skickad"}) == 0
+
+
+def test_a_failed_write_marks_nothing(store: Store, walk: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(TryggError) as caught:
+        write_owner_list(store, _owner(store, "Kommunen"), blocker / "sub", TODAY)
+    assert caught.value.key == "export.failed"
+    assert store.count("finding", where={"status": "skickad"}) == 0
+
+
+def test_protocol_lists_every_finding_and_the_positive_ones(
+    store: Store, walk: str, tmp_path: Path
+) -> None:
+    written = write_walk_protocol(store, walk, tmp_path, TODAY)
+    page = written.path.read_text(encoding="utf-8")
+    assert written.count == 4 and "Centrum &amp; stationen" in page
+    assert "Positiva iakttagelser" in page and "Bra upplyst" in page
+    assert "boende 12 (totalt 12)" in page
+    english = write_walk_protocol(store, walk, tmp_path, TODAY, lang="en")
+    assert "Positive observations" in english.path.read_text(encoding="utf-8")
+
+
+def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_path: Path) -> None:
+    with pytest.raises(TryggError) as caught:
+        write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
+    assert caught.value.key == "report.no_coordinates"
+    first = store.list("finding", order_by=("nr",))[0]
+    store.update("finding", first["id"], {"lat": 64.5951234, "lon": 18.6767891})
+    torget = next(p for p in store.list("place") if p["name"] == "Torget")
+    store.update("place", torget["id"], {"lat": 64.6, "lon": 18.7})
+    written = write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
+    data = json.loads(written.path.read_text(encoding="utf-8"))
+    points = {f["properties"]["nr"]: f["geometry"]["coordinates"] for f in data["features"]}
+    assert points == {1: [18.6767891, 64.5951234], 4: [18.7, 64.6]}
+
+
+def test_documents_go_to_the_chosen_folder(store: Store, tmp_path: Path) -> None:
+    assert output_folder(store) == tmp_path / "documents" / "Trygg"
+    store.set_setting("output_folder", str(tmp_path / "ut"))
+    assert output_folder(store) == tmp_path / "ut"
