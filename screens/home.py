@@ -1,13 +1,18 @@
-"""Översikt: the first screen. In this version, the device and what the database holds."""
+"""Översikt: what needs attention, at a glance, each figure a key away from its list."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from db.records import DISPLAY_ORDER, choice_label, type_label
+from db.overview import Overview, overview
+from db.records import choice_label
+from db.store import Store
 from screens.base import TryggScreen
 
 
@@ -15,19 +20,51 @@ class HomeScreen(TryggScreen):
     """The overview."""
 
     BINDINGS = [
-        Binding("f1", "app.help", "key.help", tooltip="key.help.tooltip", id="help"),
-        Binding("question_mark", "app.help", "key.help", show=False, id="help_alt"),
+        Binding(
+            "v", "app.section('walks')", "key.walks", tooltip="key.walks.tooltip", id="home_walks"
+        ),
+        Binding(
+            "n", "new_walk", "key.new_walk", tooltip="key.new_walk.tooltip", id="home_new_walk"
+        ),
+        Binding(
+            "o",
+            "findings('oppna')",
+            "key.open_findings",
+            tooltip="key.open_findings.tooltip",
+            id="home_open",
+        ),
+        Binding(
+            "f",
+            "findings('forsenade')",
+            "key.overdue",
+            tooltip="key.overdue.tooltip",
+            id="home_overdue",
+        ),
+        Binding(
+            "p",
+            "app.section('owners')",
+            "key.owners",
+            tooltip="key.owners.tooltip",
+            id="home_owners",
+            show=False,
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "key.refresh",
+            tooltip="key.refresh.tooltip",
+            id="home_refresh",
+            show=False,
+        ),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="home"):
+        with VerticalScroll(id="home", can_focus=False):
             yield Static(id="home-device", markup=False)
-            yield Static(id="home-database", markup=False)
-            yield Static(self.t("home.counts"), id="home-counts-title", classes="section-title")
-            yield DataTable(id="home-counts", cursor_type="row", zebra_stripes=True)
-            yield Static(id="home-journal", markup=False)
-            yield Static(self.t("home.placeholder"), id="home-placeholder", markup=False)
+            yield Static(id="home-reminder", markup=False)
+            yield DataTable(id="home-figures", cursor_type="row", show_header=False)
+            yield Static(id="home-database", markup=False, classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -35,10 +72,19 @@ class HomeScreen(TryggScreen):
         self.title = self.t("app.title")
         demo = self.trygg.store.setting("demo") == "1"
         self.sub_title = self.t("home.title_demo" if demo else "home.title")
+        table = self.query_one("#home-figures", DataTable)
+        table.add_columns("what", "count", "key")
+        self.refresh_overview()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_overview()
+
+    def action_refresh(self) -> None:
         self.refresh_overview()
 
     def refresh_overview(self) -> None:
-        """Read the device and the counts from the store and show them."""
+        """Count in a worker thread (the counts read the whole journal), then show."""
         store = self.trygg.store
         lang = getattr(self.app, "lang", None)
         device = store.require_device()
@@ -49,11 +95,93 @@ class HomeScreen(TryggScreen):
         self.query_one("#home-database", Static).update(
             self.t("home.database", path=str(store.path))
         )
-        table = self.query_one("#home-counts", DataTable)
-        table.clear(columns=True)
-        table.add_columns(self.t("home.col.type"), self.t("home.col.count"))
-        for rtype in DISPLAY_ORDER:
-            table.add_row(type_label(rtype, lang), str(store.count(rtype)), key=rtype)
-        self.query_one("#home-journal", Static).update(
-            self.t("home.journal", count=store.journal_size())
-        )
+        today = store.now().date()
+        walks = store.count("walk")
+
+        def count(worker_store: Store) -> Overview:
+            return overview(worker_store, today)
+
+        self.app.in_thread(count, lambda figures: self._show(figures, walks))  # type: ignore[attr-defined]
+
+    def _show(self, figures: Overview, walks: int) -> None:
+        if not self.is_mounted:
+            return
+        today = self.trygg.store.now().date()
+        table = self.query_one("#home-figures", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        alert = "bold red" if figures.overdue_findings else ""
+        rows = [
+            ("walks", "home.walks", str(walks), "v"),
+            ("oppna", "home.open_findings", str(figures.open_findings), "o"),
+            ("forsenade", "home.overdue_findings", str(figures.overdue_findings), "f"),
+            (
+                "reports",
+                "home.reports",
+                self.t(
+                    "home.reports_value", week=figures.reports_week, month=figures.reports_month
+                ),
+                "",
+            ),
+            ("measures", "home.measures_behind", str(figures.measures_behind), ""),
+            ("unsent", "home.unsent", str(figures.unsent_changes), ""),
+            ("exchange", "home.last_exchange", self._ago(figures.last_exchange), ""),
+        ]
+        for key, label, value, shortcut in rows:
+            style = alert if key == "forsenade" else ""
+            table.add_row(
+                Text(self.t(label), style=style),
+                Text(value, style=style or "bold"),
+                Text(f"[{shortcut}]" if shortcut else "", style="dim"),
+                key=key,
+            )
+        table.move_cursor(row=min(keep, table.row_count - 1))
+        reminder = ""
+        if figures.remind_to_send(today):
+            reminder = self.t("home.remind", count=figures.unsent_changes)
+        self.query_one("#home-reminder", Static).update(reminder)
+
+    def _ago(self, when: str | None) -> str:
+        if not when:
+            return self.t("home.never")
+        try:
+            then = datetime.fromisoformat(when)
+        except ValueError:
+            return when
+        if then.tzinfo is None:
+            then = then.replace(tzinfo=UTC)
+        hours = max(0, int((datetime.now(UTC) - then).total_seconds() // 3600))
+        if hours < 1:
+            return self.t("home.ago_now")
+        if hours < 48:
+            return self.t("home.ago_hours", count=hours)
+        return self.t("home.ago_days", count=hours // 24)
+
+    def action_open_row(self) -> None:
+        table = self.query_one("#home-figures", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key == "walks":
+            self.app.action_section("walks")  # type: ignore[attr-defined]
+        elif key in ("oppna", "forsenade"):
+            self.action_findings(key)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_row()
+
+    def action_findings(self, status: str) -> None:
+        from screens.findings import FindingListScreen
+
+        self.app.push_screen(FindingListScreen(status=status))
+
+    def action_new_walk(self) -> None:
+        from screens.walk import WalkScreen
+        from screens.walk_form import WalkFormScreen
+
+        def opened(walk_id: str | None) -> None:
+            if walk_id:
+                self.app.push_screen(WalkScreen(walk_id))
+
+        self.app.push_screen(WalkFormScreen(), opened)

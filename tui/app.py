@@ -1,13 +1,16 @@
-"""The Textual application: opens the store, runs first-time setup, shows the overview."""
+"""The Textual application: opens the store, runs first-time setup, shows the overview,
+and moves between the sections (one function key each, from anywhere)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from db.errors import TryggError
 from db.i18n import normalise_language, render
@@ -36,11 +39,32 @@ class TryggApp(App[None]):
             priority=True,
         ),
         Binding("ctrl+q", "quit", "key.quit", tooltip="key.quit.tooltip", id="quit", priority=True),
+        Binding("f1", "help", "key.help", tooltip="key.help.tooltip", id="help"),
+        Binding("question_mark", "help", "key.help", show=False, id="help_alt"),
+        Binding("f2", "section('home')", "key.home", tooltip="key.home.tooltip", id="home"),
+        Binding("f3", "section('walks')", "key.walks", tooltip="key.walks.tooltip", id="walks"),
+        Binding("f4", "section('owners')", "key.owners", tooltip="key.owners.tooltip", id="owners"),
     ]
+    #: Section name → (module, screen class) of the screens one function key away.
+    SECTIONS = {
+        "home": ("screens.home", "HomeScreen"),
+        "walks": ("screens.walks", "WalkListScreen"),
+        "owners": ("screens.owners", "OwnerListScreen"),
+    }
 
-    def __init__(self, db_path: Path, lang: str | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        lang: str | None = None,
+        *,
+        debug: bool = False,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.db_path = db_path
+        #: The clock every store of the app reads "today" from (fixed in tests).
+        self.now = now
+        self.show_tracebacks = debug
         self.lang = normalise_language(lang)
         self.store: Store
         localise_bindings(self, self.t)
@@ -55,10 +79,11 @@ class TryggApp(App[None]):
         from screens.setup import SetupScreen
 
         try:
-            self.store = Store(self.db_path)
+            self.store = Store(self.db_path, now=self.now)
         except TryggError as error:
             self.exit(message=error.message(self.lang))
             return
+        self.in_thread(_catch_up_search, lambda _: None)
         if self.store.device is None:
 
             def after_setup(done: bool | None) -> None:
@@ -69,6 +94,43 @@ class TryggApp(App[None]):
         else:
             self.push_screen(HomeScreen())
 
+    def in_thread(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
+        """Run ``job(store)`` in a worker thread with its own connection (a connection
+        belongs to its thread), then ``done(result)`` on the UI thread. Failures become
+        a notification, never a traceback."""
+
+        def work() -> None:
+            try:
+                with Store(self.db_path, create=False, now=self.now) as store:
+                    result = job(store)
+            except TryggError as error:
+                self.call_from_thread(self.notify, error.message(self.lang), severity="error")
+                return
+            self.call_from_thread(done, result)
+
+        self.run_worker(work, thread=True, group="db", exit_on_error=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Sections are not reachable from a dialog or before the device is set up.
+        if action == "section":
+            return not isinstance(self.screen, ModalScreen) and self.store.device is not None
+        return True
+
+    def action_section(self, name: str) -> None:
+        """Show section ``name``: back to the overview, then that section on top of it
+        (so Esc always leads home)."""
+        from importlib import import_module
+
+        from screens.home import HomeScreen
+
+        if type(self.screen).__name__ == self.SECTIONS[name][1]:
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if name != "home":
+            module, cls = self.SECTIONS[name]
+            self.push_screen(getattr(import_module(module), cls)())
+
     def on_unmount(self) -> None:
         store = getattr(self, "store", None)
         if store is not None:
@@ -78,6 +140,20 @@ class TryggApp(App[None]):
         """The palette's commands, named in the interface language (Textual's own are
         English and partly irrelevant, so they are replaced)."""
         yield SystemCommand(self.t("cmd.help"), self.t("key.help.tooltip"), self.action_help)
+        # Every key of the screen below is a command too, by the same name as in the footer.
+        seen = {"help", "palette", "quit"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id is None or binding.id in seen or not binding.description:
+                continue
+            if not active.enabled:
+                continue
+            seen.add(binding.id)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or binding.description,
+                _runner(self, binding.action, active.node),
+            )
         dark = self.theme == DARK_THEME
         yield SystemCommand(
             self.t("cmd.theme_light" if dark else "cmd.theme_dark"),
@@ -85,6 +161,23 @@ class TryggApp(App[None]):
             self.action_toggle_theme,
         )
         yield SystemCommand(self.t("key.quit"), self.t("key.quit.tooltip"), self.exit)
+
+    def _fatal_error(self) -> None:
+        # Textual's own crash report is a traceback with local variables, which may hold
+        # a personnummer. Say what happened in one sentence; the details with --debug.
+        if self.show_tracebacks:
+            super()._fatal_error()
+            return
+        from rich.text import Text
+
+        error = self._exception
+        if isinstance(error, TryggError):
+            text = error.message(self.lang)
+        else:
+            text = self.t("app.unexpected", kind=type(error).__name__)
+        self.bell()
+        self._exit_renderables.append(Text(text))
+        self._close_messages_no_wait()
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark (night) and the light theme."""
@@ -97,10 +190,26 @@ class TryggApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
 
-def run_app(db_path: Path, lang: str | None = None) -> None:
+def _runner(app: App[Any], action: str, node: Any) -> Callable[[], Any]:
+    async def run() -> None:
+        await app.run_action(action, node)
+
+    return run
+
+
+def _catch_up_search(store: Store) -> int:
+    """Index what other writers queued (a big import from the command line, say), so the
+    first search in the app is as quick as every other."""
+    from db import search
+
+    with store.transaction():
+        return search.refresh(store.conn)
+
+
+def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> None:
     """Open the database (refusing clearly if it cannot be used), then run the app."""
     Store(db_path).close()
-    app = TryggApp(db_path, lang)
+    app = TryggApp(db_path, lang, debug=debug)
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)

@@ -369,7 +369,7 @@ def _remove_database(path: Path) -> None:
 def _run_app(path: Path) -> None:
     from tui.app import run_app
 
-    run_app(path, language())
+    run_app(path, language(), debug=_State.debug)
 
 
 def _language_from_argv(argv: Sequence[str]) -> str:

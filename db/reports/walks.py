@@ -13,6 +13,7 @@ from db.i18n import msg
 from db.records import choice_label
 from db.reports import esc, excel_csv, free_path, html_page, safe_name, write_text
 from db.store import Store
+from db.textutil import swedish_sort_key
 from db.walks import (
     FindingFilter,
     FindingRow,
@@ -46,6 +47,36 @@ def owner_findings(
     flt = FindingFilter(walk_id=walk_id, owner_id=owner_id, status="oppna")
     rows = _all(store, flt, today)
     return [r for r in rows if scope == "open" or (r.status or "ny") == "ny"]
+
+
+@dataclass(frozen=True)
+class OwnerToSend:
+    """A problem owner with findings for a list, and how many."""
+
+    owner_id: str
+    name: str
+    count: int
+
+
+def owners_to_send(
+    store: Store, today: date, *, scope: str = "new", walk_id: str | None = None
+) -> tuple[list[OwnerToSend], int]:
+    """The owners that have findings for a list (of one walk, or of all walks), and how
+    many such findings have no owner yet (they cannot be sent until they get one)."""
+    rows = _all(store, FindingFilter(walk_id=walk_id, status="oppna"), today)
+    rows = [r for r in rows if scope == "open" or (r.status or "ny") == "ny"]
+    counts: dict[str, OwnerToSend] = {}
+    unowned = 0
+    for r in rows:
+        if r.owner_id is None:
+            unowned += 1
+            continue
+        known = counts.get(r.owner_id)
+        counts[r.owner_id] = OwnerToSend(
+            r.owner_id, r.owner_name or "", (known.count if known else 0) + 1
+        )
+    owners = sorted(counts.values(), key=lambda o: swedish_sort_key(o.name))
+    return owners, unowned
 
 
 def write_owner_list(

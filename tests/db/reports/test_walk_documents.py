@@ -111,3 +111,17 @@ def test_documents_go_to_the_chosen_folder(store: Store, tmp_path: Path) -> None
     assert output_folder(store) == tmp_path / "documents" / "Trygg"
     store.set_setting("output_folder", str(tmp_path / "ut"))
     assert output_folder(store) == tmp_path / "ut"
+
+
+def test_owners_to_send_and_findings_without_owner(store: Store, walk: str) -> None:
+    from db.reports.walks import owners_to_send
+
+    walks.save_finding(store, walk, FindingInput("Ingen ägare än", "Parken"))
+    owners, unowned = owners_to_send(store, TODAY, walk_id=walk)
+    assert [(o.name, o.count) for o in owners] == [("Bostadsbolaget", 1), ("Kommunen", 2)]
+    assert unowned == 1
+    write_owner_list(store, _owner(store, "Kommunen"), store.path.parent, TODAY)
+    owners, _ = owners_to_send(store, TODAY, walk_id=walk)
+    assert [o.name for o in owners] == ["Bostadsbolaget"]
+    reminders, _ = owners_to_send(store, TODAY, scope="open")
+    assert [o.name for o in reminders] == ["Bostadsbolaget", "Kommunen"]

@@ -1,0 +1,337 @@
+"""A finding on a walk. New findings are entered in a row without leaving the form:
+place, remark, category by a key or a few letters, owner by a few letters, Enter saves
+and the form is ready for the next Nr. Editing adds the follow-up: status and dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static, TextArea
+
+from db.dates import parse_date
+from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.records import FINDING_STATUS, choice_label
+from db.walks import (
+    FindingInput,
+    category_keys,
+    owner_matches,
+    place_names,
+    resolve_category,
+    resolve_owner,
+    save_finding,
+)
+from screens.forms import FormModal
+
+
+class FindingFormScreen(FormModal):
+    """Dismisses with the id of the last finding saved (None if none was)."""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+t",
+            "toggle_positive",
+            "key.positive",
+            tooltip="key.positive.tooltip",
+            id="finding_positive",
+        ),
+    ]
+    FIELD_WIDGETS = {
+        "place": "finding-place",
+        "remark": "finding-remark",
+        "category": "finding-category",
+        "owner_id": "finding-owner",
+        "lat": "finding-coords",
+        "lon": "finding-coords",
+        "status": "finding-status",
+        "sent_date": "finding-sent",
+        "due_date": "finding-due",
+        "fixed_date": "finding-fixed",
+        "reject_reason": "finding-reason",
+        "notes": "finding-notes",
+    }
+    #: In quick entry, Enter on these saves (the coordinates are optional and come last).
+    SAVE_ON_ENTER = ("finding-owner", "finding-coords", "finding-reason")
+    AUTO_FOCUS = "#finding-place"
+
+    def __init__(self, walk_id: str, finding_id: str | None = None) -> None:
+        super().__init__()
+        self.walk_id = walk_id
+        self.finding_id = finding_id
+
+    @property
+    def lang(self) -> str | None:
+        return getattr(self.app, "lang", None)
+
+    def compose(self) -> ComposeResult:
+        store = self.trygg.store
+        walk = store.get("walk", self.walk_id) or {}
+        finding = store.get("finding", self.finding_id) if self.finding_id else None
+        value = (finding or {}).get
+        owner = store.get("owner", value("owner_id")) if value("owner_id") else None
+        category = value("category")
+        category_text = choice_label("finding", "category", category, self.lang) if category else ""
+        coords = ""
+        if value("lat") is not None and value("lon") is not None:
+            coords = f"{value('lat')}, {value('lon')}"
+        owners = [o["name"] for o in owner_matches(store, "") if o["name"]]
+        with VerticalScroll(classes="form", can_focus=False):
+            yield Static(id="finding-title", classes="section-title", markup=False)
+            yield self.row(
+                self.t("finding_form.place"),
+                Input(
+                    value("place") or "",
+                    id="finding-place",
+                    suggester=SuggestFromList(
+                        place_names(store, walk.get("kommun")), case_sensitive=False
+                    ),
+                ),
+            )
+            yield self.row(
+                self.t("finding_form.remark"), Input(value("remark") or "", id="finding-remark")
+            )
+            yield self.row(
+                self.t("finding_form.category"),
+                Input(
+                    category_text,
+                    id="finding-category",
+                    placeholder=self.t("finding_form.category.placeholder"),
+                ),
+            )
+            yield Static(self._category_keys(), classes="hint", id="finding-category-hint")
+            yield self.row(
+                self.t("finding_form.owner"),
+                Input(
+                    (owner or {}).get("name") or "",
+                    id="finding-owner",
+                    placeholder=self.t("finding_form.owner.placeholder"),
+                    suggester=SuggestFromList(owners, case_sensitive=False),
+                ),
+            )
+            yield Static(id="finding-owner-hint", classes="hint", markup=False)
+            yield self.row(
+                self.t("finding_form.coords"),
+                Input(
+                    coords,
+                    id="finding-coords",
+                    placeholder=self.t("finding_form.coords.placeholder"),
+                ),
+            )
+            yield Checkbox(
+                self.t("finding_form.positive"), bool(value("positive")), id="finding-positive"
+            )
+            if finding is not None:
+                yield Static(self.t("finding_form.follow_up"), classes="section-title")
+                status = value("status") or ("" if value("positive") else "ny")
+                buttons = [
+                    RadioButton(
+                        choice_label("finding", "status", code, self.lang), value=status == code
+                    )
+                    for code in FINDING_STATUS
+                ]
+                yield self.row(
+                    self.t("finding_form.status"), RadioSet(*buttons, id="finding-status")
+                )
+                yield self.row(
+                    self.t("finding_form.sent"), Input(value("sent_date") or "", id="finding-sent")
+                )
+                yield self.row(
+                    self.t("finding_form.due"), Input(value("due_date") or "", id="finding-due")
+                )
+                yield self.row(
+                    self.t("finding_form.fixed"),
+                    Input(value("fixed_date") or "", id="finding-fixed"),
+                )
+                yield self.row(
+                    self.t("finding_form.reason"),
+                    Input(value("reject_reason") or "", id="finding-reason"),
+                )
+                yield self.row(
+                    self.t("finding_form.notes"), TextArea(value("notes") or "", id="finding-notes")
+                )
+            yield from self.error_line()
+            yield Static(
+                self.t("finding_form.keys_new" if finding is None else "form.keys"),
+                classes="hint",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_title()
+        self._show_owner_hint()
+        self.remember_initial()
+
+    def _show_title(self) -> None:
+        store = self.trygg.store
+        walk = store.get("walk", self.walk_id) or {}
+        if self.finding_id:
+            finding = store.get("finding", self.finding_id) or {}
+            nr = finding.get("nr")
+        else:
+            nr = self._next_nr()
+        key = "finding_form.edit" if self.finding_id else "finding_form.new"
+        title = self.t(key, nr=nr, area=walk.get("area") or "")
+        self.query_one("#finding-title", Static).update(title)
+
+    def _next_nr(self) -> int:
+        # The store assigns the number on save; shown in advance so the officer can write
+        # it on the paper map. Deleted findings keep their numbers, so count them too.
+        rows = self.trygg.store.list(
+            "finding", where={"walk_id": self.walk_id}, include_deleted=True
+        )
+        return max((r["nr"] or 0 for r in rows), default=0) + 1
+
+    def _category_keys(self) -> Text:
+        text = Text()
+        for key, _code, label in category_keys(self.lang):
+            text.append(f"{key} ", style="bold")
+            text.append(f"{label}  ")
+        return text
+
+    # -- live hints ----------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "finding-owner":
+            self._show_owner_hint()
+        elif event.input.id == "finding-category":
+            self._show_category_hint()
+
+    def _show_category_hint(self) -> None:
+        hint = self.query_one("#finding-category-hint", Static)
+        typed = self.query_one("#finding-category", Input).value
+        try:
+            code = resolve_category(typed, self.lang)
+        except TryggError as error:
+            hint.update(Text(error.message(self.lang), style="bold"))
+            return
+        if code is None:
+            hint.update(self._category_keys())
+        else:
+            label = choice_label("finding", "category", code, self.lang)
+            hint.update(Text(f"→ {label}", style="bold"))
+
+    def _show_owner_hint(self) -> None:
+        hint = self.query_one("#finding-owner-hint", Static)
+        typed = self.query_one("#finding-owner", Input).value
+        try:
+            owner_id, new = resolve_owner(self.trygg.store, typed)
+        except TryggError as error:
+            hint.update(error.message(self.lang))
+            return
+        if new:
+            hint.update(self.t("finding_form.owner_new", name=new))
+        elif owner_id:
+            owner = self.trygg.store.get("owner", owner_id) or {}
+            hint.update(f"→ {owner.get('name')}")
+        else:
+            hint.update(self.t("finding_form.owner_hint"))
+
+    def submitted(self, field: Input) -> None:
+        if field.id == "finding-category":
+            self._complete_category()
+        if field.id in self.SAVE_ON_ENTER:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _complete_category(self) -> None:
+        """Show the full name of the category chosen by a key or a few letters."""
+        field = self.query_one("#finding-category", Input)
+        try:
+            code = resolve_category(field.value, self.lang)
+        except TryggError:
+            return
+        if code:
+            field.value = choice_label("finding", "category", code, self.lang)
+
+    def action_toggle_positive(self) -> None:
+        box = self.query_one("#finding-positive", Checkbox)
+        box.value = not box.value
+
+    # -- saving --------------------------------------------------------------------
+
+    def _entry(self) -> FindingInput:
+        def text(widget_id: str) -> str:
+            return self.query_one(f"#{widget_id}", Input).value
+
+        problems: list[FieldProblem] = []
+        lat = lon = None
+        coords = text("finding-coords").strip()
+        if coords:
+            parts = [p for p in coords.replace(";", ",").replace(" ", ",").split(",") if p]
+            if len(parts) != 2:
+                problems.append(FieldProblem("lat", "finding.coords_bad"))
+            else:
+                lat, lon = parts
+        extra: dict[str, Any] = {}
+        if self.finding_id:
+            pressed = self.query_one("#finding-status", RadioSet).pressed_index
+            extra["status"] = FINDING_STATUS[pressed] if pressed >= 0 else None
+            today = self.trygg.store.now().date()
+            for name, widget_id in (
+                ("sent_date", "finding-sent"),
+                ("due_date", "finding-due"),
+                ("fixed_date", "finding-fixed"),
+            ):
+                typed = text(widget_id).strip()
+                if not typed:
+                    extra[name] = None
+                    continue
+                try:
+                    extra[name] = parse_date(typed, today).isoformat()
+                except TryggError as error:
+                    problems.append(FieldProblem(name, error.key, error.params))
+            extra["reject_reason"] = text("finding-reason")
+            extra["notes"] = self.query_one("#finding-notes", TextArea).text
+        if problems:
+            raise ValidationFailed("finding", problems)
+        return FindingInput(
+            remark=text("finding-remark"),
+            place=text("finding-place"),
+            category=text("finding-category"),
+            owner=text("finding-owner"),
+            positive=self.query_one("#finding-positive", Checkbox).value,
+            lat=lat,
+            lon=lon,
+            extra=extra,
+        )
+
+    def action_save(self) -> None:
+        try:
+            finding_id, nr = save_finding(
+                self.trygg.store,
+                self.walk_id,
+                self._entry(),
+                finding_id=self.finding_id,
+                lang=self.lang,
+            )
+        except TryggError as error:
+            self.show_error(error)
+            return
+        self.cancel_result = finding_id
+        if self.finding_id:
+            self.app.notify(self.t("finding_form.saved", nr=nr), markup=False)
+            self.dismiss(finding_id)
+            return
+        # Ready for the next finding of the walk.
+        self.app.notify(self.t("finding_form.saved_next", nr=nr), markup=False, timeout=3)
+        for widget_id in (
+            "finding-place",
+            "finding-remark",
+            "finding-category",
+            "finding-owner",
+            "finding-coords",
+        ):
+            self.query_one(f"#{widget_id}", Input).value = ""
+        self.query_one("#finding-positive", Checkbox).value = False
+        self.clear_error()
+        self._show_title()
+        self._show_category_hint()
+        self._show_owner_hint()
+        self.remember_initial()
+        self.query_one("#finding-place", Input).focus()

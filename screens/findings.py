@@ -1,0 +1,313 @@
+"""Lists of findings with their follow-up: the findings of one walk (inside the walk
+screen), of one problem owner across all walks, or every open or overdue one.
+
+The follow-up keys are the same everywhere: sent, fixed, rejected, reopen, edit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from db.errors import TryggError
+from db.records import choice_label
+from db.walks import (
+    STATUS_FILTERS,
+    FindingFilter,
+    FindingRow,
+    count_findings,
+    list_findings,
+    mark_fixed,
+    mark_rejected,
+    mark_sent,
+    reopen,
+)
+from screens.base import TryggScreen
+from screens.widgets import ConfirmModal, PagedTable, Row, TextPrompt, plain
+
+#: Bindings every finding list has (the walk screen adds its own on top).
+FOLLOW_UP_BINDINGS = [
+    Binding("s", "sent", "key.sent", tooltip="key.sent.tooltip", id="finding_sent"),
+    Binding("a", "fixed", "key.fixed", tooltip="key.fixed.tooltip", id="finding_fixed"),
+    Binding(
+        "x",
+        "rejected(False)",
+        "key.rejected",
+        tooltip="key.rejected.tooltip",
+        id="finding_rejected",
+    ),
+    Binding(
+        "i",
+        "rejected(True)",
+        "key.not_owner",
+        tooltip="key.not_owner.tooltip",
+        id="finding_not_owner",
+        show=False,
+    ),
+    Binding(
+        "u", "reopen", "key.reopen", tooltip="key.reopen.tooltip", id="finding_reopen", show=False
+    ),
+    Binding(
+        "f",
+        "cycle_status",
+        "key.status_filter",
+        tooltip="key.status_filter.tooltip",
+        id="finding_filter",
+    ),
+    Binding(
+        "slash",
+        "search",
+        "key.search",
+        tooltip="key.search.tooltip",
+        id="finding_search",
+        show=False,
+    ),
+    Binding(
+        "delete",
+        "delete",
+        "key.delete",
+        tooltip="key.delete_finding.tooltip",
+        id="finding_delete",
+        show=False,
+    ),
+]
+
+
+class FindingsScreen(TryggScreen):
+    """A screen with a ``#finding-table`` of findings and the follow-up actions on the
+    finding under the cursor. Subclasses provide ``reload()``."""
+
+    status: str = "alla"
+    walk_id: str | None = None
+    owner_id: str | None = None
+    show_walk: bool = True
+
+    # -- table ---------------------------------------------------------------------
+
+    def finding_columns(self, table: PagedTable) -> None:
+        # Most important first, so that 80 columns show the number, place, remark,
+        # status and due date; the rest scrolls into view.
+        walk = ["walk"] if self.show_walk else []
+        keys = ["nr", "place", "remark", "status", "due", "owner", "category", *walk]
+        for key in keys:
+            table.add_column(self.t(f"findings.col.{key}"), key=key)
+
+    @property
+    def today(self) -> date:
+        return self.trygg.store.now().date()
+
+    def finding_filter(self) -> FindingFilter:
+        search = self.query_one("#finding-search", Input).value
+        return FindingFilter(
+            walk_id=self.walk_id, owner_id=self.owner_id, status=self.status, text=search
+        )
+
+    def fetch_findings(self, offset: int, limit: int) -> list[Row]:
+        store = self.trygg.store
+        rows = list_findings(store, self.finding_filter(), self.today, offset=offset, limit=limit)
+        return [(r.id, self._cells(r)) for r in rows]
+
+    def count_findings(self) -> int:
+        store = self.trygg.store
+        return count_findings(store, self.finding_filter(), self.today)
+
+    def _cells(self, r: FindingRow) -> list[Text]:
+        lang = getattr(self.app, "lang", None)
+        style = "bold red" if r.overdue else ("green" if r.positive else "")
+        if r.positive:
+            status = self.t("findings.positive")
+        elif r.overdue:
+            status = self.t("findings.overdue")
+        else:
+            status = self.t(f"findings.status.{r.status or 'ny'}")
+        category = choice_label("finding", "category", r.category, lang) if r.category else ""
+        cells = [
+            Text(str(r.nr or ""), justify="right", style=style),
+            plain(_short(r.place, 16)),
+            plain(_short(r.remark, 26)),
+            Text(status, style=style),
+            Text(r.due_date or "", style=style),
+            plain(_short(r.owner_name, 16)),
+            plain(_short(category, 14)),
+        ]
+        if self.show_walk:
+            cells.append(plain(_short(f"{r.walk_date or ''} {r.walk_area or ''}", 30)))
+        return cells
+
+    def reload(self, keep: str | None = None) -> None:
+        raise NotImplementedError
+
+    def current_finding(self) -> str | None:
+        return self.query_one("#finding-table", PagedTable).current_key
+
+    # -- follow-up -----------------------------------------------------------------
+
+    def _write(self, action: str, job: object) -> None:
+        lang = getattr(self.app, "lang", None)
+        try:
+            job()
+        except TryggError as error:
+            self.app.notify(error.message(lang), severity="error", markup=False)
+            return
+        self.app.notify(self.t(f"findings.done.{action}"), markup=False, timeout=3)
+        self.reload()
+
+    def action_sent(self) -> None:
+        finding_id = self.current_finding()
+        if finding_id:
+            store = self.trygg.store
+            self._write("sent", lambda: mark_sent(store, [finding_id], self.today))
+
+    def action_fixed(self) -> None:
+        finding_id = self.current_finding()
+        if finding_id:
+            store = self.trygg.store
+            self._write("fixed", lambda: mark_fixed(store, finding_id, self.today))
+
+    def action_reopen(self) -> None:
+        finding_id = self.current_finding()
+        if finding_id:
+            store = self.trygg.store
+            self._write("reopen", lambda: reopen(store, finding_id))
+
+    def action_rejected(self, not_owner: bool) -> None:
+        finding_id = self.current_finding()
+        if not finding_id:
+            return
+        store = self.trygg.store
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._write(
+                    "rejected",
+                    lambda: mark_rejected(store, finding_id, reason, not_owner=not_owner),
+                )
+
+        question = "findings.not_owner_prompt" if not_owner else "findings.reject_prompt"
+        prompt = TextPrompt(self.t(question))
+        self.app.push_screen(prompt, answered)
+
+    def action_delete(self) -> None:
+        finding_id = self.current_finding()
+        store = self.trygg.store
+        finding = store.get("finding", finding_id) if finding_id else None
+        if finding is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write("deleted", lambda: store.delete("finding", finding_id))
+
+        question = self.t("findings.delete", nr=finding["nr"], remark=_short(finding["remark"]))
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def open_finding(self, finding_id: str) -> None:
+        from screens.finding_form import FindingFormScreen
+
+        finding = self.trygg.store.get("finding", finding_id)
+        if finding:
+            self.app.push_screen(
+                FindingFormScreen(finding["walk_id"], finding_id),
+                lambda _: self.reload(keep=finding_id),
+            )
+
+    def action_cycle_status(self) -> None:
+        self.status = STATUS_FILTERS[(STATUS_FILTERS.index(self.status) + 1) % len(STATUS_FILTERS)]
+        self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#finding-search", Input).focus()
+
+
+class FindingListScreen(FindingsScreen):
+    """Findings across walks: open or overdue ones, or one problem owner's."""
+
+    DEFAULT_CSS = """
+    FindingListScreen #finding-search { border: none; height: 1; margin: 0 1; background: $boost; }
+    FindingListScreen #finding-line { height: 1; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="findings_back"),
+        *FOLLOW_UP_BINDINGS,
+        Binding(
+            "l",
+            "owner_list",
+            "key.owner_list",
+            tooltip="key.owner_list.tooltip",
+            id="findings_owner_list",
+        ),
+    ]
+
+    def __init__(self, *, status: str = "oppna", owner_id: str | None = None) -> None:
+        super().__init__()
+        self.status = status
+        self.owner_id = owner_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
+        yield Static(id="finding-line", markup=False)
+        yield PagedTable(id="finding-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.title = self.t("app.title")
+        owner = self.trygg.store.get("owner", self.owner_id) if self.owner_id else None
+        self.sub_title = (
+            self.t("findings.title_owner", owner=owner["name"])
+            if owner
+            else self.t("findings.title")
+        )
+        table = self.query_one(PagedTable)
+        self.finding_columns(table)
+        table.set_source(self.fetch_findings, self.count_findings)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "owner_list":
+            return self.owner_id is not None
+        return True
+
+    def reload(self, keep: str | None = None) -> None:
+        table = self.query_one(PagedTable)
+        table.reload(keep=keep or table.current_key)
+        status = self.t(f"filter.status.{self.status}")
+        self.query_one("#finding-line", Static).update(
+            self.t("findings.line", shown=table.total_rows, status=status)
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(PagedTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.open_finding(event.row_key.value)
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(PagedTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_owner_list(self) -> None:
+        from screens.documents import OwnerListsModal
+
+        if self.owner_id:
+            self.app.push_screen(OwnerListsModal(owner_id=self.owner_id), lambda _: self.reload())
+
+
+def _short(text: str | None, limit: int = 60) -> str:
+    value = " ".join((text or "").split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,143 @@
+"""One safety walk: what it was, and its findings with their follow-up."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from db.records import choice_label
+from db.walks import format_participants, participant_total
+from screens.findings import FOLLOW_UP_BINDINGS, FindingsScreen
+from screens.widgets import PagedTable
+
+
+class WalkScreen(FindingsScreen):
+    """The walk's details above, its findings below; N adds findings in a row."""
+
+    DEFAULT_CSS = """
+    WalkScreen #walk-summary { height: auto; max-height: 5; margin: 0 1; }
+    WalkScreen #finding-search { border: none; height: 1; margin: 0 1; background: $boost; }
+    WalkScreen #finding-line { height: 1; margin: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="walk_back"),
+        Binding(
+            "n",
+            "new_finding",
+            "key.new_finding",
+            tooltip="key.new_finding.tooltip",
+            id="walk_new_finding",
+        ),
+        *FOLLOW_UP_BINDINGS,
+        Binding(
+            "l",
+            "owner_lists",
+            "key.owner_lists",
+            tooltip="key.owner_lists.tooltip",
+            id="walk_owner_lists",
+        ),
+        Binding(
+            "p", "protocol", "key.protocol", tooltip="key.protocol.tooltip", id="walk_protocol"
+        ),
+        Binding("e", "edit_walk", "key.edit", tooltip="key.edit_walk.tooltip", id="walk_edit"),
+    ]
+    show_walk = False
+
+    def __init__(self, walk_id: str) -> None:
+        super().__init__()
+        self.walk_id = walk_id
+        self.status = "alla"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="walk-summary", markup=False)
+        yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
+        yield Static(id="finding-line", markup=False)
+        yield PagedTable(id="finding-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.title = self.t("app.title")
+        table = self.query_one(PagedTable)
+        self.finding_columns(table)
+        table.set_source(self.fetch_findings, self.count_findings)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, keep: str | None = None) -> None:
+        walk = self.trygg.store.get("walk", self.walk_id or "")
+        if walk is None:  # deleted meanwhile (by a merge, say)
+            self.app.pop_screen()
+            return
+        self._show_summary(walk)
+        table = self.query_one(PagedTable)
+        table.reload(keep=keep or table.current_key)
+        status = self.t(f"filter.status.{self.status}")
+        self.query_one("#finding-line", Static).update(
+            self.t("findings.line", shown=table.total_rows, status=status)
+        )
+
+    def _show_summary(self, walk: dict) -> None:
+        lang = getattr(self.app, "lang", None)
+        self.sub_title = self.t("walk.title", area=walk["area"] or "", date=walk["date"] or "")
+        times = "–".join(t for t in (walk.get("start_time"), walk.get("end_time")) if t)
+        light = choice_label("walk", "light", walk["light"], lang) if walk.get("light") else ""
+        parts = [walk.get("kommun"), walk.get("date"), times, light, walk.get("weather")]
+        lines = [" · ".join(p for p in parts if p)]
+        if walk.get("participants"):
+            lines.append(
+                self.t(
+                    "walk.participants",
+                    groups=format_participants(walk["participants"]),
+                    total=participant_total(walk["participants"]),
+                )
+            )
+        if walk.get("organiser"):
+            lines.append(self.t("walk.organiser", organiser=walk["organiser"]))
+        if walk.get("notes"):
+            lines.append(" ".join(walk["notes"].split()))
+        self.query_one("#walk-summary", Static).update("\n".join(lines))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(PagedTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.open_finding(event.row_key.value)
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(PagedTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_new_finding(self) -> None:
+        from screens.finding_form import FindingFormScreen
+
+        self.app.push_screen(
+            FindingFormScreen(self.walk_id or ""), lambda last: self.reload(keep=last)
+        )
+
+    def action_edit_walk(self) -> None:
+        from screens.walk_form import WalkFormScreen
+
+        self.app.push_screen(WalkFormScreen(self.walk_id), lambda _: self.reload())
+
+    def action_owner_lists(self) -> None:
+        from screens.documents import OwnerListsModal
+
+        self.app.push_screen(OwnerListsModal(walk_id=self.walk_id), lambda _: self.reload())
+
+    def action_protocol(self) -> None:
+        from screens.documents import ProtocolModal
+
+        self.app.push_screen(ProtocolModal(self.walk_id or ""))
