@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.errors import TryggError
 from db.records import choice_label
+from db.textutil import printable
 from db.walks import (
     STATUS_FILTERS,
     FindingFilter,
@@ -257,11 +258,8 @@ class FindingListScreen(FindingsScreen):
         super().on_mount()
         self.title = self.t("app.title")
         owner = self.trygg.store.get("owner", self.owner_id) if self.owner_id else None
-        self.sub_title = (
-            self.t("findings.title_owner", owner=owner["name"])
-            if owner
-            else self.t("findings.title")
-        )
+        title = self.t("findings.title_owner", owner=owner["name"]) if owner else None
+        self.sub_title = printable(title or self.t("findings.title"), single_line=True)
         table = self.query_one(PagedTable)
         self.finding_columns(table)
         table.set_source(self.fetch_findings, self.count_findings)

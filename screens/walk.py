@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.records import choice_label
+from db.textutil import printable
 from db.walks import format_participants, participant_total
 from screens.findings import FOLLOW_UP_BINDINGS, FindingsScreen
 from screens.widgets import PagedTable
@@ -84,7 +85,8 @@ class WalkScreen(FindingsScreen):
 
     def _show_summary(self, walk: dict) -> None:
         lang = getattr(self.app, "lang", None)
-        self.sub_title = self.t("walk.title", area=walk["area"] or "", date=walk["date"] or "")
+        title = self.t("walk.title", area=walk["area"] or "", date=walk["date"] or "")
+        self.sub_title = printable(title, single_line=True)
         times = "–".join(t for t in (walk.get("start_time"), walk.get("end_time")) if t)
         light = choice_label("walk", "light", walk["light"], lang) if walk.get("light") else ""
         parts = [walk.get("kommun"), walk.get("date"), times, light, walk.get("weather")]
@@ -101,7 +103,7 @@ class WalkScreen(FindingsScreen):
             lines.append(self.t("walk.organiser", organiser=walk["organiser"]))
         if walk.get("notes"):
             lines.append(" ".join(walk["notes"].split()))
-        self.query_one("#walk-summary", Static).update("\n".join(lines))
+        self.query_one("#walk-summary", Static).update(printable("\n".join(lines)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.reload()
