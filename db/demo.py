@@ -435,11 +435,16 @@ def _walk(store: Store, today: date) -> None:
         ),
     )
     for place, lat, lon, remark, category, owner, status, due_days, fixed in findings:
+        # Places named on a walk become reference data, as when typed in the app.
+        place_id = store.create(
+            "place", {"name": place, "kommun": "Lycksele", "lat": lat, "lon": lon}
+        )
         store.create(
             "finding",
             {
                 "walk_id": walk,
                 "place": place,
+                "place_id": place_id,
                 "lat": lat,
                 "lon": lon,
                 "remark": remark,
