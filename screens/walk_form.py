@@ -73,11 +73,19 @@ class WalkFormScreen(FormModal):
             yield self.row(self.t("walk_form.date"), Input(value("date") or today, id="walk-date"))
             yield self.row(
                 self.t("walk_form.start"),
-                Input(value("start_time") or "", id="walk-start", placeholder="18:00"),
+                Input(
+                    value("start_time") or "",
+                    id="walk-start",
+                    placeholder=self.t("walk_form.time.placeholder"),
+                ),
             )
             yield self.row(
                 self.t("walk_form.end"),
-                Input(value("end_time") or "", id="walk-end", placeholder="20:00"),
+                Input(
+                    value("end_time") or "",
+                    id="walk-end",
+                    placeholder=self.t("walk_form.time.placeholder"),
+                ),
             )
             buttons = [
                 RadioButton(choice_label("walk", "light", code, lang), value=value("light") == code)

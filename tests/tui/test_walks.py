@@ -297,3 +297,28 @@ def test_plain_cells_never_parse_markup() -> None:
 
     cell = plain(HOSTILE)
     assert isinstance(cell, Text) and cell.plain == HOSTILE_SHOWN and not cell.spans
+
+
+async def test_question_mark_is_text_in_a_field_and_sections_wait_for_dialogs(
+    db_path: Path,
+) -> None:
+    open_store(db_path).close()
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3", "slash", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkListScreen)
+        assert app.screen.query_one("#walk-search", Input).value == "?"
+        await pilot.press("escape", "question_mark")  # on the table: help
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape", "n", "f4")  # a form is open: F4 does not leave it
+        await pilot.pause()
+        assert isinstance(app.screen, WalkFormScreen)
+        await pilot.press("escape", "f4")
+        await pilot.pause()
+        assert isinstance(app.screen, OwnerListScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2

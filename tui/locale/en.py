@@ -327,4 +327,5 @@ MESSAGES: dict[str, str] = {
     "findings.status.atgardad": "Fixed",
     "findings.status.avvisad": "Rejected",
     "findings.status.fel_agare": "Not theirs",
+    "walk_form.time.placeholder": "e.g. 18:30",
 }

@@ -327,4 +327,5 @@ MESSAGES: dict[str, str] = {
     "findings.status.atgardad": "Åtgärdad",
     "findings.status.avvisad": "Avvisad",
     "findings.status.fel_agare": "Ej ägarens",
+    "walk_form.time.placeholder": "t.ex. 18:30",
 }
