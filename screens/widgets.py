@@ -92,9 +92,22 @@ class PagedTable(DataTable[Any]):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
 
+_DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} .dialog {{
+    width: 64; max-width: 100%; height: auto; border: thick $accent;
+    background: $surface; padding: 1 2;
+}}
+{name} .dialog Input {{ margin: 1 0; }}
+{name} .hint {{ color: $text-muted; }}
+"""
+
+
 class ConfirmModal(TryggModal[bool]):
     """Asks a yes/no question; J or Y is yes, N or Esc is no (so a stray Enter never
     deletes anything)."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmModal")
 
     BINDINGS = [
         Binding("j,y", "answer(True)", "key.yes", tooltip="key.yes.tooltip", id="yes"),
@@ -107,7 +120,7 @@ class ConfirmModal(TryggModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._question, markup=False)
+            yield Static(printable(self._question), markup=False)
             yield Static(self.t("confirm.keys"), classes="hint", markup=False)
 
     def action_answer(self, answer: bool) -> None:
@@ -116,6 +129,8 @@ class ConfirmModal(TryggModal[bool]):
 
 class TextPrompt(TryggModal[str | None]):
     """Asks for one line of text; Enter gives it, Esc gives None."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="TextPrompt")
 
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="cancel"),

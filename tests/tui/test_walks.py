@@ -204,6 +204,12 @@ async def test_user_text_shows_as_typed_on_every_screen(db_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, FindingListScreen)
         assert HOSTILE_SHOWN in app.screen.sub_title
+        await pilot.press("delete")  # the question quotes the remark
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        question = str(app.screen.query_one(Static).render())
+        assert HOSTILE_SHOWN[:20] in question and "\x1b" not in question
+        await pilot.press("n")
         assert app.is_running  # the [@click=app.quit] did nothing
 
 
