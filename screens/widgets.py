@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Input, Static
 
 from db.textutil import printable
 from screens.base import TryggModal
+
+T = TypeVar("T")
 
 #: A row for a PagedTable: its key and its cells (already Text or plain strings).
 Row = tuple[str, Sequence[Text | str]]
@@ -92,22 +94,23 @@ class PagedTable(DataTable[Any]):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
 
-_DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} .dialog {{
-    width: 64; max-width: 100%; height: auto; border: thick $accent;
-    background: $surface; padding: 1 2;
-}}
-{name} .dialog Input {{ margin: 1 0; }}
-{name} .hint {{ color: $text-muted; }}
-"""
+class DialogModal(TryggModal[T]):
+    """A small centred dialog (type selectors also match subclasses)."""
+
+    DEFAULT_CSS = """
+    DialogModal { align: center middle; }
+    DialogModal .dialog {
+        width: 64; max-width: 100%; height: auto; border: thick $accent;
+        background: $surface; padding: 1 2;
+    }
+    DialogModal .dialog Input { margin: 1 0; }
+    DialogModal .hint { color: $text-muted; }
+    """
 
 
-class ConfirmModal(TryggModal[bool]):
+class ConfirmModal(DialogModal[bool]):
     """Asks a yes/no question; J or Y is yes, N or Esc is no (so a stray Enter never
     deletes anything)."""
-
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmModal")
 
     BINDINGS = [
         Binding("j,y", "answer(True)", "key.yes", tooltip="key.yes.tooltip", id="yes"),
@@ -127,10 +130,8 @@ class ConfirmModal(TryggModal[bool]):
         self.dismiss(answer)
 
 
-class TextPrompt(TryggModal[str | None]):
+class TextPrompt(DialogModal[str | None]):
     """Asks for one line of text; Enter gives it, Esc gives None."""
-
-    DEFAULT_CSS = _DIALOG_CSS.format(name="TextPrompt")
 
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="cancel"),
