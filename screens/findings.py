@@ -141,6 +141,27 @@ class FindingsScreen(TryggScreen):
     def reload(self, keep: str | None = None) -> None:
         raise NotImplementedError
 
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # The search line above the table: typing filters, Enter or Esc go to the table.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(PagedTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.open_finding(event.row_key.value)
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(PagedTable).focus()
+        else:
+            self.app.pop_screen()
+
     def current_finding(self) -> str | None:
         return self.query_one("#finding-table", PagedTable).current_key
 
@@ -266,9 +287,6 @@ class FindingListScreen(FindingsScreen):
         self.reload()
         table.focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "owner_list":
             return self.owner_id is not None
@@ -281,23 +299,6 @@ class FindingListScreen(FindingsScreen):
         self.query_one("#finding-line", Static).update(
             self.t("findings.line", shown=table.total_rows, status=status)
         )
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.reload()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(PagedTable).focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value:
-            self.open_finding(event.row_key.value)
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(PagedTable).focus()
-        else:
-            self.app.pop_screen()
 
     def action_owner_list(self) -> None:
         from screens.documents import OwnerListsModal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from db.records import choice_label
 from db.textutil import printable
@@ -67,9 +67,6 @@ class WalkScreen(FindingsScreen):
         self.reload()
         table.focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     def reload(self, keep: str | None = None) -> None:
         walk = self.trygg.store.get("walk", self.walk_id or "")
         if walk is None:  # deleted meanwhile (by a merge, say)
@@ -104,23 +101,6 @@ class WalkScreen(FindingsScreen):
         if walk.get("notes"):
             lines.append(" ".join(walk["notes"].split()))
         self.query_one("#walk-summary", Static).update(printable("\n".join(lines)))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.reload()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(PagedTable).focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value:
-            self.open_finding(event.row_key.value)
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(PagedTable).focus()
-        else:
-            self.app.pop_screen()
 
     def action_new_finding(self) -> None:
         from screens.finding_form import FindingFormScreen
