@@ -78,8 +78,13 @@ FOLLOW_UP_BINDINGS = [
 
 
 class FindingsScreen(TryggScreen):
-    """A screen with a ``#finding-table`` of findings and the follow-up actions on the
-    finding under the cursor. Subclasses provide ``reload()``."""
+    """A screen with a search line and a ``#finding-table`` of findings, and the follow-up
+    actions on the finding under the cursor."""
+
+    DEFAULT_CSS = """
+    FindingsScreen #finding-search { border: none; height: 1; margin: 0 1; background: $boost; }
+    FindingsScreen #finding-line { height: 1; margin: 0 1; }
+    """
 
     status: str = "alla"
     walk_id: str | None = None
@@ -138,8 +143,28 @@ class FindingsScreen(TryggScreen):
             cells.append(plain(_short(f"{r.walk_date or ''} {r.walk_area or ''}", 30)))
         return cells
 
+    def findings_widgets(self) -> ComposeResult:
+        """The search line, the count line and the table, for ``compose``."""
+        yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
+        yield Static(id="finding-line", markup=False)
+        yield PagedTable(id="finding-table")
+
+    def start_findings(self) -> None:
+        """Columns, the data source and the first page, for ``on_mount``."""
+        table = self.query_one(PagedTable)
+        self.finding_columns(table)
+        table.set_source(self.fetch_findings, self.count_findings)
+        self.reload()
+        table.focus()
+
     def reload(self, keep: str | None = None) -> None:
-        raise NotImplementedError
+        """Load the table again (keeping the cursor's row) and the line above it."""
+        table = self.query_one(PagedTable)
+        table.reload(keep=keep or table.current_key)
+        status = self.t(f"filter.status.{self.status}")
+        self.query_one("#finding-line", Static).update(
+            self.t("findings.line", shown=table.total_rows, status=status)
+        )
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -247,10 +272,6 @@ class FindingsScreen(TryggScreen):
 class FindingListScreen(FindingsScreen):
     """Findings across walks: open or overdue ones, or one problem owner's."""
 
-    DEFAULT_CSS = """
-    FindingListScreen #finding-search { border: none; height: 1; margin: 0 1; background: $boost; }
-    FindingListScreen #finding-line { height: 1; margin: 0 1; }
-    """
     BINDINGS = [
         Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="findings_back"),
         *FOLLOW_UP_BINDINGS,
@@ -270,9 +291,7 @@ class FindingListScreen(FindingsScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
-        yield Static(id="finding-line", markup=False)
-        yield PagedTable(id="finding-table")
+        yield from self.findings_widgets()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -281,24 +300,12 @@ class FindingListScreen(FindingsScreen):
         owner = self.trygg.store.get("owner", self.owner_id) if self.owner_id else None
         title = self.t("findings.title_owner", owner=owner["name"]) if owner else None
         self.sub_title = printable(title or self.t("findings.title"), single_line=True)
-        table = self.query_one(PagedTable)
-        self.finding_columns(table)
-        table.set_source(self.fetch_findings, self.count_findings)
-        self.reload()
-        table.focus()
+        self.start_findings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "owner_list":
             return self.owner_id is not None
         return True
-
-    def reload(self, keep: str | None = None) -> None:
-        table = self.query_one(PagedTable)
-        table.reload(keep=keep or table.current_key)
-        status = self.t(f"filter.status.{self.status}")
-        self.query_one("#finding-line", Static).update(
-            self.t("findings.line", shown=table.total_rows, status=status)
-        )
 
     def action_owner_list(self) -> None:
         from screens.documents import OwnerListsModal

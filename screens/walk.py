@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from db.records import choice_label
 from db.textutil import printable
 from db.walks import format_participants, participant_total
 from screens.findings import FOLLOW_UP_BINDINGS, FindingsScreen
-from screens.widgets import PagedTable
 
 
 class WalkScreen(FindingsScreen):
@@ -18,8 +17,6 @@ class WalkScreen(FindingsScreen):
 
     DEFAULT_CSS = """
     WalkScreen #walk-summary { height: auto; max-height: 5; margin: 0 1; }
-    WalkScreen #finding-search { border: none; height: 1; margin: 0 1; background: $boost; }
-    WalkScreen #finding-line { height: 1; margin: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="walk_back"),
@@ -53,19 +50,13 @@ class WalkScreen(FindingsScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="walk-summary", markup=False)
-        yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
-        yield Static(id="finding-line", markup=False)
-        yield PagedTable(id="finding-table")
+        yield from self.findings_widgets()
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.title = self.t("app.title")
-        table = self.query_one(PagedTable)
-        self.finding_columns(table)
-        table.set_source(self.fetch_findings, self.count_findings)
-        self.reload()
-        table.focus()
+        self.start_findings()
 
     def reload(self, keep: str | None = None) -> None:
         walk = self.trygg.store.get("walk", self.walk_id or "")
@@ -73,12 +64,7 @@ class WalkScreen(FindingsScreen):
             self.app.pop_screen()
             return
         self._show_summary(walk)
-        table = self.query_one(PagedTable)
-        table.reload(keep=keep or table.current_key)
-        status = self.t(f"filter.status.{self.status}")
-        self.query_one("#finding-line", Static).update(
-            self.t("findings.line", shown=table.total_rows, status=status)
-        )
+        super().reload(keep)
 
     def _show_summary(self, walk: dict) -> None:
         lang = getattr(self.app, "lang", None)
