@@ -54,6 +54,11 @@ class _TryggNode:
     def t(self, key: str, **params: object) -> str:
         return self.trygg.t(key, **params)
 
+    @property
+    def lang(self) -> str | None:
+        """The interface language, for data-core labels and messages."""
+        return getattr(self.app, "lang", None)
+
 
 class TryggScreen(_TryggNode, Screen[Any]):
     """A full screen of Trygg."""

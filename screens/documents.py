@@ -110,7 +110,7 @@ class OwnerListsModal(_DocumentModal):
 
     def action_save(self) -> None:
         store = self.trygg.store
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         owners, _ = self._owners()
         if not owners:
             self.query_one("#form-error", Static).update(self.t("documents.nothing_to_send"))
@@ -172,7 +172,7 @@ class ProtocolModal(_DocumentModal):
                 folder,
                 store.now().date(),
                 fmt=fmt,
-                lang=getattr(self.app, "lang", None),
+                lang=self.lang,
             )
         except TryggError as error:
             self.show_error(error)

@@ -63,10 +63,6 @@ class FindingFormScreen(FormModal):
         self.walk_id = walk_id
         self.finding_id = finding_id
 
-    @property
-    def lang(self) -> str | None:
-        return getattr(self.app, "lang", None)
-
     def compose(self) -> ComposeResult:
         store = self.trygg.store
         walk = store.get("walk", self.walk_id) or {}

@@ -121,7 +121,7 @@ class FindingsScreen(TryggScreen):
         return count_findings(store, self.finding_filter(), self.today)
 
     def _cells(self, r: FindingRow) -> list[Text]:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         style = "bold red" if r.overdue else ("green" if r.positive else "")
         if r.positive:
             status = self.t("findings.positive")
@@ -193,7 +193,7 @@ class FindingsScreen(TryggScreen):
     # -- follow-up -----------------------------------------------------------------
 
     def _write(self, action: str, job: object) -> None:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         try:
             job()
         except TryggError as error:

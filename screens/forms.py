@@ -102,7 +102,7 @@ class FormModal(TryggModal[str | None]):
 
     def show_error(self, error: TryggError) -> None:
         """Say what is wrong and put the cursor on the first wrong field."""
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         self.query_one("#form-error", Static).update(error.message(lang))
         if isinstance(error, ValidationFailed):
             for problem in error.problems:

@@ -86,7 +86,7 @@ class HomeScreen(TryggScreen):
     def refresh_overview(self) -> None:
         """Count in a worker thread (the counts read the whole journal), then show."""
         store = self.trygg.store
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         device = store.require_device()
         org = choice_label("device", "org", device.org, lang) if device.org else "–"
         self.query_one("#home-device", Static).update(

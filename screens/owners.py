@@ -53,7 +53,7 @@ class OwnerListScreen(TryggScreen):
         table = self.query_one(DataTable)
         keep = keep or self._current()
         table.clear()
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         for r in list_owners(self.trygg.store, self.trygg.store.now().date()):
             alert = "bold red" if r.overdue else ""
             table.add_row(
@@ -115,7 +115,7 @@ class OwnerFormScreen(FormModal):
         self.owner_id = owner_id
 
     def compose(self) -> ComposeResult:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         owner = self.trygg.store.get("owner", self.owner_id) if self.owner_id else None
         value = (owner or {}).get
         with VerticalScroll(classes="form", can_focus=False):
@@ -151,7 +151,7 @@ class OwnerFormScreen(FormModal):
             yield Static(self.t("form.keys"), classes="hint", markup=False)
 
     def _due_hint(self) -> str:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         parts = [
             f"{choice_label('owner', 'kind', kind, lang)} {months}"
             for kind, months in DUE_MONTHS_BY_KIND.items()

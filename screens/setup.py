@@ -21,7 +21,7 @@ class SetupScreen(TryggModal[bool]):
     AUTO_FOCUS = "#setup-name"
 
     def compose(self) -> ComposeResult:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         with VerticalScroll(id="setup", can_focus=False):
             yield Static(self.t("setup.title"), classes="section-title")
             yield Static(self.t("setup.intro"), markup=False)
@@ -52,7 +52,7 @@ class SetupScreen(TryggModal[bool]):
         name = self.query_one("#setup-name", Input).value
         org = self.query_one("#setup-org", Select).value
         kommun = self.query_one("#setup-kommun", Input).value
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         try:
             self.trygg.store.set_up_device(name, str(org), kommun)
         except (ValidationFailed, TryggError) as error:

@@ -67,7 +67,7 @@ class WalkScreen(FindingsScreen):
         super().reload(keep)
 
     def _show_summary(self, walk: dict) -> None:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         title = self.t("walk.title", area=walk["area"] or "", date=walk["date"] or "")
         self.sub_title = printable(title, single_line=True)
         times = "–".join(t for t in (walk.get("start_time"), walk.get("end_time")) if t)

@@ -39,7 +39,7 @@ class WalkFormScreen(FormModal):
         self.walk_id = walk_id
 
     def compose(self) -> ComposeResult:
-        lang = getattr(self.app, "lang", None)
+        lang = self.lang
         store = self.trygg.store
         walk = store.get("walk", self.walk_id) if self.walk_id else None
         self._walk = walk or {}

@@ -146,7 +146,7 @@ class WalkListScreen(TryggScreen):
             try:
                 values[name] = parse_date(text, self.today).isoformat()
             except TryggError as error:
-                self._show_line(f"{self.t(f'filter.{name}')} {error.message(self.trygg_lang)}")
+                self._show_line(f"{self.t(f'filter.{name}')} {error.message(self.lang)}")
                 return None
         kommun = self.query_one("#walk-kommun", Input).value.strip()
         return WalkFilter(
@@ -228,10 +228,6 @@ class WalkListScreen(TryggScreen):
                 self.reload()
 
         self.app.push_screen(ConfirmModal(question), answered)
-
-    @property
-    def trygg_lang(self) -> str | None:
-        return getattr(self.app, "lang", None)
 
 
 def _matching(typed: str, known: list[str]) -> str | None:
