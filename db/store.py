@@ -24,6 +24,7 @@ from db.clock import HybridClock, Stamp, wall_ms
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.ids import is_id, new_device_id, new_id
 from db.kommuner import canonical_kommun
+from db.migrations.m0004_protect import install_secrets
 from db.records import CORE, ORGANISATIONS, PERSONAL, Kind, RecordType, record_type
 from db.sync import conflicts, vectors
 from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED, ack_field
@@ -186,6 +187,7 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, 1)",
                 (device_id, name, org, kommun, _utc_now()),
             )
+            install_secrets(self.conn, device_id)
         return self.require_device()
 
     def update_device(self, **changes: str | None) -> Device:

@@ -10,12 +10,21 @@ from typing import Any
 
 import click
 
-from db.records import choice_label, field_label, type_label
+from db.protect.encryption import Unlock
+from db.records import field_label, type_label
+from db.reports import output_folder
 from db.store import Store
-from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer, peers
+from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
+from tui.cli_protect import (
+    add_peers_commands,
+    encryption_from,
+    encryption_options,
+    unlock_from,
+    unlock_options,
+)
 from tui.text import language, t
 
 Opener = Callable[[click.Context, str | None], Store]
@@ -23,39 +32,57 @@ Opener = Callable[[click.Context, str | None], Store]
 
 def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener) -> None:
     """Attach the sync commands to ``cli``."""
+    add_peers_commands(cli, db_option, open_store)
 
     @cli.command(name="export", help=t("cli.export.help"))
     @db_option
-    @click.option(
-        "--out", required=True, type=click.Path(dir_okay=False), help=t("cli.export.opt.out")
-    )
+    @click.option("--out", type=click.Path(), help=t("cli.export.opt.out"))
     @click.option("--to", "to", help=t("cli.export.opt.to"))
     @click.option("--full", is_flag=True, help=t("cli.export.opt.full"))
     @click.option("--profile", type=click.Choice(PROFILES), help=t("cli.export.opt.profile"))
+    @encryption_options
     @click.pass_context
     def export_command(
         ctx: click.Context,
         db: str | None,
-        out: str,
+        out: str | None,
         to: str | None,
         full: bool,
         profile: str | None,
+        encrypt: bool,
+        recipients: tuple[str, ...],
+        passphrase_file: str | None,
     ) -> None:
         if not to and not full:
             raise click.UsageError(t("cli.export.need_target"))
         with open_store(ctx, db) as store:
             peer = find_peer(store, to) if to else None
-            summary = export_bundle(store, Path(out), peer=peer, full=full, profile=profile)
+            encryption = encryption_from(encrypt, recipients, passphrase_file)
+            target = Path(out) if out else output_folder(store)
+            if not out:
+                target.mkdir(parents=True, exist_ok=True)
+            summary = export_bundle(
+                store, target, peer=peer, full=full, profile=profile, encryption=encryption
+            )
         _say_export(summary)
 
     @cli.command(name="import", help=t("cli.import.help"))
     @db_option
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
     @click.option("--dry-run", is_flag=True, help=t("cli.import.opt.dry_run"))
+    @unlock_options
     @click.pass_context
-    def import_command(ctx: click.Context, db: str | None, file: str, dry_run: bool) -> None:
+    def import_command(
+        ctx: click.Context,
+        db: str | None,
+        file: str,
+        dry_run: bool,
+        passphrase_file: str | None,
+        identity: str | None,
+    ) -> None:
         with open_store(ctx, db) as store:
-            summary = import_bundle(store, Path(file), dry_run=dry_run)
+            unlock = unlock_from(passphrase_file, identity)
+            summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
         _say_import(summary)
 
     @cli.command(name="sync", help=t("cli.sync.help"))
@@ -68,10 +95,29 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
         show_default=True,
         help=t("cli.sync.opt.profile"),
     )
+    @encryption_options
+    @click.option(
+        "--identity", type=click.Path(dir_okay=False, exists=True), help=t("cli.opt.identity")
+    )
     @click.pass_context
-    def sync_command(ctx: click.Context, db: str | None, folder: str, profile: str) -> None:
+    def sync_command(
+        ctx: click.Context,
+        db: str | None,
+        folder: str,
+        profile: str,
+        encrypt: bool,
+        recipients: tuple[str, ...],
+        passphrase_file: str | None,
+        identity: str | None,
+    ) -> None:
         with open_store(ctx, db) as store:
-            summary = sync_folder(store, Path(folder), profile=profile)
+            encryption = encryption_from(encrypt, recipients, passphrase_file)
+            unlock = unlock_from(passphrase_file, identity)
+            if encryption is not None and encryption.passphrase:
+                unlock = Unlock(unlock.identities, lambda: encryption.passphrase)
+            summary = sync_folder(
+                store, Path(folder), profile=profile, encryption=encryption, unlock=unlock
+            )
         for result in summary.imported:
             _say_import(result)
         for path, error in summary.failed:
@@ -92,32 +138,6 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
         )
         if summary.failed:
             sys.exit(1)
-
-    @cli.command(name="peers", help=t("cli.peers.help"))
-    @db_option
-    @click.pass_context
-    def peers_command(ctx: click.Context, db: str | None) -> None:
-        with open_store(ctx, db) as store:
-            known = peers(store)
-            if not known:
-                click.echo(t("cli.peers.empty"))
-                return
-            for peer in known:
-                org = choice_label("device", "org", peer.org, language()) if peer.org else "–"
-                click.echo(
-                    printable(
-                        t(
-                            "cli.peers.line",
-                            name=peer.name,
-                            org=org,
-                            heard=_when(peer.last_heard),
-                            sent=_when(peer.last_sent),
-                            unsent=_unconfirmed(store, peer.declared),
-                            id=peer.id[:8],
-                        ),
-                        single_line=True,
-                    )
-                )
 
     @cli.group(name="conflicts", invoke_without_command=True, help=t("cli.conflicts.help"))
     @db_option
@@ -163,14 +183,23 @@ def _say_export(summary: ExportSummary) -> None:
         )
     )
     click.echo(t("cli.export.personal" if summary.personal else "cli.export.no_personal"))
+    if summary.encryption == "passphrase":
+        click.echo(t("cli.export.encrypted_passphrase"))
+    elif summary.encryption.startswith("recipients:"):
+        click.echo(t("cli.export.encrypted_recipients", count=summary.encryption.split(":")[1]))
+    else:
+        click.echo(t("cli.export.not_encrypted"))
 
 
 def _say_import(summary: ImportSummary) -> None:
     sender = printable(summary.sender.get("name", "?"), single_line=True)
     if summary.dry_run:
         click.echo(t("cli.import.dry_run"))
+    if summary.encrypted:
+        click.echo(t("cli.import.encrypted"))
     if summary.first_contact:
         click.echo(t("cli.import.first_contact", sender=sender))
+        click.echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))
     if summary.already_imported and not summary.changed:
         click.echo(t("cli.import.already"))
     click.echo(
@@ -249,13 +278,13 @@ def _stamp_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
-def _when(iso: str | None) -> str:
+def when(iso: str | None) -> str:
     if not iso:
         return t("cli.peers.never")
     return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _unconfirmed(store: Store, declared: dict) -> int:
+def unconfirmed(store: Store, declared: dict) -> int:
     """How many journal entries this peer has not declared holding (all scopes it could
     hold; a kommun peer's personal scope is not counted)."""
     total = 0

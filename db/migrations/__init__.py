@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.migrations import m0001_initial, m0002_sync, m0003_lists
+from db.migrations import m0001_initial, m0002_sync, m0003_lists, m0004_protect
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.apply),
     Migration(2, "sync", m0002_sync.apply),
     Migration(3, "lists", m0003_lists.apply),
+    Migration(4, "protect", m0004_protect.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

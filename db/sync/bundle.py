@@ -27,13 +27,15 @@ from db.errors import TryggError
 from db.files import atomic_file
 from db.ids import is_id
 from db.migrations import SCHEMA_VERSION
+from db.protect import keys
 from db.records import TYPES, Kind
 from db.sync import vectors as vec
 from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
 from db.validation import Refused, clean_value
 
 FORMAT = "trygg-bundle"
-FORMAT_VERSION = 1
+#: 2: every file is signed by its sender's device key (version 1 files were not).
+FORMAT_VERSION = 2
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
 _AGE_HEADER = b"age-encryption.org/"
@@ -74,17 +76,39 @@ class Manifest:
     body_sha256: str
     personal: bool
 
+    @property
+    def sender_key(self) -> str:
+        """The sender's public signing key (checked: it signed this manifest)."""
+        return str(self.sender["key"])
+
+    @property
+    def fingerprint(self) -> str:
+        return keys.fingerprint(self.sender_key)
+
 
 def entry_line(entry: Entry) -> bytes:
     """The canonical bytes of one entry for the body hash."""
     return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
+def canonical_manifest(manifest: dict[str, Any]) -> bytes:
+    """The bytes a bundle's signature covers: every manifest key but the signature, as
+    sorted compact JSON. The body is covered through ``body_sha256``."""
+    signed = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def write_bundle(
-    path: Path, manifest: dict[str, Any], entries: Iterable[Entry], *, private: bool = True
+    path: Path,
+    manifest: dict[str, Any],
+    entries: Iterable[Entry],
+    *,
+    signing_key: str,
+    private: bool = True,
 ) -> int:
     """Write a bundle to ``path`` atomically (a temporary name, then rename). The manifest's
-    ``entry_count`` and ``body_sha256`` are filled in here. Returns the entry count.
+    ``entry_count`` and ``body_sha256`` are filled in here, and the whole manifest is signed
+    with ``signing_key``. Returns the entry count.
 
     A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
     usual permissions, since the colleagues sharing the folder must read it."""
@@ -108,6 +132,7 @@ def write_bundle(
                     chunk = []
             _insert(conn, chunk)
             full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
+            full["signature"] = keys.sign(signing_key, canonical_manifest(full))
             conn.executemany(
                 "INSERT INTO manifest (key, value) VALUES (?, ?)",
                 [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
@@ -130,8 +155,10 @@ def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
 class BundleReader:
     """A received bundle, opened read-only. Call :meth:`check` before anything else."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, shown: Path | None = None) -> None:
         self.path = path
+        #: The name messages use (the encrypted original when reading a decrypted copy).
+        self.shown = shown or path
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
 
@@ -171,7 +198,7 @@ class BundleReader:
             master = {(t, n) for t, n in conn.execute("SELECT type, name FROM sqlite_master")}
             sqls = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='table'")]
             if master != _EXPECTED_MASTER or sorted(sqls) != sorted(SCHEMA_SQL):
-                raise TryggError("bundle.not_trygg", path=str(self.path))
+                raise TryggError("bundle.not_trygg", path=str(self.shown))
             return self._read_manifest(conn)
         except sqlite3.DatabaseError:
             raise self._damaged() from None
@@ -183,19 +210,19 @@ class BundleReader:
             size = self.path.stat().st_size
         except OSError as exc:
             raise TryggError(
-                "bundle.unreadable", path=str(self.path), reason=exc.strerror
+                "bundle.unreadable", path=str(self.shown), reason=exc.strerror
             ) from None
         if size == 0:
-            raise TryggError("bundle.empty", path=str(self.path))
+            raise TryggError("bundle.empty", path=str(self.shown))
         if head.startswith(_AGE_HEADER):
-            raise TryggError("bundle.encrypted", path=str(self.path))
+            raise TryggError("bundle.encrypted", path=str(self.shown))
         if not head.startswith(_HEADER):
-            raise TryggError("bundle.not_trygg", path=str(self.path))
+            raise TryggError("bundle.not_trygg", path=str(self.shown))
         if size < 512 or size % 512:
             raise self._damaged()
 
     def _damaged(self) -> TryggError:
-        return TryggError("bundle.damaged", path=str(self.path))
+        return TryggError("bundle.damaged", path=str(self.shown))
 
     def _read_manifest(self, conn: sqlite3.Connection) -> Manifest:
         raw: dict[str, Any] = {}
@@ -205,20 +232,28 @@ class BundleReader:
             except (json.JSONDecodeError, TypeError):
                 raise self._damaged() from None
         if raw.get("format") != FORMAT:
-            raise TryggError("bundle.not_trygg", path=str(self.path))
+            raise TryggError("bundle.not_trygg", path=str(self.shown))
         version = raw.get("format_version")
         schema = raw.get("schema_version")
         if not isinstance(version, int) or not isinstance(schema, int):
             raise self._damaged()
         if version > FORMAT_VERSION or schema > SCHEMA_VERSION:
-            raise TryggError("bundle.newer", path=str(self.path), version=raw.get("app_version"))
+            raise TryggError("bundle.newer", path=str(self.shown), version=raw.get("app_version"))
+        if version < 2:
+            raise TryggError("bundle.unsigned", path=str(self.shown))
+        sender = raw.get("sender")
+        sender_key = sender.get("key") if isinstance(sender, dict) else None
+        if not keys.is_public_key(sender_key) or not keys.verify(
+            str(sender_key), raw.get("signature"), canonical_manifest(raw)
+        ):
+            raise TryggError("bundle.bad_signature", path=str(self.shown))
         try:
             sender = raw["sender"]
             manifest = Manifest(
                 file_id=_text(raw["file_id"]),
                 created_at=_text(raw["created_at"]),
                 schema_version=schema,
-                sender=_device(sender),
+                sender={**_device(sender), "key": sender_key},
                 profile=_text(raw["profile"]),
                 scopes=tuple(raw["scopes"]),
                 sender_vectors=raw["sender_vectors"],
@@ -247,15 +282,15 @@ class BundleReader:
             count += 1
             problem = entry_problem(entry, manifest.scopes)
             if problem:
-                raise TryggError("bundle.bad_entry", path=str(self.path), problem=problem)
+                raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
-            raise TryggError("bundle.checksum", path=str(self.path))
+            raise TryggError("bundle.checksum", path=str(self.shown))
         duplicates = conn.execute(
             "SELECT 1 FROM entries GROUP BY record_id, field, ts, device HAVING count(*) > 1"
             " LIMIT 1"
         ).fetchone()
         if duplicates:
-            raise TryggError("bundle.duplicate_entries", path=str(self.path))
+            raise TryggError("bundle.duplicate_entries", path=str(self.shown))
 
     @staticmethod
     def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:

@@ -18,15 +18,20 @@ from pathlib import Path
 from db.errors import TryggError
 from db.ids import new_id
 from db.migrations import SCHEMA_VERSION
+from db.protect.encryption import Encryption, encrypt_into, private_folder
+from db.protect.keys import own_secrets
 from db.records import CORE, PERSONAL
 from db.store import Store
+from db.sync import export_log
 from db.sync import vectors as vec
-from db.sync.bundle import FORMAT, FORMAT_VERSION, Entry, write_bundle
+from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, write_bundle
 
 #: Settings kept for the overview: per scope, the highest stamp of this device's own
 #: changes written to any file; and when a file was last written.
 SENT_UPTO = "sent_upto.{scope}"
 LAST_EXPORT = "last_export_at"
+#: The marking of a file that carries personal data (manifest and default file name).
+SEKRETESS = "SEKRETESS"
 
 PROFILES = ("polis", "kommun")
 PROFILE_SCOPES = {"polis": (CORE, PERSONAL), "kommun": (CORE,)}
@@ -54,6 +59,8 @@ class ExportSummary:
     #: How many distinct records of each type the file touches.
     records: dict[str, int] = field(default_factory=dict)
     personal: bool = False
+    #: ``none``, ``passphrase`` or ``recipients:N``.
+    encryption: str = "none"
 
 
 def app_version() -> str:
@@ -117,6 +124,33 @@ def plan_export(
     return ExportPlan(profile, scopes, base, vec.held(store.conn, scopes))
 
 
+def default_file_name(store: Store, peer: Peer | None, personal: bool) -> str:
+    """``trygg-2026-11-22-1430-Anna-Polisen-Malin.trygg``; ``-SEKRETESS`` when the file
+    carries personal data, so it is seen on the stick before it is opened."""
+    from db.reports import safe_name  # reports import the exporter's constants
+
+    device = store.require_device()
+    when = store.now().strftime("%Y-%m-%d-%H%M")
+    to = safe_name(peer.name, 24) if peer else "alla"
+    mark = f"-{SEKRETESS}" if personal else ""
+    return f"trygg-{when}-{safe_name(device.name, 24)}-{to}{mark}{SUFFIX}"
+
+
+def carries_personal(store: Store, plan: ExportPlan) -> bool:
+    """Whether a file made from ``plan`` would hold any personal data."""
+    if PERSONAL not in plan.scopes:
+        return False
+    for origin in plan.held.get(PERSONAL, {}):
+        since = plan.base.get(PERSONAL, {}).get(origin, 0)
+        row = store.conn.execute(
+            "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts > ? LIMIT 1",
+            (origin, PERSONAL, since),
+        ).fetchone()
+        if row:
+            return True
+    return False
+
+
 def export_bundle(
     store: Store,
     out: Path,
@@ -126,32 +160,50 @@ def export_bundle(
     profile: str | None = None,
     private: bool = True,
     sent_to: list[str] | None = None,
+    encryption: Encryption | None = None,
+    recipient_label: str | None = None,
 ) -> ExportSummary:
-    """Write a bundle for ``peer`` (a delta) or for anyone (``full``) to ``out``.
+    """Write a signed bundle for ``peer`` (a delta) or for anyone (``full``) to ``out`` (a
+    file, or a folder to put a file with the default name in), encrypted if asked.
 
     ``sent_to`` names the devices whose "last sent" time this file updates (the peer by
-    default; everyone reading a mailbox folder)."""
+    default; everyone reading a mailbox folder). Every file written is entered in the
+    export log."""
     device = store.require_device()
+    secrets = own_secrets(store.conn)
+    if secrets is None:  # pragma: no cover - set_up_device always makes keys
+        raise TryggError("device.not_set_up", path=str(store.path))
     plan = plan_export(store, peer=peer, full=full, profile=profile)
     profile, scopes, base, held = plan.profile, plan.scopes, plan.base, plan.held
+    personal = carries_personal(store, plan)
+    if out.is_dir():
+        out = out / default_file_name(store, peer, personal)
     summary = ExportSummary(out, profile, full or peer is None, peer)
+    summary.encryption = encryption.label if encryption else "none"
 
     devices = {
         row[0]: {"id": row[0], "name": row[1], "org": row[2]}
         for row in store.conn.execute("SELECT id, name, org FROM devices")
     }
     origins = sorted({d for v in held.values() for d in v})
+    file_id = new_id()
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_version": SCHEMA_VERSION,
         "app_version": app_version(),
-        "file_id": new_id(),
+        "file_id": file_id,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "sender": {"id": device.id, "name": device.name, "org": device.org},
+        "sender": {
+            "id": device.id,
+            "name": device.name,
+            "org": device.org,
+            "key": secrets.public_key,
+        },
         "profile": profile,
         "scopes": list(scopes),
         "personal": PERSONAL in scopes,
+        "marking": SEKRETESS if personal else None,
         "sender_vectors": held,
         "base_vectors": plan.base_declared,
         "devices": [devices[d] for d in origins if d in devices],
@@ -177,7 +229,17 @@ def export_bundle(
                         yield row
 
     try:
-        summary.entries = write_bundle(out, manifest, entries(), private=private)
+        if encryption is None:
+            summary.entries = write_bundle(
+                out, manifest, entries(), signing_key=secrets.signing_key, private=private
+            )
+        else:
+            with private_folder() as folder:
+                plain = folder / "bundle.trygg"
+                summary.entries = write_bundle(
+                    plain, manifest, entries(), signing_key=secrets.signing_key
+                )
+                encrypt_into(plain, out, encryption, private=private)
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
     except sqlite3.OperationalError as exc:
         raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
@@ -194,6 +256,13 @@ def export_bundle(
             upto = held.get(scope, {}).get(device.id, 0)
             store.set_setting(SENT_UPTO.format(scope=scope), str(upto))
         store.set_setting(LAST_EXPORT, _now())
+        export_log.record(
+            store.conn,
+            file_id=file_id,
+            path=out,
+            recipient=recipient_label or (peer.name if peer else None),
+            summary=summary,
+        )
     return summary
 
 

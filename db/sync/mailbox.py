@@ -11,10 +11,13 @@ folder lacks. Everyone who can read the folder can read the file, so its profile
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import TryggError
+from db.protect.encryption import Encryption, Unlock, is_encrypted
 from db.store import Store
 from db.sync import vectors as vec
 from db.sync.bundle import SUFFIX, BundleReader
@@ -48,8 +51,16 @@ def incoming_files(folder: Path, device_id: str) -> list[Path]:
     )
 
 
-def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> MailboxSummary:
-    """Import the others' files from ``folder``, then write ours there."""
+def sync_folder(
+    store: Store,
+    folder: Path,
+    *,
+    profile: str = "kommun",
+    encryption: Encryption | None = None,
+    unlock: Unlock | None = None,
+) -> MailboxSummary:
+    """Import the others' files from ``folder``, then write ours there (encrypted if
+    asked; encrypted files of others are opened with ``unlock``)."""
     if not folder.is_dir():
         raise TryggError("mailbox.not_folder", path=str(folder))
     device = store.require_device()
@@ -57,6 +68,20 @@ def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> Mailb
     senders: set[str] = set()
     for path in incoming_files(folder, device.id):
         try:
+            if is_encrypted(path):
+                seen_key = _SEEN.format(name=path.name)
+                header = _age_header_digest(path)
+                if store.setting(seen_key) == header:
+                    summary.already.append(path)
+                    senders.update(_sender_of_seen(store, path.name))
+                    continue
+                result = import_bundle(store, path, unlock=unlock)
+                with store.transaction():
+                    store.set_setting(seen_key, header)
+                    store.set_setting(_SENDER.format(name=path.name), result.sender["id"])
+                senders.add(result.sender["id"])
+                summary.imported.append(result)
+                continue
             with BundleReader(path) as reader:
                 manifest = reader.peek()
             senders.add(manifest.sender["id"])
@@ -66,7 +91,7 @@ def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> Mailb
             if seen:
                 summary.already.append(path)
                 continue
-            summary.imported.append(import_bundle(store, path))
+            summary.imported.append(import_bundle(store, path, unlock=unlock))
         except TryggError as error:
             summary.failed.append((path, error))
 
@@ -77,7 +102,9 @@ def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> Mailb
         least = vec.minimum([p.declared for p in readers])
         everyone = Peer("*", "*", None, least, None, None)
     plan = plan_export(store, peer=everyone, full=everyone is None, profile=profile)
-    if _unchanged(target, plan):
+    written = _plan_text(plan, encryption)
+    plan_key = _PLAN.format(name=target.name)
+    if target.exists() and store.setting(plan_key) == written:
         # Same content as the file already there: a new file id would only make every
         # colleague read it again for nothing.
         return summary
@@ -89,20 +116,38 @@ def sync_folder(store: Store, folder: Path, *, profile: str = "kommun") -> Mailb
         profile=profile,
         private=False,
         sent_to=sorted(senders),
+        encryption=encryption,
+        recipient_label=str(folder),
     )
+    with store.transaction():
+        store.set_setting(plan_key, written)
     return summary
 
 
-def _unchanged(target: Path, plan: ExportPlan) -> bool:
-    if not target.exists():
-        return False
-    try:
-        with BundleReader(target) as reader:
-            manifest = reader.peek()
-    except TryggError:
-        return False
-    return (
-        manifest.profile == plan.profile
-        and manifest.sender_vectors == plan.held
-        and manifest.base_vectors == plan.base_declared
+#: Settings: what this device last wrote to its mailbox file, and the encrypted files of
+#: others already read (by a digest of their age header, which is unique per file).
+_PLAN = "mailbox.plan.{name}"
+_SEEN = "mailbox.seen.{name}"
+_SENDER = "mailbox.sender.{name}"
+
+
+def _plan_text(plan: ExportPlan, encryption: Encryption | None) -> str:
+    return json.dumps(
+        {
+            "profile": plan.profile,
+            "held": plan.held,
+            "base": plan.base_declared,
+            "encryption": encryption.label if encryption else "none",
+        },
+        sort_keys=True,
     )
+
+
+def _age_header_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.sha256(handle.read(1024)).hexdigest()
+
+
+def _sender_of_seen(store: Store, name: str) -> set[str]:
+    sender = store.setting(_SENDER.format(name=name))
+    return {sender} if sender else set()

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from db.backup import automatic_backup
 from db.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.errors import TryggError
+from db.protect.encryption import Unlock, decrypted, is_encrypted
+from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store, apply_erasure
 from db.sync import conflicts
@@ -42,6 +45,9 @@ class ImportSummary:
     future_stamps: int = 0
     gaps: list[str] = field(default_factory=list)
     backup: Path | None = None
+    encrypted: bool = False
+    #: The sender's key fingerprint, for comparing by phone at first contact.
+    fingerprint: str = ""
 
     @property
     def total_new_records(self) -> int:
@@ -56,20 +62,37 @@ class _DryRun(Exception):
     pass
 
 
-def import_bundle(store: Store, path: Path, *, dry_run: bool = False) -> ImportSummary:
+def import_bundle(
+    store: Store, path: Path, *, dry_run: bool = False, unlock: Unlock | None = None
+) -> ImportSummary:
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
-    change). Raises TryggError, with the database untouched, for any bad file."""
+    change). An encrypted file is opened with ``unlock`` (or this device's own key) into a
+    private temporary copy first. Raises TryggError, with the database untouched, for any
+    bad file."""
+    if is_encrypted(path):
+        secrets = own_secrets(store.conn)
+        identity = secrets.age_identity if secrets else None
+        with decrypted(path, unlock or Unlock(), identity) as plain:
+            summary = _import_plain(store, plain, path, dry_run)
+        summary.encrypted = True
+        return summary
+    return _import_plain(store, path, path, dry_run)
+
+
+def _import_plain(store: Store, path: Path, shown: Path, dry_run: bool) -> ImportSummary:
     device = store.require_device()
-    with BundleReader(path) as reader:
+    with BundleReader(path, shown=shown) as reader:
         peeked = reader.peek()
+        check_sender_key(store, peeked, shown)
         if _imported_before(store, peeked):
             # The same file, byte for byte in its entries, was merged whole before:
             # it cannot bring anything new, so its entries need not be read again.
-            done = ImportSummary(path, peeked.sender, dry_run, already_imported=True)
+            done = ImportSummary(shown, peeked.sender, dry_run, already_imported=True)
             done.unchanged = peeked.entry_count
             return done
         manifest = reader.check()
-        summary = ImportSummary(path, manifest.sender, dry_run)
+        summary = ImportSummary(shown, manifest.sender, dry_run)
+        summary.fingerprint = manifest.fingerprint
         if manifest.sender["id"] == device.id and not dry_run:
             # Our own file (e.g. in the mailbox folder): nothing to learn from it.
             summary.unchanged = manifest.entry_count
@@ -85,6 +108,32 @@ def import_bundle(store: Store, path: Path, *, dry_run: bool = False) -> ImportS
         except _DryRun:
             pass
     return summary
+
+
+def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
+    """Refuse a file whose sender claims a device whose pinned key is another one (this
+    device included). The offered key is remembered, so that after comparing fingerprints
+    by phone the users can accept it with ``trygg peers trust``."""
+    conn = store.conn
+    row = conn.execute(
+        "SELECT public_key, name, is_self FROM devices WHERE id = ?", (manifest.sender["id"],)
+    ).fetchone()
+    if row is None or row[0] is None or row[0] == manifest.sender_key:
+        return
+    if row[2]:
+        raise TryggError("bundle.claims_this_device", path=str(shown))
+    with store.transaction():
+        conn.execute(
+            "UPDATE devices SET offered_key = ?, offered_at = ? WHERE id = ?",
+            (manifest.sender_key, _now(), manifest.sender["id"]),
+        )
+    raise TryggError(
+        "bundle.key_changed",
+        path=str(shown),
+        name=row[1],
+        pinned=fingerprint(row[0]),
+        offered=manifest.fingerprint,
+    )
 
 
 def _merge(store: Store, reader: BundleReader, manifest: Manifest, summary: ImportSummary) -> None:
@@ -257,6 +306,13 @@ def _register_devices(conn, manifest: Manifest, self_id: str) -> bool:
             " WHERE devices.is_self = 0",
             (device["id"], device["name"], device.get("org"), _now()),
         )
+    # The first signed file from a device pins its key (check_sender_key refused any
+    # other key before we got here).
+    conn.execute(
+        "UPDATE devices SET public_key = ?, key_pinned_at = ?"
+        " WHERE id = ? AND is_self = 0 AND public_key IS NULL",
+        (manifest.sender_key, _now(), manifest.sender["id"]),
+    )
     return known is None
 
 

@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from db.migrations import SCHEMA_VERSION
-from db.sync.bundle import entry_line
+from db.protect import keys
+from db.protect.keys import own_secrets
+from db.sync.bundle import canonical_manifest, entry_line
 from tests.conftest import open_store, report_fields, walk_fields
 from tui import cli
 
@@ -149,7 +151,12 @@ def _good_bundle(trio: dict[str, Path], tmp_path: Path) -> Path:
     return out
 
 
-def _rewrite(path: Path, change: Callable[[sqlite3.Connection], None], *, rehash: bool) -> Path:
+def _rewrite(
+    path: Path, change: Callable[[sqlite3.Connection], None], *, rehash: bool, resign: bool = False
+) -> Path:
+    """A changed copy of ``path``. ``rehash`` fixes the body hash; ``resign`` signs the
+    manifest again with the sender's (polisA's) real key — a hostile or broken device,
+    whose file only the entry checks can stop."""
     bad = path.with_name("bad.trygg")
     shutil.copy(path, bad)
     conn = sqlite3.connect(bad)
@@ -167,6 +174,15 @@ def _rewrite(path: Path, change: Callable[[sqlite3.Connection], None], *, rehash
             (json.dumps(digest.hexdigest()),),
         )
         conn.execute("UPDATE manifest SET value = ? WHERE key = 'entry_count'", (str(len(rows)),))
+    if resign:
+        with open_store(path.with_name("polisA.db")) as sender:
+            secret = own_secrets(sender.conn)
+        assert secret is not None
+        manifest = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM manifest")}
+        signature = keys.sign(secret.signing_key, canonical_manifest(manifest))
+        conn.execute(
+            "UPDATE manifest SET value = ? WHERE key = 'signature'", (json.dumps(signature),)
+        )
     conn.commit()
     conn.close()
     return bad
@@ -198,9 +214,35 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     ),
     "another sqlite file": (lambda good, tmp: _other_sqlite(tmp / "o.trygg"), "ingen Trygg-fil"),
     "empty": (lambda good, tmp: _write(tmp / "e.trygg", b""), "är tom"),
-    "encrypted": (
+    "encrypted, cut off in its header": (
         lambda good, tmp: _write(tmp / "a.trygg", b"age-encryption.org/v1\n-> X25519 abc\n"),
-        "krypterad",
+        "ofullständig",
+    ),
+    "rehashed but not signed again": (
+        lambda good, tmp: _rewrite(
+            good,
+            _entries("UPDATE entries SET value = '\"Ändrad\"' WHERE field = 'remark'"),
+            rehash=True,
+        ),
+        "ogiltig signatur",
+    ),
+    "sender renamed": (
+        lambda good, tmp: _rewrite(
+            good,
+            _manifest("sender", {"id": "x", "name": "Chefen", "org": "polis", "key": "00"}),
+            rehash=False,
+        ),
+        "ogiltig signatur",
+    ),
+    "signature removed": (
+        lambda good, tmp: _rewrite(
+            good, _entries("DELETE FROM manifest WHERE key = 'signature'"), rehash=False
+        ),
+        "ogiltig signatur",
+    ),
+    "old unsigned format": (
+        lambda good, tmp: _rewrite(good, _manifest("format_version", 1), rehash=False, resign=True),
+        "inte signerad",
     ),
     "newer format": (
         lambda good, tmp: _rewrite(good, _manifest("format_version", 99), rehash=False),
@@ -229,6 +271,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
                 " prev_ts, prev_device, scope FROM entries WHERE seq = 1"
             ),
             rehash=True,
+            resign=True,
         ),
         "samma ändring två gånger",
     ),
@@ -237,12 +280,16 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
             good,
             _entries("UPDATE entries SET value = '\"2026-13-45\"' WHERE field = 'date'"),
             rehash=True,
+            resign=True,
         ),
         "inte passar Trygg",
     ),
     "unknown table": (
         lambda good, tmp: _rewrite(
-            good, _entries("UPDATE entries SET tbl = 'users' WHERE seq = 1"), rehash=True
+            good,
+            _entries("UPDATE entries SET tbl = 'users' WHERE seq = 1"),
+            rehash=True,
+            resign=True,
         ),
         "inte passar Trygg",
     ),
@@ -251,6 +298,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
             good,
             _entries("UPDATE entries SET scope = 'core' WHERE field = 'personnummer'"),
             rehash=True,
+            resign=True,
         ),
         "inte passar Trygg",
     ),
