@@ -85,6 +85,9 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA trusted_schema = OFF")
+        # Deleted and overwritten content is zeroed on disk, not left in free space:
+        # erasure of personal data (gallring) must not be undone with a hex editor.
+        conn.execute("PRAGMA secure_delete = ON")
         migrate(conn)
     except sqlite3.OperationalError as exc:
         raise operational_error(path, exc) from None

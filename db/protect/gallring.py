@@ -1,0 +1,209 @@
+"""Gallring: erasing personal data when its time is up, keeping the statistics.
+
+The rule lives in the database (settings): how many days after the report date the
+personal fields of a quick report are erased (90 unless the users set another), and the
+legal basis the users state for it, kept as their text. Erasure (``Store.erase_personal``)
+nulls the personal fields, removes their history and conflict copies, and journals a
+marker that travels to every device and outranks every old copy. What stays: date, time,
+place, age at the event, sex, the tick boxes and choices.
+
+Then the traces: SQLite's ``secure_delete`` (always on, see db/database.py) has zeroed
+the freed bytes; a checkpoint truncates the write-ahead log, which held the old pages. The
+automatic backup copies are erased the same way, and this device's own mailbox file, if
+it carried personal data, is removed (the next sync writes it anew). Files handed to
+others are out of reach: the summary names those still on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from db.backup import backup_folder
+from db.errors import TryggError
+from db.records import record_type
+from db.store import Store, apply_erasure
+from db.sync import export_log
+from db.sync.conflicts import ERASED
+
+RTYPE = "snabbrapport"
+DAYS_KEY = "retention.snabbrapport.days"
+BASIS_KEY = "retention.basis"
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How long personal data is kept, and why (the users' own words)."""
+
+    days: int
+    basis: str | None
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A quick report whose personal fields are due for erasure (no personal data here:
+    the list may be shown and printed)."""
+
+    id: str
+    nr: int | None
+    date: str
+
+
+@dataclass
+class GallringSummary:
+    rule: Rule
+    cutoff: str
+    due: list[DueReport]
+    dry_run: bool
+    erased: int = 0
+    backups_scrubbed: int = 0
+    removed_files: list[Path] = field(default_factory=list)
+    files_left: list[Path] = field(default_factory=list)
+
+
+def rule(store: Store) -> Rule:
+    """The retention rule in force."""
+    raw = store.setting(DAYS_KEY)
+    days = int(raw) if raw and raw.isdigit() else DEFAULT_DAYS
+    return Rule(days, store.setting(BASIS_KEY))
+
+
+def set_rule(store: Store, days: int | None = None, basis: str | None = None) -> Rule:
+    """Change the number of days and/or the stated legal basis."""
+    if days is not None and not 1 <= days <= 3650:
+        raise TryggError("gallring.bad_days")
+    with store.transaction():
+        if days is not None:
+            store.set_setting(DAYS_KEY, str(days))
+        if basis is not None:
+            store.set_setting(BASIS_KEY, basis.strip() or None)
+    return rule(store)
+
+
+def cutoff(store: Store, today: date) -> date:
+    """Reports dated on or before this day are due."""
+    return today - timedelta(days=rule(store).days)
+
+
+def due(store: Store, today: date) -> list[DueReport]:
+    """Reports, deleted ones included, whose personal data is due for erasure."""
+    rows = store.conn.execute(
+        "SELECT id, nr, date FROM snabbrapport WHERE erased_date IS NULL AND date <= ?"
+        " ORDER BY date, nr",
+        (cutoff(store, today).isoformat(),),
+    ).fetchall()
+    return [DueReport(r[0], r[1], r[2]) for r in rows]
+
+
+def count_due(store: Store, today: date) -> int:
+    row = store.conn.execute(
+        "SELECT count(*) FROM snabbrapport WHERE erased_date IS NULL AND date <= ?",
+        (cutoff(store, today).isoformat(),),
+    ).fetchone()
+    return int(row[0])
+
+
+def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
+    """Erase every due report's personal data (or, with ``dry_run``, only list them)."""
+    summary = GallringSummary(rule(store), cutoff(store, today).isoformat(), due(store, today), dry_run)
+    if dry_run or not summary.due:
+        summary.files_left = export_log.personal_files_still_present(store.conn)
+        return summary
+    with store.transaction():
+        for report in summary.due:
+            if store.erase_personal(RTYPE, report.id):
+                summary.erased += 1
+    _clear_traces(store, summary)
+    return summary
+
+
+def erase_now(store: Store, record_id: str) -> GallringSummary:
+    """Erase one report's personal data at once, whatever its date."""
+    row = store.conn.execute(
+        "SELECT id, nr, date FROM snabbrapport WHERE id = ?", (record_id,)
+    ).fetchone()
+    if row is None:
+        raise TryggError("record.missing", id=record_id)
+    summary = GallringSummary(rule(store), "", [DueReport(row[0], row[1], row[2])], False)
+    if store.erase_personal(RTYPE, record_id):
+        summary.erased = 1
+        _clear_traces(store, summary)
+    return summary
+
+
+def _clear_traces(store: Store, summary: GallringSummary) -> None:
+    markers = store.conn.execute(
+        "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
+        " FROM journal WHERE field = ?",
+        (ERASED,),
+    ).fetchall()
+    summary.backups_scrubbed = scrub_backups(store.path, [tuple(m) for m in markers])
+    summary.removed_files = _remove_own_mailbox_files(store)
+    summary.files_left = export_log.personal_files_still_present(store.conn)
+    checkpoint(store.conn)
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Move everything into the database file and empty the write-ahead log, which still
+    holds the pages as they were before the erasure."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def scrub_backups(db_path: Path, markers: list[tuple]) -> int:
+    """Erase the same reports in every automatic backup copy: the same markers go into
+    its journal (so a restored copy knows), the personal fields and their history go.
+    Returns how many copies were changed."""
+    folder = backup_folder(db_path)
+    if not folder.is_dir() or not markers:
+        return 0
+    rt = record_type(RTYPE)
+    changed = 0
+    for copy in sorted(folder.glob("*.db")):
+        conn = sqlite3.connect(copy, isolation_level=None)
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN IMMEDIATE")
+            present = {
+                r[0] for r in conn.execute("SELECT id FROM snabbrapport WHERE erased_date IS NULL")
+            }
+            wanted = [m for m in markers if m[2] == RTYPE and m[3] in present]
+            for marker in wanted:
+                conn.execute(
+                    "INSERT OR IGNORE INTO journal (ts, device, tbl, record_id, field, value,"
+                    " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    marker,
+                )
+                apply_erasure(conn, rt, marker[3], json.loads(marker[5])["date"])
+            conn.execute("COMMIT")
+            if wanted:
+                conn.execute("VACUUM")
+                changed += 1
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            # A damaged or foreign copy cannot be trusted to be erased: remove it.
+            with contextlib.suppress(OSError):
+                copy.unlink()
+        finally:
+            conn.close()
+    return changed
+
+
+def _remove_own_mailbox_files(store: Store) -> list[Path]:
+    """This device's own files in mailbox folders that carried personal data."""
+    from db.sync.mailbox import outgoing_name
+
+    own = outgoing_name(store.require_device().id)
+    removed = []
+    for path in export_log.personal_files_still_present(store.conn):
+        if path.name == own:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
