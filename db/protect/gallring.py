@@ -110,7 +110,9 @@ def count_due(store: Store, today: date) -> int:
 
 def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
     """Erase every due report's personal data (or, with ``dry_run``, only list them)."""
-    summary = GallringSummary(rule(store), cutoff(store, today).isoformat(), due(store, today), dry_run)
+    summary = GallringSummary(
+        rule(store), cutoff(store, today).isoformat(), due(store, today), dry_run
+    )
     if dry_run or not summary.due:
         summary.files_left = export_log.personal_files_still_present(store.conn)
         return summary
