@@ -29,6 +29,19 @@ def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+def manual_backup(conn: sqlite3.Connection, db_path: Path, out: Path | None = None) -> Path:
+    """``trygg backup``: a consistent copy to ``out`` (a file or a folder), by default
+    ``<db>.backups/backup-<time>.db``. Manual copies are not rotated away."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if out is None:
+        folder = backup_folder(db_path)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        out = folder / f"backup-{stamp}.db"
+    elif out.is_dir():
+        out = out / f"{db_path.stem}-backup-{stamp}.db"
+    return copy_database(conn, out)
+
+
 def automatic_backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> Path:
     """A rotating copy in ``<db>.backups/``, keeping the newest few."""
     folder = backup_folder(db_path)

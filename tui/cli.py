@@ -36,6 +36,7 @@ from db.records import (
 )
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
+from tui.cli_protect import add_protect_commands, print_export_log
 from tui.cli_sync import add_sync_commands
 from tui.text import language, set_language, t
 
@@ -220,11 +221,20 @@ def build_cli(lang: str | None = None) -> click.Group:
         help=t("cli.log.opt.limit"),
     )
     @click.option("--show-personal", is_flag=True, help=t("cli.log.opt.show_personal"))
+    @click.option("--exports", is_flag=True, help=t("cli.log.opt.exports"))
     @click.pass_context
     def log_command(
-        ctx: click.Context, db: str | None, record_id: str | None, limit: int, show_personal: bool
+        ctx: click.Context,
+        db: str | None,
+        record_id: str | None,
+        limit: int,
+        show_personal: bool,
+        exports: bool,
     ) -> None:
         with _open_store(_db(ctx, db)) as store:
+            if exports:
+                print_export_log(store, limit)
+                return
             entries = store.journal(record_id, limit=None if record_id else limit)
             if record_id and not entries:
                 raise TryggError("record.missing", id=record_id)
@@ -292,6 +302,7 @@ def build_cli(lang: str | None = None) -> click.Group:
         return store
 
     add_sync_commands(cli, db_option, open_for_sync)
+    add_protect_commands(cli, db_option, open_for_sync, lambda ctx, db: resolve_path(_db(ctx, db)))
     return cli
 
 

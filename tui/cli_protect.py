@@ -9,17 +9,24 @@ list) and never stored.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from db.backup import manual_backup
 from db.errors import TryggError
+from db.i18n import render
+from db.protect import doctor, gallring
 from db.protect.encryption import Encryption, Unlock
 from db.protect.pinning import forget, own_keys, peer_key, trust
+from db.protect.restore import check_backup, restore
 from db.records import choice_label
 from db.store import Store
+from db.sync import export_log
 from db.sync.exporter import peers
 from db.textutil import printable
 from tui.text import language, t
@@ -184,3 +191,140 @@ def _print_peer(store: Store, peer: Any) -> None:
                 single_line=True,
             )
         )
+
+
+PathOf = Callable[[click.Context, str | None], Path]
+
+
+def add_protect_commands(
+    cli: click.Group, db_option: Callable, open_store: Opener, path_of: PathOf
+) -> None:
+    """Attach ``gallra``, ``backup``, ``restore`` and ``doctor``."""
+
+    @cli.group(name="gallra", invoke_without_command=True, help=t("cli.gallra.help"))
+    @db_option
+    @click.option("--dry-run", is_flag=True, help=t("cli.gallra.opt.dry_run"))
+    @click.option("--report", "report_id", help=t("cli.gallra.opt.report"))
+    @click.pass_context
+    def gallra_command(
+        ctx: click.Context, db: str | None, dry_run: bool, report_id: str | None
+    ) -> None:
+        ctx.obj["gallra_db"] = db
+        if ctx.invoked_subcommand is not None:
+            return
+        with open_store(ctx, db) as store:
+            if report_id:
+                summary = gallring.erase_now(store, report_id)
+            else:
+                summary = gallring.run(store, store.now().date(), dry_run=dry_run)
+        _say_gallring(summary)
+
+    @gallra_command.command(name="rule", help=t("cli.gallra.rule.help"))
+    @db_option
+    @click.option("--days", type=int, help=t("cli.gallra.rule.opt.days"))
+    @click.option("--basis", help=t("cli.gallra.rule.opt.basis"))
+    @click.pass_context
+    def rule_command(
+        ctx: click.Context, db: str | None, days: int | None, basis: str | None
+    ) -> None:
+        with open_store(ctx, db or ctx.obj.get("gallra_db")) as store:
+            if days is None and basis is None:
+                current = gallring.rule(store)
+            else:
+                current = gallring.set_rule(store, days, basis)
+        click.echo(t("cli.gallra.rule", days=current.days))
+        basis_text = current.basis or t("cli.gallra.no_basis")
+        click.echo(printable(t("cli.gallra.basis", basis=basis_text)))
+
+    @cli.command(name="backup", help=t("cli.backup.help"))
+    @db_option
+    @click.option("--out", type=click.Path(), help=t("cli.backup.opt.out"))
+    @click.pass_context
+    def backup_command(ctx: click.Context, db: str | None, out: str | None) -> None:
+        with open_store(ctx, db) as store:
+            written = manual_backup(store.conn, store.path, Path(out) if out else None)
+        click.echo(printable(t("cli.backup.done", path=written)))
+
+    @cli.command(name="restore", help=t("cli.restore.help"))
+    @db_option
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--yes", is_flag=True, help=t("cli.restore.opt.yes"))
+    @click.pass_context
+    def restore_command(ctx: click.Context, db: str | None, file: str, yes: bool) -> None:
+        target = path_of(ctx, db)
+        check_backup(Path(file))
+        if not yes and not click.confirm(
+            printable(t("cli.restore.confirm", path=target, source=file)), err=True
+        ):
+            raise TryggError("restore.cancelled")
+        summary = restore(target, Path(file))
+        click.echo(printable(t("cli.restore.done", path=target, records=summary.records)))
+        if summary.safety_copy:
+            click.echo(printable(t("cli.restore.safety", path=summary.safety_copy)))
+        click.echo(
+            t("cli.restore.new_identity", old=summary.old_device[:8], new=summary.new_device[:8])
+        )
+
+    @cli.command(name="doctor", help=t("cli.doctor.help"))
+    @db_option
+    @click.pass_context
+    def doctor_command(ctx: click.Context, db: str | None) -> None:
+        lang = language()
+        with open_store(ctx, db) as store:
+            found = doctor.check(store, store.now().date())
+        for item in found:
+            text = render("db", lang, item.key, **item.params)
+            click.echo(printable(f"{t('cli.doctor.' + item.level)}  {text}", single_line=True))
+        errors = sum(1 for f in found if f.level == doctor.ERROR)
+        warnings = sum(1 for f in found if f.level == doctor.WARNING)
+        click.echo(t("cli.doctor.summary", errors=errors, warnings=warnings))
+        if errors:
+            sys.exit(1)
+
+
+def _say_gallring(summary: gallring.GallringSummary) -> None:
+    if summary.cutoff:
+        click.echo(t("cli.gallra.rule_line", days=summary.rule.days, cutoff=summary.cutoff))
+    if summary.dry_run:
+        click.echo(t("cli.gallra.dry_run", count=len(summary.due)))
+        for report in summary.due:
+            click.echo(t("cli.gallra.due_line", nr=report.nr or "–", date=report.date))
+    elif not summary.due:
+        click.echo(t("cli.gallra.nothing"))
+    else:
+        click.echo(t("cli.gallra.done", count=summary.erased))
+        if summary.backups_scrubbed:
+            click.echo(t("cli.gallra.backups", count=summary.backups_scrubbed))
+        for path in summary.removed_files:
+            click.echo(printable(t("cli.gallra.removed", path=path)))
+    if summary.files_left:
+        click.echo(t("cli.gallra.files_left", count=len(summary.files_left)))
+        for path in summary.files_left:
+            click.echo(printable(f"  {path}"))
+
+
+def print_export_log(store: Store, limit: int) -> None:
+    """``trygg log --exports``: every file written, newest first."""
+    logged = export_log.entries(store.conn, limit=limit)
+    if not logged:
+        click.echo(t("cli.exports.empty"))
+        return
+    for entry in logged:
+        when_text = datetime.fromisoformat(entry.at).astimezone().strftime("%Y-%m-%d %H:%M")
+        encryption = t(f"cli.exports.enc.{entry.encryption.split(':')[0]}")
+        click.echo(
+            printable(
+                t(
+                    "cli.exports.line",
+                    when=when_text,
+                    to=entry.recipient or t("cli.exports.anyone"),
+                    profile=entry.profile,
+                    personal=t("cli.exports.personal" if entry.personal else "cli.exports.core"),
+                    encryption=encryption,
+                    entries=entry.entries,
+                    records=sum(entry.records.values()),
+                ),
+                single_line=True,
+            )
+        )
+        click.echo(printable(f"  {entry.path}", single_line=True))

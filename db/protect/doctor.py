@@ -1,0 +1,170 @@
+"""``trygg doctor``: a health check that reports anything odd, changing nothing.
+
+Each finding has a level: ``error`` (something is broken: integrity, a record out of step
+with its journal, missing keys), ``warning`` (needs a person: duplicate numbers after a
+merge, stamps from a clock running ahead, personal data overdue for erasure, a refused
+key) or ``info`` (figures worth knowing). Nothing personal is ever named: a duplicate
+personnummer is shown by report numbers only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+
+from db.backup import backup_folder
+from db.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.protect import gallring
+from db.protect.keys import own_secrets
+from db.records import TYPES, RecordType
+from db.store import Store
+from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def check(store: Store, today: date) -> list[Finding]:
+    """Every check, in order of importance."""
+    conn = store.conn
+    found: list[Finding] = []
+    found += _integrity(conn)
+    if any(f.level == ERROR for f in found):
+        return found  # a damaged file makes every further answer unreliable
+    if own_secrets(conn) is None:
+        found.append(Finding(ERROR, "doctor.no_keys"))
+    found += _journal_consistency(conn)
+    found += _duplicates(conn)
+    found += _future_stamps(store)
+    due = gallring.count_due(store, today)
+    if due:
+        found.append(Finding(WARNING, "doctor.gallring_due", {"count": due}))
+    refused = conn.execute(
+        "SELECT name FROM devices WHERE offered_key IS NOT NULL ORDER BY name"
+    ).fetchall()
+    for (name,) in refused:
+        found.append(Finding(WARNING, "doctor.offered_key", {"name": name}))
+    found += _figures(store)
+    return found
+
+
+def _integrity(conn: sqlite3.Connection) -> list[Finding]:
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    except sqlite3.DatabaseError as exc:
+        return [Finding(ERROR, "doctor.integrity", {"detail": str(exc)})]
+    if rows == ["ok"]:
+        return [Finding(INFO, "doctor.integrity_ok")]
+    return [Finding(ERROR, "doctor.integrity", {"detail": "; ".join(rows[:3])})]
+
+
+def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:
+    """Each record's row must hold its newest journal value for every field; every row
+    must have a history and every history a row."""
+    found: list[Finding] = []
+    out_of_step: dict[str, int] = {}
+    orphans = 0
+    for name, rt in TYPES.items():
+        columns = [f.name for f in rt.fields]
+        rows = {r[0]: r[1:] for r in conn.execute(f"SELECT id, {', '.join(columns)} FROM {name}")}
+        newest: dict[str, dict[str, tuple[int, str, str | None]]] = {}
+        for record_id, fname, ts, device, value in conn.execute(
+            "SELECT record_id, field, ts, device, value FROM journal WHERE tbl = ?", (name,)
+        ):
+            if fname in (DELETED, ERASED) or fname.startswith(ACK_PREFIX):
+                newest.setdefault(record_id, {})
+                continue
+            slot = newest.setdefault(record_id, {})
+            if fname not in slot or (ts, device) > slot[fname][:2]:
+                slot[fname] = (ts, device, value)
+        index = {c: i for i, c in enumerate(columns)}
+        for record_id, fields in newest.items():
+            row = rows.get(record_id)
+            if row is None:
+                orphans += 1
+                continue
+            for fname, (_ts, _device, value) in fields.items():
+                if fname not in index:
+                    continue
+                if _column(rt, fname, value) != row[index[fname]]:
+                    out_of_step[name] = out_of_step.get(name, 0) + 1
+                    break
+        missing = len(set(rows) - set(newest))
+        if missing:
+            found.append(Finding(WARNING, "doctor.no_history", {"type": name, "count": missing}))
+    for name, count in out_of_step.items():
+        found.append(Finding(ERROR, "doctor.out_of_step", {"type": name, "count": count}))
+    if orphans:
+        found.append(Finding(ERROR, "doctor.orphans", {"count": orphans}))
+    if not found:
+        found.append(Finding(INFO, "doctor.journal_ok"))
+    return found
+
+
+def _column(rt: RecordType, name: str, value: str | None) -> object:
+    return Store._encode_column(rt, name, None if value is None else json.loads(value))
+
+
+def _duplicates(conn: sqlite3.Connection) -> list[Finding]:
+    found: list[Finding] = []
+    for area, day, nr, count in conn.execute(
+        "SELECT w.area, w.date, f.nr, count(*) FROM finding f JOIN walk w ON w.id = f.walk_id"
+        " WHERE f.deleted = 0 GROUP BY f.walk_id, f.nr HAVING count(*) > 1"
+    ):
+        params = {"walk": f"{area or '–'} {day or ''}".strip(), "nr": nr, "count": count}
+        found.append(Finding(WARNING, "doctor.duplicate_finding", params))
+    for nr, count in conn.execute(
+        "SELECT nr, count(*) FROM snabbrapport WHERE deleted = 0 GROUP BY nr HAVING count(*) > 1"
+    ):
+        found.append(Finding(WARNING, "doctor.duplicate_report", {"nr": nr, "count": count}))
+    for numbers, day in conn.execute(
+        "SELECT group_concat(nr, ', '), date FROM snabbrapport WHERE deleted = 0"
+        " AND personnummer IS NOT NULL GROUP BY personnummer, date HAVING count(*) > 1"
+    ):
+        found.append(Finding(WARNING, "doctor.same_person", {"numbers": numbers, "date": day}))
+    return found
+
+
+def _future_stamps(store: Store) -> list[Finding]:
+    limit = (store._wall() + MAX_FUTURE_MS) << COUNTER_BITS
+    found = []
+    for name, count in store.conn.execute(
+        "SELECT coalesce(d.name, substr(j.device, 1, 8)), count(*) FROM journal j"
+        " LEFT JOIN devices d ON d.id = j.device WHERE j.ts > ? GROUP BY j.device",
+        (limit,),
+    ):
+        found.append(Finding(WARNING, "doctor.future", {"name": name, "count": count}))
+    return found
+
+
+def _figures(store: Store) -> list[Finding]:
+    conn = store.conn
+    found = [
+        Finding(
+            INFO,
+            "doctor.size",
+            {
+                "journal": conn.execute("SELECT count(*) FROM journal").fetchone()[0],
+                "devices": conn.execute("SELECT count(*) FROM devices").fetchone()[0],
+            },
+        )
+    ]
+    conflicts = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    if conflicts:
+        found.append(Finding(INFO, "doctor.conflicts", {"count": conflicts}))
+    copies = sorted(backup_folder(store.path).glob("*.db"))
+    if copies:
+        found.append(
+            Finding(INFO, "doctor.backups", {"count": len(copies), "newest": copies[-1].name})
+        )
+    else:
+        found.append(Finding(INFO, "doctor.no_backups"))
+    return found
