@@ -32,6 +32,16 @@ from db.textutil import printable
 from tui.text import language, t
 
 PASSPHRASE_ENV = "TRYGG_PASSPHRASE"
+_DOCTOR_LEVELS = {
+    "error": "cli.doctor.error",
+    "warning": "cli.doctor.warning",
+    "info": "cli.doctor.info",
+}
+_ENCRYPTION_LABELS = {
+    "none": "cli.exports.enc.none",
+    "passphrase": "cli.exports.enc.passphrase",
+    "recipients": "cli.exports.enc.recipients",
+}
 MIN_PASSPHRASE = 8
 Opener = Callable[[click.Context, str | None], Store]
 
@@ -274,7 +284,8 @@ def add_protect_commands(
             found = doctor.check(store, store.now().date())
         for item in found:
             text = render("db", lang, item.key, **item.params)
-            click.echo(printable(f"{t('cli.doctor.' + item.level)}  {text}", single_line=True))
+            label = t(_DOCTOR_LEVELS[item.level])
+            click.echo(printable(f"{label}  {text}", single_line=True))
         errors = sum(1 for f in found if f.level == doctor.ERROR)
         warnings = sum(1 for f in found if f.level == doctor.WARNING)
         click.echo(t("cli.doctor.summary", errors=errors, warnings=warnings))
@@ -311,7 +322,7 @@ def print_export_log(store: Store, limit: int) -> None:
         return
     for entry in logged:
         when_text = datetime.fromisoformat(entry.at).astimezone().strftime("%Y-%m-%d %H:%M")
-        encryption = t(f"cli.exports.enc.{entry.encryption.split(':')[0]}")
+        encryption = t(_ENCRYPTION_LABELS[entry.encryption.split(":")[0]])
         click.echo(
             printable(
                 t(
