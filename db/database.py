@@ -59,6 +59,10 @@ def check_existing(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError:
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            # A database in WAL mode cannot even be read where nothing may be written
+            # (its index file cannot be made): that is a read-only place, not damage.
+            raise TryggError("db.readonly", path=str(path)) from None
         raise TryggError("db.damaged", path=str(path)) from None
     if app_id != APPLICATION_ID and (tables or app_id):
         raise TryggError("db.not_trygg", path=str(path))
