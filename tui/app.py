@@ -93,6 +93,29 @@ class TryggApp(App[None]):
             self.push_screen(SetupScreen(), after_setup)
         else:
             self.push_screen(HomeScreen())
+            self.in_thread(_gallring_due, self._offer_gallring)
+
+    def _offer_gallring(self, due: tuple[int, int] | None) -> None:
+        """When personal data is past its retention period, ask once at start whether to
+        erase it now (the erasure runs in a worker; the answer is the user's)."""
+        from screens.widgets import ConfirmModal
+
+        if not due or not due[0]:
+            return
+        count, days = due
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.in_thread(_run_gallring, self._gallring_done)
+
+        question = self.t("gallring.offer", count=count, days=days)
+        self.push_screen(ConfirmModal(question), answered)
+
+    def _gallring_done(self, erased: int) -> None:
+        self.notify(self.t("gallring.done", count=erased), markup=False)
+        refresh = getattr(self.screen, "refresh_overview", None)
+        if callable(refresh):
+            refresh()
 
     def in_thread(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
         """Run ``job(store)`` in a worker thread with its own connection (a connection
@@ -204,6 +227,20 @@ def _catch_up_search(store: Store) -> int:
 
     with store.transaction():
         return search.refresh(store.conn)
+
+
+def _gallring_due(store: Store) -> tuple[int, int] | None:
+    from db.protect import gallring
+
+    if store.device is None:
+        return None
+    return gallring.count_due(store, store.now().date()), gallring.rule(store).days
+
+
+def _run_gallring(store: Store) -> int:
+    from db.protect import gallring
+
+    return gallring.run(store, store.now().date()).erased
 
 
 def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> None:

@@ -392,4 +392,6 @@ MESSAGES: dict[str, str] = {
     "cli.doctor.warning": "WARNING ",
     "cli.doctor.info": "OK      ",
     "cli.doctor.summary": "{errors} errors, {warnings} warnings.",
+    "gallring.offer": "{count} quick reports are older than the retention period ({days} days). Erase their personal data now? The statistics stay.",
+    "gallring.done": "Erased: the personal data of {count} reports is gone.",
 }

@@ -392,4 +392,6 @@ MESSAGES: dict[str, str] = {
     "cli.doctor.warning": "VARNING ",
     "cli.doctor.info": "OK      ",
     "cli.doctor.summary": "{errors} fel, {warnings} varningar.",
+    "gallring.offer": "{count} snabbrapporter är äldre än gallringsfristen ({days} dagar). Radera deras personuppgifter nu? Statistiken finns kvar.",
+    "gallring.done": "Gallrat: personuppgifterna i {count} rapporter är raderade.",
 }
