@@ -111,9 +111,10 @@ def read_passphrase(passphrase_file: str | None, *, confirm: bool) -> str:
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     try:
+        # Piped input is not echoed anyway; getpass would only warn about it.
         return click.prompt(
             t("cli.passphrase.prompt"),
-            hide_input=True,
+            hide_input=sys.stdin.isatty(),
             confirmation_prompt=t("cli.passphrase.again") if confirm else False,
             err=True,
         )
