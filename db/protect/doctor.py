@@ -126,8 +126,9 @@ def _duplicates(conn: sqlite3.Connection) -> list[Finding]:
     ):
         found.append(Finding(WARNING, "doctor.duplicate_report", {"nr": nr, "count": count}))
     for numbers, day in conn.execute(
-        "SELECT group_concat(nr, ', '), date FROM snabbrapport WHERE deleted = 0"
-        " AND personnummer IS NOT NULL GROUP BY personnummer, date HAVING count(*) > 1"
+        "SELECT group_concat(nr, ', '), date FROM (SELECT nr, date, personnummer"
+        " FROM snabbrapport WHERE deleted = 0 AND personnummer IS NOT NULL ORDER BY nr)"
+        " GROUP BY personnummer, date HAVING count(*) > 1"
     ):
         found.append(Finding(WARNING, "doctor.same_person", {"numbers": numbers, "date": day}))
     return found

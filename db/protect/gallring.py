@@ -199,12 +199,12 @@ def scrub_backups(db_path: Path, markers: list[tuple]) -> int:
 
 def _remove_own_mailbox_files(store: Store) -> list[Path]:
     """This device's own files in mailbox folders that carried personal data."""
-    from db.sync.mailbox import outgoing_name
+    from db.sync.mailbox import own_names
 
-    own = outgoing_name(store.require_device().id)
+    own = own_names(store.require_device().id)
     removed = []
     for path in export_log.personal_files_still_present(store.conn):
-        if path.name == own:
+        if path.name in own:
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed.append(path)

@@ -11,6 +11,7 @@ folder lacks. Everyone who can read the folder can read the file, so its profile
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -21,7 +22,16 @@ from db.protect.encryption import Encryption, Unlock, is_encrypted
 from db.store import Store
 from db.sync import vectors as vec
 from db.sync.bundle import SUFFIX, BundleReader
-from db.sync.exporter import ExportPlan, ExportSummary, Peer, export_bundle, peers, plan_export
+from db.sync.exporter import (
+    SEKRETESS,
+    ExportPlan,
+    ExportSummary,
+    Peer,
+    carries_personal,
+    export_bundle,
+    peers,
+    plan_export,
+)
 from db.sync.merge import ImportSummary, import_bundle
 
 
@@ -34,20 +44,28 @@ class MailboxSummary:
     failed: list[tuple[Path, TryggError]] = field(default_factory=list)
 
 
-def outgoing_name(device_id: str) -> str:
-    return f"trygg-{device_id}{SUFFIX}"
+def outgoing_name(device_id: str, personal: bool = False) -> str:
+    """This device's file in a mailbox folder; ``-SEKRETESS`` when it carries personal
+    data (only in a police-only folder, ``--profile polis``)."""
+    mark = f"-{SEKRETESS}" if personal else ""
+    return f"trygg-{device_id}{mark}{SUFFIX}"
+
+
+def own_names(device_id: str) -> set[str]:
+    """Both names this device's mailbox file can have."""
+    return {outgoing_name(device_id), outgoing_name(device_id, personal=True)}
 
 
 def incoming_files(folder: Path, device_id: str) -> list[Path]:
     """Other devices' finished files in ``folder``."""
-    own = outgoing_name(device_id)
+    own = own_names(device_id)
     return sorted(
         path
         for path in folder.iterdir()
         if path.is_file()
         and path.suffix == SUFFIX
         and not path.name.startswith(".")
-        and path.name != own
+        and path.name not in own
     )
 
 
@@ -96,12 +114,13 @@ def sync_folder(
             summary.failed.append((path, error))
 
     readers = [p for p in peers(store) if p.id in senders]
-    target = folder / outgoing_name(device.id)
     everyone = None
     if readers and len(readers) == len(senders):
         least = vec.minimum([p.declared for p in readers])
         everyone = Peer("*", "*", None, least, None, None)
     plan = plan_export(store, peer=everyone, full=everyone is None, profile=profile)
+    personal = carries_personal(store, plan)
+    target = folder / outgoing_name(device.id, personal)
     written = _plan_text(plan, encryption)
     plan_key = _PLAN.format(name=target.name)
     if target.exists() and store.setting(plan_key) == written:
@@ -121,6 +140,11 @@ def sync_folder(
     )
     with store.transaction():
         store.set_setting(plan_key, written)
+    for name in own_names(device.id) - {target.name}:
+        # The file under its other name is outdated now (it may even hold personal data
+        # this one no longer carries).
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
     return summary
 
 

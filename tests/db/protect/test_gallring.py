@@ -183,3 +183,23 @@ def test_one_report_at_once_and_the_rule_is_kept_in_the_database(tmp_path: Path)
             gallring.set_rule(store, days=0)
     with _store(tmp_path / "x.db", "Anna") as again:
         assert gallring.rule(again).days == 30
+
+
+def test_own_mailbox_file_with_personal_data_goes_with_the_erasure(tmp_path: Path) -> None:
+    from db.sync.mailbox import sync_folder
+
+    folder = tmp_path / "polismapp"
+    folder.mkdir()
+    with _store(tmp_path / "m.db", "Anna") as store:
+        store.create("snabbrapport", report_fields(date="2026-07-01", name=NAMES[0]))
+        device_id = store.require_device().id
+        sync_folder(store, folder, profile="polis")
+        secret_file = folder / f"trygg-{device_id}-SEKRETESS.trygg"
+        assert [p.name for p in folder.iterdir()] == [secret_file.name]
+        summary = gallring.run(store, TODAY)
+        assert summary.removed_files == [secret_file.resolve()]
+        assert not secret_file.exists()
+        sync_folder(store, folder, profile="polis")
+    (rewritten,) = folder.iterdir()
+    assert rewritten.name == f"trygg-{device_id}.trygg"
+    assert NAMES[0].encode() not in rewritten.read_bytes()
