@@ -75,6 +75,8 @@ class Manifest:
     devices: list[dict[str, Any]]
     body_sha256: str
     personal: bool
+    #: ``SEKRETESS`` when the file carries personal data, else None.
+    marking: str | None = None
 
     @property
     def sender_key(self) -> str:
@@ -262,6 +264,7 @@ class BundleReader:
                 devices=[_device(d) for d in raw["devices"]],
                 body_sha256=_text(raw["body_sha256"]),
                 personal=bool(raw["personal"]),
+                marking="SEKRETESS" if raw.get("marking") == "SEKRETESS" else None,
             )
         except (KeyError, TypeError, ValueError):
             raise self._damaged() from None

@@ -304,3 +304,33 @@ def _check_read_only(path: Path) -> None:
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     assert conn.execute("SELECT area FROM walk").fetchall() == [("Sparad",)]
     conn.close()
+
+
+def test_backup_while_another_process_writes(tmp_path: Path) -> None:
+    from db.backup import manual_backup
+
+    target = tmp_path / "busy.db"
+    open_store(target).close()
+    writer = _python(WRITER, str(target), str(FINDINGS_PER_WALK))
+    assert writer.stdout is not None
+    writer.stdout.readline()
+    copies = []
+    try:
+        with Store(target) as store:
+            for n in range(5):
+                copies.append(manual_backup(store.conn, target, tmp_path / f"copy{n}.db"))
+                time.sleep(0.05)
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.communicate()
+    for copy in copies:
+        assert _integrity(copy) == "ok"
+        # Each copy is one moment: whole walks with all their findings, and growing.
+        partial = _count(
+            copy,
+            "SELECT count(*) FROM (SELECT w.id FROM walk w LEFT JOIN finding f"
+            f" ON f.walk_id = w.id GROUP BY w.id HAVING count(f.id) != {FINDINGS_PER_WALK})",
+        )
+        assert partial == 0
+    counts = [_count(c, "SELECT count(*) FROM walk") for c in copies]
+    assert counts == sorted(counts) and counts[-1] > 0

@@ -151,3 +151,22 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
         secrets = keys.own_secrets(upgraded.conn)
         assert secrets is not None
         assert upgraded.require_device().id == device_id
+
+
+def test_files_with_personal_data_are_marked_sekretess(tmp_path: Path) -> None:
+    from tests.conftest import report_fields
+
+    with open_store(tmp_path / "a.db") as a:
+        a.create("snabbrapport", report_fields())
+        police = tmp_path / "polis.trygg"
+        export_bundle(a, police, full=True, profile="polis")
+        municipal = tmp_path / "kommun.trygg"
+        export_bundle(a, municipal, full=True, profile="kommun")
+        folder = tmp_path / "ut"
+        folder.mkdir()
+        named = export_bundle(a, folder, full=True, profile="polis").path
+    with BundleReader(police) as reader:
+        assert reader.check().marking == "SEKRETESS"
+    with BundleReader(municipal) as reader:
+        assert reader.check().marking is None
+    assert named.parent == folder and named.name.endswith("-SEKRETESS.trygg")
