@@ -37,6 +37,7 @@ from db.records import (
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
 from tui.cli_protect import add_protect_commands, print_export_log
+from tui.cli_reports import add_report_commands
 from tui.cli_sync import add_sync_commands
 from tui.text import language, set_language, t
 
@@ -302,6 +303,7 @@ def build_cli(lang: str | None = None) -> click.Group:
         return store
 
     add_sync_commands(cli, db_option, open_for_sync)
+    add_report_commands(cli, db_option, open_for_sync)
     add_protect_commands(cli, db_option, open_for_sync, lambda ctx, db: resolve_path(_db(ctx, db)))
     return cli
 

@@ -1,0 +1,2 @@
+"""Quick alcohol reports (SNABBRAPPORT ALKOHOL, Kronobergsmodellen): their follow-up
+statistics (``statistics``)."""
