@@ -171,8 +171,6 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
 
 
 def _print_peer(store: Store, peer: Any) -> None:
-    from tui.cli_sync import unconfirmed, when  # the sync CLI owns these formats
-
     lang = language()
     key = peer_key(store, peer)
     org = choice_label("device", "org", peer.org, lang) if peer.org else "–"
@@ -182,9 +180,9 @@ def _print_peer(store: Store, peer: Any) -> None:
                 "cli.peers.line",
                 name=peer.name,
                 org=org,
-                heard=when(peer.last_heard),
-                sent=when(peer.last_sent),
-                unsent=unconfirmed(store, peer.declared),
+                heard=_when(peer.last_heard),
+                sent=_when(peer.last_sent),
+                unsent=_unconfirmed(store, peer.declared),
                 id=peer.id[:8],
             ),
             single_line=True,
@@ -340,3 +338,24 @@ def print_export_log(store: Store, limit: int) -> None:
             )
         )
         click.echo(printable(f"  {entry.path}", single_line=True))
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return t("cli.peers.never")
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _unconfirmed(store: Store, declared: dict) -> int:
+    """How many journal entries this peer has not declared holding (all scopes it could
+    hold; a kommun peer's personal scope is not counted)."""
+    total = 0
+    for scope, vector in (declared or {"core": {}}).items():
+        for (origin,) in store.conn.execute(
+            "SELECT device FROM vectors WHERE scope = ?", (scope,)
+        ).fetchall():
+            total += store.conn.execute(
+                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
+                (origin, scope, vector.get(origin, 0)),
+            ).fetchone()[0]
+    return total

@@ -276,24 +276,3 @@ def _value(value: Any) -> str:
 
 def _stamp_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
-
-
-def when(iso: str | None) -> str:
-    if not iso:
-        return t("cli.peers.never")
-    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def unconfirmed(store: Store, declared: dict) -> int:
-    """How many journal entries this peer has not declared holding (all scopes it could
-    hold; a kommun peer's personal scope is not counted)."""
-    total = 0
-    for scope, vector in (declared or {"core": {}}).items():
-        for (origin,) in store.conn.execute(
-            "SELECT device FROM vectors WHERE scope = ?", (scope,)
-        ).fetchall():
-            total += store.conn.execute(
-                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
-                (origin, scope, vector.get(origin, 0)),
-            ).fetchone()[0]
-    return total
