@@ -9,7 +9,7 @@ personnummer is shown by report numbers only.
 
 from __future__ import annotations
 
-import json
+import itertools
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,9 +18,10 @@ from db.backup import backup_folder
 from db.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.protect import gallring
 from db.protect.keys import own_secrets
-from db.records import TYPES, RecordType
+from db.records import TYPES
 from db.store import Store
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+from db.sync.conflicts import JOURNAL_COLUMNS
+from db.sync.merge import column_value, newest_versions
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -67,37 +68,34 @@ def _integrity(conn: sqlite3.Connection) -> list[Finding]:
 
 
 def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:
-    """Each record's row must hold its newest journal value for every field; every row
-    must have a history and every history a row."""
+    """Each record's row must hold its newest journal value for every field (the merge's
+    own rule); every row must have a history and every history a row."""
     found: list[Finding] = []
     out_of_step: dict[str, int] = {}
     orphans = 0
     for name, rt in TYPES.items():
         columns = [f.name for f in rt.fields]
-        rows = {r[0]: r[1:] for r in conn.execute(f"SELECT id, {', '.join(columns)} FROM {name}")}
-        newest: dict[str, dict[str, tuple[int, str, str | None]]] = {}
-        for record_id, fname, ts, device, value in conn.execute(
-            "SELECT record_id, field, ts, device, value FROM journal WHERE tbl = ?", (name,)
-        ):
-            if fname in (DELETED, ERASED) or fname.startswith(ACK_PREFIX):
-                newest.setdefault(record_id, {})
-                continue
-            slot = newest.setdefault(record_id, {})
-            if fname not in slot or (ts, device) > slot[fname][:2]:
-                slot[fname] = (ts, device, value)
         index = {c: i for i, c in enumerate(columns)}
-        for record_id, fields in newest.items():
+        rows = {r[0]: r[1:] for r in conn.execute(f"SELECT id, {', '.join(columns)} FROM {name}")}
+        journal = conn.execute(
+            f"SELECT record_id, {JOURNAL_COLUMNS} FROM journal WHERE tbl = ? ORDER BY record_id",
+            (name,),
+        )
+        with_history = set()
+        for record_id, entries in itertools.groupby(journal, key=lambda r: r[0]):
+            with_history.add(record_id)
             row = rows.get(record_id)
             if row is None:
                 orphans += 1
                 continue
-            for fname, (_ts, _device, value) in fields.items():
-                if fname not in index:
-                    continue
-                if _column(rt, fname, value) != row[index[fname]]:
-                    out_of_step[name] = out_of_step.get(name, 0) + 1
-                    break
-        missing = len(set(rows) - set(newest))
+            newest = newest_versions(entry[1:] for entry in entries)
+            if any(
+                column_value(rt, field, value) != row[index[field]]
+                for field, (_ts, _device, value) in newest.items()
+                if field in index
+            ):
+                out_of_step[name] = out_of_step.get(name, 0) + 1
+        missing = len(set(rows) - with_history)
         if missing:
             found.append(Finding(WARNING, "doctor.no_history", {"type": name, "count": missing}))
     for name, count in out_of_step.items():
@@ -107,10 +105,6 @@ def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:
     if not found:
         found.append(Finding(INFO, "doctor.journal_ok"))
     return found
-
-
-def _column(rt: RecordType, name: str, value: str | None) -> object:
-    return Store._encode_column(rt, name, None if value is None else json.loads(value))
 
 
 def _duplicates(conn: sqlite3.Connection) -> list[Finding]:

@@ -11,6 +11,7 @@ leaves nothing missing. A dry run does all of this and rolls it back.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -219,16 +220,13 @@ def _apply_record(
     rows = conn.execute(
         f"SELECT {conflicts.JOURNAL_COLUMNS} FROM journal WHERE record_id = ?", (record_id,)
     ).fetchall()
-    newest: dict[str, tuple[int, str, str | None]] = {}
-    for name, ts, device, _prev_ts, _prev_device, value in rows:
-        if name not in newest or (ts, device) > newest[name][:2]:
-            newest[name] = (ts, device, value)
+    newest = newest_versions(rows)
 
     changes: dict[str, object] = {}
     for name, (_ts, _device, value) in newest.items():
         if name in (DELETED, ERASED) or name.startswith(ACK_PREFIX):
             continue
-        column = Store._encode_column(rt, name, None if value is None else json.loads(value))
+        column = column_value(rt, name, value)
         if current.get(name) != column:
             changes[name] = column
     if DELETED in newest and not current.get("deleted"):
@@ -254,6 +252,21 @@ def _apply_record(
         ).fetchall()
     found = conflicts.compute(rows)
     conflicts.store_conflicts(conn, rt.name, record_id, found, had_conflicts=had_conflicts)
+
+
+def newest_versions(rows: Iterable[Sequence]) -> dict[str, tuple[int, str, str | None]]:
+    """Per journal field, the (ts, device, value) of its newest version — the rule every
+    row follows. ``rows`` are journal rows in ``conflicts.JOURNAL_COLUMNS`` order."""
+    newest: dict[str, tuple[int, str, str | None]] = {}
+    for name, ts, device, _prev_ts, _prev_device, value in rows:
+        if name not in newest or (ts, device) > newest[name][:2]:
+            newest[name] = (ts, device, value)
+    return newest
+
+
+def column_value(rt: RecordType, name: str, value: str | None) -> object:
+    """What a row's column holds for the journal value ``value`` of field ``name``."""
+    return Store._encode_column(rt, name, None if value is None else json.loads(value))
 
 
 def _imported_before(store: Store, manifest: Manifest) -> bool:
