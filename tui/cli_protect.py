@@ -57,11 +57,16 @@ def encryption_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--encrypt", is_flag=True, help=t("cli.opt.encrypt"))(command)
 
 
-def unlock_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--passphrase-file`` and ``--identity`` for reading encrypted files."""
-    command = click.option(
+def identity_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--identity KEYFILE``: an age key for files encrypted to it."""
+    return click.option(
         "--identity", type=click.Path(dir_okay=False, exists=True), help=t("cli.opt.identity")
     )(command)
+
+
+def unlock_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--passphrase-file`` and ``--identity`` for reading encrypted files."""
+    command = identity_option(command)
     return click.option(
         "--passphrase-file", type=click.Path(dir_okay=False), help=t("cli.opt.passphrase_file")
     )(command)

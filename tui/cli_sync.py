@@ -22,6 +22,7 @@ from tui.cli_protect import (
     add_peers_commands,
     encryption_from,
     encryption_options,
+    identity_option,
     unlock_from,
     unlock_options,
 )
@@ -96,9 +97,7 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
         help=t("cli.sync.opt.profile"),
     )
     @encryption_options
-    @click.option(
-        "--identity", type=click.Path(dir_okay=False, exists=True), help=t("cli.opt.identity")
-    )
+    @identity_option
     @click.pass_context
     def sync_command(
         ctx: click.Context,

@@ -34,6 +34,8 @@ RTYPE = "snabbrapport"
 DAYS_KEY = "retention.snabbrapport.days"
 BASIS_KEY = "retention.basis"
 DEFAULT_DAYS = 90
+#: A report is due when not yet erased and dated on or before the cutoff (deleted ones too).
+_DUE = "erased_date IS NULL AND date <= ?"
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,7 @@ def cutoff(store: Store, today: date) -> date:
 def due(store: Store, today: date) -> list[DueReport]:
     """Reports, deleted ones included, whose personal data is due for erasure."""
     rows = store.conn.execute(
-        "SELECT id, nr, date FROM snabbrapport WHERE erased_date IS NULL AND date <= ?"
-        " ORDER BY date, nr",
+        f"SELECT id, nr, date FROM snabbrapport WHERE {_DUE} ORDER BY date, nr",
         (cutoff(store, today).isoformat(),),
     ).fetchall()
     return [DueReport(r[0], r[1], r[2]) for r in rows]
@@ -102,8 +103,7 @@ def due(store: Store, today: date) -> list[DueReport]:
 
 def count_due(store: Store, today: date) -> int:
     row = store.conn.execute(
-        "SELECT count(*) FROM snabbrapport WHERE erased_date IS NULL AND date <= ?",
-        (cutoff(store, today).isoformat(),),
+        f"SELECT count(*) FROM snabbrapport WHERE {_DUE}", (cutoff(store, today).isoformat(),)
     ).fetchone()
     return int(row[0])
 

@@ -250,12 +250,11 @@ class BundleReader:
         ):
             raise TryggError("bundle.bad_signature", path=str(self.shown))
         try:
-            sender = raw["sender"]
             manifest = Manifest(
                 file_id=_text(raw["file_id"]),
                 created_at=_text(raw["created_at"]),
                 schema_version=schema,
-                sender={**_device(sender), "key": sender_key},
+                sender={**_device(raw["sender"]), "key": sender_key},
                 profile=_text(raw["profile"]),
                 scopes=tuple(raw["scopes"]),
                 sender_vectors=raw["sender_vectors"],
