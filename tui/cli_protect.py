@@ -23,7 +23,7 @@ from db.i18n import render
 from db.protect import doctor, gallring
 from db.protect.encryption import Encryption, Unlock
 from db.protect.pinning import forget, own_keys, peer_key, trust
-from db.protect.restore import check_backup, restore
+from db.protect.restore import restore
 from db.records import choice_label
 from db.store import Store
 from db.sync import export_log
@@ -266,12 +266,12 @@ def add_protect_commands(
     @click.pass_context
     def restore_command(ctx: click.Context, db: str | None, file: str, yes: bool) -> None:
         target = path_of(ctx, db)
-        check_backup(Path(file))
-        if not yes and not click.confirm(
-            printable(t("cli.restore.confirm", path=target, source=file)), err=True
-        ):
-            raise TryggError("restore.cancelled")
-        summary = restore(target, Path(file))
+
+        def confirm() -> bool:
+            question = printable(t("cli.restore.confirm", path=target, source=file))
+            return yes or click.confirm(question, err=True)
+
+        summary = restore(target, Path(file), confirm=confirm)
         click.echo(printable(t("cli.restore.done", path=target, records=summary.records)))
         if summary.safety_copy:
             click.echo(printable(t("cli.restore.safety", path=summary.safety_copy)))

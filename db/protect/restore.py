@@ -15,6 +15,7 @@ content or all of the restored content, never a mix.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,12 +56,17 @@ def check_backup(source: Path) -> None:
         raise TryggError("restore.no_device", path=str(source))
 
 
-def restore(db_path: Path, source: Path) -> RestoreSummary:
+def restore(
+    db_path: Path, source: Path, *, confirm: Callable[[], bool] | None = None
+) -> RestoreSummary:
     """Replace the database at ``db_path`` by the copy ``source`` (after a safety copy of
-    the current content), then give it a new device identity."""
+    the current content), then give it a new device identity. ``confirm`` is asked once
+    the copy has been checked, so nobody is asked about a file that would be refused."""
     check_backup(source)
     if source.resolve() == db_path.resolve():
         raise TryggError("restore.same_file", path=str(source))
+    if confirm is not None and not confirm():
+        raise TryggError("restore.cancelled")
     with Store(db_path) as live:
         safety = automatic_backup(live.conn, db_path, "before-restore") if live.device else None
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
