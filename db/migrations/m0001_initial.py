@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from db.kommuner import KOMMUNER_BY_LAN
+from db.migrations.statements import run_statements
 
 SQL = """
 CREATE TABLE schema_migrations (
@@ -243,9 +244,7 @@ CREATE INDEX followup_measure ON followup(measure_id, period);
 
 def apply(conn: sqlite3.Connection) -> None:
     """Create schema 1. Runs inside the caller's transaction."""
-    for statement in SQL.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+    run_statements(conn, SQL)
     conn.executemany(
         "INSERT INTO kommun (name, lan) VALUES (?, ?)",
         [(name, lan) for lan, names in KOMMUNER_BY_LAN.items() for name in names],

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.migrations.statements import run_statements
+
 SQL = """
 ALTER TABLE devices ADD COLUMN declared TEXT;
 ALTER TABLE devices ADD COLUMN last_heard TEXT;
@@ -40,6 +42,4 @@ CREATE INDEX conflicts_field ON conflicts(record_id, field);
 
 def apply(conn: sqlite3.Connection) -> None:
     """Create schema 2's additions. Runs inside the caller's transaction."""
-    for statement in SQL.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+    run_statements(conn, SQL)

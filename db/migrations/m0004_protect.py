@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.migrations.statements import run_statements
 from db.protect.keys import new_secrets
 
 SQL = """
@@ -46,9 +47,7 @@ CREATE TABLE export_log (
 
 def apply(conn: sqlite3.Connection) -> None:
     """Create schema 4's additions and give an existing device its keys."""
-    for statement in SQL.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+    run_statements(conn, SQL)
     row = conn.execute("SELECT id FROM devices WHERE is_self = 1").fetchone()
     if row is not None:
         install_secrets(conn, row[0])
