@@ -32,6 +32,8 @@ from db.textutil import printable
 from tui.text import language, t
 
 PASSPHRASE_ENV = "TRYGG_PASSPHRASE"
+#: A yes typed at a question, in either language (anything else, Enter included, is no).
+YES_ANSWERS = {"j", "ja", "y", "yes"}
 _DOCTOR_LEVELS = {
     "error": "cli.doctor.error",
     "warning": "cli.doctor.warning",
@@ -268,8 +270,11 @@ def add_protect_commands(
         target = path_of(ctx, db)
 
         def confirm() -> bool:
+            if yes:
+                return True
             question = printable(t("cli.restore.confirm", path=target, source=file))
-            return yes or click.confirm(question, err=True)
+            answer = click.prompt(question, default="", show_default=False, err=True)
+            return answer.strip().casefold() in YES_ANSWERS
 
         summary = restore(target, Path(file), confirm=confirm)
         click.echo(printable(t("cli.restore.done", path=target, records=summary.records)))

@@ -378,4 +378,5 @@ MESSAGES: dict[str, str] = {
     "stats.weekday.7": "Sunday",
     "stats.bad_period": "The period ends before it starts ({start} – {end}).",
     "stats.bad_date": "{option}: {reason}",
+    "restore.not_trygg": "{path} is not a backup of a Trygg database. Nothing was changed.",
 }

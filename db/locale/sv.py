@@ -380,4 +380,5 @@ MESSAGES: dict[str, str] = {
     "stats.weekday.7": "söndag",
     "stats.bad_period": "Perioden slutar före den börjar ({start} – {end}).",
     "stats.bad_date": "{option}: {reason}",
+    "restore.not_trygg": "{path} är ingen säkerhetskopia av en Trygg-databas. Inget har ändrats.",
 }

@@ -41,7 +41,12 @@ def check_backup(source: Path) -> None:
     """Refuse anything that is not a whole Trygg database with a device."""
     if not source.is_file():
         raise TryggError("restore.missing", path=str(source))
-    database.check_existing(source)
+    try:
+        database.check_existing(source)
+    except TryggError as error:
+        if error.key == "db.not_trygg":  # its advice (choose another --db) does not fit here
+            raise TryggError("restore.not_trygg", path=str(source)) from None
+        raise
     try:
         conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:

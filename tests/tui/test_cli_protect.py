@@ -181,7 +181,7 @@ def test_backup_restore_gives_a_new_identity(pair: dict[str, Path], tmp_path: Pa
         a.create("walk", walk_fields(area="Efter kopian"))
     cancelled = run("restore", "--db", str(pair["a"]), str(copy), input="n\n")
     assert cancelled.exit_code == 1
-    restored = run("restore", "--db", str(pair["a"]), str(copy), "--yes")
+    restored = run("restore", "--db", str(pair["a"]), str(copy), input="j\n")
     assert restored.exit_code == 0, restored.output
     assert "ny enhet" in restored.output
     with open_store(pair["a"]) as a:
@@ -197,7 +197,7 @@ def test_backup_restore_gives_a_new_identity(pair: dict[str, Path], tmp_path: Pa
     not_db = tmp_path / "brev.db"
     not_db.write_text("hej")
     refused = run("restore", "--db", str(pair["a"]), str(not_db), "--yes")
-    assert refused.exit_code == 1 and "ingen Trygg-databas" in refused.stderr
+    assert refused.exit_code == 1 and "ingen säkerhetskopia av en Trygg-databas" in refused.stderr
 
 
 def test_doctor_reports_duplicates_and_damage(tmp_path: Path) -> None:

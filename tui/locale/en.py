@@ -383,7 +383,7 @@ MESSAGES: dict[str, str] = {
     "cli.backup.done": "Backup written: {path}. It holds personal data and the device key – keep it as confidential material.",
     "cli.restore.help": "Restore the database from a backup. The restored database becomes a new device.",
     "cli.restore.opt.yes": "Do not ask first.",
-    "cli.restore.confirm": "Replace the content of {path} with {source}? (A copy of the current content is taken first.)",
+    "cli.restore.confirm": "Replace the content of {path} with {source}? (A copy of the current content is taken first.) [y/N]",
     "cli.restore.done": "Restored {path}: {records} records.",
     "cli.restore.safety": "The previous content is kept in {path}.",
     "cli.restore.new_identity": "The database is now a new device ({new}, formerly {old}): colleagues send it a full file the first time.",

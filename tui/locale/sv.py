@@ -383,7 +383,7 @@ MESSAGES: dict[str, str] = {
     "cli.backup.done": "Säkerhetskopia skriven: {path}. Den innehåller personuppgifter och enhetens nyckel – förvara den som sekretessmaterial.",
     "cli.restore.help": "Återställ databasen från en säkerhetskopia. Den återställda databasen blir en ny enhet.",
     "cli.restore.opt.yes": "Fråga inte först.",
-    "cli.restore.confirm": "Ersätta innehållet i {path} med {source}? (En kopia av nuvarande innehåll tas först.)",
+    "cli.restore.confirm": "Ersätta innehållet i {path} med {source}? (En kopia av nuvarande innehåll tas först.) [j/N]",
     "cli.restore.done": "Återställt {path}: {records} poster.",
     "cli.restore.safety": "Det tidigare innehållet finns kvar i {path}.",
     "cli.restore.new_identity": "Databasen är nu en ny enhet ({new}, tidigare {old}): kollegorna skickar en full fil första gången.",
