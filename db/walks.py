@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from db import search
 from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.places import place_id_for
 from db.records import CATEGORIES, choice_label
 from db.store import Store
 from db.textutil import fold, swedish_sort_key
@@ -141,17 +142,6 @@ def guess_owner_kind(name: str) -> str | None:
     return None
 
 
-def place_names(store: Store, kommun: str | None = None) -> list[str]:
-    """Known place names for autocomplete: the municipality's first, then the rest."""
-    places = store.list("place")
-    local = [p["name"] for p in places if kommun and p["kommun"] == kommun]
-    other = [p["name"] for p in places if not (kommun and p["kommun"] == kommun)]
-    ordered = sorted(set(local), key=swedish_sort_key) + sorted(
-        set(other) - set(local), key=swedish_sort_key
-    )
-    return [name for name in ordered if name]
-
-
 @dataclass
 class FindingInput:
     """What a person types for a finding; names rather than ids for category and owner."""
@@ -206,7 +196,7 @@ def save_finding(
         }
         place = " ".join(entry.place.split())
         fields["place"] = place or None
-        fields["place_id"] = _place_id(store, place, walk["kommun"]) if place else None
+        fields["place_id"] = place_id_for(store, place, walk["kommun"]) if place else None
         if new_owner:
             owner_id = store.create(
                 "owner", {"name": new_owner, "kind": guess_owner_kind(new_owner)}
@@ -223,16 +213,6 @@ def save_finding(
         saved = store.get("finding", finding_id)
     assert saved is not None
     return finding_id, saved["nr"]
-
-
-def _place_id(store: Store, name: str, kommun: str | None) -> str:
-    """The place called ``name`` (in ``kommun`` if there is one there), created if new."""
-    candidates = [p for p in store.list("place") if fold(p["name"] or "") == fold(name)]
-    local = [p for p in candidates if p["kommun"] == kommun]
-    chosen = (local or candidates or [None])[0]
-    if chosen is not None:
-        return str(chosen["id"])
-    return store.create("place", {"name": name, "kommun": kommun})
 
 
 # -- following findings up ---------------------------------------------------------------

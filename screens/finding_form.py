@@ -15,12 +15,12 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static, Text
 
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.places import place_names
 from db.records import FINDING_STATUS, choice_label
 from db.walks import (
     FindingInput,
     category_keys,
     owner_matches,
-    place_names,
     resolve_category,
     resolve_owner,
     save_finding,

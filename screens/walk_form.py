@@ -12,8 +12,9 @@ from textual.widgets import Input, RadioButton, RadioSet, Static, TextArea
 
 from db.dates import parse_date, parse_time
 from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.places import place_names
 from db.records import LIGHT, choice_label
-from db.walks import format_participants, parse_participants, place_names
+from db.walks import format_participants, parse_participants
 from screens.forms import FormModal
 
 

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.migrations import m0001_initial, m0002_sync, m0003_lists, m0004_protect
+from db.migrations import m0001_initial, m0002_sync, m0003_lists, m0004_protect, m0005_drafts
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "sync", m0002_sync.apply),
     Migration(3, "lists", m0003_lists.apply),
     Migration(4, "protect", m0004_protect.apply),
+    Migration(5, "drafts", m0005_drafts.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

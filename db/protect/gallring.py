@@ -20,9 +20,10 @@ import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from db import drafts
 from db.backup import backup_folder
 from db.errors import TryggError
 from db.records import record_type
@@ -64,6 +65,7 @@ class GallringSummary:
     dry_run: bool
     erased: int = 0
     backups_scrubbed: int = 0
+    drafts: int = 0
     removed_files: list[Path] = field(default_factory=list)
     files_left: list[Path] = field(default_factory=list)
 
@@ -113,7 +115,13 @@ def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
     summary = GallringSummary(
         rule(store), cutoff(store, today).isoformat(), due(store, today), dry_run
     )
-    if dry_run or not summary.due:
+    if dry_run:
+        summary.files_left = export_log.personal_files_still_present(store.conn)
+        return summary
+    # A draft left unsaved holds the same kind of data and follows the same rule.
+    day_after = datetime.combine(cutoff(store, today) + timedelta(days=1), datetime.min.time())
+    summary.drafts = drafts.discard_older_than(store.conn, day_after)
+    if not summary.due:
         summary.files_left = export_log.personal_files_still_present(store.conn)
         return summary
     with store.transaction():

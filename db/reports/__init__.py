@@ -48,11 +48,12 @@ def free_path(folder: Path, stem: str, suffix: str) -> Path:
     return candidate
 
 
-def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically, creating the folder; clear errors."""
+def write_text(path: Path, text: str, *, encoding: str = "utf-8", private: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically, creating the folder; clear errors. A
+    ``private`` file (personal data) is readable by its owner only."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_file(path, private=False) as tmp:
+        with atomic_file(path, private=private) as tmp:
             tmp.write_text(text, encoding=encoding, newline="")
     except OSError as exc:
         raise TryggError("export.failed", path=str(path), reason=exc.strerror or str(exc)) from None

@@ -5,10 +5,12 @@ personal data is in any of them — only counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from db.i18n import msg
 from db.records import choice_label, field_label
-from db.reports import excel_csv
+from db.reports import excel_csv, write_text
+from db.reports.xlsx import Sheet, write_xlsx
 from db.snabbrapport.statistics import NOT_ANSWERED, TICKS, Statistics
 
 Row = tuple[str, str, list[int]]
@@ -133,6 +135,39 @@ def as_text(periods: Sequence[Statistics], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def as_screen(periods: Sequence[Statistics], lang: str, *, label_width: int = 52) -> str:
+    """A narrow table for the app's screen: each question on its own line with its
+    answers indented below, one column per period ("count  share"), hours without any
+    report left out. Fits two periods in 100 columns."""
+    labels = [_short_period(p) for p in periods]
+    widths = [max(len(label), 11) for label in labels]
+    lines = [
+        " " * (label_width + 2)
+        + "  ".join(lab.rjust(w) for lab, w in zip(labels, widths, strict=True))
+    ]
+    last = None
+    for section, answer, counts in table_rows(periods, lang):
+        if section != last:
+            lines.append(section)
+            last = section
+        if section == msg("stats.hour", lang) and not any(counts):
+            continue
+        name = answer if len(answer) <= label_width else answer[: label_width - 1] + "…"
+        cells = [
+            f"{count:>5} {_percent(count, stats.reports):>5}".rjust(width)
+            for stats, count, width in zip(periods, counts, widths, strict=True)
+        ]
+        lines.append(f"  {name.ljust(label_width)}" + "  ".join(cells))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _short_period(stats: Statistics) -> str:
+    start, end = stats.filter.start, stats.filter.end
+    if start.year == end.year:
+        return f"{start.isoformat()}–{end.strftime('%m-%d')}"
+    return f"{start.isoformat()}–{end.isoformat()}"
+
+
 def monthly_chart(months: list[tuple[str, int]], width: int = 40) -> str:
     """Reports per month as a bar chart of block characters."""
     top = max((count for _, count in months), default=0)
@@ -141,3 +176,49 @@ def monthly_chart(months: list[tuple[str, int]], width: int = 40) -> str:
         bar = "█" * (round(width * count / top) if top else 0)
         lines.append(f"{month}  {bar} {count}")
     return "\n".join(lines) + "\n"
+
+
+#: Formats a statistics table can be saved in.
+FORMATS: tuple[str, ...] = ("text", "csv", "md", "xlsx")
+SUFFIXES = {"text": ".txt", "csv": ".csv", "md": ".md", "xlsx": ".xlsx"}
+
+
+def as_xlsx(
+    path: Path,
+    periods: Sequence[Statistics],
+    lang: str,
+    months: list[tuple[str, int]] | None = None,
+) -> Path:
+    """The table as an Excel workbook: counts as numbers, shares as fractions; with
+    ``months``, a second sheet of reports per month."""
+    header = _header(periods, lang)
+    rows: list[list[str | int | float | None]] = []
+    for section, answer, counts in table_rows(periods, lang):
+        cells: list[str | int | float | None] = [section, answer]
+        for stats, count in zip(periods, counts, strict=True):
+            share = round(count / stats.reports, 4) if stats.reports else None
+            cells += [count, share]
+        rows.append(cells)
+    sheets: list[Sheet] = [(msg("stats.sheet", lang), header, rows)]
+    if months is not None:
+        month_header = [msg("stats.col.month", lang), msg("stats.reports", lang)]
+        sheets.append((msg("stats.sheet_months", lang), month_header, months))
+    return write_xlsx(path, sheets)
+
+
+def save(
+    path: Path,
+    periods: Sequence[Statistics],
+    lang: str,
+    fmt: str,
+    months: list[tuple[str, int]] | None = None,
+) -> Path:
+    """Write the statistics to ``path`` in ``fmt`` (one of FORMATS)."""
+    if fmt == "xlsx":
+        return as_xlsx(path, periods, lang, months)
+    render = {"text": as_text, "csv": as_csv, "md": as_markdown}[fmt]
+    text = render(periods, lang)
+    if months is not None:
+        chart = monthly_chart(months)
+        text += "\n" + (f"```\n{chart}```\n" if fmt == "md" else chart)
+    return write_text(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")

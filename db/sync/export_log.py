@@ -38,7 +38,33 @@ def record(
     recipient: str | None,
     summary: ExportSummary,
 ) -> None:
-    """Enter one written file in the log (inside the caller's transaction)."""
+    """Enter one written sync file in the log (inside the caller's transaction)."""
+    record_file(
+        conn,
+        file_id=file_id,
+        path=path,
+        recipient=recipient,
+        profile=summary.profile,
+        personal=summary.personal,
+        encryption=summary.encryption,
+        entries=summary.entries,
+        records=summary.records,
+    )
+
+
+def record_file(
+    conn: sqlite3.Connection,
+    *,
+    file_id: str,
+    path: Path,
+    recipient: str | None,
+    profile: str,
+    personal: bool,
+    encryption: str,
+    entries: int,
+    records: dict[str, int],
+) -> None:
+    """Enter one written file of any kind (a sync file, a note to social services)."""
     conn.execute(
         "INSERT INTO export_log (at, file_id, path, recipient, profile, personal, encryption,"
         " entries, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -47,11 +73,11 @@ def record(
             file_id,
             str(path.resolve()),
             recipient,
-            summary.profile,
-            int(summary.personal),
-            summary.encryption,
-            summary.entries,
-            json.dumps(summary.records),
+            profile,
+            int(personal),
+            encryption,
+            entries,
+            json.dumps(records),
         ),
     )
 

@@ -1,0 +1,283 @@
+"""Filing a quick report the way it is done on a cold night: defaults from the device and
+the last report, one key per answer, seized alcohol as short codes, the personnummer read
+as it is typed, and the next young person of the same group one keystroke away.
+
+The screens show and collect; this module decides. Every write goes through the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from db.dates import parse_date, parse_time
+from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.i18n import msg
+from db.personnummer import PersonnummerError, parse_personnummer
+from db.places import place_id_for
+from db.records import record_type
+from db.store import Store
+
+RTYPE = "snabbrapport"
+LAST_PLACE = "snabbrapport.last_place"
+LAST_OFFICER = "snabbrapport.last_officer"
+
+#: The paper form's choice groups, in its order, answered by one key per option.
+CHOICE_FIELDS: tuple[str, ...] = (
+    "custody",
+    "guardian_contacted",
+    "guardian_action",
+    "pm_social",
+    "obot",
+    "alcohol_source",
+)
+#: "Uppgifter för uppföljning": tick any.
+TICK_FIELDS: tuple[str, ...] = ("drunk", "carried_alcohol", "with_carrier")
+#: Kept for the next young person of the same group: the event, and what the group
+#: shared (who was with a carrier, where the alcohol came from, the prohibited zone, the
+#: agreement on notes to social services). What is each person's own is cleared.
+SHARED_IN_GROUP: tuple[str, ...] = (
+    "date",
+    "time",
+    "place",
+    "kommun",
+    "officer",
+    "with_carrier",
+    "pm_social",
+    "obot",
+    "alcohol_source",
+)
+#: Kinds of seized alcohol with a code: a number and a letter ("6s") stand for an item.
+SEIZED_KINDS: tuple[str, ...] = (
+    "starkol",
+    "folkol",
+    "cider",
+    "alkolask",
+    "vin",
+    "boxvin",
+    "sprit",
+    "hembrant",
+)
+_SEIZED_TOKEN = re.compile(r"^(\d{1,4})?\s*([^\W\d_])$")
+
+
+# -- keys --------------------------------------------------------------------------------
+
+
+def choice_keys(name: str, lang: str | None = None) -> dict[str, str]:
+    """Key → choice code for the choice field (or ``sex``) ``name``, in the interface
+    language (the first letter of the paper's word where it is free)."""
+    codes = record_type(RTYPE).field(name).choices
+    keys = msg(f"keys.{name}", lang)
+    return dict(zip(keys, codes, strict=True))
+
+
+def tick_keys(lang: str | None = None) -> dict[str, str]:
+    """Key → tick field for the "Uppgifter för uppföljning" row."""
+    return dict(zip(msg("keys.ticks", lang), TICK_FIELDS, strict=True))
+
+
+# -- seized alcohol ----------------------------------------------------------------------
+
+
+def seized_codes(lang: str | None = None, *, short: bool = False) -> list[tuple[str, str]]:
+    """(letter, the item it stands for) — with ``short``, the kind's name alone, for the
+    hint under the field."""
+    letters = msg("keys.seized", lang)
+    prefix = "seized_short" if short else "seized"
+    return [
+        (letter, msg(f"{prefix}.{kind}", lang))
+        for letter, kind in zip(letters, SEIZED_KINDS, strict=True)
+    ]
+
+
+def expand_seized(text: str, lang: str | None = None) -> list[str]:
+    """The items typed: "6s, 2c" → ["6 burk starköl 50 cl", "2 burk cider 33 cl"].
+
+    Items are separated by commas or semicolons; within one, several codes may follow
+    each other with spaces ("6s 2c"). Anything that is not a code is kept as typed, so
+    "en halv flaska vodka" is an item too.
+    """
+    items: list[str] = []
+    for part in re.split(r"[,;\n]", text):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        tokens = re.findall(r"\d+\s*[^\W\d_]|[^\W\d_]+|\d+", part)
+        expanded = [_expand_token(token, lang) for token in tokens]
+        if tokens and all(expanded) and "".join(tokens).replace(" ", "") == part.replace(" ", ""):
+            items.extend(e for e in expanded if e)
+        else:
+            items.append(part)
+    return items
+
+
+def _expand_token(token: str, lang: str | None) -> str | None:
+    match = _SEIZED_TOKEN.match(token.strip())
+    if not match:
+        return None
+    kinds = dict(seized_codes(lang))
+    item = kinds.get(match.group(2).lower())
+    if item is None:
+        return None
+    return f"{int(match.group(1) or 1)} {item}"
+
+
+# -- personnummer ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PnrReading:
+    """What a personnummer typed so far says at the report's date."""
+
+    empty: bool = False
+    complete: bool = False
+    age: int | None = None
+    sex: str | None = None
+    samordning: bool = False
+    problem: TryggError | None = None
+
+
+def read_personnummer(text: str, report_date: date) -> PnrReading:
+    """Read ``text`` as it is being typed: empty, not yet complete, or checked — age and
+    sex at ``report_date``, or why it is refused (check digit, impossible date, future)."""
+    compact = re.sub(r"\s+", "", text or "")
+    if not compact:
+        return PnrReading(empty=True)
+    digits = re.sub(r"\D", "", compact)
+    if len(digits) < 10 or (len(digits) == 11 and compact[:2].isdigit()):
+        if re.fullmatch(r"[\d+-]*", compact):
+            return PnrReading()  # still typing
+    try:
+        number = parse_personnummer(compact, report_date)
+    except PersonnummerError as error:
+        return PnrReading(complete=True, problem=error)
+    return PnrReading(
+        complete=True,
+        age=number.age_at(report_date),
+        sex=number.sex,
+        samordning=number.samordning,
+    )
+
+
+# -- defaults and saving -----------------------------------------------------------------
+
+
+def new_report_defaults(store: Store) -> dict[str, Any]:
+    """What a new report starts with: now, the device's municipality, the last place and
+    officer used on this laptop."""
+    now = store.now()
+    device = store.device
+    return {
+        "date": now.date().isoformat(),
+        "time": now.strftime("%H:%M"),
+        "kommun": (device.kommun if device else None) or "",
+        "place": store.setting(LAST_PLACE) or "",
+        "officer": store.setting(LAST_OFFICER) or "",
+    }
+
+
+def next_number(store: Store) -> int:
+    """The Nr the next report will get (shown in advance, to write on the paper copy or
+    say on the radio; the store assigns it on save). Deleted reports keep their numbers."""
+    row = store.conn.execute("SELECT max(nr) FROM snabbrapport").fetchone()
+    return int(row[0] or 0) + 1
+
+
+def next_in_group(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The start of the report for the next young person of ``report``'s group."""
+    values = {name: report.get(name) for name in SHARED_IN_GROUP}
+    values["group_id"] = report.get("group_id") or report.get("id")
+    return values
+
+
+def parse_typed(typed: Mapping[str, Any], today: date, lang: str | None = None) -> dict[str, Any]:
+    """Fields from what a form holds as text: dates in words ("igår"), times with a dot,
+    seized codes expanded. Raises ValidationFailed naming each field it cannot read."""
+    values = dict(typed)
+    problems: list[FieldProblem] = []
+    for name in ("date", "pm_sent_date"):
+        text = str(values.get(name) or "").strip()
+        if not text:
+            values[name] = None
+            continue
+        try:
+            values[name] = parse_date(text, today).isoformat()
+        except TryggError as error:
+            problems.append(FieldProblem(name, error.key, error.params))
+    text = str(values.get("time") or "").strip()
+    if text:
+        try:
+            values["time"] = parse_time(text).strftime("%H:%M")
+        except TryggError as error:
+            problems.append(FieldProblem("time", error.key, error.params))
+    if isinstance(values.get("seized"), str):
+        values["seized"] = expand_seized(values["seized"], lang) or None
+    if problems:
+        raise ValidationFailed(RTYPE, problems)
+    return values
+
+
+def save_report(
+    store: Store,
+    values: Mapping[str, Any],
+    *,
+    report_id: str | None = None,
+) -> tuple[str, int]:
+    """Create (or, with ``report_id``, change) a quick report; returns (id, Nr).
+
+    A place name not known yet becomes a place record; the place and officer are
+    remembered as this laptop's defaults. A typed age and sex count only when there is no
+    personnummer (the store derives them from one). Raises ValidationFailed.
+    """
+    fields = {k: v for k, v in values.items() if k not in ("id", "nr", "erased_date")}
+    place = " ".join(str(fields.get("place") or "").split())
+    fields["place"] = place or None
+    if fields.get("personnummer"):
+        fields.pop("age", None)
+        fields.pop("sex", None)
+    for name in ("custody_other", "guardian_action_other"):
+        # The "annat" text belongs to the "annat" answer only.
+        choice = name.removesuffix("_other")
+        if fields.get(choice) != "annat" and choice in fields:
+            fields[name] = None
+    with store.transaction():
+        fields["place_id"] = place_id_for(store, place, fields.get("kommun")) if place else None
+        if report_id is None:
+            report_id = store.create(RTYPE, fields)
+        else:
+            if store.get(RTYPE, report_id) is None:
+                raise TryggError("record.missing", id=report_id)
+            store.update(RTYPE, report_id, fields)
+        saved = store.get(RTYPE, report_id)
+        assert saved is not None
+        if place:
+            store.set_setting(LAST_PLACE, place)
+        if fields.get("officer"):
+            store.set_setting(LAST_OFFICER, str(fields["officer"]))
+    return report_id, int(saved["nr"])
+
+
+def join_group(store: Store, first_id: str) -> str:
+    """The group id of ``first_id``'s group, giving that report one if it had none (the
+    first report of a group becomes a group when its second is started)."""
+    report = store.get(RTYPE, first_id)
+    if report is None:
+        raise TryggError("record.missing", id=first_id)
+    if report.get("group_id"):
+        return str(report["group_id"])
+    with store.transaction():
+        store.update(RTYPE, first_id, {"group_id": first_id})
+    return first_id
+
+
+def delete_report(store: Store, report_id: str) -> None:
+    """Remove a report filed by mistake: its personal data is erased at once (with the
+    traces gallring clears), then the report is deleted. The numbers stay taken."""
+    from db.protect import gallring
+
+    gallring.erase_now(store, report_id)
+    store.delete(RTYPE, report_id)
