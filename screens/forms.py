@@ -80,6 +80,10 @@ class FormModal(TryggModal[str | None]):
                 values[widget.id] = widget.value
             elif isinstance(widget, RadioSet):
                 values[widget.id] = widget.pressed_index
+        # Answer lines (screens/choices.py) and other widgets that hold a form value.
+        for widget in self.query(".form-value"):
+            if widget.id is not None:
+                values[widget.id] = widget.value  # type: ignore[attr-defined]
         return values
 
     @property

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -154,6 +155,39 @@ class TextPrompt(DialogModal[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class KeyChoiceModal(DialogModal[str | None]):
+    """Asks to pick one of a few options, each by its own key (Esc gives None)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="choice_cancel"),
+    ]
+
+    def __init__(self, question: str, options: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self._question = question
+        self._options = list(options)
+
+    def compose(self) -> ComposeResult:
+        lines = Text()
+        for key, _code, label in self._options:
+            lines.append(f"  {key}", style="bold")
+            lines.append(f"  {label}\n")
+        with Vertical(classes="dialog"):
+            yield Static(self._question, markup=False)
+            yield Static(lines)
+            yield Static(self.t("keychoice.keys"), classes="hint", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        for key, code, _ in self._options:
+            if event.character == key:
+                event.stop()
+                self.dismiss(code)
+                return
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -44,12 +44,19 @@ class TryggApp(App[None]):
         Binding("f2", "section('home')", "key.home", tooltip="key.home.tooltip", id="home"),
         Binding("f3", "section('walks')", "key.walks", tooltip="key.walks.tooltip", id="walks"),
         Binding("f4", "section('owners')", "key.owners", tooltip="key.owners.tooltip", id="owners"),
+        Binding(
+            "f5", "new_report", "key.new_report", tooltip="key.new_report.tooltip", id="new_report"
+        ),
+        Binding(
+            "f6", "section('reports')", "key.reports", tooltip="key.reports.tooltip", id="reports"
+        ),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
         "home": ("screens.home", "HomeScreen"),
         "walks": ("screens.walks", "WalkListScreen"),
         "owners": ("screens.owners", "OwnerListScreen"),
+        "reports": ("screens.reports", "ReportListScreen"),
     }
 
     def __init__(
@@ -135,9 +142,23 @@ class TryggApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.
-        if action == "section":
+        if action in ("section", "new_report"):
             return not isinstance(self.screen, ModalScreen) and self.store.device is not None
         return True
+
+    def action_new_report(self) -> None:
+        """A new quick report, one key away from any screen; the screen below is
+        refreshed when it is saved."""
+        from screens.report_form import ReportFormScreen
+
+        def saved(report_id: str | None) -> None:
+            reload = getattr(self.screen, "reload", None) or getattr(
+                self.screen, "refresh_overview", None
+            )
+            if report_id and callable(reload):
+                reload()
+
+        self.push_screen(ReportFormScreen(), saved)
 
     def action_section(self, name: str) -> None:
         """Show section ``name``: back to the overview, then that section on top of it

@@ -1,0 +1,151 @@
+"""Answer lines of a paper form, one key per option: ``ChoiceLine`` (pick one, like the
+form's "Nej · LOB · PL 12 · PL 13 · Annat") and ``TickLine`` (tick any).
+
+A key chooses and moves on, so a whole group is answered with one keystroke; Backspace
+clears an answer, Enter (or Tab) moves on keeping it. Each option shows its key, so nothing
+has to be learnt by heart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class AnswerLine(Widget, can_focus=True):
+    """What both lines share: options (key, code, label) drawn on one line (wrapping when
+    narrow), the answer in reverse video, a message when the answer is given."""
+
+    DEFAULT_CSS = """
+    AnswerLine { height: auto; width: 1fr; padding: 0 1; background: $boost; }
+    AnswerLine:focus { background: $primary 30%; }
+    AnswerLine:disabled { color: $text-disabled; }
+    """
+
+    class Answered(Message):
+        """An option key was pressed (the form moves on after a pick-one answer)."""
+
+        def __init__(self, line: AnswerLine, advance: bool) -> None:
+            super().__init__()
+            self.line = line
+            self.advance = advance
+
+        @property
+        def control(self) -> AnswerLine:
+            return self.line
+
+    class Done(Message):
+        """Enter: the officer is finished with this line."""
+
+        def __init__(self, line: AnswerLine) -> None:
+            super().__init__()
+            self.line = line
+
+        @property
+        def control(self) -> AnswerLine:
+            return self.line
+
+    def __init__(self, options: Sequence[tuple[str, str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="form-value")
+        self.options = list(options)
+
+    def chosen(self, code: str) -> bool:
+        raise NotImplementedError
+
+    #: The marks for an option not chosen and chosen (visible without colour too).
+    MARKS = ("○", "●")
+
+    def render(self) -> Text:
+        text = Text(no_wrap=False, overflow="fold")
+        for i, (key, code, label) in enumerate(self.options):
+            if i:
+                text.append("  ")
+            chosen = self.chosen(code)
+            text.append(f"[{key}]", style="bold")
+            text.append(f" {self.MARKS[chosen]} {label}", style="bold reverse" if chosen else "")
+        return text
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Done(self))
+            return
+        if event.key in ("backspace", "delete"):
+            event.stop()
+            event.prevent_default()
+            self.clear()
+            return
+        char = (event.character or "").lower()
+        for key, code, _ in self.options:
+            if char == key:
+                event.stop()
+                event.prevent_default()
+                self.press(code)
+                return
+
+    def press(self, code: str) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+
+class ChoiceLine(AnswerLine):
+    """Pick one (or none): ``value`` is the chosen code or None."""
+
+    value: reactive[str | None] = reactive(None)
+
+    def __init__(
+        self,
+        options: Sequence[tuple[str, str, str]],
+        value: str | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(options, id=id)
+        self.set_reactive(ChoiceLine.value, value)
+
+    def chosen(self, code: str) -> bool:
+        return self.value == code
+
+    def press(self, code: str) -> None:
+        self.value = code
+        self.post_message(self.Answered(self, advance=True))
+
+    def clear(self) -> None:
+        self.value = None
+        self.post_message(self.Answered(self, advance=False))
+
+
+class TickLine(AnswerLine):
+    """Tick any: ``value`` is the set of ticked codes."""
+
+    value: reactive[frozenset[str]] = reactive(frozenset)
+    MARKS = ("☐", "☒")
+
+    def __init__(
+        self,
+        options: Sequence[tuple[str, str, str]],
+        value: frozenset[str] = frozenset(),
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(options, id=id)
+        self.set_reactive(TickLine.value, frozenset(value))
+
+    def chosen(self, code: str) -> bool:
+        return code in self.value
+
+    def press(self, code: str) -> None:
+        self.value = self.value ^ {code}
+        self.post_message(self.Answered(self, advance=False))
+
+    def clear(self) -> None:
+        self.value = frozenset()
+        self.post_message(self.Answered(self, advance=False))

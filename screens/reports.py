@@ -1,0 +1,384 @@
+"""Snabbrapporter: the list after the night — filters, search, marking several for one
+note to social services, erasing one report's personal data at once."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from db.dates import parse_date
+from db.errors import TryggError
+from db.protect import gallring
+from db.records import choice_label
+from db.snabbrapport.entry import delete_report
+from db.snabbrapport.listing import (
+    CUSTODY_FILTERS,
+    PM_FILTERS,
+    ReportFilter,
+    count_reports,
+    list_reports,
+    report_kommuner,
+    report_officers,
+)
+from screens.base import TryggScreen
+from screens.widgets import ConfirmModal, PagedTable, Row, plain
+
+RTYPE = "snabbrapport"
+
+
+class ReportListScreen(TryggScreen):
+    """Every quick report, newest first; Enter opens one."""
+
+    DEFAULT_CSS = """
+    ReportListScreen .filters { height: 1; margin: 0 1; }
+    ReportListScreen .filters Label { margin: 0 1 0 0; }
+    ReportListScreen .filters Input {
+        border: none; height: 1; padding: 0 1; margin: 0 2 0 0; background: $boost;
+    }
+    ReportListScreen #rep-search { width: 1fr; }
+    ReportListScreen #rep-kommun, ReportListScreen #rep-place, ReportListScreen #rep-officer {
+        width: 16;
+    }
+    ReportListScreen #rep-from, ReportListScreen #rep-to { width: 12; }
+    ReportListScreen #rep-line { height: 1; margin: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="reports_back"),
+        Binding(
+            "n",
+            "app.new_report",
+            "key.new_report",
+            tooltip="key.new_report.tooltip",
+            id="reports_new",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "key.edit",
+            tooltip="key.edit_report.tooltip",
+            id="reports_edit",
+            show=False,
+        ),
+        Binding("space", "mark", "key.mark", tooltip="key.mark.tooltip", id="reports_mark"),
+        Binding("p", "pm", "key.pm", tooltip="key.pm.tooltip", id="reports_pm"),
+        Binding(
+            "o",
+            "cycle_custody",
+            "key.custody_filter",
+            tooltip="key.custody_filter.tooltip",
+            id="reports_custody",
+        ),
+        Binding(
+            "s",
+            "cycle_pm",
+            "key.pm_filter",
+            tooltip="key.pm_filter.tooltip",
+            id="reports_pm_filter",
+        ),
+        Binding(
+            "u",
+            "statistics",
+            "key.statistics",
+            tooltip="key.statistics.tooltip",
+            id="reports_stats",
+        ),
+        Binding("slash", "search", "key.search", tooltip="key.search.tooltip", id="reports_search"),
+        Binding(
+            "g",
+            "erase",
+            "key.erase_report",
+            tooltip="key.erase_report.tooltip",
+            id="reports_erase",
+            show=False,
+        ),
+        Binding(
+            "delete",
+            "delete",
+            "key.delete",
+            tooltip="key.delete_report.tooltip",
+            id="reports_delete",
+            show=False,
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.custody = "alla"
+        self.pm = "alla"
+        self.marked: set[str] = set()
+        self._filter = ReportFilter()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="filters"):
+            yield Label(self.t("filter.search"))
+            yield Input(placeholder=self.t("reports.search.hint"), id="rep-search")
+            yield Label(self.t("filter.from"))
+            yield Input(id="rep-from")
+            yield Label(self.t("filter.to"))
+            yield Input(id="rep-to")
+        with Horizontal(classes="filters"):
+            yield Label(self.t("filter.kommun"))
+            yield Input(id="rep-kommun")
+            yield Label(self.t("reports.filter.place"))
+            yield Input(id="rep-place")
+            yield Label(self.t("reports.filter.officer"))
+            yield Input(id="rep-officer")
+        yield Static(id="rep-line", markup=False)
+        yield PagedTable(id="rep-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.title = self.t("app.title")
+        self.sub_title = self.t("reports.title")
+        store = self.trygg.store
+        self.query_one("#rep-kommun", Input).suggester = SuggestFromList(
+            report_kommuner(store), case_sensitive=False
+        )
+        self.query_one("#rep-officer", Input).suggester = SuggestFromList(
+            report_officers(store), case_sensitive=False
+        )
+        table = self.query_one(PagedTable)
+        for key in ("nr", "date", "time", "place", "name", "age", "sex", "custody", "pm"):
+            table.add_column(self.t(f"reports.col.{key}"), key=key)
+        table.set_source(self._fetch, self._total)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------
+
+    def _fetch(self, offset: int, limit: int) -> list[Row]:
+        rows = list_reports(self.trygg.store, self._filter, offset=offset, limit=limit)
+        result: list[Row] = []
+        lang = self.lang
+        for r in rows:
+            name = (
+                Text(self.t("reports.erased"), style="dim")
+                if r.erased
+                else plain(r.name or self.t("reports.no_name"))
+            )
+            custody = choice_label(RTYPE, "custody", r.custody, lang) if r.custody else ""
+            if r.pm_sent_date:
+                pm = Text(f"✓ {r.pm_sent_date}")
+            elif r.pm_social == "ja":
+                pm = Text(self.t("reports.pm_due"), style="bold yellow")
+            else:
+                pm = Text(
+                    choice_label(RTYPE, "pm_social", r.pm_social, lang) if r.pm_social else ""
+                )
+            sex = choice_label(RTYPE, "sex", r.sex, lang)[:1] if r.sex else ""
+            result.append(
+                (
+                    r.id,
+                    [
+                        self._nr_cell(r.id, r.nr),
+                        plain(r.date),
+                        plain(r.time),
+                        plain(r.place),
+                        name,
+                        Text("" if r.age is None else str(r.age), justify="right"),
+                        Text(sex),
+                        plain(custody),
+                        pm,
+                    ],
+                )
+            )
+        return result
+
+    def _nr_cell(self, report_id: str, nr: int) -> Text:
+        """The Nr, with a tick when the report is marked for a shared note."""
+        if report_id in self.marked:
+            return Text(f"▶{nr:>4}", style="bold reverse", justify="right")
+        return Text(f"{nr:>5}", justify="right")
+
+    def _total(self) -> int:
+        return count_reports(self.trygg.store, self._filter)
+
+    def reload(self, keep: str | None = None) -> None:
+        table = self.query_one(PagedTable)
+        table.reload(keep=keep or table.current_key)
+        self._show_line()
+
+    def _show_line(self, problem: str | None = None) -> None:
+        table = self.query_one(PagedTable)
+        text = self.t(
+            "reports.line",
+            shown=table.total_rows,
+            custody=self.t(f"reports.custody.{self.custody}"),
+            pm=self.t(f"reports.pm.{self.pm}"),
+            marked=len(self.marked),
+        )
+        line = self.query_one("#rep-line", Static)
+        line.update(Text(problem, style="bold red") if problem else text)
+
+    # -- filters -------------------------------------------------------------------
+
+    def _read_filters(self) -> ReportFilter | None:
+        today = self.trygg.store.now().date()
+        dates: dict[str, str | None] = {}
+        for name in ("from", "to"):
+            text = self.query_one(f"#rep-{name}", Input).value.strip()
+            if not text:
+                dates[name] = None
+                continue
+            try:
+                dates[name] = parse_date(text, today).isoformat()
+            except TryggError as error:
+                self._show_line(f"{self.t(f'filter.{name}')} {error.message(self.lang)}")
+                return None
+
+        def typed(widget_id: str) -> str | None:
+            return self.query_one(f"#{widget_id}", Input).value.strip() or None
+
+        kommun = typed("rep-kommun")
+        for known in report_kommuner(self.trygg.store):
+            if kommun and known.casefold() == kommun.casefold():
+                kommun = known
+        return ReportFilter(
+            date_from=dates["from"],
+            date_to=dates["to"],
+            kommun=kommun,
+            place=typed("rep-place"),
+            officer=typed("rep-officer"),
+            custody=self.custody,
+            pm=self.pm,
+            text=self.query_one("#rep-search", Input).value,
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "rep-search":
+            self._apply()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._apply():
+            self.query_one(PagedTable).focus()
+
+    def _apply(self) -> bool:
+        flt = self._read_filters()
+        if flt is None:
+            return False
+        self._filter = flt
+        self.reload()
+        return True
+
+    def action_cycle_custody(self) -> None:
+        self.custody = CUSTODY_FILTERS[
+            (CUSTODY_FILTERS.index(self.custody) + 1) % len(CUSTODY_FILTERS)
+        ]
+        self._apply()
+
+    def action_cycle_pm(self) -> None:
+        self.pm = PM_FILTERS[(PM_FILTERS.index(self.pm) + 1) % len(PM_FILTERS)]
+        self._apply()
+
+    def action_search(self) -> None:
+        self.query_one("#rep-search", Input).focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(PagedTable).focus()
+        else:
+            self.app.pop_screen()
+
+    # -- actions -------------------------------------------------------------------
+
+    @property
+    def current(self) -> str | None:
+        return self.query_one(PagedTable).current_key
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        from screens.report_form import ReportFormScreen
+
+        report_id = self.current
+        if report_id:
+            self.app.push_screen(ReportFormScreen(report_id), lambda _: self.reload(report_id))
+
+    def action_mark(self) -> None:
+        report_id = self.current
+        if not report_id:
+            return
+        self.marked ^= {report_id}
+        table = self.query_one(PagedTable)
+        table.update_cell(report_id, "nr", self._nr_cell(report_id, self._nr(report_id)))
+        table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
+        self._show_line()
+
+    def _nr(self, report_id: str) -> int:
+        report = self.trygg.store.get(RTYPE, report_id) or {}
+        return int(report.get("nr") or 0)
+
+    def action_pm(self) -> None:
+        from screens.pm import PmModal
+
+        chosen = sorted(self.marked) or ([self.current] if self.current else [])
+        if not chosen:
+            return
+
+        def written(done: bool | None) -> None:
+            if done:
+                self.marked.clear()
+            self.reload()
+
+        self.app.push_screen(PmModal(chosen), written)
+
+    def action_statistics(self) -> None:
+        from screens.report_stats import ReportStatsScreen
+
+        self.app.push_screen(ReportStatsScreen())
+
+    def action_erase(self) -> None:
+        report_id = self.current
+        report = self.trygg.store.get(RTYPE, report_id) if report_id else None
+        if report is None or report_id is None:
+            return
+        if report.get("erased_date"):
+            self.app.notify(self.t("reports.already_erased", nr=report["nr"]), markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                gallring.erase_now(self.trygg.store, report_id)
+            except TryggError as error:
+                self.app.notify(error.message(self.lang), severity="error", markup=False)
+                return
+            self.app.notify(self.t("reports.erased_now", nr=report["nr"]), markup=False)
+            self.reload(report_id)
+
+        question = self.t("reports.erase_question", nr=report["nr"])
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def action_delete(self) -> None:
+        report_id = self.current
+        report = self.trygg.store.get(RTYPE, report_id) if report_id else None
+        if report is None or report_id is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                try:
+                    delete_report(self.trygg.store, report_id)
+                except TryggError as error:
+                    self.app.notify(error.message(self.lang), severity="error", markup=False)
+                    return
+                self.marked.discard(report_id)
+                self.app.notify(self.t("reports.deleted", nr=report["nr"]), markup=False)
+                self.reload()
+
+        question = self.t("reports.delete_question", nr=report["nr"], date=report["date"])
+        self.app.push_screen(ConfirmModal(question), answered)
