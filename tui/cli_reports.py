@@ -1,5 +1,6 @@
-"""``trygg report``: documents made from the records — for now the follow-up statistics
-of quick reports (``trygg report snabbrapport``), which carry no personal data."""
+"""``trygg report``: documents made from the records — the follow-up statistics of quick
+reports (``trygg report snabbrapport``, no personal data) and the note to social services
+(``trygg report pm``, personal data, marked SEKRETESS)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import click
 from db.dates import DateInputError, parse_date
 from db.errors import TryggError
 from db.reports import snabbrapport as tables
-from db.reports import write_text
+from db.reports.pm import set_legal_reference, write_pm
 from db.snabbrapport.statistics import (
     StatsFilter,
     month_of,
@@ -25,7 +26,7 @@ from db.textutil import printable
 from tui.text import language, t
 
 Opener = Callable[[click.Context, str | None], Store]
-FORMATS = ("text", "csv", "md")
+FORMATS = tables.FORMATS
 
 
 def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opener) -> None:
@@ -70,34 +71,66 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
         out: str | None,
     ) -> None:
         lang = language()
+        if fmt == "xlsx" and not out:
+            raise click.UsageError(t("cli.report.xlsx_needs_out"))
         with open_store(ctx, db) as store:
             today = store.now().date()
             wanted = _period(today, start, end, kommun, place)
             if per_month:
-                text = tables.monthly_chart(monthly(store.conn, wanted))
-            else:
-                periods = [wanted]
-                if compare_from or compare_to:
-                    periods.append(
-                        _period(
-                            today,
-                            compare_from,
-                            compare_to,
-                            kommun,
-                            place,
-                            options=("--compare-from", "--compare-to"),
-                        )
+                months = monthly(store.conn, wanted)
+                if out:
+                    path = tables.save_chart(Path(out), months, lang, fmt)
+                    click.echo(printable(t("cli.report.written", path=path)))
+                else:
+                    click.echo(tables.monthly_chart(months), nl=False)
+                return
+            periods = [wanted]
+            if compare_from or compare_to:
+                periods.append(
+                    _period(
+                        today,
+                        compare_from,
+                        compare_to,
+                        kommun,
+                        place,
+                        options=("--compare-from", "--compare-to"),
                     )
-                elif compare_previous:
-                    periods.append(previous_period(wanted))
-                counted = [statistics(store.conn, p) for p in periods]
-                render = {"text": tables.as_text, "csv": tables.as_csv, "md": tables.as_markdown}
-                text = render[fmt](counted, lang)
+                )
+            elif compare_previous:
+                periods.append(previous_period(wanted))
+            counted = [statistics(store.conn, p) for p in periods]
         if out:
-            path = write_text(Path(out), text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            path = tables.save(Path(out), counted, lang, fmt)
             click.echo(printable(t("cli.report.written", path=path)))
         else:
-            click.echo(text, nl=False)
+            render = {"text": tables.as_text, "csv": tables.as_csv, "md": tables.as_markdown}
+            click.echo(render[fmt](counted, lang), nl=False)
+
+    @report.command(name="pm", help=t("cli.report.pm.help"))
+    @db_option
+    @click.argument("numbers", nargs=-1, required=True, type=int)
+    @click.option("--out", type=click.Path(), help=t("cli.report.pm.opt.out"))
+    @click.option("--reference", help=t("cli.report.pm.opt.reference"))
+    @click.pass_context
+    def pm_command(
+        ctx: click.Context,
+        db: str | None,
+        numbers: tuple[int, ...],
+        out: str | None,
+        reference: str | None,
+    ) -> None:
+        lang = language()
+        with open_store(ctx, db) as store:
+            ids = []
+            for nr in numbers:
+                found = store.list("snabbrapport", where={"nr": nr})
+                if not found:
+                    raise click.UsageError(t("cli.report.pm.no_report", nr=nr))
+                ids.append(found[0]["id"])
+            if reference is not None:
+                set_legal_reference(store, reference)
+            written = write_pm(store, ids, store.now().date(), lang, out=Path(out) if out else None)
+        click.echo(printable(t("cli.report.pm.written", path=written.path)))
 
 
 def _period(

@@ -222,3 +222,17 @@ def save(
         chart = monthly_chart(months)
         text += "\n" + (f"```\n{chart}```\n" if fmt == "md" else chart)
     return write_text(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def save_chart(path: Path, months: list[tuple[str, int]], lang: str, fmt: str) -> Path:
+    """Reports per month alone: a table in CSV, Markdown or XLSX, the bar chart as text."""
+    header = [msg("stats.col.month", lang), msg("stats.reports", lang)]
+    if fmt == "xlsx":
+        return write_xlsx(path, [(msg("stats.sheet_months", lang), header, months)])
+    if fmt == "csv":
+        return write_text(path, excel_csv(header, months), encoding="utf-8-sig")
+    if fmt == "md":
+        lines = ["| " + " | ".join(header) + " |", "|---|---|"]
+        lines += [f"| {month} | {count} |" for month, count in months]
+        return write_text(path, "\n".join(lines) + "\n")
+    return write_text(path, monthly_chart(months))

@@ -37,15 +37,15 @@ CHOICE_FIELDS: tuple[str, ...] = (
 #: "Uppgifter för uppföljning": tick any.
 TICK_FIELDS: tuple[str, ...] = ("drunk", "carried_alcohol", "with_carrier")
 #: Kept for the next young person of the same group: the event, and what the group
-#: shared (who was with a carrier, where the alcohol came from, the prohibited zone, the
-#: agreement on notes to social services). What is each person's own is cleared.
+#: shared (where the alcohol came from, the prohibited zone, the agreement on notes to
+#: social services). What is each person's own — the ticks too, which a key toggles and a
+#: kept tick would be toggled off by mistake — is cleared.
 SHARED_IN_GROUP: tuple[str, ...] = (
     "date",
     "time",
     "place",
     "kommun",
     "officer",
-    "with_carrier",
     "pm_social",
     "obot",
     "alcohol_source",
@@ -235,7 +235,8 @@ def save_report(
     """
     fields = {k: v for k, v in values.items() if k not in ("id", "nr", "erased_date")}
     place = " ".join(str(fields.get("place") or "").split())
-    fields["place"] = place or None
+    if "place" in fields or report_id is None:
+        fields["place"] = place or None
     if fields.get("personnummer"):
         fields.pop("age", None)
         fields.pop("sex", None)
@@ -245,12 +246,15 @@ def save_report(
         if fields.get(choice) != "annat" and choice in fields:
             fields[name] = None
     with store.transaction():
-        fields["place_id"] = place_id_for(store, place, fields.get("kommun")) if place else None
+        current = store.get(RTYPE, report_id) if report_id else None
+        if report_id and current is None:
+            raise TryggError("record.missing", id=report_id)
+        if "place" in fields:
+            kommun = fields.get("kommun") or (current or {}).get("kommun")
+            fields["place_id"] = place_id_for(store, place, kommun) if place else None
         if report_id is None:
             report_id = store.create(RTYPE, fields)
         else:
-            if store.get(RTYPE, report_id) is None:
-                raise TryggError("record.missing", id=report_id)
             store.update(RTYPE, report_id, fields)
         saved = store.get(RTYPE, report_id)
         assert saved is not None

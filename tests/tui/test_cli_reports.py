@@ -108,3 +108,59 @@ def test_bad_dates_are_named(tmp_path: Path) -> None:
     )
     assert chart.output.splitlines()[0] == "2026-09   0"
     assert chart.output.splitlines()[2].endswith("█ 3")
+
+
+def test_an_excel_workbook_opens_in_a_real_reader(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "r.db"
+    _database(path)
+    out = tmp_path / "stat.xlsx"
+    result = run(
+        "report", "snabbrapport", "--db", str(path), "--from", "1/11", "--compare-previous",
+        "--format", "xlsx", "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][2] == "2026-11-01 – 2026-11-30"
+    reports = next(r for r in rows if r[1] == "Rapporter")
+    assert reports[2:] == [3, 1, 1, 1]  # counts are numbers, shares fractions
+    lob = next(r for r in rows if r[1] == "LOB")
+    assert lob[2:] == [3, 1, 0, 0]
+    text = " ".join(str(c) for r in rows for c in r)
+    assert "Alva" not in text and "20100315" not in text
+
+
+def test_xlsx_needs_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    _database(path)
+    result = CliRunner().invoke(
+        cli.build_cli("sv"), ["report", "snabbrapport", "--db", str(path), "--format", "xlsx"]
+    )
+    assert result.exit_code == 2
+    assert "--out" in result.output and "Traceback" not in result.output
+
+
+def test_the_note_to_social_services_from_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    _database(path)
+    out = tmp_path / "pm"
+    out.mkdir()
+    result = run(
+        "report", "pm", "1", "2", "--db", str(path), "--out", str(out),
+        "--reference", "Enligt överenskommelse dnr 2026/17",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (written,) = out.iterdir()
+    assert "SEKRETESS" in written.name
+    text = written.read_text(encoding="utf-8")
+    assert "dnr 2026/17" in text and text.count("Alva Testsson") == 2
+    with Store(path) as store:
+        sent = [r["pm_sent_date"] for r in store.list("snabbrapport", order_by=("nr",))]
+    today = datetime.now().date().isoformat()  # the command line runs on the real clock
+    assert sent[:2] == [today, today] and sent[2:] == [None, None]
+    missing = CliRunner().invoke(
+        cli.build_cli("sv"), ["report", "pm", "99", "--db", str(path), "--out", str(out)]
+    )
+    assert missing.exit_code == 2 and "nr 99" in missing.output

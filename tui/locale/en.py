@@ -404,7 +404,7 @@ MESSAGES: dict[str, str] = {
     "cli.report.opt.compare_from": "Compare with another period: its first day.",
     "cli.report.opt.compare_to": "Compare with another period: its last day.",
     "cli.report.opt.monthly": "Reports per month as a bar chart.",
-    "cli.report.opt.format": "text (the terminal), csv (Excel) or md (Markdown).",
+    "cli.report.opt.format": "text (the terminal), csv (Excel), xlsx (Excel file, needs --out) or md (Markdown).",
     "cli.report.opt.out": "Write to this file instead of the terminal.",
     "cli.report.written": "Wrote {path}.",
     # quick report form
@@ -531,4 +531,10 @@ MESSAGES: dict[str, str] = {
     "key.pm_reference": "Change reference",
     "key.pm_reference.tooltip": "Change the legal reference/agreement printed on every note",
     "pm_dialog.reference_question": "Legal reference/agreement to print on every note (empty = the default text):",
+    "cli.report.xlsx_needs_out": "XLSX is a file: give --out FILE.xlsx.",
+    "cli.report.pm.help": "Write the note to social services for one or more quick reports (numbers). The file holds personal data and is marked SEKRETESS; the reports are recorded as sent today.",
+    "cli.report.pm.opt.out": "File or folder to write to (else the documents folder).",
+    "cli.report.pm.opt.reference": "Change the legal reference/agreement printed on every note (empty text = the default).",
+    "cli.report.pm.no_report": "There is no quick report no. {nr}.",
+    "cli.report.pm.written": "Note written: {path} (SEKRETESS – hand it to social services only).",
 }

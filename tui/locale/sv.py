@@ -404,7 +404,7 @@ MESSAGES: dict[str, str] = {
     "cli.report.opt.compare_from": "Jämför med en annan period: dess första dag.",
     "cli.report.opt.compare_to": "Jämför med en annan period: dess sista dag.",
     "cli.report.opt.monthly": "Antal rapporter per månad som stapeldiagram.",
-    "cli.report.opt.format": "text (terminalen), csv (Excel) eller md (Markdown).",
+    "cli.report.opt.format": "text (terminalen), csv (Excel), xlsx (Excel-fil, kräver --out) eller md (Markdown).",
     "cli.report.opt.out": "Skriv till den här filen i stället för terminalen.",
     "cli.report.written": "Skrev {path}.",
     # quick report form
@@ -531,4 +531,10 @@ MESSAGES: dict[str, str] = {
     "key.pm_reference": "Ändra lagrum",
     "key.pm_reference.tooltip": "Ändra texten om lagrum/överenskommelse som skrivs på alla PM",
     "pm_dialog.reference_question": "Lagrum/överenskommelse att skriva på alla PM (tomt = standardtexten):",
+    "cli.report.xlsx_needs_out": "XLSX är en fil: ange --out FIL.xlsx.",
+    "cli.report.pm.help": "Skriv PM till socialförvaltningen för en eller flera snabbrapporter (nummer). Filen innehåller personuppgifter och märks SEKRETESS; rapporterna noteras som skickade i dag.",
+    "cli.report.pm.opt.out": "Fil eller mapp att skriva till (annars dokumentmappen).",
+    "cli.report.pm.opt.reference": "Ändra texten om lagrum/överenskommelse som skrivs på alla PM (tom text = standardtexten).",
+    "cli.report.pm.no_report": "Det finns ingen snabbrapport nr {nr}.",
+    "cli.report.pm.written": "PM skrivet: {path} (SEKRETESS – lämna det bara till socialförvaltningen).",
 }
