@@ -19,6 +19,8 @@ class Overview:
     overdue_findings: int
     reports_week: int
     reports_month: int
+    #: Reports answered "PM: Ja" whose note has not been written yet.
+    pm_due: int
     measures_behind: int
     unsent_changes: int
     #: ISO time (UTC) of the last file written or read, None if there has been none.
@@ -50,6 +52,10 @@ def overview(store: Store, today: date) -> Overview:
     reports = "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND date >= ? AND date <= ?"
     week = conn.execute(reports, (monday, iso)).fetchone()[0]
     month = conn.execute(reports, (first, iso)).fetchone()[0]
+    pm_due = conn.execute(
+        "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND pm_social = 'ja'"
+        " AND pm_sent_date IS NULL AND erased_date IS NULL"
+    ).fetchone()[0]
     behind = conn.execute(
         "SELECT count(*) FROM measure WHERE deleted = 0 AND due_date < ?"
         " AND coalesce(status, 'planerad') IN ('planerad', 'pagaende')",
@@ -65,6 +71,7 @@ def overview(store: Store, today: date) -> Overview:
         overdue_findings=overdue,
         reports_week=week,
         reports_month=month,
+        pm_due=pm_due,
         measures_behind=behind,
         unsent_changes=unsent,
         last_exchange=max(known) if known else None,

@@ -121,8 +121,9 @@ class HomeScreen(TryggScreen):
                 self.t(
                     "home.reports_value", week=figures.reports_week, month=figures.reports_month
                 ),
-                "",
+                "F6",
             ),
+            ("pm_due", "home.pm_due", str(figures.pm_due), ""),
             ("measures", "home.measures_behind", str(figures.measures_behind), ""),
             ("unsent", "home.unsent", str(figures.unsent_changes), ""),
             ("exchange", "home.last_exchange", self._ago(figures.last_exchange), ""),
@@ -166,6 +167,12 @@ class HomeScreen(TryggScreen):
             self.app.action_section("walks")  # type: ignore[attr-defined]
         elif key in ("oppna", "forsenade"):
             self.action_findings(key)
+        elif key == "reports":
+            self.app.action_section("reports")  # type: ignore[attr-defined]
+        elif key == "pm_due":
+            from screens.reports import ReportListScreen
+
+            self.app.push_screen(ReportListScreen(pm="att_skicka"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -170,7 +170,14 @@ class ReportStatsScreen(TryggScreen):
     def _show(self, figures: Figures) -> None:
         self.figures = figures
         lang = self.lang or "sv"
-        self.query_one("#stats-table", Static).update(tables.as_screen(figures.periods, lang))
+        self.query_one("#stats-table", Static).update(
+            tables.as_screen(
+                figures.periods,
+                lang,
+                # Narrow terminals shorten long answers rather than hide a period.
+                label_width=max(24, min(52, self.size.width - 6 - 18 * len(figures.periods))),
+            )
+        )
         chart = self.query_one("#stats-chart", Static)
         chart.display = self.chart
         chart.update(

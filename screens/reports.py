@@ -106,10 +106,10 @@ class ReportListScreen(TryggScreen):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, pm: str = "alla") -> None:
         super().__init__()
         self.custody = "alla"
-        self.pm = "alla"
+        self.pm = pm
         self.marked: set[str] = set()
         self._filter = ReportFilter()
 
@@ -148,7 +148,7 @@ class ReportListScreen(TryggScreen):
         for key in ("nr", "date", "time", "place", "name", "age", "sex", "custody", "pm"):
             table.add_column(self.t(f"reports.col.{key}"), key=key)
         table.set_source(self._fetch, self._total)
-        self.reload()
+        self._apply()
         table.focus()
 
     def on_screen_resume(self) -> None:

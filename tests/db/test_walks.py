@@ -276,10 +276,10 @@ def test_overview_counts_and_unsent_changes(store: Store, tmp_path: Path) -> Non
 
 
 def test_unsent_changes_a_week_old_remind() -> None:
-    waiting = Overview(0, 0, 0, 0, 0, 3, None, "2026-11-10")
+    waiting = Overview(0, 0, 0, 0, 0, 0, 3, None, "2026-11-10")
     assert waiting.remind_to_send(TODAY)
-    assert not Overview(0, 0, 0, 0, 0, 3, None, "2026-11-20").remind_to_send(TODAY)
-    assert not Overview(0, 0, 0, 0, 0, 0, None, None).remind_to_send(TODAY)
+    assert not Overview(0, 0, 0, 0, 0, 0, 3, None, "2026-11-20").remind_to_send(TODAY)
+    assert not Overview(0, 0, 0, 0, 0, 0, 0, None, None).remind_to_send(TODAY)
 
 
 def _report() -> dict[str, object]:

@@ -451,3 +451,19 @@ async def test_an_edited_report_keeps_its_number_and_shows_erasure(db_path: Path
     with Store(db_path) as store:
         report = store.get("snabbrapport", ids["lob"]) or {}
         assert report["drunk"] is True and report["nr"] == 1
+
+
+async def test_the_overview_counts_notes_to_send_and_opens_them(db_path: Path) -> None:
+    ids = _filed(db_path)
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#home-figures")
+        row = [str(c) for c in table.get_row("pm_due")]
+        assert row[1] == "2"
+        table.move_cursor(row=table.get_row_index("pm_due"))
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportListScreen)
+        assert {k.value for k in screen.query_one("#rep-table").rows} == {ids["lob"], ids["due"]}

@@ -537,4 +537,5 @@ MESSAGES: dict[str, str] = {
     "cli.report.pm.opt.reference": "Change the legal reference/agreement printed on every note (empty text = the default).",
     "cli.report.pm.no_report": "There is no quick report no. {nr}.",
     "cli.report.pm.written": "Note written: {path} (SEKRETESS – hand it to social services only).",
+    "home.pm_due": "Notes to social services to send",
 }

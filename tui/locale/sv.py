@@ -537,4 +537,5 @@ MESSAGES: dict[str, str] = {
     "cli.report.pm.opt.reference": "Ändra texten om lagrum/överenskommelse som skrivs på alla PM (tom text = standardtexten).",
     "cli.report.pm.no_report": "Det finns ingen snabbrapport nr {nr}.",
     "cli.report.pm.written": "PM skrivet: {path} (SEKRETESS – lämna det bara till socialförvaltningen).",
+    "home.pm_due": "PM till socialförvaltningen att skicka",
 }
