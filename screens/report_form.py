@@ -28,6 +28,7 @@ from db.ids import new_id
 from db.places import place_names
 from db.records import choice_label, field_label, record_type
 from db.snabbrapport.entry import (
+    CHOICE_FIELDS,
     RTYPE,
     TICK_FIELDS,
     choice_keys,
@@ -86,15 +87,7 @@ _TEXT_FIELDS = (
     "pm_sent_date",
     "officer",
 )
-_CHOICE_FIELDS = (
-    "sex",
-    "custody",
-    "guardian_contacted",
-    "guardian_action",
-    "pm_social",
-    "obot",
-    "alcohol_source",
-)
+_CHOICE_FIELDS = ("sex", *CHOICE_FIELDS)
 _PERSONAL_WIDGETS = tuple(WIDGETS[f] for f in record_type(RTYPE).personal_fields if f in WIDGETS)
 NEW_DRAFT = "snabbrapport:new"
 

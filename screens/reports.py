@@ -10,7 +10,6 @@ from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from db.dates import parse_date
 from db.errors import TryggError
 from db.protect import gallring
 from db.records import choice_label
@@ -24,13 +23,13 @@ from db.snabbrapport.listing import (
     report_kommuner,
     report_officers,
 )
-from screens.base import TryggScreen
+from screens.lists import FilteredListScreen, matching
 from screens.widgets import ConfirmModal, PagedTable, Row, plain
 
 RTYPE = "snabbrapport"
 
 
-class ReportListScreen(TryggScreen):
+class ReportListScreen(FilteredListScreen):
     """Every quick report, newest first; Enter opens one."""
 
     DEFAULT_CSS = """
@@ -47,6 +46,8 @@ class ReportListScreen(TryggScreen):
     ReportListScreen #rep-line { height: 1; margin: 0 1; }
     """
 
+    SEARCH_ID = "rep-search"
+    LINE_ID = "rep-line"
     BINDINGS = [
         Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="reports_back"),
         Binding(
@@ -148,7 +149,7 @@ class ReportListScreen(TryggScreen):
         for key in ("nr", "date", "time", "place", "name", "age", "sex", "custody", "pm"):
             table.add_column(self.t(f"reports.col.{key}"), key=key)
         table.set_source(self._fetch, self._total)
-        self._apply()
+        self.apply_filters()
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -203,50 +204,29 @@ class ReportListScreen(TryggScreen):
     def _total(self) -> int:
         return count_reports(self.trygg.store, self._filter)
 
-    def reload(self, keep: str | None = None) -> None:
-        table = self.query_one(PagedTable)
-        table.reload(keep=keep or table.current_key)
-        self._show_line()
-
-    def _show_line(self, problem: str | None = None) -> None:
-        table = self.query_one(PagedTable)
-        text = self.t(
+    def line_text(self, shown: int) -> str:
+        return self.t(
             "reports.line",
-            shown=table.total_rows,
+            shown=shown,
             custody=self.t(f"reports.custody.{self.custody}"),
             pm=self.t(f"reports.pm.{self.pm}"),
             marked=len(self.marked),
         )
-        line = self.query_one("#rep-line", Static)
-        line.update(Text(problem, style="bold red") if problem else text)
 
     # -- filters -------------------------------------------------------------------
 
-    def _read_filters(self) -> ReportFilter | None:
-        today = self.trygg.store.now().date()
-        dates: dict[str, str | None] = {}
-        for name in ("from", "to"):
-            text = self.query_one(f"#rep-{name}", Input).value.strip()
-            if not text:
-                dates[name] = None
-                continue
-            try:
-                dates[name] = parse_date(text, today).isoformat()
-            except TryggError as error:
-                self._show_line(f"{self.t(f'filter.{name}')} {error.message(self.lang)}")
-                return None
+    def read_filters(self) -> ReportFilter | None:
+        dates = self.read_dates("rep")
+        if dates is None:
+            return None
 
         def typed(widget_id: str) -> str | None:
             return self.query_one(f"#{widget_id}", Input).value.strip() or None
 
-        kommun = typed("rep-kommun")
-        for known in report_kommuner(self.trygg.store):
-            if kommun and known.casefold() == kommun.casefold():
-                kommun = known
         return ReportFilter(
             date_from=dates["from"],
             date_to=dates["to"],
-            kommun=kommun,
+            kommun=matching(typed("rep-kommun"), report_kommuner(self.trygg.store)),
             place=typed("rep-place"),
             officer=typed("rep-officer"),
             custody=self.custody,
@@ -254,41 +234,15 @@ class ReportListScreen(TryggScreen):
             text=self.query_one("#rep-search", Input).value,
         )
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "rep-search":
-            self._apply()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self._apply():
-            self.query_one(PagedTable).focus()
-
-    def _apply(self) -> bool:
-        flt = self._read_filters()
-        if flt is None:
-            return False
-        self._filter = flt
-        self.reload()
-        return True
-
     def action_cycle_custody(self) -> None:
         self.custody = CUSTODY_FILTERS[
             (CUSTODY_FILTERS.index(self.custody) + 1) % len(CUSTODY_FILTERS)
         ]
-        self._apply()
+        self.apply_filters()
 
     def action_cycle_pm(self) -> None:
         self.pm = PM_FILTERS[(PM_FILTERS.index(self.pm) + 1) % len(PM_FILTERS)]
-        self._apply()
-
-    def action_search(self) -> None:
-        self.query_one("#rep-search", Input).focus()
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(PagedTable).focus()
-        else:
-            self.app.pop_screen()
+        self.apply_filters()
 
     # -- actions -------------------------------------------------------------------
 
@@ -315,7 +269,7 @@ class ReportListScreen(TryggScreen):
         table = self.query_one(PagedTable)
         table.update_cell(report_id, "nr", self._nr_cell(report_id, self._nr(report_id)))
         table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
-        self._show_line()
+        self.show_line()
 
     def _nr(self, report_id: str) -> int:
         report = self.trygg.store.get(RTYPE, report_id) or {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,14 +9,12 @@ from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from db.dates import parse_date
-from db.errors import TryggError
 from db.walks import STATUS_FILTERS, WalkFilter, count_walks, list_walks, walk_kommuner
-from screens.base import TryggScreen
+from screens.lists import FilteredListScreen, matching
 from screens.widgets import ConfirmModal, PagedTable, Row, plain
 
 
-class WalkListScreen(TryggScreen):
+class WalkListScreen(FilteredListScreen):
     """Every walk, newest first; Enter opens one."""
 
     DEFAULT_CSS = """
@@ -33,6 +29,8 @@ class WalkListScreen(TryggScreen):
     WalkListScreen #walk-line { height: 1; margin: 0 1; }
     """
 
+    SEARCH_ID = "walk-search"
+    LINE_ID = "walk-line"
     BINDINGS = [
         Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="walks_back"),
         Binding("n", "new", "key.new_walk", tooltip="key.new_walk.tooltip", id="walks_new"),
@@ -95,10 +93,6 @@ class WalkListScreen(TryggScreen):
 
     # -- data ----------------------------------------------------------------------
 
-    @property
-    def today(self) -> date:
-        return self.trygg.store.now().date()
-
     def _fetch(self, offset: int, limit: int) -> list[Row]:
         rows = list_walks(self.trygg.store, self._filter, self.today, offset=offset, limit=limit)
         result: list[Row] = []
@@ -122,70 +116,28 @@ class WalkListScreen(TryggScreen):
     def _total(self) -> int:
         return count_walks(self.trygg.store, self._filter, self.today)
 
-    def reload(self, keep: str | None = None) -> None:
-        table = self.query_one(PagedTable)
-        table.reload(keep=keep or table.current_key)
-        self._show_line()
-
-    def _show_line(self, problem: str | None = None) -> None:
-        table = self.query_one(PagedTable)
+    def line_text(self, shown: int) -> str:
         status = self.t(f"filter.status.{self.status}")
-        text = self.t("walks.line", shown=table.total_rows, status=status)
-        line = self.query_one("#walk-line", Static)
-        line.update(Text(problem, style="bold red") if problem else text)
+        return self.t("walks.line", shown=shown, status=status)
 
     # -- filters -------------------------------------------------------------------
 
-    def _read_filters(self) -> WalkFilter | None:
-        values = {}
-        for name in ("from", "to"):
-            text = self.query_one(f"#walk-{name}", Input).value.strip()
-            if not text:
-                values[name] = None
-                continue
-            try:
-                values[name] = parse_date(text, self.today).isoformat()
-            except TryggError as error:
-                self._show_line(f"{self.t(f'filter.{name}')} {error.message(self.lang)}")
-                return None
+    def read_filters(self) -> WalkFilter | None:
+        dates = self.read_dates("walk")
+        if dates is None:
+            return None
         kommun = self.query_one("#walk-kommun", Input).value.strip()
         return WalkFilter(
-            kommun=_matching(kommun, walk_kommuner(self.trygg.store)),
-            date_from=values["from"],
-            date_to=values["to"],
+            kommun=matching(kommun, walk_kommuner(self.trygg.store)),
+            date_from=dates["from"],
+            date_to=dates["to"],
             status=self.status,
             text=self.query_one("#walk-search", Input).value,
         )
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "walk-search":
-            self._apply()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self._apply():
-            self.query_one(PagedTable).focus()
-
-    def _apply(self) -> bool:
-        flt = self._read_filters()
-        if flt is None:
-            return False
-        self._filter = flt
-        self.reload()
-        return True
-
     def action_cycle_status(self) -> None:
         self.status = STATUS_FILTERS[(STATUS_FILTERS.index(self.status) + 1) % len(STATUS_FILTERS)]
-        self._apply()
-
-    def action_search(self) -> None:
-        self.query_one("#walk-search", Input).focus()
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(PagedTable).focus()
-        else:
-            self.app.pop_screen()
+        self.apply_filters()
 
     # -- actions -------------------------------------------------------------------
 
@@ -228,13 +180,3 @@ class WalkListScreen(TryggScreen):
                 self.reload()
 
         self.app.push_screen(ConfirmModal(question), answered)
-
-
-def _matching(typed: str, known: list[str]) -> str | None:
-    """The known municipality typed (any case); the text itself if none matches."""
-    if not typed:
-        return None
-    for name in known:
-        if name.casefold() == typed.casefold():
-            return name
-    return typed

@@ -7,6 +7,7 @@ from __future__ import annotations
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -41,6 +42,19 @@ def app_for(path: Path, lang: str = "sv") -> TryggApp:
 async def settle(pilot: Pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_list(pilot: Pilot, *, at: str | None = None) -> Any:
+    """F6 from the overview; with ``at``, the cursor on that report's row. Returns the
+    list's table."""
+    await settle(pilot)
+    await pilot.press("f6")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReportListScreen)
+    table = pilot.app.screen.query_one("#rep-table")
+    if at is not None:
+        table.move_cursor(row=[k.value for k in table.rows].index(at))
+    return table
 
 
 class KeyCounter:
@@ -293,12 +307,8 @@ async def test_the_list_filters_by_custody_note_and_place(db_path: Path) -> None
     ids = _filed(db_path)
     app = app_for(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await pilot.pause()
+        table = await open_list(pilot)
         screen = app.screen
-        assert isinstance(screen, ReportListScreen)
-        table = screen.query_one("#rep-table")
         assert table.row_count == 3
         await pilot.press("o")  # everyone taken into custody
         await pilot.pause()
@@ -332,12 +342,7 @@ async def test_a_note_to_social_services_for_two_marked_reports(
         store.set_setting("output_folder", str(tmp_path / "docs"))
     app = app_for(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await pilot.pause()
-        screen = app.screen
-        table = screen.query_one("#rep-table")
-        # Newest first: "due" (22:00), then "lob" (23:10 the same day)? Mark by key.
+        table = await open_list(pilot)
         order = [k.value for k in table.rows]
         for key in (ids["lob"], ids["due"]):
             table.move_cursor(row=order.index(key))
@@ -374,11 +379,7 @@ async def test_erasing_one_report_now_from_the_list(db_path: Path) -> None:
     ids = _filed(db_path)
     app = app_for(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await pilot.pause()
-        table = app.screen.query_one("#rep-table")
-        table.move_cursor(row=[k.value for k in table.rows].index(ids["due"]))
+        table = await open_list(pilot, at=ids["due"])
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
@@ -401,9 +402,7 @@ async def test_the_months_statistics_compared_with_the_month_before(
         store.set_setting("output_folder", str(tmp_path / "docs"))
     app = app_for(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await pilot.pause()
+        await open_list(pilot)
         await pilot.press("u")
         await settle(pilot)
         screen = app.screen
@@ -431,11 +430,7 @@ async def test_an_edited_report_keeps_its_number_and_shows_erasure(db_path: Path
     ids = _filed(db_path)
     app = app_for(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await pilot.pause()
-        table = app.screen.query_one("#rep-table")
-        table.move_cursor(row=[k.value for k in table.rows].index(ids["lob"]))
+        await open_list(pilot, at=ids["lob"])
         await pilot.press("enter")
         await pilot.pause()
         form = app.screen

@@ -1,0 +1,100 @@
+"""What the filtered list screens share (walks, quick reports): a search field that filters
+as it is typed, filter fields applied with Enter, a line that says what is shown (or what
+is wrong with a filter), a paged table, and Esc that leaves a field before the screen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Input, Static
+
+from db.dates import parse_date
+from db.errors import TryggError
+from screens.base import TryggScreen
+from screens.widgets import PagedTable
+
+
+class FilteredListScreen(TryggScreen):
+    """Subclasses name their search field and status line, and implement
+    ``read_filters`` (None when a field cannot be read) and ``line_text``."""
+
+    SEARCH_ID = ""
+    LINE_ID = ""
+
+    _filter: Any
+
+    @property
+    def today(self) -> date:
+        return self.trygg.store.now().date()
+
+    def read_filters(self) -> Any | None:
+        raise NotImplementedError
+
+    def line_text(self, shown: int) -> str:
+        raise NotImplementedError
+
+    def read_dates(self, widget_prefix: str) -> dict[str, str | None] | None:
+        """The ``from`` and ``to`` fields as ISO dates (as people write them); None, with
+        the reason on the status line, when one cannot be read."""
+        dates: dict[str, str | None] = {}
+        for name in ("from", "to"):
+            text = self.query_one(f"#{widget_prefix}-{name}", Input).value.strip()
+            if not text:
+                dates[name] = None
+                continue
+            try:
+                dates[name] = parse_date(text, self.today).isoformat()
+            except TryggError as error:
+                self.show_line(f"{self.t(f'filter.{name}')} {error.message(self.lang)}")
+                return None
+        return dates
+
+    def reload(self, keep: str | None = None) -> None:
+        table = self.query_one(PagedTable)
+        table.reload(keep=keep or table.current_key)
+        self.show_line()
+
+    def show_line(self, problem: str | None = None) -> None:
+        line = self.query_one(f"#{self.LINE_ID}", Static)
+        if problem:
+            line.update(Text(problem, style="bold red"))
+        else:
+            line.update(self.line_text(self.query_one(PagedTable).total_rows))
+
+    def apply_filters(self) -> bool:
+        flt = self.read_filters()
+        if flt is None:
+            return False
+        self._filter = flt
+        self.reload()
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == self.SEARCH_ID:
+            self.apply_filters()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.apply_filters():
+            self.query_one(PagedTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one(f"#{self.SEARCH_ID}", Input).focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(PagedTable).focus()
+        else:
+            self.app.pop_screen()
+
+
+def matching(typed: str | None, known: list[str]) -> str | None:
+    """The known name typed in any case (a municipality); the text itself if none matches."""
+    if not typed:
+        return None
+    for name in known:
+        if name.casefold() == typed.casefold():
+            return name
+    return typed
