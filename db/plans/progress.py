@@ -1,0 +1,168 @@
+"""Progress on measures: logging what was done in five seconds (today, once, by this
+device unless told otherwise), and done versus expected to date from the measure's rhythm.
+
+A measure's window runs from its start date (else its plan's start, else the first
+logged entry) to its end date (else its plan's end). Without a rhythm a measure with a
+target and a due date expects the whole target once the due date has passed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from db.plans.rhythm import Rhythm, expected_by, next_due
+from db.store import Store
+
+
+@dataclass(frozen=True)
+class MeasureProgress:
+    measure_id: str
+    done: int
+    expected: int
+    hours: float
+    people: int
+    next_due: date | None
+    last_done: date | None
+
+    @property
+    def behind(self) -> bool:
+        return self.done < self.expected
+
+    @property
+    def share(self) -> float | None:
+        """Done as a share of expected (None when nothing is expected yet)."""
+        return self.done / self.expected if self.expected else None
+
+
+def log_progress(
+    store: Store,
+    measure_id: str,
+    *,
+    day: date | None = None,
+    count: int | None = 1,
+    people: int | None = None,
+    hours: float | None = None,
+    note: str | None = None,
+    by: str | None = None,
+) -> str:
+    """Log one entry for ``measure_id``; the defaults make "done once today" one call."""
+    device = store.device
+    return store.create(
+        "progress",
+        {
+            "measure_id": measure_id,
+            "date": (day or store.now().date()).isoformat(),
+            "count": count,
+            "people_reached": people,
+            "hours": hours,
+            "note": note,
+            "by": by or (device.name if device else None),
+        },
+    )
+
+
+def _window(
+    measure: dict[str, Any], plan: dict[str, Any] | None, first: str | None
+) -> tuple[date | None, date | None]:
+    def day(value: Any) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    start = day(measure.get("start_date")) or day((plan or {}).get("start_date")) or day(first)
+    end = day(measure.get("end_date")) or day((plan or {}).get("end_date"))
+    return start, end
+
+
+def measure_progress(store: Store, measure_id: str, today: date) -> MeasureProgress:
+    """Done versus expected for one measure on ``today``."""
+    return plan_progress(store, today, measure_ids=[measure_id])[measure_id]
+
+
+def plan_progress(
+    store: Store,
+    today: date,
+    *,
+    plan_id: str | None = None,
+    measure_ids: list[str] | None = None,
+) -> dict[str, MeasureProgress]:
+    """Done versus expected for every measure of a plan (or the measures named, or all),
+    counted with one query over the log."""
+    where: dict[str, Any] = {"plan_id": plan_id} if plan_id else {}
+    measures = [
+        m
+        for m in store.list("measure", where=where)
+        if measure_ids is None or m["id"] in measure_ids
+    ]
+    plans = {p["id"]: p for p in store.list("plan")}
+    totals: dict[str, dict[str, Any]] = defaultdict(dict)
+    rows = store.conn.execute(
+        "SELECT measure_id, min(date), max(date) FROM progress WHERE deleted = 0"
+        " GROUP BY measure_id"
+    )
+    for measure_id, first, last in rows:
+        totals[measure_id].update(first=first, last=last)
+    result: dict[str, MeasureProgress] = {}
+    for measure in measures:
+        seen = totals.get(measure["id"], {})
+        start, end = _window(measure, plans.get(measure["plan_id"]), seen.get("first"))
+        done, hours, people = _sums(store, measure["id"], start, min(today, end) if end else today)
+        expected, following = 0, None
+        if measure.get("rrule") and start:
+            rhythm = Rhythm(measure["rrule"], measure.get("target_count") or 1)
+            expected = expected_by(rhythm, start, today, end)
+            following = next_due(rhythm, start, today, end)
+        elif measure.get("target_count") and measure.get("due_date"):
+            due = date.fromisoformat(measure["due_date"])
+            expected = measure["target_count"] if due <= today else 0
+            following = due if due > today else None
+        last = seen.get("last")
+        result[measure["id"]] = MeasureProgress(
+            measure["id"],
+            done,
+            expected,
+            hours,
+            people,
+            following,
+            date.fromisoformat(last) if last else None,
+        )
+    return result
+
+
+def _sums(store: Store, measure_id: str, start: date | None, end: date) -> tuple[int, float, int]:
+    sql = (
+        "SELECT coalesce(sum(coalesce(count, 1)), 0), coalesce(sum(hours), 0),"
+        " coalesce(sum(people_reached), 0) FROM progress"
+        " WHERE deleted = 0 AND measure_id = ? AND date <= ?"
+    )
+    params: list[Any] = [measure_id, end.isoformat()]
+    if start:
+        sql += " AND date >= ?"
+        params.append(start.isoformat())
+    done, hours, people = store.conn.execute(sql, params).fetchone()
+    return int(done), float(hours), int(people)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Hours logged, added up (the handbook asks for the cost in time)."""
+
+    per_measure: dict[str, float]
+    per_area: dict[str | None, float]
+    total: float
+
+
+def plan_hours(store: Store, plan_id: str) -> Hours:
+    """Hours per measure, per focus area (None: measures without one) and for the plan."""
+    rows = store.conn.execute(
+        "SELECT m.id, m.focus_area_id, coalesce(sum(p.hours), 0) FROM measure m"
+        " LEFT JOIN progress p ON p.measure_id = m.id AND p.deleted = 0"
+        " WHERE m.deleted = 0 AND m.plan_id = ? GROUP BY m.id",
+        (plan_id,),
+    ).fetchall()
+    per_measure = {r[0]: float(r[2]) for r in rows}
+    per_area: dict[str | None, float] = defaultdict(float)
+    for _, area, hours in rows:
+        per_area[area] += float(hours)
+    return Hours(per_measure, dict(per_area), sum(per_measure.values()))
