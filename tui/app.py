@@ -50,6 +50,13 @@ class TryggApp(App[None]):
         Binding(
             "f6", "section('reports')", "key.reports", tooltip="key.reports.tooltip", id="reports"
         ),
+        Binding(
+            "f7",
+            "log_progress",
+            "key.log_progress",
+            tooltip="key.log_progress.tooltip",
+            id="log_progress",
+        ),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -142,7 +149,7 @@ class TryggApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.
-        if action in ("section", "new_report"):
+        if action in ("section", "new_report", "log_progress"):
             return not isinstance(self.screen, ModalScreen) and self.store.device is not None
         return True
 
@@ -159,6 +166,12 @@ class TryggApp(App[None]):
                 reload()
 
         self.push_screen(ReportFormScreen(), saved)
+
+    def action_log_progress(self) -> None:
+        """Log progress on a measure, one key away from any screen."""
+        from screens.progress_form import ProgressFormScreen
+
+        self.push_screen(ProgressFormScreen())
 
     def action_section(self, name: str) -> None:
         """Show section ``name``: back to the overview, then that section on top of it

@@ -458,4 +458,5 @@ MESSAGES: dict[str, str] = {
     "smart.no_time": "The goal does not say when it is to be reached (year, date, period).",
     "smart.no_place": "The goal does not say where (place, area, premises).",
     "smart.vague_verb": 'Use a word of movement – reduce, increase, develop – instead of "work towards" or "safeguard".',
+    "progress.which_measure": "which measure? Type the start of its name",
 }

@@ -460,4 +460,5 @@ MESSAGES: dict[str, str] = {
     "smart.no_time": "Målet säger inte när det ska vara nått (år, datum, period).",
     "smart.no_place": "Målet säger inte var (plats, område, verksamhet).",
     "smart.vague_verb": 'Använd ett ord som anger rörelse – minska, öka, utveckla – i stället för "verka för" eller "värna om".',
+    "progress.which_measure": "vilken åtgärd? Skriv början av namnet",
 }

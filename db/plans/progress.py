@@ -50,18 +50,20 @@ def log_progress(
 ) -> str:
     """Log one entry for ``measure_id``; the defaults make "done once today" one call."""
     device = store.device
-    return store.create(
-        "progress",
-        {
-            "measure_id": measure_id,
-            "date": (day or store.now().date()).isoformat(),
-            "count": count,
-            "people_reached": people,
-            "hours": hours,
-            "note": note,
-            "by": by or (device.name if device else None),
-        },
-    )
+    with store.transaction():
+        store.set_setting(LAST_MEASURE, measure_id)
+        return store.create(
+            "progress",
+            {
+                "measure_id": measure_id,
+                "date": (day or store.now().date()).isoformat(),
+                "count": count,
+                "people_reached": people,
+                "hours": hours,
+                "note": note,
+                "by": by or (device.name if device else None),
+            },
+        )
 
 
 def _window(
@@ -166,3 +168,40 @@ def plan_hours(store: Store, plan_id: str) -> Hours:
     for _, area, hours in rows:
         per_area[area] += float(hours)
     return Hours(per_measure, dict(per_area), sum(per_measure.values()))
+
+
+LAST_MEASURE = "progress.last_measure"
+
+
+def measure_choices(store: Store, today: date) -> list[tuple[str, str]]:
+    """(id, name) of the measures one can log for: not cancelled or finished, of plans
+    still running; the one logged last on this laptop first, then by name."""
+    plans = {p["id"]: p for p in store.list("plan")}
+    choices = []
+    for m in store.list("measure"):
+        plan = plans.get(m["plan_id"]) or {}
+        if m.get("status") in ("installd", "genomford"):
+            continue
+        if plan.get("end_date") and plan["end_date"] < today.isoformat():
+            continue
+        choices.append((m["id"], " ".join(str(m["activity"]).split())[:80]))
+    last = store.setting(LAST_MEASURE)
+    choices.sort(key=lambda c: (c[0] != last, c[1].casefold()))
+    return choices
+
+
+def find_measure(choices: list[tuple[str, str]], typed: str) -> str | None:
+    """The measure whose name is ``typed`` (any case) or the only one starting with it or
+    containing it."""
+    wanted = " ".join(typed.split()).casefold()
+    if not wanted:
+        return None
+    for tests in (
+        lambda name: name == wanted,
+        lambda name: name.startswith(wanted),
+        lambda name: wanted in name,
+    ):
+        found = [mid for mid, name in choices if tests(name.casefold())]
+        if len(found) == 1:
+            return found[0]
+    return None

@@ -28,6 +28,24 @@ PERIOD_RULES: dict[str, str] = {
     "halvar": "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1",
     "ar": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31",
 }
+#: Bare rules (from other tools, or typed) read as "every period", due at its end.
+_BARE = {
+    "FREQ=DAILY": "dag",
+    "FREQ=WEEKLY": "vecka",
+    "FREQ=WEEKLY;INTERVAL=2": "varannan_vecka",
+    "FREQ=MONTHLY": "manad",
+    "FREQ=MONTHLY;INTERVAL=3": "kvartal",
+    "FREQ=MONTHLY;INTERVAL=6": "halvar",
+    "FREQ=YEARLY": "ar",
+}
+
+
+def canonical_rule(rule: str) -> str:
+    """``rule`` with a bare period ("FREQ=MONTHLY") as the rule due at each period's end."""
+    bare = rule.strip().upper().removeprefix("RRULE:")
+    return PERIOD_RULES[_BARE[bare]] if bare in _BARE else bare
+
+
 _PERIOD_WORDS = {
     "dag": "dag", "dagen": "dag", "dygn": "dag", "day": "dag",
     "vecka": "vecka", "veckan": "vecka", "week": "vecka",
@@ -65,7 +83,7 @@ def parse_rhythm(text: str) -> Rhythm:
     if not words:
         raise TryggError("rhythm.unknown", text=text)
     if words.upper().startswith(("FREQ=", "RRULE:")):
-        rule = words.upper().removeprefix("RRULE:")
+        rule = canonical_rule(words)
         _check(rule, text)
         return Rhythm(rule)
     days = [code for word, code in _WEEKDAYS.items() if re.search(rf"\b{word}(ar|s)?\b", words)]
@@ -109,6 +127,7 @@ def describe(rule: str | None, times: int | None, lang: str | None = None) -> st
 
     if not rule:
         return msg("rhythm.none", lang)
+    rule = canonical_rule(rule)
     count = times or 1
     for period, known in PERIOD_RULES.items():
         if rule == known:
@@ -139,13 +158,13 @@ def expected_by(rhythm: Rhythm, start: date, today: date, end: date | None = Non
     """How many should be done by ``today`` for a measure running from ``start`` (to
     ``end``, if it has one)."""
     last = min(today, end) if end else today
-    return len(occurrences(rhythm.rule, start, last)) * rhythm.times
+    return len(occurrences(canonical_rule(rhythm.rule), start, last)) * rhythm.times
 
 
 def next_due(rhythm: Rhythm, start: date, today: date, end: date | None = None) -> date | None:
     """The next day (after ``today``) by which one more is due, None when the measure ends
     before it."""
-    parsed = rrulestr(rhythm.rule, dtstart=datetime.combine(start, time()))
+    parsed = rrulestr(canonical_rule(rhythm.rule), dtstart=datetime.combine(start, time()))
     after = parsed.after(datetime.combine(max(today, start), time()), inc=today < start)
     if after is None or (end and after.date() > end):
         return None

@@ -108,3 +108,10 @@ def test_expected_never_falls_and_grows_by_whole_periods(
     assert earlier % times == 0 and later % times == 0
     # A rule never expects more than once a day.
     assert earlier <= (span + 1) * times
+
+
+def test_bare_rules_from_elsewhere_are_due_at_the_period_end() -> None:
+    assert parse_rhythm("FREQ=MONTHLY") == Rhythm(PERIOD_RULES["manad"])
+    assert describe("FREQ=MONTHLY", 1, "sv") == "varje månad"
+    bare = Rhythm("FREQ=MONTHLY")
+    assert expected_by(bare, date(2027, 1, 31), date(2027, 2, 28)) == 2
