@@ -462,3 +462,26 @@ async def test_the_overview_counts_notes_to_send_and_opens_them(db_path: Path) -
         screen = app.screen
         assert isinstance(screen, ReportListScreen)
         assert {k.value for k in screen.query_one("#rep-table").rows} == {ids["lob"], ids["due"]}
+
+
+async def test_markup_in_names_and_places_is_shown_as_typed(db_path: Path) -> None:
+    from tests.tui.test_walks import HOSTILE, HOSTILE_SHOWN
+
+    with open_store(db_path) as store:
+        report = store.create(
+            "snabbrapport", report_fields(name=HOSTILE, place=HOSTILE, officer=HOSTILE)
+        )
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        table = await open_list(pilot, at=report)
+        cells = [str(c) for c in table.get_row(report)]
+        assert cells.count(HOSTILE_SHOWN) == 2  # place and name
+        await pilot.press("p")
+        await pilot.pause()
+        assert HOSTILE_SHOWN in str(app.screen.query_one("#pm-who", Static).render())
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ReportFormScreen)
+        assert form.query_one("#rep-name", Input).value == HOSTILE
+        assert app.is_running  # the action link did not quit the app
