@@ -132,7 +132,7 @@ class ReportFormScreen(FormModal):
         self._start = start
         self._draft_timer: Timer | None = None
         self._loading = False
-        self._values: dict[str, Any] = {}
+        self._loaded: dict[str, Any] = {}
         self.saved_count = 0
 
     # -- building ------------------------------------------------------------------
@@ -302,7 +302,7 @@ class ReportFormScreen(FormModal):
     def _load(self, values: dict[str, Any]) -> None:
         """Put record values (field names) into the widgets."""
         self._loading = True
-        self._values = dict(values)
+        self._loaded = dict(values)
         for name in _TEXT_FIELDS:
             widgets = self.query(f"#{WIDGETS[name]}")
             if widgets:
@@ -340,7 +340,7 @@ class ReportFormScreen(FormModal):
             values[name] = name in ticked
         if self.report_id is None:
             values["group_id"] = (self._start or {}).get("group_id")
-        if (self._values or {}).get("erased_date"):
+        if self._loaded.get("erased_date"):
             for name in record_type(RTYPE).personal_fields:
                 values.pop(name, None)
         return values
@@ -376,11 +376,10 @@ class ReportFormScreen(FormModal):
         else:
             hint.update(Text(self.t("report_form.pnr.typing")))
             hint.set_classes("hint")
-        erased = bool((self._values or {}).get("erased_date"))
-        if age.disabled != derived and not erased:
-            if not derived and not self._loading:
-                # The number that gave them is gone: age and sex are typed again.
-                age.value, sex.value = "", None
+        number_removed = age.disabled and not derived
+        if number_removed and not self._loading and not self._loaded.get("erased_date"):
+            # The number that gave them is gone: age and sex are typed again.
+            age.value, sex.value = "", None
         age.disabled = sex.disabled = derived
 
     def _show_others(self) -> None:
