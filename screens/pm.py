@@ -4,8 +4,6 @@ R changes it for every note), and where the file goes. Enter writes it; Esc leav
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -36,7 +34,6 @@ class PmModal(DialogModal[bool]):
     def __init__(self, report_ids: list[str]) -> None:
         super().__init__()
         self.report_ids = report_ids
-        self.written: Path | None = None
         self.failed = False
 
     def compose(self) -> ComposeResult:
@@ -103,7 +100,6 @@ class PmModal(DialogModal[bool]):
         except TryggError as error:
             self.query_one("#pm-error", Static).update(error.message(self.lang))
             return
-        self.written = written.path
         self.app.notify(
             self.t("pm_dialog.written", path=str(written.path)), markup=False, timeout=10
         )

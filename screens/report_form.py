@@ -133,7 +133,6 @@ class ReportFormScreen(FormModal):
         self._draft_timer: Timer | None = None
         self._loading = False
         self._loaded: dict[str, Any] = {}
-        self.saved_count = 0
 
     # -- building ------------------------------------------------------------------
 
@@ -498,7 +497,6 @@ class ReportFormScreen(FormModal):
             self.show_error(error)
             return None
         self._forget_draft()
-        self.saved_count += 1
         self.cancel_result = report_id
         saved = store.get(RTYPE, report_id) or {}
         return report_id, nr, saved

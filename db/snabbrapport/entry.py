@@ -265,19 +265,6 @@ def save_report(
     return report_id, int(saved["nr"])
 
 
-def join_group(store: Store, first_id: str) -> str:
-    """The group id of ``first_id``'s group, giving that report one if it had none (the
-    first report of a group becomes a group when its second is started)."""
-    report = store.get(RTYPE, first_id)
-    if report is None:
-        raise TryggError("record.missing", id=first_id)
-    if report.get("group_id"):
-        return str(report["group_id"])
-    with store.transaction():
-        store.update(RTYPE, first_id, {"group_id": first_id})
-    return first_id
-
-
 def delete_report(store: Store, report_id: str) -> None:
     """Remove a report filed by mistake: its personal data is erased at once (with the
     traces gallring clears), then the report is deleted. The numbers stay taken."""
