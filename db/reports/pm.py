@@ -70,7 +70,10 @@ def reports_for_pm(store: Store, report_ids: Sequence[str]) -> list[dict[str, An
 
 def pm_text(store: Store, report_ids: Sequence[str], today: date, lang: str | None = None) -> str:
     """The memo as plain text."""
-    reports = reports_for_pm(store, report_ids)
+    return _memo(store, reports_for_pm(store, report_ids), today, lang)
+
+
+def _memo(store: Store, reports: list[dict[str, Any]], today: date, lang: str | None) -> str:
     device = store.device
     kommuner = sorted({str(r["kommun"]) for r in reports if r.get("kommun")})
     lines = [
@@ -182,7 +185,7 @@ def write_pm(
     only once the file is safely on disk."""
     reports = reports_for_pm(store, report_ids)
     numbers = [int(r["nr"]) for r in reports]
-    text = pm_text(store, [r["id"] for r in reports], today, lang)
+    text = _memo(store, reports, today, lang)
     stem = f"PM-{msg('pm.file_stem', lang)}-{today.isoformat()}-nr{'-'.join(map(str, numbers))}"
     stem = stem[:80] + "-SEKRETESS"
     if out is None or out.is_dir():
