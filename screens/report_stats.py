@@ -12,16 +12,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from db.dates import parse_date
 from db.errors import TryggError
 from db.reports import free_path, output_folder
 from db.reports import snabbrapport as tables
 from db.snabbrapport.statistics import (
     Statistics,
     StatsFilter,
+    checked_period,
     month_of,
     monthly,
     previous_period,
+    read_day,
     statistics,
 )
 from db.store import Store
@@ -113,23 +114,14 @@ class ReportStatsScreen(TryggScreen):
 
     def _date(self, widget_id: str, label: str) -> date | None:
         text = self.query_one(f"#{widget_id}", Input).value.strip()
-        if not text:
-            return None
-        try:
-            return parse_date(text, self.today)
-        except TryggError as error:
-            raise TryggError(
-                "stats.bad_date", option=label, reason=error.message(self.lang)
-            ) from None
+        return read_day(text, self.today, label, self.lang) if text else None
 
     def _periods(self) -> tuple[StatsFilter, StatsFilter | None]:
         start = self._date("stats-from", self.t("filter.from")) or month_of(self.today).start
         end = self._date("stats-to", self.t("filter.to")) or self.today
-        if end < start:
-            raise TryggError("stats.bad_period", start=start.isoformat(), end=end.isoformat())
         kommun = self.query_one("#stats-kommun", Input).value.strip() or None
         place = self.query_one("#stats-place", Input).value.strip() or None
-        wanted = StatsFilter(start, end, kommun, place)
+        wanted = checked_period(start, end, kommun, place)
         if not self.compare:
             return wanted, None
         cmp_start = self._date("stats-cmp-from", self.t("stats_screen.compare_from"))
@@ -138,11 +130,7 @@ class ReportStatsScreen(TryggScreen):
             return wanted, previous_period(wanted)
         cmp_start = cmp_start or month_of(cmp_end or start).start
         cmp_end = cmp_end or month_of(cmp_start).end
-        if cmp_end < cmp_start:
-            raise TryggError(
-                "stats.bad_period", start=cmp_start.isoformat(), end=cmp_end.isoformat()
-            )
-        return wanted, StatsFilter(cmp_start, cmp_end, kommun, place)
+        return wanted, checked_period(cmp_start, cmp_end, kommun, place)
 
     def recount(self) -> None:
         """Count again for what the fields say (in a worker: 100,000 reports take a

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import click
 
-from db.dates import DateInputError, parse_date
-from db.errors import TryggError
 from db.reports import snabbrapport as tables
 from db.reports.pm import set_legal_reference, write_pm
 from db.snabbrapport.statistics import (
     StatsFilter,
+    checked_period,
     month_of,
     monthly,
     previous_period,
+    read_day,
     statistics,
 )
 from db.store import Store
@@ -143,18 +143,10 @@ def _period(
     options: tuple[str, str] = ("--from", "--to"),
 ) -> StatsFilter:
     """The period the options name; by default the current month up to today."""
-    month = month_of(today)
-    first = _date(start, today, options[0]) if start else month.start
-    last = _date(end, today, options[1]) if end else (today if not start else month_of(first).end)
-    if last < first:
-        raise TryggError("stats.bad_period", start=first.isoformat(), end=last.isoformat())
-    return StatsFilter(first, last, kommun, place)
-
-
-def _date(text: str, today: date, option: str) -> date:
-    try:
-        return parse_date(text, today)
-    except DateInputError as error:
-        raise TryggError(
-            "stats.bad_date", option=option, reason=error.message(language())
-        ) from None
+    lang = language()
+    first = read_day(start, today, options[0], lang) if start else month_of(today).start
+    if end:
+        last = read_day(end, today, options[1], lang)
+    else:
+        last = today if not start else month_of(first).end
+    return checked_period(first, last, kommun, place)

@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from db.dates import parse_date
+from db.errors import TryggError
 from db.records import (
     ALCOHOL_SOURCE,
     CUSTODY,
@@ -161,6 +163,24 @@ def _grouped(
     ):
         counts[str(key)] = counts.get(str(key), 0) + count
     return counts
+
+
+def read_day(text: str, today: date, label: str, lang: str | None = None) -> date:
+    """A day of a period as people write it ("1/11", "igår"); a refusal names the field
+    (``label``) it came from."""
+    try:
+        return parse_date(text, today)
+    except TryggError as error:
+        raise TryggError("stats.bad_date", option=label, reason=error.message(lang)) from None
+
+
+def checked_period(
+    start: date, end: date, kommun: str | None = None, place: str | None = None
+) -> StatsFilter:
+    """The filter for ``start``–``end``; refuses a period that ends before it starts."""
+    if end < start:
+        raise TryggError("stats.bad_period", start=start.isoformat(), end=end.isoformat())
+    return StatsFilter(start, end, kommun, place)
 
 
 def month_of(day: date) -> StatsFilter:
