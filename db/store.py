@@ -265,6 +265,15 @@ class Store:
         clauses, params = self._where(rt, where, include_deleted)
         return self.conn.execute(f"SELECT count(*) FROM {rt.name}{clauses}", params).fetchone()[0]
 
+    def distinct(self, rtype: str, name: str) -> list[str]:
+        """The different non-empty values of field ``name`` among records of ``rtype``
+        that are not deleted, in Swedish order (for filters and autocomplete)."""
+        rt = record_type(rtype)
+        if not rt.has(name):
+            raise TryggError("field.unknown_named", field=name)
+        rows = self.conn.execute(f"SELECT DISTINCT {name} FROM {rt.name} WHERE deleted = 0")
+        return sorted((r[0] for r in rows if r[0]), key=swedish_sort_key)
+
     def exists(self, rtype: str, record_id: str) -> bool:
         """True if the record exists, deleted or not."""
         rt = record_type(rtype)

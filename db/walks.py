@@ -514,8 +514,7 @@ def list_owners(store: Store, today: date) -> list[OwnerRow]:
 
 def walk_kommuner(store: Store) -> list[str]:
     """The municipalities that have walks, for the list's filter."""
-    rows = store.conn.execute("SELECT DISTINCT kommun FROM walk WHERE deleted = 0")
-    return sorted((r[0] for r in rows if r[0]), key=swedish_sort_key)
+    return store.distinct("walk", "kommun")
 
 
 def _search_query(store: Store, text: str) -> str | None:

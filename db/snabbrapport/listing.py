@@ -12,7 +12,6 @@ from typing import Any
 
 from db.errors import TryggError
 from db.store import Store
-from db.textutil import swedish_sort_key
 
 #: Custody filter: everyone, anyone taken into custody, or one kind.
 CUSTODY_FILTERS: tuple[str, ...] = ("alla", "omhandertagna", "lob", "pl12", "pl13", "annat", "nej")
@@ -140,11 +139,9 @@ def list_reports(
 
 def report_kommuner(store: Store) -> list[str]:
     """Municipalities with quick reports, for the filter's autocomplete."""
-    rows = store.conn.execute("SELECT DISTINCT kommun FROM snabbrapport WHERE deleted = 0")
-    return sorted((r[0] for r in rows if r[0]), key=swedish_sort_key)
+    return store.distinct("snabbrapport", "kommun")
 
 
 def report_officers(store: Store) -> list[str]:
     """Officers named on quick reports, for the filter's autocomplete."""
-    rows = store.conn.execute("SELECT DISTINCT officer FROM snabbrapport WHERE deleted = 0")
-    return sorted((r[0] for r in rows if r[0]), key=swedish_sort_key)
+    return store.distinct("snabbrapport", "officer")
