@@ -90,7 +90,7 @@ def plan_progress(
     measure_ids: list[str] | None = None,
 ) -> dict[str, MeasureProgress]:
     """Done versus expected for every measure of a plan (or the measures named, or all),
-    counted with one query over the log."""
+    with one query over the log."""
     where: dict[str, Any] = {"plan_id": plan_id} if plan_id else {}
     measures = [
         m
@@ -98,18 +98,24 @@ def plan_progress(
         if measure_ids is None or m["id"] in measure_ids
     ]
     plans = {p["id"]: p for p in store.list("plan")}
-    totals: dict[str, dict[str, Any]] = defaultdict(dict)
+    wanted = [m["id"] for m in measures]
+    entries: dict[str, list[tuple[str, int, float, int]]] = defaultdict(list)
     rows = store.conn.execute(
-        "SELECT measure_id, min(date), max(date) FROM progress WHERE deleted = 0"
-        " GROUP BY measure_id"
+        "SELECT measure_id, date, coalesce(count, 1), coalesce(hours, 0),"
+        " coalesce(people_reached, 0) FROM progress WHERE deleted = 0"
+        f" AND measure_id IN ({', '.join('?' for _ in wanted)})",
+        wanted,
     )
-    for measure_id, first, last in rows:
-        totals[measure_id].update(first=first, last=last)
+    for measure_id, day, count, hours, people in rows:
+        entries[measure_id].append((day, int(count), float(hours), int(people)))
     result: dict[str, MeasureProgress] = {}
     for measure in measures:
-        seen = totals.get(measure["id"], {})
-        start, end = _window(measure, plans.get(measure["plan_id"]), seen.get("first"))
-        done, hours, people = _sums(store, measure["id"], start, min(today, end) if end else today)
+        logged = entries.get(measure["id"], [])
+        first = min((e[0] for e in logged), default=None)
+        last = max((e[0] for e in logged), default=None)
+        start, end = _window(measure, plans.get(measure["plan_id"]), first)
+        until = (min(today, end) if end else today).isoformat()
+        counted = [e for e in logged if (not start or e[0] >= start.isoformat()) and e[0] <= until]
         expected, following = 0, None
         if measure.get("rrule") and start:
             rhythm = Rhythm(measure["rrule"], measure.get("target_count") or 1)
@@ -119,31 +125,16 @@ def plan_progress(
             due = date.fromisoformat(measure["due_date"])
             expected = measure["target_count"] if due <= today else 0
             following = due if due > today else None
-        last = seen.get("last")
         result[measure["id"]] = MeasureProgress(
             measure["id"],
-            done,
+            sum(e[1] for e in counted),
             expected,
-            hours,
-            people,
+            sum(e[2] for e in counted),
+            sum(e[3] for e in counted),
             following,
             date.fromisoformat(last) if last else None,
         )
     return result
-
-
-def _sums(store: Store, measure_id: str, start: date | None, end: date) -> tuple[int, float, int]:
-    sql = (
-        "SELECT coalesce(sum(coalesce(count, 1)), 0), coalesce(sum(hours), 0),"
-        " coalesce(sum(people_reached), 0) FROM progress"
-        " WHERE deleted = 0 AND measure_id = ? AND date <= ?"
-    )
-    params: list[Any] = [measure_id, end.isoformat()]
-    if start:
-        sql += " AND date >= ?"
-        params.append(start.isoformat())
-    done, hours, people = store.conn.execute(sql, params).fetchone()
-    return int(done), float(hours), int(people)
 
 
 @dataclass(frozen=True)
