@@ -1,8 +1,9 @@
 """A realistic demo database, built through the store from the source documents.
 
 - the six municipalities of police area södra Lappland (seed 000) and Sollefteå (seed 001);
-- the Sollefteå action plan's focus areas, measures and responsible posts (seed 001), with
-  rhythms, some progress and follow-ups;
+- Lycksele's citizen promises and local plan under the södra Lappland agreement (seed 000),
+  with rhythms, some progress and follow-ups; the Sollefteå action plan (seed 001) is not
+  in it but lies beside the demo database as a file to import (``demo_plan_files``);
 - a safety walk with the handbook's four findings (seed 003) and a positive one;
 - a few dozen quick alcohol reports spread over Friday and Saturday nights.
 
@@ -26,233 +27,81 @@ from db.store import Store
 DEMO_SETTING = "demo"
 SODRA_LAPPLAND = ("Dorotea", "Lycksele", "Sorsele", "Storuman", "Vilhelmina", "Åsele")
 
-#: (focus area, activity, operational goal, responsible, rrule, target per occurrence,
-#:  goal kind, citizen promise)
-SOLLEFTEA_MEASURES: tuple[tuple[str, str, str, str, str | None, int | None, str, bool], ...] = (
+#: (focus area, activity, operational goal, responsible post, rrule, target per occurrence,
+#:  goal kind, citizen promise). The focus areas are those of the södra Lappland agreement
+#: (seed 000); the measures are invented in the manner of its local plans.
+LYCKSELE_MEASURES: tuple[tuple[str, str, str, str, str | None, int | None, str, bool], ...] = (
     (
-        "Våld i offentlig miljö",
-        "Gemensamma kontroller av krogar med serveringstillstånd",
-        "Upprätthålla ansvarsfull servering genom minst en årlig kontroll av samtliga krogar. "
-        "Vid misstanke om felaktigheter sker kontroller mer frekvent",
-        "Polis, alkoholhandläggare, Skattemyndighet, Räddningstjänst, Miljö- och hälsoskydd",
-        "FREQ=YEARLY",
-        6,
-        "produktion",
-        False,
-    ),
-    (
-        "Våld i offentlig miljö",
-        "Oplanerade besök på krogarna av polispatruller",
-        "Minst ett grundligt besök per månad av radiobil. Däremellan kontinuerlig kontakt med "
-        "krögare",
-        "Polis",
-        "FREQ=MONTHLY",
-        1,
-        "produktion",
-        True,
-    ),
-    (
-        "Våld i offentlig miljö",
-        "Utbildning för krogägare och personal i ansvarsfull servering "
-        "och kring entrévärdsrollen samt bemötande",
-        "En gång per år. Utbildning sker i samarbete mellan Sollefteå, Kramfors och Härnösand",
-        "Kommun (ION)",
-        "FREQ=YEARLY",
-        1,
-        "produktion",
-        False,
-    ),
-    (
-        "Våld i offentlig miljö",
-        "Kontakt med ordningsvakter under kvällarna samt synliga poliser vid krogstängning",
-        "Kontinuerligt varje fredag och lördag",
-        "Polis",
+        "Brottsförebyggande arbete kring ungdomar",
+        "Synliga poliser och fältassistenter i centrum fredag och lördag kväll",
+        "Poliser och fältassistenter finns vid Torget och Järnvägsstationen varje fredag och "
+        "lördag kl 21–01 under hela året.",
+        "Lokalpolisområde södra Lappland; Fältassistenterna, socialtjänsten",
         "FREQ=WEEKLY;BYDAY=FR,SA",
         1,
         "produktion",
         True,
     ),
     (
-        "Våld i offentlig miljö",
-        "Kvalitetshöjning/fortbildning på ordningsvakter",
-        "En gång per år enligt lagstiftning. Befintlig utbildning utvecklas",
-        "Polis",
-        "FREQ=YEARLY",
-        1,
-        "produktion",
-        False,
-    ),
-    (
-        "Tryggt centrum",
-        "Avvisa och/eller omhänderta människor som stör den allmänna ordningen",
-        "Bättre ordning i centrum och ökad trygghet genom fler synliga poliser",
-        "Polis",
-        None,
-        None,
-        "effekt",
-        False,
-    ),
-    (
-        "Tryggt centrum",
-        "Mötesplats för utstötta människor",
-        "Starta diskussion kring inrättandet samt ta beslut i frågan",
-        "Kommun (ION), Näringsliv",
-        None,
-        None,
-        "process",
-        False,
-    ),
-    (
-        "Tryggt centrum",
-        "Bra belysning på gator och parker. Förlängd belysning på helgkvällar",
-        "Se över befintlig belysning och genomföra förbättringar. Förlänga belysningstiden vid "
-        "framförallt helgnätter (följ krogens öppettider)",
-        "Kommun (SBN)",
-        None,
-        None,
-        "produktion",
-        True,
-    ),
-    (
-        "Tryggt centrum",
-        "Klottersanering och upptäcka klottrare i tid",
-        "Samverkan mellan kommun och fastighetsägare för att hitta former för bättre "
-        "klottersanering",
-        "Kommun (SBN och Solatum), fastighetsägare, polis",
-        None,
-        None,
-        "process",
-        False,
-    ),
-    (
-        "Tryggt centrum",
-        "Stoppa cykling på trottoarer och gågator",
-        "Informera om trafikregler och trafikvett på skolorna vid en årlig trafikvecka",
-        "Polis, Kommun (BSN)",
-        "FREQ=YEARLY",
-        1,
-        "produktion",
-        False,
-    ),
-    (
-        "Tryggt centrum",
-        "Trafik/motoretik. Kontroll av mopeder, epatraktorer, felutrustade bilar",
-        "Varje vår genomförs omfattande kontroller",
-        "Polis",
-        "FREQ=YEARLY;BYMONTH=4",
-        1,
-        "produktion",
-        False,
-    ),
-    (
-        "Barn och ungdomar",
-        "Alla poliser ute i fält tillämpar Kronobergsmodellen",
-        "Nolltolerans mot alla former av alkohol och droger",
-        "Polis",
-        None,
-        None,
-        "effekt",
-        True,
-    ),
-    (
-        "Barn och ungdomar",
-        "Behandlingsassistenter ute på evenemangskvällar och ungdomskvällar",
-        "Öka antalet kvällar där behandlingsassistenterna är ute",
-        "Kommun (ION)",
+        "Brottsförebyggande arbete kring ungdomar",
+        "Besök på Ungdomsgården",
+        "Minst två besök per månad av kommunpolisen på Ungdomsgården under 2026.",
+        "Kommunpolis",
         "FREQ=MONTHLY",
         2,
         "produktion",
         False,
     ),
     (
-        "Barn och ungdomar",
-        "Öka medvetenheten och engagemanget hos föräldrar",
-        "Genom ÖPP påverka föräldrars förhållningssätt till ungdomars drickande; stötta "
-        "Föräldrar på stan",
-        "Kommun (BSN), polis, Landstinget Västernorrland",
-        None,
-        None,
-        "process",
-        False,
-    ),
-    (
-        "Barn och ungdomar",
-        "Aktiva ungdomsgårdar",
-        "Kontinuerliga besök av polisen som ges tid att möta ungdomarna i deras miljö",
-        "Kommun (KUN), polis",
-        "FREQ=MONTHLY",
-        2,
+        "ANDT- och tillsynsarbete",
+        "Gemensam krogtillsyn polis och kommun",
+        "Minst 4 gemensamma tillsynsbesök per kvartal på Lyckseles krogar med "
+        "serveringstillstånd.",
+        "Alkoholhandläggare; Polisen",
+        "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+        4,
         "produktion",
         True,
     ),
     (
-        "Barn och ungdomar",
-        "Medling vid brott",
-        "Se över förutsättningarna för att införa medling mer regelbundet",
-        "Kommun (ION), polis",
-        None,
-        None,
-        "process",
-        False,
-    ),
-    (
-        "Tillgreppsbrott",
-        "Statistik på brottsanmälningar över problemområden i kommunen",
-        "Bättre information till kommunen som kan leda till att brott byggs bort",
-        "Polis, Kommun (SBN)",
-        "FREQ=MONTHLY;INTERVAL=6",
-        1,
-        "produktion",
-        False,
-    ),
-    (
-        "Tillgreppsbrott",
-        "Informera butiker och företagsägare om hur man förvarar stöldbegärliga varor",
-        "Minska stöld och snatterier genom årlig information",
-        "Polis",
+        "ANDT- och tillsynsarbete",
+        "Utbildning i ansvarsfull alkoholservering",
+        "En utbildning per år för krögare och personal i Lycksele.",
+        "Alkoholhandläggare",
         "FREQ=YEARLY",
         1,
         "produktion",
         False,
     ),
     (
-        "Grov organiserad brottslighet",
-        "Informera krogägare om problemet; vilka gäster vill man ha?",
-        "Sker i samband med utbildningar kring ansvarsfull servering och vid krogkontroller",
-        "Polis, Kommun (ION)",
+        "ANDT- och tillsynsarbete",
+        "Minska langning till ungdomar",
+        "Andelen ungdomar i snabbrapporterna som fått alkohol av en vuxen ska minska från "
+        "40 % 2025 till högst 30 % 2026 i Lycksele centrum.",
+        "Kommunens trygghetssamordnare",
         None,
         None,
-        "process",
-        False,
+        "effekt",
+        True,
     ),
     (
-        "Våld i nära relationer",
-        "Samarbete mellan kommun, polis, landstinget, kvinnojour",
-        "Intensifiera och utveckla samarbetet",
-        "Kommun (ION), polis, Landstinget Västernorrland, kvinnojour",
-        None,
-        None,
-        "process",
-        False,
-    ),
-    (
-        "Våld i nära relationer",
-        "Stöd till förövare i form av mansjour",
-        "Gemensam mansjour i Kramfors och Sollefteå",
-        "Kommun (ION)",
-        None,
-        None,
-        "process",
-        False,
-    ),
-    (
-        "Våld i nära relationer",
-        "Fortbildning av poliser",
-        "Fortsätta utveckla hanteringen av ärenden kring våld i nära relationer",
-        "Polis",
-        "FREQ=YEARLY",
-        1,
+        "Integration av nyanlända i kommunerna",
+        "Information om svenska lagar och polisens uppdrag på SFI",
+        "Två informationstillfällen per halvår på SFI i Lycksele.",
+        "Kommunpolis; Vuxenutbildningen",
+        "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1",
+        2,
         "produktion",
+        False,
+    ),
+    (
+        "Integration av nyanlända i kommunerna",
+        "Verka för bättre kontakt med föreningslivet",
+        "Öka kontakten.",
+        "Integrationssamordnare",
+        None,
+        None,
+        "process",
         False,
     ),
 )
@@ -469,28 +318,30 @@ def _walk(store: Store, today: date) -> None:
 
 
 def _plan(store: Store, today: date, rng: random.Random) -> None:
+    from db.plans.followup import period_of, previous_period
+
     start = date(today.year, 1, 1)
     plan = store.create(
         "plan",
         {
-            "title": "Handlingsplan för samverkan mellan Sollefteå kommun och polisen",
-            "kommuner": ["Sollefteå"],
+            "title": "Medborgarlöften och lokal handlingsplan Lycksele",
+            "kommuner": ["Lycksele"],
             "start_date": start.isoformat(),
-            "end_date": date(today.year + 2, 12, 31).isoformat(),
-            "agreement_ref": "Samverkansöverenskommelse november 2010; KS 2011-10-11 § 201",
-            "followup_interval": "halvar",
-            "notes": "Arbetsgruppen träffas två gånger per år, april och oktober, för "
-            "uppföljning och revidering. Ansvaret ligger på en tjänst, inte en person.",
+            "end_date": date(today.year, 12, 31).isoformat(),
+            "agreement_ref": "Samverkansöverenskommelse lokalpolisområde södra Lappland, del 2",
+            "followup_interval": "kvartal",
+            "notes": "Medborgarlöftena redovisas till invånarna varje kvartal.",
         },
     )
     areas: dict[str, str] = {}
-    for area, *_ in SOLLEFTEA_MEASURES:
+    for area, *_ in LYCKSELE_MEASURES:
         if area not in areas:
             areas[area] = store.create(
                 "focus_area", {"plan_id": plan, "name": area, "position": len(areas) + 1}
             )
     cause_numbers: dict[str, int] = {}
-    for area, activity, goal, responsible, rule, target, kind, promise in SOLLEFTEA_MEASURES:
+    measures: list[str] = []
+    for area, activity, goal, responsible, rule, target, kind, promise in LYCKSELE_MEASURES:
         cause_numbers[area] = cause_numbers.get(area, 0) + 1
         measure = store.create(
             "measure",
@@ -510,38 +361,101 @@ def _plan(store: Store, today: date, rng: random.Random) -> None:
                 "status": "pagaende",
             },
         )
+        measures.append(measure)
         if rule and rule.startswith("FREQ=WEEKLY"):
-            _progress_weekends(store, measure, today, rng)
+            _progress_weekends(store, measure, start, today, rng)
         elif rule == "FREQ=MONTHLY":
-            for months_back in range(1, today.month):
-                done = date(today.year, months_back, rng.randint(3, 26))
-                store.create(
-                    "progress",
-                    {
-                        "measure_id": measure,
-                        "date": done.isoformat(),
-                        "count": 1,
-                        "hours": 2.0,
-                        "by": "Radiobil 2130",
-                    },
-                )
-    first_measure = store.list("measure", order_by=("cause_nr", "id"), limit=1)[0]
+            _progress_monthly(store, measure, today, rng)
+        elif rule and "BYMONTH=3,6,9,12" in rule:
+            # Three a quarter where four were promised: behind, as plans often are.
+            for month in range(1, today.month):
+                if month % 3 != 2:
+                    _log(store, measure, date(today.year, month, rng.randint(4, 24)), 3.0)
+                if month % 3 == 0:
+                    _log(store, measure, date(today.year, month, 25), 3.0)
+    this_quarter = period_of("kvartal", today)
+    last_quarter = previous_period(this_quarter)
+    for measure, rating, count, process, effect in (
+        (
+            measures[0],
+            "gron",
+            None,
+            "Fältassistenterna och polisen möttes vid Torget varje kväll före passet.",
+            "Färre ordningsstörningar vid Järnvägsstationen än samma kvartal i fjol.",
+        ),
+        (
+            measures[2],
+            "gul",
+            None,
+            "Två besök ställdes in när tillsynshandläggaren var sjuk.",
+            "Inga anmärkningar om överservering vid de besökta krogarna.",
+        ),
+        (
+            measures[4],
+            "rod",
+            None,
+            "Snabbrapporterna visar ingen minskning av langning från vuxna.",
+            "Ingen effekt ännu – åtgärden ses över med föräldraföreningarna.",
+        ),
+    ):
+        store.create(
+            "followup",
+            {
+                "measure_id": measure,
+                "period": last_quarter,
+                "rating": rating,
+                "production_count": count,
+                "process": process,
+                "effect": effect,
+            },
+        )
+
+
+def _log(store: Store, measure: str, day: date, hours: float) -> None:
     store.create(
-        "followup",
-        {
-            "measure_id": first_measure["id"],
-            "period": f"{today.year}-H1",
-            "rating": "gul",
-            "production_count": 4,
-            "production": "Fyra av sex krogar kontrollerade.",
-            "process": "Kontrollerna samordnades med räddningstjänsten.",
-            "effect": "Inga anmärkningar vid de kontrollerade krogarna.",
-        },
+        "progress",
+        {"measure_id": measure, "date": day.isoformat(), "count": 1, "hours": hours,
+         "by": "Kommunpolis Lycksele"},
+    )  # fmt: skip
+
+
+def _progress_monthly(store: Store, measure: str, today: date, rng: random.Random) -> None:
+    for month in range(1, today.month):
+        for _ in range(2):
+            _log(store, measure, date(today.year, month, rng.randint(3, 26)), 2.0)
+    if today.day > 10:
+        _log(store, measure, today.replace(day=rng.randint(1, 10)), 2.0)
+
+
+def demo_plan_files(folder: Path) -> list[Path]:
+    """Put the Sollefteå action plan (seed 001) in ``folder`` as Excel and CSV files, the
+    way a coordinator would have it from the Word table, for trying the plan import."""
+    import shutil
+
+    from db.plans.importer import csv_rows
+    from db.reports.xlsx import write_xlsx
+
+    source = SOLLEFTEA_PLAN_CSV
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_copy = folder / source.name
+    shutil.copyfile(source, csv_copy)
+    grid = csv_rows(source)
+    width = max(len(row) for row in grid)
+    xlsx = write_xlsx(
+        folder / source.with_suffix(".xlsx").name,
+        [("Handlingsplan", grid[0] + [""] * (width - len(grid[0])), grid[1:])],
     )
+    return [xlsx, csv_copy]
 
 
-def _progress_weekends(store: Store, measure: str, today: date, rng: random.Random) -> None:
-    day = today - timedelta(days=70)
+#: The Sollefteå plan's measure table (seed 001) as a Word table saved to CSV would be.
+SOLLEFTEA_PLAN_CSV = Path(__file__).parent / "plans" / "examples" / "solleftea-handlingsplan.csv"
+
+
+def _progress_weekends(
+    store: Store, measure: str, start: date, today: date, rng: random.Random
+) -> None:
+    day = start
     while day < today:
         if day.weekday() in (4, 5) and rng.random() < 0.8:
             store.create(

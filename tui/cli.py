@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 import click
 
 from db.database import resolve_path
-from db.demo import build_demo, is_demo_database
+from db.demo import build_demo, demo_plan_files, is_demo_database
 from db.errors import TryggError
 from db.files import atomic_file
 from db.i18n import LANGUAGES, normalise_language
@@ -36,6 +36,7 @@ from db.records import (
 )
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
+from tui.cli_plans import add_import_plan_command, add_plan_report_commands
 from tui.cli_protect import add_protect_commands, print_export_log
 from tui.cli_reports import add_report_commands
 from tui.cli_sync import add_sync_commands
@@ -208,6 +209,11 @@ def build_cli(lang: str | None = None) -> click.Group:
             store.set_up_device(t("cli.demo.device_name"), "polis", "Lycksele")
             build_demo(store)
         click.echo(t("cli.demo.done", path=printable(path)))
+        try:
+            plan_file = demo_plan_files(path.parent)[0]
+            click.echo(t("cli.demo.plan_file", path=printable(plan_file)))
+        except (OSError, TryggError):
+            pass  # the demo works without the file to import
         if not no_tui:
             _run_app(path)
 
@@ -303,7 +309,9 @@ def build_cli(lang: str | None = None) -> click.Group:
         return store
 
     add_sync_commands(cli, db_option, open_for_sync)
-    add_report_commands(cli, db_option, open_for_sync)
+    report = add_report_commands(cli, db_option, open_for_sync)
+    add_plan_report_commands(report, db_option, open_for_sync)
+    add_import_plan_command(cli, db_option, open_for_sync)
     add_protect_commands(cli, db_option, open_for_sync, lambda ctx, db: resolve_path(_db(ctx, db)))
     return cli
 

@@ -29,8 +29,10 @@ Opener = Callable[[click.Context, str | None], Store]
 FORMATS = tables.FORMATS
 
 
-def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opener) -> None:
-    """Attach ``trygg report snabbrapport``."""
+def add_report_commands(
+    cli: click.Group, db_option: Callable, open_store: Opener
+) -> click.Group:
+    """Attach ``trygg report`` with ``snabbrapport`` and ``pm``; returns the group."""
 
     @cli.group(name="report", help=t("cli.report.help"))
     def report() -> None:
@@ -131,6 +133,8 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
                 set_legal_reference(store, reference)
             written = write_pm(store, ids, store.now().date(), lang, out=Path(out) if out else None)
         click.echo(printable(t("cli.report.pm.written", path=written.path)))
+
+    return report
 
 
 def _period(

@@ -21,6 +21,22 @@ from db.files import atomic_file
 
 # ruff: noqa: E501  (the fixed XML parts below read best unwrapped)
 
+
+
+class Coloured(str):
+    """Text in a cell filled with a traffic-light colour: ``Coloured("Grön", "gron")``."""
+
+    colour: str
+
+    def __new__(cls, text: str, colour: str) -> Coloured:
+        cell = super().__new__(cls, text)
+        cell.colour = colour
+        return cell
+
+
+#: Fill colours (Excel's own "good", "neutral", "bad") → cell style index in _STYLES.
+_FILL_STYLES = {"gron": 2, "gul": 3, "rod": 4}
+
 Cell = str | int | float | None
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[Cell]]]
 
@@ -45,10 +61,10 @@ _ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
+<fills count="5"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFC6EFCE"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFEB9C"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="0" fontId="0" fillId="4" borderId="0" xfId="0" applyFill="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
@@ -63,6 +79,8 @@ def _column(index: int) -> str:
 
 
 def _cell(ref: str, value: Cell, style: int) -> str:
+    if isinstance(value, Coloured):
+        style = _FILL_STYLES.get(value.colour, style)
     s = f' s="{style}"' if style else ""
     if value is None or value == "":
         return ""
@@ -83,8 +101,26 @@ def _sheet_xml(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{''.join(lines)}</sheetData></worksheet>"
+        f"{_widths(header, rows)}<sheetData>{''.join(lines)}</sheetData></worksheet>"
     )
+
+
+def _widths(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
+    """Column widths from the longest value (a long text capped, so it does not push
+    the other columns off the screen)."""
+    longest = [len(str(h)) for h in header]
+    for row in rows:
+        for c, value in enumerate(row):
+            size = max((len(line) for line in str(value or "").splitlines()), default=0)
+            if c < len(longest):
+                longest[c] = max(longest[c], size)
+            else:
+                longest.append(size)
+    cols = "".join(
+        f'<col min="{c}" max="{c}" width="{min(max(size, 6), 60) + 2}" customWidth="1"/>'
+        for c, size in enumerate(longest, start=1)
+    )
+    return f"<cols>{cols}</cols>" if cols else ""
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

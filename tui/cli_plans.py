@@ -1,0 +1,217 @@
+"""Action plans on the command line: ``trygg import-plan FILE`` (the mapping is printed
+and can be changed with ``--column``), and the plan reports ``trygg report followup``,
+``trygg report promises`` and ``trygg report calendar``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import click
+
+from db.dates import parse_date
+from db.errors import TryggError
+from db.i18n import msg
+from db.plans.followup import read_period
+from db.plans.importer import (
+    TARGETS,
+    guess_mapping,
+    import_plan,
+    preview,
+    read_table,
+    title_from_file,
+)
+from db.plans.plans import find_plan
+from db.reports import output_folder
+from db.reports.calendar import HORIZON_DAYS, write_calendar
+from db.reports.followup import (
+    FOLLOWUP_FORMATS,
+    PROMISE_FORMATS,
+    write_followup_report,
+    write_promise_report,
+)
+from db.records import FOLLOWUP_INTERVALS
+from db.store import Store
+from db.textutil import printable
+from tui.text import language, t
+
+Opener = Callable[[click.Context, str | None], Store]
+
+
+def target_name(target: str | None) -> str:
+    """A mapping target in the user's words."""
+    return msg(f"plan_import.target.{target or 'none'}", language())
+
+
+def add_import_plan_command(cli: click.Group, db_option: Callable, open_store: Opener) -> None:
+    """Attach ``trygg import-plan``."""
+
+    @cli.command(name="import-plan", help=t("cli.import_plan.help"))
+    @db_option
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--title", help=t("cli.import_plan.opt.title"))
+    @click.option("--kommun", "kommuner", multiple=True, help=t("cli.import_plan.opt.kommun"))
+    @click.option("--from", "start", help=t("cli.import_plan.opt.from"))
+    @click.option("--to", "end", help=t("cli.import_plan.opt.to"))
+    @click.option(
+        "--followup",
+        type=click.Choice(FOLLOWUP_INTERVALS),
+        default="halvar",
+        show_default=True,
+        help=t("cli.import_plan.opt.followup"),
+    )
+    @click.option("--into", help=t("cli.import_plan.opt.into"))
+    @click.option(
+        "--column", "columns", multiple=True, metavar="RUBRIK=FÄLT",
+        help=t("cli.import_plan.opt.column", targets=", ".join(TARGETS)),
+    )  # fmt: skip
+    @click.option("--dry-run", is_flag=True, help=t("cli.import_plan.opt.dry_run"))
+    @click.pass_context
+    def import_plan_command(
+        ctx: click.Context,
+        db: str | None,
+        file: str,
+        title: str | None,
+        kommuner: tuple[str, ...],
+        start: str | None,
+        end: str | None,
+        followup: str,
+        into: str | None,
+        columns: tuple[str, ...],
+        dry_run: bool,
+    ) -> None:
+        path = Path(file)
+        table = read_table(path)
+        mapping = guess_mapping(table.header)
+        for spec in columns:
+            heading, _, target = spec.partition("=")
+            mapping = _remap(table.header, mapping, heading.strip(), target.strip() or None)
+        with open_store(ctx, db) as store:
+            today = store.now().date()
+            found = preview(table, mapping, today)
+            click.echo(printable(t("cli.import_plan.mapping")))
+            for heading, target in zip(table.header, mapping, strict=True):
+                click.echo(printable(f"  {heading:<28} → {target_name(target)}"))
+            click.echo(
+                printable(
+                    t(
+                        "cli.import_plan.found",
+                        areas=len(found.areas),
+                        measures=len(found.rows),
+                        rhythms=found.rhythms_found,
+                    )
+                )
+            )
+            for line in found.skipped:
+                click.echo(printable(t("cli.import_plan.skipped", line=line)))
+            if dry_run:
+                click.echo(t("cli.import_plan.dry_run"))
+                return
+            plan = {
+                "title": title or title_from_file(path),
+                "kommuner": list(kommuner) or ([store.device.kommun] if store.device and
+                                               store.device.kommun else None),
+                "start_date": _day(start, today, "--from"),
+                "end_date": _day(end, today, "--to"),
+                "followup_interval": followup,
+            }  # fmt: skip
+            target_plan = find_plan(store, into, today)["id"] if into else None
+            done = import_plan(store, found, plan, into=target_plan)
+        click.echo(
+            printable(
+                t("cli.import_plan.done", measures=done.measures, areas=done.areas, id=done.plan_id)
+            )
+        )
+
+
+def _remap(
+    header: list[str], mapping: list[str | None], heading: str, target: str | None
+) -> list[str | None]:
+    if target in ("none", "-", ""):
+        target = None
+    if target is not None and target not in TARGETS:
+        raise TryggError("plan_import.bad_target", target=target, targets=", ".join(TARGETS))
+    matches = [i for i, h in enumerate(header) if h.casefold() == heading.casefold()]
+    if not matches:
+        raise TryggError("plan_import.bad_column", column=heading, columns=", ".join(header))
+    result = [None if m == target else m for m in mapping]
+    result[matches[0]] = target
+    return result
+
+
+def _day(text: str | None, today: date, option: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text, today).isoformat()
+    except TryggError as error:
+        raise click.UsageError(f"{option}: {error.message(language())}") from None
+
+
+def add_plan_report_commands(report: click.Group, db_option: Callable, open_store: Opener) -> None:
+    """Attach ``trygg report followup``, ``promises`` and ``calendar``."""
+
+    def plan_options(formats: tuple[str, ...]) -> Callable:
+        def wrap(command: Callable) -> Callable:
+            for option in reversed(
+                (
+                    db_option,
+                    click.option("--plan", help=t("cli.report.plan.opt.plan")),
+                    click.option("--period", help=t("cli.report.plan.opt.period")),
+                    click.option(
+                        "--format", "fmt", type=click.Choice(formats), default=formats[0],
+                        show_default=True, help=t("cli.report.plan.opt.format"),
+                    ),  # fmt: skip
+                    click.option(
+                        "--out", type=click.Path(file_okay=False), help=t("cli.report.plan.opt.out")
+                    ),
+                    click.pass_context,
+                )
+            ):
+                command = option(command)
+            return command
+
+        return wrap
+
+    def _write(ctx, db, plan, period, fmt, out, writer) -> None:  # type: ignore[no-untyped-def]
+        lang = language()
+        with open_store(ctx, db) as store:
+            today = store.now().date()
+            chosen = find_plan(store, plan, today)
+            wanted = read_period(period or "", chosen.get("followup_interval"), today)
+            folder = Path(out) if out else output_folder(store)
+            written = writer(store, chosen["id"], wanted, folder, today, fmt=fmt, lang=lang)
+        click.echo(
+            printable(t("cli.report.plan.written", path=written.path, count=written.measures))
+        )
+
+    @report.command(name="followup", help=t("cli.report.followup.help"))
+    @plan_options(FOLLOWUP_FORMATS)
+    def followup_command(ctx, db, plan, period, fmt, out) -> None:  # type: ignore[no-untyped-def]
+        _write(ctx, db, plan, period, fmt, out, write_followup_report)
+
+    @report.command(name="promises", help=t("cli.report.promises.help"))
+    @plan_options(PROMISE_FORMATS)
+    def promises_command(ctx, db, plan, period, fmt, out) -> None:  # type: ignore[no-untyped-def]
+        _write(ctx, db, plan, period, fmt, out, write_promise_report)
+
+    @report.command(name="calendar", help=t("cli.report.calendar.help"))
+    @db_option
+    @click.option("--plan", help=t("cli.report.plan.opt.plan"))
+    @click.option("--days", type=click.IntRange(1, 3650), default=HORIZON_DAYS, show_default=True,
+                  help=t("cli.report.calendar.opt.days"))  # fmt: skip
+    @click.option("--out", type=click.Path(file_okay=False), help=t("cli.report.plan.opt.out"))
+    @click.pass_context
+    def calendar_command(
+        ctx: click.Context, db: str | None, plan: str | None, days: int, out: str | None
+    ) -> None:
+        with open_store(ctx, db) as store:
+            today = store.now().date()
+            plan_id = find_plan(store, plan, today)["id"] if plan else None
+            folder = Path(out) if out else output_folder(store)
+            path, count = write_calendar(
+                store, folder, today, plan_id=plan_id, days=days, lang=language()
+            )
+        click.echo(printable(t("cli.report.calendar.written", path=path, count=count)))
+
