@@ -55,8 +55,7 @@ LYCKSELE_MEASURES: tuple[tuple[str, str, str, str, str | None, int | None, str, 
     (
         "ANDT- och tillsynsarbete",
         "Gemensam krogtillsyn polis och kommun",
-        "Minst 4 gemensamma tillsynsbesök per kvartal på Lyckseles krogar med "
-        "serveringstillstånd.",
+        "Minst 4 gemensamma tillsynsbesök per kvartal på Lyckseles krogar med serveringstillstånd.",
         "Alkoholhandläggare; Polisen",
         "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
         4,

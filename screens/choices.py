@@ -149,3 +149,13 @@ class TickLine(AnswerLine):
     def clear(self) -> None:
         self.value = frozenset()
         self.post_message(self.Answered(self, advance=False))
+
+
+def numbered_options(
+    rtype: str, name: str, codes: Sequence[str], lang: str | None
+) -> list[tuple[str, str, str]]:
+    """Options keyed 1, 2, 3 … (the same keys on every keyboard layout and language)."""
+    from db.records import choice_label
+
+    return [(str(i), code, choice_label(rtype, name, code, lang)) for i, code in
+            enumerate(codes, start=1)]  # fmt: skip

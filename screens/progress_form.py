@@ -35,10 +35,24 @@ class ProgressFormScreen(FormModal):
 
     FIELD_WIDGETS = FIELDS
 
+    def __init__(self, measure_id: str | None = None) -> None:
+        super().__init__()
+        #: The measure to log for (from a plan's row); else the one logged last.
+        self.measure_id = measure_id
+
     def compose(self) -> ComposeResult:
         store = self.trygg.store
         self.choices = measure_choices(store, store.now().date())
-        first = self.choices[0][1] if self.choices else ""
+        named = dict(self.choices)
+        if self.measure_id and self.measure_id not in named:
+            measure = store.get("measure", self.measure_id)
+            if measure:  # a finished measure can still be logged for from its plan
+                named[self.measure_id] = " ".join(str(measure["activity"]).split())[:80]
+                self.choices.insert(0, (self.measure_id, named[self.measure_id]))
+        if self.measure_id in named:
+            first = named[self.measure_id]
+        else:
+            first = self.choices[0][1] if self.choices else ""
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("progress_form.title"), classes="section-title")
             yield self.row(

@@ -57,6 +57,7 @@ class TryggApp(App[None]):
             tooltip="key.log_progress.tooltip",
             id="log_progress",
         ),
+        Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -64,6 +65,7 @@ class TryggApp(App[None]):
         "walks": ("screens.walks", "WalkListScreen"),
         "owners": ("screens.owners", "OwnerListScreen"),
         "reports": ("screens.reports", "ReportListScreen"),
+        "plans": ("screens.plans", "PlanListScreen"),
     }
 
     def __init__(

@@ -18,11 +18,13 @@ from db.plans.importer import (
     TARGETS,
     guess_mapping,
     import_plan,
+    kommuner_in,
     preview,
     read_table,
     title_from_file,
 )
 from db.plans.plans import find_plan
+from db.records import FOLLOWUP_INTERVALS
 from db.reports import output_folder
 from db.reports.calendar import HORIZON_DAYS, write_calendar
 from db.reports.followup import (
@@ -31,7 +33,6 @@ from db.reports.followup import (
     write_followup_report,
     write_promise_report,
 )
-from db.records import FOLLOWUP_INTERVALS
 from db.store import Store
 from db.textutil import printable
 from tui.text import language, t
@@ -108,14 +109,17 @@ def add_import_plan_command(cli: click.Group, db_option: Callable, open_store: O
             if dry_run:
                 click.echo(t("cli.import_plan.dry_run"))
                 return
+            chosen_title = title or table.title or title_from_file(path)
+            named = list(kommuner) or kommuner_in(chosen_title)
+            if not named and store.device and store.device.kommun:
+                named = [store.device.kommun]
             plan = {
-                "title": title or title_from_file(path),
-                "kommuner": list(kommuner) or ([store.device.kommun] if store.device and
-                                               store.device.kommun else None),
+                "title": chosen_title,
+                "kommuner": named or None,
                 "start_date": _day(start, today, "--from"),
                 "end_date": _day(end, today, "--to"),
                 "followup_interval": followup,
-            }  # fmt: skip
+            }
             target_plan = find_plan(store, into, today)["id"] if into else None
             done = import_plan(store, found, plan, into=target_plan)
         click.echo(
@@ -160,9 +164,13 @@ def add_plan_report_commands(report: click.Group, db_option: Callable, open_stor
                     click.option("--plan", help=t("cli.report.plan.opt.plan")),
                     click.option("--period", help=t("cli.report.plan.opt.period")),
                     click.option(
-                        "--format", "fmt", type=click.Choice(formats), default=formats[0],
-                        show_default=True, help=t("cli.report.plan.opt.format"),
-                    ),  # fmt: skip
+                        "--format",
+                        "fmt",
+                        type=click.Choice(formats),
+                        default=formats[0],
+                        show_default=True,
+                        help=t("cli.report.plan.opt.format"),
+                    ),
                     click.option(
                         "--out", type=click.Path(file_okay=False), help=t("cli.report.plan.opt.out")
                     ),
@@ -214,4 +222,3 @@ def add_plan_report_commands(report: click.Group, db_option: Callable, open_stor
                 store, folder, today, plan_id=plan_id, days=days, lang=language()
             )
         click.echo(printable(t("cli.report.calendar.written", path=path, count=count)))
-

@@ -29,9 +29,7 @@ Opener = Callable[[click.Context, str | None], Store]
 FORMATS = tables.FORMATS
 
 
-def add_report_commands(
-    cli: click.Group, db_option: Callable, open_store: Opener
-) -> click.Group:
+def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opener) -> click.Group:
     """Attach ``trygg report`` with ``snabbrapport`` and ``pm``; returns the group."""
 
     @cli.group(name="report", help=t("cli.report.help"))

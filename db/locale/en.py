@@ -482,7 +482,6 @@ MESSAGES: dict[str, str] = {
     "plan_import.target.citizen_promise": "Citizen promise",
     "plan_import.target.status": "Status",
     "plan_import.target.none": "(not imported)",
-    "plan_import.note.when": "row {line}: When \"{text}\" was not understood and is kept in the goal",
     # plans and follow-up
     "plan.no_area": "No focus area",
     "plan.due": "by {date}",

@@ -484,7 +484,6 @@ MESSAGES: dict[str, str] = {
     "plan_import.target.citizen_promise": "Medborgarlöfte",
     "plan_import.target.status": "Status",
     "plan_import.target.none": "(läses inte in)",
-    "plan_import.note.when": "rad {line}: När \"{text}\" förstods inte och står kvar i målet",
     # plans and follow-up
     "plan.no_area": "Utan fokusområde",
     "plan.due": "senast {date}",

@@ -57,8 +57,14 @@ def deadlines(
         title = plan["title"]
         if m.get("due_date") and first.isoformat() <= m["due_date"] <= last.isoformat():
             found.append(
-                Deadline(date.fromisoformat(m["due_date"]), "due", plan["id"], title, m["id"],
-                         m["activity"])
+                Deadline(
+                    date.fromisoformat(m["due_date"]),
+                    "due",
+                    plan["id"],
+                    title,
+                    m["id"],
+                    m["activity"],
+                )
             )
         rule = canonical_rule(m["rrule"]) if m.get("rrule") else None
         if rule and (weekly or not rule.startswith(("FREQ=WEEKLY", "FREQ=DAILY"))):
@@ -68,9 +74,7 @@ def deadlines(
             to = min(last, end) if end else last
             for day in occurrences(rule, start, to):
                 if day >= first:
-                    found.append(
-                        Deadline(day, "rhythm", plan["id"], title, m["id"], m["activity"])
-                    )
+                    found.append(Deadline(day, "rhythm", plan["id"], title, m["id"], m["activity"]))
     return sorted(found, key=lambda d: (d.day, d.plan_title, d.activity or ""))
 
 

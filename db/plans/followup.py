@@ -33,7 +33,9 @@ def period_range(period: str) -> tuple[date, date]:
     months = 6 if part[0] == "H" else 3
     first_month = (int(part[1]) - 1) * months + 1
     first = date(year, first_month, 1)
-    after = date(year + 1, 1, 1) if first_month + months > 12 else date(year, first_month + months, 1)
+    after = (
+        date(year + 1, 1, 1) if first_month + months > 12 else date(year, first_month + months, 1)
+    )
     return first, after - timedelta(days=1)
 
 
@@ -94,9 +96,7 @@ def find_followup(store: Store, measure_id: str, period: str) -> dict[str, Any] 
     return max(rows, key=lambda r: (r.get("updated") or "", r["id"]), default=None)
 
 
-def save_followup(
-    store: Store, measure_id: str, period: str, values: dict[str, Any]
-) -> str:
+def save_followup(store: Store, measure_id: str, period: str, values: dict[str, Any]) -> str:
     """Write the follow-up of ``measure_id`` for ``period``: a change to the one there
     is, else a new one. Returns its id."""
     period_range(period)
@@ -159,7 +159,8 @@ def followup_rows(
 
     def order(m: dict[str, Any]) -> tuple[Any, ...]:
         area = areas.get(m.get("focus_area_id") or "", (10_001, ""))
-        return (area[0], area[1].casefold(), m.get("cause_nr") or 0, m["activity"].casefold())
+        # Ids are time-ordered: within a cause, measures keep the order they were written in.
+        return (area[0], area[1].casefold(), m.get("cause_nr") or 0, m["id"])
 
     rows = []
     for m in sorted(measures, key=order):
@@ -178,9 +179,7 @@ def followup_rows(
     return rows
 
 
-def _logged(
-    store: Store, plan_id: str, first: date, last: date
-) -> dict[str, tuple[int, float]]:
+def _logged(store: Store, plan_id: str, first: date, last: date) -> dict[str, tuple[int, float]]:
     rows = store.conn.execute(
         "SELECT p.measure_id, sum(coalesce(p.count, 1)), sum(coalesce(p.hours, 0))"
         " FROM progress p JOIN measure m ON m.id = p.measure_id"

@@ -73,6 +73,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     sheet: str | None = None
+    #: The text above the headings, when there is some (often the plan's own title).
+    title: str | None = None
 
 
 def read_table(path: Path) -> Table:
@@ -98,7 +100,9 @@ def read_table(path: Path) -> Table:
     width = max(len(row) for row in grid[at:])
     header = (grid[at] + [""] * width)[:width]
     rows = [(row + [""] * width)[:width] for row in grid[at + 1 :]]
-    return Table([h or f"#{i + 1}" for i, h in enumerate(header)], rows, sheet)
+    above = next((c for row in grid[:at] for c in row if c), None)
+    title = " ".join(above.split()) if above else None
+    return Table([h or f"#{i + 1}" for i, h in enumerate(header)], rows, sheet, title)
 
 
 def csv_rows(path: Path) -> list[list[str]]:
@@ -157,9 +161,7 @@ def _cell_text(value: Any) -> str:
 def _heading_row(grid: list[list[str]]) -> int:
     """The row among the first ten that names most known columns (title rows above a
     table are common); the first row when none does."""
-    scores = [
-        (sum(1 for cell in row if guess_target(cell)), -i) for i, row in enumerate(grid[:10])
-    ]
+    scores = [(sum(1 for cell in row if guess_target(cell)), -i) for i, row in enumerate(grid[:10])]
     best, minus_index = max(scores)
     return -minus_index if best else 0
 
@@ -254,9 +256,7 @@ def preview(table: Table, mapping: list[str | None], today: date) -> ImportPrevi
     skipped: list[int] = []
     area: str | None = None
     for number, cells in enumerate(table.rows, start=1):
-        got = {
-            t: _one_line(t, cells[i]) for i, t in enumerate(mapping) if t and i < len(cells)
-        }
+        got = {t: _one_line(t, cells[i]) for i, t in enumerate(mapping) if t and i < len(cells)}
         if got.get("focus_area"):
             area = _CONTINUED.sub("", got["focus_area"]).strip() or area
             if area and area not in areas:
@@ -370,7 +370,8 @@ def import_plan(
         else:
             plan_id = store.create("plan", plan)
         existing = {
-            a["name"].casefold(): a["id"] for a in store.list("focus_area", where={"plan_id": plan_id})
+            a["name"].casefold(): a["id"]
+            for a in store.list("focus_area", where={"plan_id": plan_id})
         }
         position = len(existing)
         created_areas = 0
@@ -387,6 +388,19 @@ def import_plan(
                 values["focus_area_id"] = existing[row.area.casefold()]
             store.create("measure", values)
     return Imported(plan_id, created_areas, len(found.rows))
+
+
+def kommuner_in(text: str | None) -> list[str]:
+    """The municipalities named in ``text`` ("… mellan Sollefteå kommun och polisen")."""
+    from db.kommuner import KOMMUNER_BY_LAN
+
+    words = text or ""
+    return [
+        name
+        for names in KOMMUNER_BY_LAN.values()
+        for name in names
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", words)
+    ]
 
 
 def title_from_file(path: Path) -> str:

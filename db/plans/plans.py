@@ -46,9 +46,7 @@ def find_plan(store: Store, wanted: str | None, today: date) -> dict[str, Any]:
     raise TryggError("plan.which", plans=names)
 
 
-def move_measure(
-    store: Store, measure_id: str, *, plan_id: str, focus_area_id: str | None
-) -> None:
+def move_measure(store: Store, measure_id: str, *, plan_id: str, focus_area_id: str | None) -> None:
     """Move a measure to another focus area, of its plan or of another plan. Its log and
     follow-ups move with it (they belong to the measure)."""
     if focus_area_id:

@@ -161,8 +161,10 @@ def followup_html(
         f"<p>{esc(_summary(rows, lang))}</p>",
         f"<ul>{legend}</ul>",
     ]
-    header = [msg(f"followup.col.{c}", lang) for c in ("cause", "activity", "goal", "when",
-                                                         "who", "followup")]
+    header = [
+        msg(f"followup.col.{c}", lang)
+        for c in ("cause", "activity", "goal", "when", "who", "followup")
+    ]
     for area, members in _by_area(rows):
         hours = sum(r.hours for r in members)
         body.append(f"<h2>{esc(area)}</h2>")
@@ -216,8 +218,10 @@ def followup_markdown(
         f"- {_LIGHT_MARK[r]} {light_word(r, lang)} – {msg(f'followup.meaning.{r}', lang)}"
         for r in ("gron", "gul", "rod")
     ]
-    header = [msg(f"followup.col.{c}", lang) for c in ("cause", "activity", "goal", "when",
-                                                         "who", "followup")]
+    header = [
+        msg(f"followup.col.{c}", lang)
+        for c in ("cause", "activity", "goal", "when", "who", "followup")
+    ]
     for area, members in _by_area(rows):
         out += ["", f"## {_md(area)}", ""]
         hours = sum(r.hours for r in members)
@@ -236,8 +240,14 @@ def followup_markdown(
             activity = _md(row.measure["activity"])
             if row.measure.get("citizen_promise"):
                 activity += f" _({msg('followup.promise_mark', lang)})_"
-            cells = [_md(_cause(row)), activity, _md(row.measure.get("goal")), _md(row.when),
-                     _md(_who(row)), "<br>".join(_md(p) for p in parts)]
+            cells = [
+                _md(_cause(row)),
+                activity,
+                _md(row.measure.get("goal")),
+                _md(row.when),
+                _md(_who(row)),
+                "<br>".join(_md(p) for p in parts),
+            ]
             out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 

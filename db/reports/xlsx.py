@@ -22,7 +22,6 @@ from db.files import atomic_file
 # ruff: noqa: E501  (the fixed XML parts below read best unwrapped)
 
 
-
 class Coloured(str):
     """Text in a cell filled with a traffic-light colour: ``Coloured("Grön", "gron")``."""
 

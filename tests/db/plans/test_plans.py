@@ -30,10 +30,12 @@ def test_a_plan_is_found_by_a_word_or_as_the_only_running_one(store: Store) -> N
         find_plan(store, None, TODAY)
     assert none.value.key == "plan.none"
     old = store.create(
-        "plan", {"title": "Plan Lycksele 2024", "start_date": "2024-01-01", "end_date": "2024-12-31"}
+        "plan",
+        {"title": "Plan Lycksele 2024", "start_date": "2024-01-01", "end_date": "2024-12-31"},
     )
     now = store.create(
-        "plan", {"title": "Plan Lycksele 2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}
+        "plan",
+        {"title": "Plan Lycksele 2026", "start_date": "2026-01-01", "end_date": "2026-12-31"},
     )
     assert find_plan(store, None, TODAY)["id"] == now
     assert find_plan(store, "2024", TODAY)["id"] == old
@@ -88,7 +90,10 @@ def test_removal_of_plans_and_areas_with_measures_is_refused(store: Store) -> No
     plan = store.create("plan", {"title": "Plan"})
     area = store.create("focus_area", {"plan_id": plan, "name": "A"})
     measure = store.create("measure", {"plan_id": plan, "focus_area_id": area, "activity": "X"})
-    for remove, key in ((delete_plan, "plan.has_measures"), (delete_area, "plan.area_has_measures")):
+    for remove, key in (
+        (delete_plan, "plan.has_measures"),
+        (delete_area, "plan.area_has_measures"),
+    ):
         with pytest.raises(TryggError) as refused:
             remove(store, plan if remove is delete_plan else area)
         assert refused.value.key == key

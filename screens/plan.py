@@ -1,0 +1,481 @@
+"""One action plan, grouped by focus area: each measure with its rhythm, a progress bar of
+done versus expected to date (red when behind), the next deadline, the light of the
+period's follow-up and the hours spent; the highlighted measure's goal, SMART hints,
+origin and follow-up below. Everything the coordinator does with a plan is a key here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from db.errors import TryggError
+from db.i18n import msg
+from db.plans.followup import (
+    followup_rows,
+    period_label,
+    period_of,
+    period_range,
+    previous_period,
+)
+from db.plans.plans import delete_area, delete_measure, origin
+from db.plans.progress import MeasureProgress, plan_hours, plan_progress
+from db.plans.smart import smart_hints
+from db.records import choice_label
+from db.reports import output_folder
+from screens.base import TryggScreen
+from screens.widgets import ConfirmModal, KeyChoiceModal, TextPrompt
+
+AREA = "area:"
+LIGHT_STYLE = {"gron": "bold green", "gul": "bold yellow", "rod": "bold red"}
+BAR_WIDTH = 6
+
+
+def progress_bar(progress: MeasureProgress) -> Text:
+    """ "█████░░░ 5/8" — red when behind, green when on track; "–" with nothing expected."""
+    if not progress.expected:
+        return Text(f"{'·' * BAR_WIDTH} {progress.done}", style="dim")
+    share = min(progress.done / progress.expected, 1.0)
+    filled = round(share * BAR_WIDTH)
+    style = "red" if progress.behind else "green"
+    bar = Text("█" * filled + "░" * (BAR_WIDTH - filled), style=style)
+    bar.append(f" {progress.done}/{progress.expected}", style="bold red" if progress.behind else "")
+    return bar
+
+
+class PlanScreen(TryggScreen):
+    """One plan's measures by focus area, with progress and the period's follow-up."""
+
+    DEFAULT_CSS = """
+    PlanScreen #plan-summary { height: auto; max-height: 3; margin: 0 1; }
+    PlanScreen #plan-table { height: 1fr; }
+    PlanScreen #plan-detail {
+        height: auto; max-height: 9; margin: 0 1; border-top: solid $primary;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", tooltip="key.back.tooltip", id="plan_back"),
+        Binding("n", "new_measure", "key.new_measure", tooltip="key.new_measure.tooltip",
+                id="plan_new_measure"),
+        Binding("e", "edit", "key.edit", tooltip="key.edit_measure.tooltip", id="plan_edit"),
+        Binding("l", "log", "key.log", tooltip="key.log.tooltip", id="plan_log"),
+        Binding("u", "followup", "key.followup", tooltip="key.followup.tooltip",
+                id="plan_followup"),
+        Binding("r", "report", "key.plan_report", tooltip="key.plan_report.tooltip",
+                id="plan_report"),
+        Binding("m", "move", "key.move", tooltip="key.move.tooltip", id="plan_move"),
+        Binding("a", "new_area", "key.new_area", tooltip="key.new_area.tooltip",
+                id="plan_new_area", show=False),
+        Binding("b", "behind", "key.behind", tooltip="key.behind.tooltip", id="plan_behind",
+                show=False),
+        Binding("minus", "period(-1)", "key.period_back", tooltip="key.period_back.tooltip",
+                id="plan_period_back", show=False),
+        Binding("plus", "period(1)", "key.period_next", tooltip="key.period_next.tooltip",
+                id="plan_period_next", show=False),
+        Binding("p", "edit_plan", "key.edit_plan", tooltip="key.edit_plan.tooltip",
+                id="plan_edit_plan", show=False),
+        Binding("delete", "delete", "key.delete", tooltip="key.delete_measure.tooltip",
+                id="plan_delete", show=False),
+    ]  # fmt: skip
+
+    def __init__(self, plan_id: str, *, period: str | None = None) -> None:
+        super().__init__()
+        self.plan_id = plan_id
+        self.period = period
+        self.behind_only = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="plan-summary", markup=False)
+        yield DataTable(id="plan-table", cursor_type="row")
+        yield Static(id="plan-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.title = self.t("app.title")
+        plan = self.trygg.store.get("plan", self.plan_id) or {}
+        today = self.trygg.store.now().date()
+        self.period = self.period or period_of(plan.get("followup_interval"), today)
+        table = self.query_one(DataTable)
+        for key in ("nr", "activity", "when", "progress", "next", "light", "hours"):
+            table.add_column(self.t(f"plan.col.{key}"), key=key)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- showing -----------------------------------------------------------------------
+
+    def reload(self, keep: str | None = None) -> None:
+        store = self.trygg.store
+        plan = store.get("plan", self.plan_id)
+        if plan is None:  # removed meanwhile (by a merge, say)
+            self.app.pop_screen()
+            return
+        self.plan = plan
+        today = store.now().date()
+        lang = self.lang
+        assert self.period is not None
+        rows = followup_rows(store, self.plan_id, self.period, today, lang=lang)
+        progress = plan_progress(store, today, plan_id=self.plan_id)
+        hours = plan_hours(store, self.plan_id)
+        self.rows = {r.measure["id"]: r for r in rows}
+        self.progress = progress
+        areas = {
+            a["name"]: a["id"] for a in store.list("focus_area", where={"plan_id": self.plan_id})
+        }
+        self._area_of_name = areas
+        table = self.query_one(DataTable)
+        keep = keep or self._current()
+        table.clear()
+        shown_areas: set[str] = set()
+        grouped: dict[str, list[Any]] = {}
+        for r in rows:
+            grouped.setdefault(r.area, []).append(r)
+        # Areas without measures still show, so that N can add the first one.
+        order = [a["name"] for a in sorted(
+            store.list("focus_area", where={"plan_id": self.plan_id}),
+            key=lambda a: (a.get("position") or 0, a["name"].casefold()),
+        )]  # fmt: skip
+        order += [name for name in grouped if name not in order]
+        # The activity gets what the other columns leave of the terminal's width.
+        width = max(20, min(60, self.app.size.width - 70))
+        for area in order:
+            members = grouped.get(area, [])
+            if self.behind_only:
+                members = [r for r in members if progress[r.measure["id"]].behind]
+                if not members:
+                    continue
+            area_id = areas.get(area)
+            behind = sum(1 for r in members if progress[r.measure["id"]].behind)
+            area_hours = hours.per_area.get(area_id, 0.0)
+            shown_areas.add(area)
+            table.add_row(
+                Text(""),
+                Text(f"▸ {area}", style="bold reverse"),
+                Text(""),
+                Text(
+                    self.t("plan.behind_count", count=behind) if behind else "",
+                    style="bold red",
+                ),
+                Text(""),
+                Text(""),
+                Text(_hours(area_hours), style="bold", justify="right"),
+                key=f"{AREA}{area_id or ''}",
+            )
+            for r in members:
+                m = r.measure
+                p = progress[m["id"]]
+                name = " ".join(str(m["activity"]).split())
+                star = "★ " if m.get("citizen_promise") else ""
+                closed = m.get("status") in ("genomford", "installd")
+                table.add_row(
+                    Text(str(m.get("cause_nr") or ""), justify="right"),
+                    Text(star + name[:width], style="dim" if closed else ""),
+                    Text(r.when[:16]),
+                    progress_bar(p),
+                    Text(p.next_due.isoformat() if p.next_due else ""),
+                    _light(r.rating, lang),
+                    Text(_hours(hours.per_measure.get(m["id"], 0.0)), justify="right"),
+                    key=m["id"],
+                )
+        if keep and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._show_summary(rows, hours.total)
+        self._show_detail()
+
+    def _show_summary(self, rows: list[Any], total_hours: float) -> None:
+        plan = self.plan
+        behind = sum(1 for r in rows if self.progress[r.measure["id"]].behind)
+        self.sub_title = plan["title"]
+        period = " – ".join(p for p in (plan.get("start_date"), plan.get("end_date")) if p)
+        lines = [
+            " · ".join(
+                p
+                for p in (
+                    ", ".join(plan.get("kommuner") or []),
+                    period,
+                    self.t(
+                        "plan.followup_period", period=period_label(self.period or "", self.lang)
+                    ),
+                )
+                if p
+            ),
+            self.t(
+                "plan.summary",
+                measures=len(rows),
+                behind=behind,
+                hours=_hours(total_hours) or "0",
+            )
+            + (" · " + self.t("plan.behind_only") if self.behind_only else ""),
+        ]
+        self.query_one("#plan-summary", Static).update("\n".join(lines))
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#plan-detail", Static)
+        current = self._current()
+        row = self.rows.get(current or "")
+        if row is None:
+            detail.update(Text(self.t("plan.keys_hint"), style="dim"))
+            return
+        lang = self.lang
+        m, f = row.measure, row.followup or {}
+        p = self.progress[m["id"]]
+        text = Text()
+        if m.get("goal"):
+            text.append(self.t("plan.goal") + " ", style="bold")
+            text.append(" ".join(str(m["goal"]).split()) + "\n")
+        for key in smart_hints(m.get("goal")):
+            text.append(f"⚑ {msg(key, lang)}\n", style="yellow")
+        who = "; ".join(x for x in (m.get("responsible"), m.get("partners")) if x)
+        facts = [
+            choice_label("measure", "goal_kind", m["goal_kind"], lang)
+            if m.get("goal_kind")
+            else "",
+            who,
+            choice_label("measure", "status", m["status"], lang) if m.get("status") else "",
+            self.t("plan.last_done", date=p.last_done.isoformat()) if p.last_done else "",
+        ]
+        text.append(" · ".join(x for x in facts if x) + "\n")
+        came = origin(self.trygg.store, m)
+        if came:
+            text.append(
+                self.t("plan.origin", area=came.walk_area or "–", date=came.walk_date or "–",
+                       nr=came.nr or "–", remark=came.remark[:60]) + "\n",
+                style="italic",
+            )  # fmt: skip
+        if f:
+            text.append(self.t("plan.followup_of", period=period_label(self.period or "", lang)))
+            text.append(" ")
+            text.append_text(_light(row.rating, lang))
+            for part in ("process", "effect"):
+                if f.get(part):
+                    text.append(f"\n{msg(f'field.followup.{part}', lang)}: ", style="bold")
+                    text.append(" ".join(str(f[part]).split())[:160])
+        detail.update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _current(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _current_measure(self) -> str | None:
+        current = self._current()
+        return current if current and not current.startswith(AREA) else None
+
+    def _current_area(self) -> str | None:
+        """The focus area of the highlighted row (an area row or a measure in it)."""
+        current = self._current()
+        if current is None:
+            return None
+        if current.startswith(AREA):
+            return current[len(AREA) :] or None
+        return (self.rows[current].measure.get("focus_area_id")) if current in self.rows else None
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_new_measure(self) -> None:
+        from screens.measure_form import MeasureFormScreen
+
+        self.app.push_screen(
+            MeasureFormScreen(self.plan_id, area_id=self._current_area()),
+            lambda saved: self.reload(keep=saved),
+        )
+
+    def action_edit(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        if current.startswith(AREA):
+            self._rename_area(current[len(AREA) :])
+            return
+        from screens.measure_form import MeasureFormScreen
+
+        self.app.push_screen(
+            MeasureFormScreen(self.plan_id, current), lambda _: self.reload(keep=current)
+        )
+
+    def _rename_area(self, area_id: str) -> None:
+        area = self.trygg.store.get("focus_area", area_id) if area_id else None
+        if area is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name and name.strip():
+                try:
+                    self.trygg.store.update("focus_area", area_id, {"name": name.strip()})
+                except TryggError as error:
+                    self.app.notify(error.message(self.lang), severity="error", markup=False)
+                self.reload()
+
+        self.app.push_screen(TextPrompt(self.t("plan.area_name"), area["name"]), named)
+
+    def action_new_area(self) -> None:
+        def named(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            position = self.trygg.store.count("focus_area", where={"plan_id": self.plan_id})
+            try:
+                area = self.trygg.store.create(
+                    "focus_area",
+                    {"plan_id": self.plan_id, "name": name.strip(), "position": position + 1},
+                )
+            except TryggError as error:
+                self.app.notify(error.message(self.lang), severity="error", markup=False)
+                return
+            self.reload(keep=f"{AREA}{area}")
+
+        self.app.push_screen(TextPrompt(self.t("plan.area_name")), named)
+
+    def action_log(self) -> None:
+        from screens.progress_form import ProgressFormScreen
+
+        measure = self._current_measure()
+        self.app.push_screen(
+            ProgressFormScreen(measure_id=measure), lambda _: self.reload(keep=measure)
+        )
+
+    def action_followup(self) -> None:
+        from screens.followup_form import FollowupFormScreen
+
+        measure = self._current_measure()
+        if measure is None:
+            self.app.notify(self.t("plan.choose_measure"), markup=False)
+            return
+        self.app.push_screen(
+            FollowupFormScreen(measure, self.period or ""), lambda _: self.reload(keep=measure)
+        )
+
+    def action_move(self) -> None:
+        from screens.move_measure import MoveMeasureModal
+
+        measure = self._current_measure()
+        if measure is None:
+            self.app.notify(self.t("plan.choose_measure"), markup=False)
+            return
+        self.app.push_screen(MoveMeasureModal(measure), lambda _: self.reload(keep=measure))
+
+    def action_behind(self) -> None:
+        self.behind_only = not self.behind_only
+        self.reload()
+
+    def action_period(self, step: int) -> None:
+        period = self.period or ""
+        if step < 0:
+            self.period = previous_period(period)
+        else:
+            after = period_range(period)[1].toordinal() + 1
+            kind = "ar" if "-" not in period else ("halvar" if "-H" in period else "kvartal")
+            self.period = period_of(kind, date.fromordinal(after))
+        self.reload()
+
+    def action_edit_plan(self) -> None:
+        from screens.plan_form import PlanFormScreen
+
+        self.app.push_screen(PlanFormScreen(self.plan_id), lambda _: self.reload())
+
+    def action_delete(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        store = self.trygg.store
+        if current.startswith(AREA):
+            area_id = current[len(AREA) :]
+            if not area_id:
+                return
+            question = self.t("plan.delete_area", name=(store.get("focus_area", area_id) or {})
+                              .get("name", ""))  # fmt: skip
+
+            def remove() -> None:
+                delete_area(store, area_id)
+        else:
+            name = " ".join(str(self.rows[current].measure["activity"]).split())[:60]
+            question = self.t("plan.delete_measure", name=name)
+
+            def remove() -> None:
+                delete_measure(store, current)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                remove()
+            except TryggError as error:
+                self.app.notify(error.message(self.lang), severity="error", markup=False)
+                return
+            self.reload()
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def action_report(self) -> None:
+        kinds = [
+            (self.t("plan.report.key.followup"), "followup", self.t("plan.report.followup")),
+            (self.t("plan.report.key.promises"), "promises", self.t("plan.report.promises")),
+            (self.t("plan.report.key.calendar"), "calendar", self.t("plan.report.calendar")),
+        ]
+
+        def kind_chosen(kind: str | None) -> None:
+            if kind == "calendar":
+                self._write_report(kind, "ics")
+            elif kind:
+                formats = ["html", "md", "xlsx"] if kind == "followup" else ["html", "md", "txt"]
+                options = [
+                    (self.t(f"plan.report.format_key.{f}"), f, self.t(f"plan.report.format.{f}"))
+                    for f in formats
+                ]
+                self.app.push_screen(
+                    KeyChoiceModal(self.t("plan.report.which_format"), options),
+                    lambda fmt: self._write_report(kind, fmt) if fmt else None,
+                )
+
+        question = self.t("plan.report.which", period=period_label(self.period or "", self.lang))
+        self.app.push_screen(KeyChoiceModal(question, kinds), kind_chosen)
+
+    def _write_report(self, kind: str, fmt: str) -> None:
+        from db.reports.calendar import write_calendar
+        from db.reports.followup import write_followup_report, write_promise_report
+
+        store = self.trygg.store
+        today = store.now().date()
+        folder = output_folder(store)
+        try:
+            if kind == "calendar":
+                path, count = write_calendar(
+                    store, folder, today, plan_id=self.plan_id, lang=self.lang
+                )
+            else:
+                writer = write_followup_report if kind == "followup" else write_promise_report
+                written = writer(
+                    store, self.plan_id, self.period or "", folder, today, fmt=fmt, lang=self.lang
+                )
+                path, count = written.path, written.measures
+        except TryggError as error:
+            self.app.notify(error.message(self.lang), severity="error", markup=False, timeout=10)
+            return
+        self.app.notify(
+            self.t("plan.report.written", path=str(path), count=count), markup=False, timeout=10
+        )
+
+
+def _hours(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value else ""
+
+
+def _light(rating: str | None, lang: str | None) -> Text:
+    if not rating:
+        return Text("○", style="dim")
+    return Text("● " + choice_label("followup", "rating", rating, lang), style=LIGHT_STYLE[rating])
