@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from db.plans.deadlines import deadlines
+from db.plans.progress import plan_progress
 from db.records import PERSONAL
 from db.store import Store
 from db.sync.exporter import LAST_EXPORT, SENT_UPTO, peers
 
 #: After this many days with changes not sent, the overview reminds gently.
 REMIND_AFTER_DAYS = 7
+#: How far ahead the overview counts deadlines.
+DEADLINE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,10 @@ class Overview:
     reports_month: int
     #: Reports answered "PM: Ja" whose note has not been written yet.
     pm_due: int
+    #: Measures of running plans behind their rhythm, or past their due date unfinished.
     measures_behind: int
+    #: Deadlines in the next DEADLINE_DAYS days (measures due, production due, follow-ups).
+    deadlines_soon: int
     unsent_changes: int
     #: ISO time (UTC) of the last file written or read, None if there has been none.
     last_exchange: str | None
@@ -56,11 +63,8 @@ def overview(store: Store, today: date) -> Overview:
         "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND pm_social = 'ja'"
         " AND pm_sent_date IS NULL AND erased_date IS NULL"
     ).fetchone()[0]
-    behind = conn.execute(
-        "SELECT count(*) FROM measure WHERE deleted = 0 AND due_date < ?"
-        " AND coalesce(status, 'planerad') IN ('planerad', 'pagaende')",
-        (iso,),
-    ).fetchone()[0]
+    behind = _measures_behind(store, today)
+    soon = len(deadlines(store, today, today + timedelta(days=DEADLINE_DAYS)))
     unsent, oldest = _unsent(store)
     exchanges = [store.setting(LAST_EXPORT)]
     for peer in peers(store):
@@ -73,10 +77,25 @@ def overview(store: Store, today: date) -> Overview:
         reports_month=month,
         pm_due=pm_due,
         measures_behind=behind,
+        deadlines_soon=soon,
         unsent_changes=unsent,
         last_exchange=max(known) if known else None,
         oldest_unsent=oldest,
     )
+
+
+def _measures_behind(store: Store, today: date) -> int:
+    """Open measures behind their rhythm, or past their due date."""
+    iso = today.isoformat()
+    progress = plan_progress(store, today)
+    count = 0
+    for m in store.list("measure"):
+        if m.get("status") in ("genomford", "installd"):
+            continue
+        overdue = bool(m.get("due_date") and m["due_date"] < iso)
+        if overdue or progress[m["id"]].behind:
+            count += 1
+    return count
 
 
 def _unsent(store: Store) -> tuple[int, str | None]:

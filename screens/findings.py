@@ -52,6 +52,13 @@ FOLLOW_UP_BINDINGS = [
         "u", "reopen", "key.reopen", tooltip="key.reopen.tooltip", id="finding_reopen", show=False
     ),
     Binding(
+        "m",
+        "to_measure",
+        "key.to_measure",
+        tooltip="key.to_measure.tooltip",
+        id="finding_to_measure",
+    ),
+    Binding(
         "f",
         "cycle_status",
         "key.status_filter",
@@ -219,6 +226,13 @@ class FindingsScreen(TryggScreen):
         if finding_id:
             store = self.trygg.store
             self._write("reopen", lambda: reopen(store, finding_id))
+
+    def action_to_measure(self) -> None:
+        from screens.finding_measure import finding_to_measure
+
+        finding_id = self.current_finding()
+        if finding_id:
+            finding_to_measure(self, finding_id, self.reload)
 
     def action_rejected(self, not_owner: bool) -> None:
         finding_id = self.current_finding()

@@ -110,7 +110,6 @@ class HomeScreen(TryggScreen):
         table = self.query_one("#home-figures", DataTable)
         keep = table.cursor_row
         table.clear()
-        alert = "bold red" if figures.overdue_findings else ""
         rows = [
             ("walks", "home.walks", str(walks), "v"),
             ("oppna", "home.open_findings", str(figures.open_findings), "o"),
@@ -124,12 +123,16 @@ class HomeScreen(TryggScreen):
                 "F6",
             ),
             ("pm_due", "home.pm_due", str(figures.pm_due), ""),
-            ("measures", "home.measures_behind", str(figures.measures_behind), ""),
+            ("measures", "home.measures_behind", str(figures.measures_behind), "F8"),
+            ("deadlines", "home.deadlines_soon", str(figures.deadlines_soon), "F8"),
             ("unsent", "home.unsent", str(figures.unsent_changes), ""),
             ("exchange", "home.last_exchange", self._ago(figures.last_exchange), ""),
         ]
         for key, label, value, shortcut in rows:
-            style = alert if key == "forsenade" else ""
+            late = (key == "forsenade" and figures.overdue_findings) or (
+                key == "measures" and figures.measures_behind
+            )
+            style = "bold red" if late else ""
             table.add_row(
                 Text(self.t(label), style=style),
                 Text(value, style=style or "bold"),
@@ -169,6 +172,8 @@ class HomeScreen(TryggScreen):
             self.action_findings(key)
         elif key == "reports":
             self.app.action_section("reports")  # type: ignore[attr-defined]
+        elif key in ("measures", "deadlines"):
+            self.app.action_section("plans")  # type: ignore[attr-defined]
         elif key == "pm_due":
             from screens.reports import ReportListScreen
 

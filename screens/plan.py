@@ -82,9 +82,13 @@ class PlanScreen(TryggScreen):
                 id="plan_delete", show=False),
     ]  # fmt: skip
 
-    def __init__(self, plan_id: str, *, period: str | None = None) -> None:
+    def __init__(
+        self, plan_id: str, *, period: str | None = None, focus: str | None = None
+    ) -> None:
         super().__init__()
         self.plan_id = plan_id
+        #: The measure to put the cursor on when the plan opens.
+        self.focus_measure = focus
         self.period = period
         self.behind_only = False
 
@@ -104,7 +108,7 @@ class PlanScreen(TryggScreen):
         table = self.query_one(DataTable)
         for key in ("nr", "activity", "when", "progress", "next", "light", "hours"):
             table.add_column(self.t(f"plan.col.{key}"), key=key)
-        self.reload()
+        self.reload(keep=self.focus_measure)
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -145,7 +149,7 @@ class PlanScreen(TryggScreen):
         )]  # fmt: skip
         order += [name for name in grouped if name not in order]
         # The activity gets what the other columns leave of the terminal's width.
-        width = max(20, min(60, self.app.size.width - 70))
+        width = max(20, min(60, self.app.size.width - 76))
         for area in order:
             members = grouped.get(area, [])
             if self.behind_only:
@@ -158,7 +162,7 @@ class PlanScreen(TryggScreen):
             shown_areas.add(area)
             table.add_row(
                 Text(""),
-                Text(f"▸ {area}", style="bold reverse"),
+                Text(f"▸ {area}"[: width + 2], style="bold reverse"),
                 Text(""),
                 Text(
                     self.t("plan.behind_count", count=behind) if behind else "",
@@ -472,7 +476,8 @@ class PlanScreen(TryggScreen):
 
 
 def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value else ""
+    """Hours with a decimal comma, the Swedish way (and readable in English too)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") if value else ""
 
 
 def _light(rating: str | None, lang: str | None) -> Text:

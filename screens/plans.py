@@ -78,7 +78,7 @@ class PlanListScreen(TryggScreen):
                 plain(period),
                 Text(str(len(mine)), justify="right"),
                 Text(str(behind or ""), justify="right", style="bold red" if behind else ""),
-                Text(f"{hours:.1f}".rstrip("0").rstrip(".") if hours else "", justify="right"),
+                Text(f"{hours:.1f}".rstrip("0").rstrip(".").replace(".", ","), justify="right"),
                 key=plan["id"],
             )
         if keep and keep in table.rows:

@@ -33,4 +33,12 @@ def test_demo_holds_every_type_and_only_test_numbers(tmp_path: Path) -> None:
             "Brandfarliga källargångar",
         ]
         areas = [a["name"] for a in store.list("focus_area", order_by=("position",))]
-        assert areas[0] == "Våld i offentlig miljö" and "Våld i nära relationer" in areas
+        # The focus areas of the södra Lappland agreement (seed 000).
+        assert areas == [
+            "Brottsförebyggande arbete kring ungdomar",
+            "ANDT- och tillsynsarbete",
+            "Integration av nyanlända i kommunerna",
+        ]
+        promises = [m for m in store.list("measure") if m["citizen_promise"]]
+        assert len(promises) == 3
+        assert {f["rating"] for f in store.list("followup")} == {"gron", "gul", "rod"}

@@ -262,10 +262,18 @@ def test_overview_counts_and_unsent_changes(store: Store, tmp_path: Path) -> Non
     store.create("plan", {"title": "Plan"})
     plan = store.list("plan")[0]["id"]
     store.create("measure", {"plan_id": plan, "activity": "Krogkontroll", "due_date": "2026-10-01"})
+    # Monthly since September, nothing logged: behind, and due again on 30 November.
+    store.create(
+        "measure",
+        {"plan_id": plan, "activity": "Besök", "rrule": "FREQ=MONTHLY", "start_date": "2026-09-01"},
+    )
+    store.create("measure", {"plan_id": plan, "activity": "Klar", "due_date": "2026-10-01",
+                             "status": "genomford"})  # fmt: skip
     figures = overview(store, TODAY)
     assert (figures.open_findings, figures.overdue_findings) == (2, 1)
     assert (figures.reports_week, figures.reports_month) == (1, 2)
-    assert figures.measures_behind == 1
+    assert figures.measures_behind == 2
+    assert figures.deadlines_soon == 1
     assert figures.unsent_changes > 0 and figures.last_exchange is None
     export_bundle(store, tmp_path / "out.trygg", profile="polis")
     after = overview(store, TODAY)
@@ -276,10 +284,10 @@ def test_overview_counts_and_unsent_changes(store: Store, tmp_path: Path) -> Non
 
 
 def test_unsent_changes_a_week_old_remind() -> None:
-    waiting = Overview(0, 0, 0, 0, 0, 0, 3, None, "2026-11-10")
+    waiting = Overview(0, 0, 0, 0, 0, 0, 0, 3, None, "2026-11-10")
     assert waiting.remind_to_send(TODAY)
-    assert not Overview(0, 0, 0, 0, 0, 0, 3, None, "2026-11-20").remind_to_send(TODAY)
-    assert not Overview(0, 0, 0, 0, 0, 0, 0, None, None).remind_to_send(TODAY)
+    assert not Overview(0, 0, 0, 0, 0, 0, 0, 3, None, "2026-11-20").remind_to_send(TODAY)
+    assert not Overview(0, 0, 0, 0, 0, 0, 0, 0, None, None).remind_to_send(TODAY)
 
 
 def _report() -> dict[str, object]:

@@ -66,9 +66,13 @@ def test_demo_without_db_goes_beside_the_default_database(_no_tui: list[Path]) -
     result = run("demo", "--no-tui")
     assert result.exit_code == 0, result.output
     assert _no_tui == []
-    path = Path(result.output.split(": ", 1)[1].strip())
+    lines = result.output.splitlines()
+    path = Path(lines[0].split(": ", 1)[1].strip())
     assert path.name == "trygg-demo.db" and path.exists()
     assert path.parent == cli.resolve_path(None).parent
+    # The Sollefteå plan lies beside it, to try the plan import with.
+    plan_file = Path(lines[1].split(": ", 1)[1].strip())
+    assert plan_file.name == "solleftea-handlingsplan.xlsx" and plan_file.exists()
 
 
 def test_demo_never_overwrites_a_real_database(store: Store) -> None:
