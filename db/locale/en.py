@@ -532,7 +532,7 @@ MESSAGES: dict[str, str] = {
     "followup.xlsx.rating": "Rating",
     "followup.xlsx.hours_sheet": "Hours per area",
     "followup.xlsx.yes": "Yes",
-    "promises.none": "The plan \"{plan}\" has no measures marked as citizen promises.",
+    "promises.none": 'The plan "{plan}" has no measures marked as citizen promises.',
     "promises.file": "citizen-promises",
     "promises.title": "Our promises to the citizens of {kommuner} – {period}",
     "promises.intro": "The police and the municipality in {kommuner} promised the residents to do this. Here is how it went.",

@@ -534,7 +534,7 @@ MESSAGES: dict[str, str] = {
     "followup.xlsx.rating": "Bedömning",
     "followup.xlsx.hours_sheet": "Timmar per område",
     "followup.xlsx.yes": "Ja",
-    "promises.none": "Planen \"{plan}\" har inga åtgärder markerade som medborgarlöfte.",
+    "promises.none": 'Planen "{plan}" har inga åtgärder markerade som medborgarlöfte.',
     "promises.file": "medborgarloften",
     "promises.title": "Våra medborgarlöften i {kommuner} – {period}",
     "promises.intro": "Polisen och kommunen i {kommuner} har lovat invånarna att göra det här. Så här har det gått.",
