@@ -62,7 +62,7 @@ class FollowupFormScreen(FormModal):
                 self.t("followup_form.rating"),
                 ChoiceLine(numbered_options("followup", "rating", RATINGS, lang), id="fu-rating"),
             )
-            yield Static(meanings, classes="hint", markup=False)
+            yield Static(meanings, id="fu-meanings", classes="hint", markup=False)
             yield self.row(self.t("followup_form.count"), Input(id="fu-count"))
             yield Static(id="fu-logged", classes="hint", markup=False)
             for name in _TEXTS:

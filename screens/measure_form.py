@@ -263,7 +263,7 @@ class MeasureFormScreen(FormModal):
             raise ValidationFailed("measure", problems)
         return values
 
-    def _area_id(self, name: str) -> str | None:
+    def _area_named(self, name: str) -> str | None:
         """The area named ``name`` in the plan, created when new (typing a new area's
         name is how one starts it from the form)."""
         wanted = " ".join(name.split())
@@ -282,7 +282,7 @@ class MeasureFormScreen(FormModal):
         try:
             values = self._values()
             with store.transaction():
-                values["focus_area_id"] = self._area_id(
+                values["focus_area_id"] = self._area_named(
                     self.query_one("#measure-area", Input).value
                 )
                 if self.measure_id:
