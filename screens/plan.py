@@ -27,6 +27,7 @@ from db.plans.progress import MeasureProgress, plan_hours, plan_progress
 from db.plans.smart import smart_hints
 from db.records import choice_label
 from db.reports import output_folder
+from db.textutil import printable
 from screens.base import TryggScreen
 from screens.widgets import ConfirmModal, KeyChoiceModal, TextPrompt
 
@@ -197,7 +198,7 @@ class PlanScreen(TryggScreen):
     def _show_summary(self, rows: list[Any], total_hours: float) -> None:
         plan = self.plan
         behind = sum(1 for r in rows if self.progress[r.measure["id"]].behind)
-        self.sub_title = plan["title"]
+        self.sub_title = printable(plan["title"], single_line=True)
         period = " – ".join(p for p in (plan.get("start_date"), plan.get("end_date")) if p)
         lines = [
             " · ".join(
@@ -219,7 +220,7 @@ class PlanScreen(TryggScreen):
             )
             + (" · " + self.t("plan.behind_only") if self.behind_only else ""),
         ]
-        self.query_one("#plan-summary", Static).update("\n".join(lines))
+        self.query_one("#plan-summary", Static).update(printable("\n".join(lines)))
 
     def _show_detail(self) -> None:
         detail = self.query_one("#plan-detail", Static)

@@ -252,3 +252,33 @@ async def test_a_wrong_file_is_named_and_nothing_is_imported(db_path: Path, tmp_
         await pilot.pause()
     with Store(db_path) as store:
         assert store.count("plan") == 1
+
+
+async def test_user_text_that_looks_like_markup_is_shown_as_typed(db_path: Path) -> None:
+    from tests.tui.test_walks import HOSTILE
+
+    with open_store(db_path) as store:
+        plan = store.create("plan", {"title": HOSTILE, "kommuner": [HOSTILE]})
+        area = store.create("focus_area", {"plan_id": plan, "name": HOSTILE})
+        store.create(
+            "measure",
+            {"plan_id": plan, "focus_area_id": area, "activity": HOSTILE, "goal": HOSTILE,
+             "responsible": HOSTILE},
+        )  # fmt: skip
+    app = app_for(db_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter", "down")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        detail = str(app.screen.query_one("#plan-detail", Static).render())
+        assert "[@click=app.quit]" in detail
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, PlanScreen)
