@@ -20,7 +20,7 @@ from db.plans.followup import (
     save_followup,
 )
 from db.records import RATINGS, choice_label
-from screens.choices import AnswerLine, ChoiceLine, numbered_options
+from screens.choices import ChoiceLine, numbered_options
 from screens.forms import FormModal
 
 WIDGETS = {
@@ -107,15 +107,6 @@ class FollowupFormScreen(FormModal):
         event.input.value = period
         self._load(period)
         self.remember_initial()
-        self.focus_next()
-
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        event.stop()
-        if event.advance:
-            self.focus_next()
-
-    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
-        event.stop()
         self.focus_next()
 
     def _values(self) -> dict[str, Any]:

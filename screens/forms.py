@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, RadioSet, Static, TextArea
 
 from db.errors import TryggError, ValidationFailed
 from screens.base import TryggModal
+from screens.choices import AnswerLine
 from screens.widgets import ConfirmModal
 
 
@@ -103,6 +104,27 @@ class FormModal(TryggModal[str | None]):
             self.action_save()
         else:
             self.focus_next()
+
+    # Answer lines (screens/choices.py): a pick-one key moves on, Enter moves on. Forms
+    # change this by overriding ``answered``/``answer_done``, not the handlers, so that
+    # Textual does not run the base handler as well.
+
+    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
+        event.stop()
+        self.answered(event.line, event.advance)
+
+    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
+        event.stop()
+        self.answer_done(event.line)
+
+    def answered(self, line: AnswerLine, advance: bool) -> None:
+        """An option key was pressed on ``line``; ``advance`` for a pick-one answer."""
+        if advance:
+            self.focus_next()
+
+    def answer_done(self, line: AnswerLine) -> None:
+        """Enter on ``line``: move to the next field."""
+        self.focus_next()
 
     def show_error(self, error: TryggError) -> None:
         """Say what is wrong and put the cursor on the first wrong field."""

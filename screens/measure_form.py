@@ -212,14 +212,9 @@ class MeasureFormScreen(FormModal):
         if event.input.id == "measure-rhythm":
             self._show_rhythm()
 
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        event.stop()
-        if event.advance:
-            self.focus_next()
-
-    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
-        event.stop()
-        if event.line.id == "measure-status":
+    def answer_done(self, line: AnswerLine) -> None:
+        # Status is the last field: Enter there saves, as on the last field of any form.
+        if line.id == "measure-status":
             self.action_save()
         else:
             self.focus_next()

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static, TextArea
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.records import FOLLOWUP_INTERVALS
-from screens.choices import AnswerLine, ChoiceLine, numbered_options
+from screens.choices import ChoiceLine, numbered_options
 from screens.forms import FormModal
 
 WIDGETS = {
@@ -91,15 +91,6 @@ class PlanFormScreen(FormModal):
     def on_mount(self) -> None:
         super().on_mount()
         self.remember_initial()
-
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        event.stop()
-        if event.advance:
-            self.focus_next()
-
-    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
-        event.stop()
-        self.focus_next()
 
     def _values(self) -> dict[str, Any]:
         today = self.trygg.store.now().date()

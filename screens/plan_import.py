@@ -33,7 +33,7 @@ from db.plans.importer import (
 from db.plans.rhythm import describe
 from db.records import FOLLOWUP_INTERVALS
 from db.reports import output_folder
-from screens.choices import AnswerLine, ChoiceLine, numbered_options
+from screens.choices import ChoiceLine, numbered_options
 from screens.forms import FormModal
 from screens.widgets import DialogModal
 
@@ -262,15 +262,6 @@ class PlanImportScreen(FormModal):
         if len(found.rows) > 4:
             lines.append("  …")
         shown.update("\n".join(lines))
-
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        event.stop()
-        if event.advance:
-            self.focus_next()
-
-    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
-        event.stop()
-        self.focus_next()
 
     def _plan_fields(self) -> dict[str, Any]:
         today = self.trygg.store.now().date()

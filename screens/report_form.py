@@ -396,21 +396,19 @@ class ReportFormScreen(FormModal):
             self._show_pnr()
         self._draft_soon()
 
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        event.stop()
+    def answered(self, line: AnswerLine, advance: bool) -> None:
         self._show_others()
         self._draft_soon()
-        if not event.advance:
+        if not advance:
             return
         other = {"rep-custody": "rep-custody-other", "rep-action": "rep-action-other"}
-        target = other.get(event.line.id or "")
-        if target and event.line.value == "annat":  # type: ignore[attr-defined]
+        target = other.get(line.id or "")
+        if target and line.value == "annat":  # type: ignore[attr-defined]
             self.query_one(f"#{target}", Input).focus()
         else:
             self.focus_next()
 
-    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
-        event.stop()
+    def answer_done(self, line: AnswerLine) -> None:
         self._write_draft()
         self.focus_next()
 
