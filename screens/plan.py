@@ -23,7 +23,7 @@ from db.plans.followup import (
     previous_period,
 )
 from db.plans.plans import delete_area, delete_measure, origin
-from db.plans.progress import MeasureProgress, plan_hours, plan_progress
+from db.plans.progress import MeasureProgress, format_hours, plan_hours, plan_progress
 from db.plans.smart import smart_hints
 from db.records import choice_label
 from db.reports import output_folder
@@ -132,22 +132,19 @@ class PlanScreen(TryggScreen):
         hours = plan_hours(store, self.plan_id)
         self.rows = {r.measure["id"]: r for r in rows}
         self.progress = progress
-        areas = {
-            a["name"]: a["id"] for a in store.list("focus_area", where={"plan_id": self.plan_id})
-        }
-        self._area_of_name = areas
+        plan_areas = sorted(
+            store.list("focus_area", where={"plan_id": self.plan_id}),
+            key=lambda a: (a.get("position") or 0, a["name"].casefold()),
+        )
+        areas = {a["name"]: a["id"] for a in plan_areas}
         table = self.query_one(DataTable)
         keep = keep or self._current()
         table.clear()
-        shown_areas: set[str] = set()
         grouped: dict[str, list[Any]] = {}
         for r in rows:
             grouped.setdefault(r.area, []).append(r)
         # Areas without measures still show, so that N can add the first one.
-        order = [a["name"] for a in sorted(
-            store.list("focus_area", where={"plan_id": self.plan_id}),
-            key=lambda a: (a.get("position") or 0, a["name"].casefold()),
-        )]  # fmt: skip
+        order = list(areas)
         order += [name for name in grouped if name not in order]
         # The activity gets what the other columns leave of the terminal's width.
         width = max(20, min(60, self.app.size.width - 76))
@@ -160,7 +157,6 @@ class PlanScreen(TryggScreen):
             area_id = areas.get(area)
             behind = sum(1 for r in members if progress[r.measure["id"]].behind)
             area_hours = hours.per_area.get(area_id, 0.0)
-            shown_areas.add(area)
             table.add_row(
                 Text(""),
                 Text(f"▸ {area}"[: width + 2], style="bold reverse"),
@@ -477,8 +473,8 @@ class PlanScreen(TryggScreen):
 
 
 def _hours(value: float) -> str:
-    """Hours with a decimal comma, the Swedish way (and readable in English too)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") if value else ""
+    """Hours in a table cell: empty rather than 0, so the logged ones stand out."""
+    return format_hours(value) if value else ""
 
 
 def _light(rating: str | None, lang: str | None) -> Text:

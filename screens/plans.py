@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from db.errors import TryggError
 from db.plans.deadlines import deadlines
 from db.plans.plans import delete_plan, plans_in_order
-from db.plans.progress import plan_hours, plan_progress
+from db.plans.progress import format_hours, plan_hours, plan_progress
 from db.reports.calendar import summary
 from screens.base import TryggScreen
 from screens.widgets import ConfirmModal, plain
@@ -78,7 +78,7 @@ class PlanListScreen(TryggScreen):
                 plain(period),
                 Text(str(len(mine)), justify="right"),
                 Text(str(behind or ""), justify="right", style="bold red" if behind else ""),
-                Text(f"{hours:.1f}".rstrip("0").rstrip(".").replace(".", ","), justify="right"),
+                Text(format_hours(hours), justify="right"),
                 key=plan["id"],
             )
         if keep and keep in table.rows:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from db.dates import parse_date
 from db.errors import TryggError
 from db.i18n import msg
 from db.plans.followup import read_period
@@ -33,6 +32,7 @@ from db.reports.followup import (
     write_followup_report,
     write_promise_report,
 )
+from db.snabbrapport.statistics import read_day
 from db.store import Store
 from db.textutil import printable
 from tui.text import language, t
@@ -145,12 +145,7 @@ def _remap(
 
 
 def _day(text: str | None, today: date, option: str) -> str | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text, today).isoformat()
-    except TryggError as error:
-        raise click.UsageError(f"{option}: {error.message(language())}") from None
+    return read_day(text, today, option, language()).isoformat() if text else None
 
 
 def add_plan_report_commands(report: click.Group, db_option: Callable, open_store: Opener) -> None:

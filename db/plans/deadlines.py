@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from db.plans.followup import period_of, period_range
+from db.plans.progress import measure_window
 from db.plans.rhythm import canonical_rule, occurrences
 from db.store import Store
 
@@ -68,7 +69,7 @@ def deadlines(
             )
         rule = canonical_rule(m["rrule"]) if m.get("rrule") else None
         if rule and (weekly or not rule.startswith(("FREQ=WEEKLY", "FREQ=DAILY"))):
-            start, end = _window(m, plan)
+            start, end = measure_window(m, plan)
             if start is None:
                 continue
             to = min(last, end) if end else last
@@ -95,12 +96,3 @@ def _plan_deadlines(plan: dict[str, Any], first: date, last: date) -> list[Deadl
             Deadline(date.fromisoformat(plan["end_date"]), "plan_end", plan["id"], plan["title"])
         )
     return found
-
-
-def _window(measure: dict[str, Any], plan: dict[str, Any]) -> tuple[date | None, date | None]:
-    start = measure.get("start_date") or plan.get("start_date")
-    end = measure.get("end_date") or plan.get("end_date")
-    return (
-        date.fromisoformat(start) if start else None,
-        date.fromisoformat(end) if end else None,
-    )

@@ -66,9 +66,17 @@ def log_progress(
         )
 
 
-def _window(
-    measure: dict[str, Any], plan: dict[str, Any] | None, first: str | None
+def format_hours(value: float) -> str:
+    """Hours with at most one decimal and a decimal comma, the Swedish way: "175,5", "12"."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def measure_window(
+    measure: dict[str, Any], plan: dict[str, Any] | None, first: str | None = None
 ) -> tuple[date | None, date | None]:
+    """The days a measure runs: its start (else the plan's, else ``first``, the first
+    logged day) to its end (else the plan's)."""
+
     def day(value: Any) -> date | None:
         return date.fromisoformat(value) if value else None
 
@@ -113,7 +121,7 @@ def plan_progress(
         logged = entries.get(measure["id"], [])
         first = min((e[0] for e in logged), default=None)
         last = max((e[0] for e in logged), default=None)
-        start, end = _window(measure, plans.get(measure["plan_id"]), first)
+        start, end = measure_window(measure, plans.get(measure["plan_id"]), first)
         until = (min(today, end) if end else today).isoformat()
         counted = [e for e in logged if (not start or e[0] >= start.isoformat()) and e[0] <= until]
         expected, following = 0, None

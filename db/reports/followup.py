@@ -18,6 +18,7 @@ from typing import Any
 from db.errors import TryggError
 from db.i18n import msg
 from db.plans.followup import FollowupRow, followup_rows, period_label, period_range
+from db.plans.progress import format_hours
 from db.records import choice_label
 from db.reports import esc, free_path, html_page, safe_name, write_text
 from db.reports.xlsx import Coloured, write_xlsx
@@ -96,12 +97,8 @@ def _summary(rows: list[FollowupRow], lang: str | None) -> str:
         rod=counts["rod"],
         unrated=len(rows) - sum(counts.values()),
         behind=sum(1 for row in rows if row.progress.behind),
-        hours=_hours(sum(row.hours for row in rows)),
+        hours=format_hours(sum(row.hours for row in rows)),
     )
-
-
-def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _production(row: FollowupRow, lang: str | None) -> str:
@@ -115,7 +112,7 @@ def _production(row: FollowupRow, lang: str | None) -> str:
         if row.progress.behind:
             text += " – " + msg("followup.behind", lang)
     if row.hours:
-        text += " · " + msg("followup.hours", lang, hours=_hours(row.hours))
+        text += " · " + msg("followup.hours", lang, hours=format_hours(row.hours))
     return text
 
 
@@ -169,7 +166,9 @@ def followup_html(
         hours = sum(r.hours for r in members)
         body.append(f"<h2>{esc(area)}</h2>")
         if hours:
-            body.append(f"<p>{esc(msg('followup.area_hours', lang, hours=_hours(hours)))}</p>")
+            body.append(
+                f"<p>{esc(msg('followup.area_hours', lang, hours=format_hours(hours)))}</p>"
+            )
         cells = []
         for row in members:
             f = row.followup or {}
@@ -226,7 +225,7 @@ def followup_markdown(
         out += ["", f"## {_md(area)}", ""]
         hours = sum(r.hours for r in members)
         if hours:
-            out += [msg("followup.area_hours", lang, hours=_hours(hours)), ""]
+            out += [msg("followup.area_hours", lang, hours=format_hours(hours)), ""]
         out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for row in members:
             f = row.followup or {}
