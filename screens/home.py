@@ -14,6 +14,7 @@ from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
 from screens.base import TryggScreen
+from screens.widgets import row_under_cursor
 
 
 class HomeScreen(TryggScreen):
@@ -162,10 +163,7 @@ class HomeScreen(TryggScreen):
         return self.t("home.ago_days", count=hours // 24)
 
     def action_open_row(self) -> None:
-        table = self.query_one("#home-figures", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = row_under_cursor(self.query_one("#home-figures", DataTable))
         if key == "walks":
             self.app.action_section("walks")  # type: ignore[attr-defined]
         elif key in ("oppna", "forsenade"):

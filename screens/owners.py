@@ -13,7 +13,7 @@ from db.records import OWNER_KINDS, choice_label
 from db.walks import DEFAULT_DUE_MONTHS, DUE_MONTHS_BY_KIND, list_owners
 from screens.base import TryggScreen
 from screens.forms import FormModal
-from screens.widgets import plain
+from screens.widgets import plain, row_under_cursor
 
 
 class OwnerListScreen(TryggScreen):
@@ -69,10 +69,7 @@ class OwnerListScreen(TryggScreen):
             table.move_cursor(row=table.get_row_index(keep))
 
     def _current(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return row_under_cursor(self.query_one(DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

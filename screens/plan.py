@@ -29,7 +29,7 @@ from db.records import choice_label
 from db.reports import output_folder
 from db.textutil import printable
 from screens.base import TryggScreen
-from screens.widgets import ConfirmModal, KeyChoiceModal, TextPrompt
+from screens.widgets import ConfirmModal, KeyChoiceModal, TextPrompt, row_under_cursor
 
 AREA = "area:"
 LIGHT_STYLE = {"gron": "bold green", "gul": "bold yellow", "rod": "bold red"}
@@ -269,10 +269,7 @@ class PlanScreen(TryggScreen):
         self.action_edit()
 
     def _current(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return row_under_cursor(self.query_one(DataTable))
 
     def _current_measure(self) -> str | None:
         current = self._current()

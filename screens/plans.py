@@ -17,7 +17,7 @@ from db.plans.plans import delete_plan, plans_in_order
 from db.plans.progress import format_hours, plan_hours, plan_progress
 from db.reports.calendar import summary
 from screens.base import TryggScreen
-from screens.widgets import ConfirmModal, plain
+from screens.widgets import ConfirmModal, plain, row_under_cursor
 
 #: How far ahead the list of deadlines under the plans looks.
 DEADLINE_DAYS = 30
@@ -103,10 +103,7 @@ class PlanListScreen(TryggScreen):
         panel.update("\n".join(lines))
 
     def _current(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return row_under_cursor(self.query_one(DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -90,9 +90,14 @@ class PagedTable(DataTable[Any]):
     @property
     def current_key(self) -> str | None:
         """The key of the row under the cursor, or None for an empty table."""
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return row_under_cursor(self)
+
+
+def row_under_cursor(table: DataTable[Any]) -> str | None:
+    """The key of ``table``'s row under the cursor, or None for an empty table."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
 class DialogModal(TryggModal[T]):
