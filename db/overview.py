@@ -34,6 +34,11 @@ class Overview:
     last_exchange: str | None
     #: ISO date of the oldest change not yet sent, None if everything has been sent.
     oldest_unsent: str | None
+    #: Per colleague's device, most recent first: (name, ISO time of the last file
+    #: exchanged with it either way, or None).
+    exchanges: tuple[tuple[str, str | None], ...] = ()
+    #: Unresolved sync conflicts.
+    open_conflicts: int = 0
 
     def remind_to_send(self, today: date) -> bool:
         """True when changes have waited to be sent for a week or more."""
@@ -65,11 +70,16 @@ def overview(store: Store, today: date) -> Overview:
     ).fetchone()[0]
     behind = _measures_behind(store, today)
     soon = len(deadlines(store, today, today + timedelta(days=DEADLINE_DAYS)))
-    unsent, oldest = _unsent(store)
+    unsent, oldest = unsent_changes(store)
     exchanges = [store.setting(LAST_EXPORT)]
+    per_peer = []
     for peer in peers(store):
         exchanges += [peer.last_heard, peer.last_sent]
+        times = [e for e in (peer.last_heard, peer.last_sent) if e]
+        per_peer.append((peer.name, max(times) if times else None))
+    per_peer.sort(key=lambda pair: pair[1] or "", reverse=True)
     known = [e for e in exchanges if e]
+    open_conflicts = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     return Overview(
         open_findings=open_findings,
         overdue_findings=overdue,
@@ -81,6 +91,8 @@ def overview(store: Store, today: date) -> Overview:
         unsent_changes=unsent,
         last_exchange=max(known) if known else None,
         oldest_unsent=oldest,
+        exchanges=tuple(per_peer),
+        open_conflicts=open_conflicts,
     )
 
 
@@ -98,7 +110,7 @@ def _measures_behind(store: Store, today: date) -> int:
     return count
 
 
-def _unsent(store: Store) -> tuple[int, str | None]:
+def unsent_changes(store: Store) -> tuple[int, str | None]:
     """Changes made on this device and not yet written to any file, and when the oldest
     was made. Personal changes count too: colleagues in the police need them."""
     device = store.device

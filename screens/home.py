@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +12,10 @@ from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
 from screens.base import TryggScreen
-from screens.widgets import row_under_cursor
+from screens.widgets import ago, row_under_cursor
+
+#: The overview names at most this many colleagues (the Synk screen lists them all).
+MAX_PEER_ROWS = 5
 
 
 class HomeScreen(TryggScreen):
@@ -112,30 +113,38 @@ class HomeScreen(TryggScreen):
         keep = table.cursor_row
         table.clear()
         rows = [
-            ("walks", "home.walks", str(walks), "v"),
-            ("oppna", "home.open_findings", str(figures.open_findings), "o"),
-            ("forsenade", "home.overdue_findings", str(figures.overdue_findings), "f"),
+            ("walks", self.t("home.walks"), str(walks), "v"),
+            ("oppna", self.t("home.open_findings"), str(figures.open_findings), "o"),
+            ("forsenade", self.t("home.overdue_findings"), str(figures.overdue_findings), "f"),
             (
                 "reports",
-                "home.reports",
+                self.t("home.reports"),
                 self.t(
                     "home.reports_value", week=figures.reports_week, month=figures.reports_month
                 ),
                 "F6",
             ),
-            ("pm_due", "home.pm_due", str(figures.pm_due), ""),
-            ("measures", "home.measures_behind", str(figures.measures_behind), "F8"),
-            ("deadlines", "home.deadlines_soon", str(figures.deadlines_soon), "F8"),
-            ("unsent", "home.unsent", str(figures.unsent_changes), ""),
-            ("exchange", "home.last_exchange", self._ago(figures.last_exchange), ""),
+            ("pm_due", self.t("home.pm_due"), str(figures.pm_due), ""),
+            ("measures", self.t("home.measures_behind"), str(figures.measures_behind), "F8"),
+            ("deadlines", self.t("home.deadlines_soon"), str(figures.deadlines_soon), "F8"),
+            ("unsent", self.t("home.unsent"), str(figures.unsent_changes), "F9"),
+            ("exchange", self.t("home.last_exchange"), ago(self.t, figures.last_exchange), "F9"),
         ]
+        for i, (name, when) in enumerate(figures.exchanges[:MAX_PEER_ROWS]):
+            rows.append(
+                (f"peer-{i}", self.t("home.exchange_with", name=name), ago(self.t, when), "F9")
+            )
+        if figures.open_conflicts:
+            rows.append(("conflicts", self.t("home.conflicts"), str(figures.open_conflicts), "F9"))
         for key, label, value, shortcut in rows:
-            late = (key == "forsenade" and figures.overdue_findings) or (
-                key == "measures" and figures.measures_behind
+            late = (
+                (key == "forsenade" and figures.overdue_findings)
+                or (key == "measures" and figures.measures_behind)
+                or key == "conflicts"
             )
             style = "bold red" if late else ""
             table.add_row(
-                Text(self.t(label), style=style),
+                Text(label, style=style),
                 Text(value, style=style or "bold"),
                 Text(f"[{shortcut}]" if shortcut else "", style="dim"),
                 key=key,
@@ -145,22 +154,6 @@ class HomeScreen(TryggScreen):
         if figures.remind_to_send(today):
             reminder = self.t("home.remind", count=figures.unsent_changes)
         self.query_one("#home-reminder", Static).update(reminder)
-
-    def _ago(self, when: str | None) -> str:
-        if not when:
-            return self.t("home.never")
-        try:
-            then = datetime.fromisoformat(when)
-        except ValueError:
-            return when
-        if then.tzinfo is None:
-            then = then.replace(tzinfo=UTC)
-        hours = max(0, int((datetime.now(UTC) - then).total_seconds() // 3600))
-        if hours < 1:
-            return self.t("home.ago_now")
-        if hours < 48:
-            return self.t("home.ago_hours", count=hours)
-        return self.t("home.ago_days", count=hours // 24)
 
     def action_open_row(self) -> None:
         key = row_under_cursor(self.query_one("#home-figures", DataTable))
@@ -172,6 +165,12 @@ class HomeScreen(TryggScreen):
             self.app.action_section("reports")  # type: ignore[attr-defined]
         elif key in ("measures", "deadlines"):
             self.app.action_section("plans")  # type: ignore[attr-defined]
+        elif key == "conflicts":
+            from screens.conflicts import ConflictListScreen
+
+            self.app.push_screen(ConflictListScreen())
+        elif key in ("unsent", "exchange") or (key or "").startswith("peer-"):
+            self.app.action_section("sync")  # type: ignore[attr-defined]
         elif key == "pm_due":
             from screens.reports import ReportListScreen
 

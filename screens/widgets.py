@@ -93,6 +93,27 @@ class PagedTable(DataTable[Any]):
         return row_under_cursor(self)
 
 
+def ago(translate: Callable[..., str], when: str | None) -> str:
+    """How long ago the ISO time ``when`` was, in words ("3 dagar sedan"); "aldrig"
+    for None."""
+    from datetime import UTC, datetime
+
+    if not when:
+        return translate("home.never")
+    try:
+        then = datetime.fromisoformat(when)
+    except ValueError:
+        return when
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    hours = max(0, int((datetime.now(UTC) - then).total_seconds() // 3600))
+    if hours < 1:
+        return translate("home.ago_now")
+    if hours < 48:
+        return translate("home.ago_hours", count=hours)
+    return translate("home.ago_days", count=hours // 24)
+
+
 def row_under_cursor(table: DataTable[Any]) -> str | None:
     """The key of ``table``'s row under the cursor, or None for an empty table."""
     if not table.row_count:
@@ -143,14 +164,22 @@ class TextPrompt(DialogModal[str | None]):
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="cancel"),
     ]
 
-    def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self, question: str, value: str = "", placeholder: str = "", *, password: bool = False
+    ) -> None:
         super().__init__()
         self._question, self._value, self._placeholder = question, value, placeholder
+        self._password = password
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self._question, markup=False)
-            yield Input(self._value, placeholder=self._placeholder, id="prompt-input")
+            yield Input(
+                self._value,
+                placeholder=self._placeholder,
+                password=self._password,
+                id="prompt-input",
+            )
             yield Static(self.t("prompt.keys"), classes="hint", markup=False)
 
     def on_mount(self) -> None:

@@ -58,6 +58,7 @@ class TryggApp(App[None]):
             id="log_progress",
         ),
         Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
+        Binding("f9", "section('sync')", "key.sync", tooltip="key.sync.tooltip", id="sync"),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -66,7 +67,10 @@ class TryggApp(App[None]):
         "owners": ("screens.owners", "OwnerListScreen"),
         "reports": ("screens.reports", "ReportListScreen"),
         "plans": ("screens.plans", "PlanListScreen"),
+        "sync": ("screens.sync", "SyncScreen"),
     }
+    #: How often the mailbox folder is looked at for colleagues' new files (seconds).
+    MAILBOX_EVERY = 20.0
 
     def __init__(
         self,
@@ -83,6 +87,8 @@ class TryggApp(App[None]):
         self.show_tracebacks = debug
         self.lang = normalise_language(lang)
         self.store: Store
+        #: Mailbox files already announced in this session (name → size and time).
+        self._announced: dict[str, tuple[int, float]] = {}
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -110,6 +116,24 @@ class TryggApp(App[None]):
         else:
             self.push_screen(HomeScreen())
             self.in_thread(_gallring_due, self._offer_gallring)
+        self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
+        self.check_mailbox()
+
+    def check_mailbox(self) -> None:
+        """Look in the mailbox folder (if one is set up) for colleagues' files not read
+        yet, and say so once per new file; F9 and y read them in."""
+        if getattr(self, "store", None) is None or self.store.device is None:
+            return
+        self.in_thread(_mailbox_waiting, self._mailbox_seen, lambda _error: None)
+
+    def _mailbox_seen(self, waiting: list[tuple[str, int, float]]) -> None:
+        fresh = [w for w in waiting if self._announced.get(w[0]) != w[1:]]
+        self._announced = {name: (size, mtime) for name, size, mtime in waiting}
+        if fresh:
+            self.notify(self.t("mailbox.new_files", count=len(fresh)), markup=False, timeout=30)
+            reload = getattr(self.screen, "reload", None)
+            if type(self.screen).__name__ == "SyncScreen" and callable(reload):
+                reload()
 
     def _offer_gallring(self, due: tuple[int, int] | None) -> None:
         """When personal data is past its retention period, ask once at start whether to
@@ -133,17 +157,27 @@ class TryggApp(App[None]):
         if callable(refresh):
             refresh()
 
-    def in_thread(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
+    def in_thread(
+        self,
+        job: Callable[[Store], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[TryggError], None] | None = None,
+    ) -> None:
         """Run ``job(store)`` in a worker thread with its own connection (a connection
-        belongs to its thread), then ``done(result)`` on the UI thread. Failures become
-        a notification, never a traceback."""
+        belongs to its thread), then ``done(result)`` on the UI thread. A failure goes to
+        ``failed`` on the UI thread, or becomes a notification; never a traceback."""
 
         def work() -> None:
             try:
                 with Store(self.db_path, create=False, now=self.now) as store:
                     result = job(store)
             except TryggError as error:
-                self.call_from_thread(self.notify, error.message(self.lang), severity="error")
+                if failed is not None:
+                    self.call_from_thread(failed, error)
+                else:
+                    self.call_from_thread(
+                        self.notify, error.message(self.lang), severity="error", markup=False
+                    )
                 return
             self.call_from_thread(done, result)
 
@@ -254,6 +288,23 @@ def _runner(app: App[Any], action: str, node: Any) -> Callable[[], Any]:
         await app.run_action(action, node)
 
     return run
+
+
+def _mailbox_waiting(store: Store) -> list[tuple[str, int, float]]:
+    """The colleagues' unread files in the mailbox folder: name, size, modification time."""
+    from db.sync.mailbox import configured_mailbox, waiting_files
+
+    mailbox = configured_mailbox(store)
+    if mailbox is None:
+        return []
+    found = []
+    for path in waiting_files(store, mailbox.folder):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.append((path.name, info.st_size, info.st_mtime))
+    return found
 
 
 def _catch_up_search(store: Store) -> int:

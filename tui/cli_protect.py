@@ -21,13 +21,13 @@ from db.backup import manual_backup
 from db.errors import TryggError
 from db.i18n import render
 from db.protect import doctor, gallring
-from db.protect.encryption import Encryption, Unlock
+from db.protect.encryption import Encryption, Unlock, passphrase_encryption
 from db.protect.pinning import forget, own_keys, peer_key, trust
 from db.protect.restore import restore
 from db.records import choice_label
 from db.store import Store
 from db.sync import export_log
-from db.sync.exporter import peers
+from db.sync.exporter import peers, unconfirmed_entries
 from db.textutil import printable
 from tui.text import language, t
 
@@ -44,7 +44,6 @@ _ENCRYPTION_LABELS = {
     "passphrase": "cli.exports.enc.passphrase",
     "recipients": "cli.exports.enc.recipients",
 }
-MIN_PASSPHRASE = 8
 Opener = Callable[[click.Context, str | None], Store]
 
 
@@ -84,10 +83,7 @@ def encryption_from(
         return Encryption(recipients=list(recipients))
     if not (encrypt or passphrase_file):
         return None
-    secret = read_passphrase(passphrase_file, confirm=True)
-    if len(secret) < MIN_PASSPHRASE:
-        raise TryggError("encrypt.passphrase_short", min=MIN_PASSPHRASE)
-    return Encryption(passphrase=secret)
+    return passphrase_encryption(read_passphrase(passphrase_file, confirm=True))
 
 
 def unlock_from(passphrase_file: str | None, identity: str | None) -> Unlock:
@@ -189,7 +185,7 @@ def _print_peer(store: Store, peer: Any) -> None:
                 org=org,
                 heard=_when(peer.last_heard),
                 sent=_when(peer.last_sent),
-                unsent=_unconfirmed(store, peer.declared),
+                unsent=unconfirmed_entries(store, peer),
                 id=peer.id[:8],
             ),
             single_line=True,
@@ -354,18 +350,3 @@ def _when(iso: str | None) -> str:
     if not iso:
         return t("cli.peers.never")
     return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _unconfirmed(store: Store, declared: dict) -> int:
-    """How many journal entries this peer has not declared holding (all scopes it could
-    hold; a kommun peer's personal scope is not counted)."""
-    total = 0
-    for scope, vector in (declared or {"core": {}}).items():
-        for (origin,) in store.conn.execute(
-            "SELECT device FROM vectors WHERE scope = ?", (scope,)
-        ).fetchall():
-            total += store.conn.execute(
-                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
-                (origin, scope, vector.get(origin, 0)),
-            ).fetchone()[0]
-    return total

@@ -49,6 +49,20 @@ class Encryption:
         return "passphrase" if self.passphrase else f"recipients:{len(self.recipients)}"
 
 
+#: The shortest team passphrase accepted for a new file.
+MIN_PASSPHRASE = 8
+
+
+def passphrase_encryption(secret: str, again: str | None = None) -> Encryption:
+    """Encryption with a team passphrase, refused when it is too short or (when typed
+    twice) the two differ."""
+    if again is not None and secret != again:
+        raise TryggError("encrypt.passphrase_mismatch")
+    if len(secret) < MIN_PASSPHRASE:
+        raise TryggError("encrypt.passphrase_short", min=MIN_PASSPHRASE)
+    return Encryption(passphrase=secret)
+
+
 @dataclass
 class Unlock:
     """What may open a received encrypted file. ``ask_passphrase`` is called only when a

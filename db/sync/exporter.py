@@ -9,7 +9,7 @@ leaves the device; it is the default for any peer not known to be police.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -151,6 +151,79 @@ def carries_personal(store: Store, plan: ExportPlan) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class ExportPreview:
+    """What a file would carry, shown before it is written."""
+
+    profile: str
+    full: bool
+    entries: int
+    #: How many distinct records of each type the file would touch.
+    records: dict[str, int]
+    #: Whether any personal data (names, personnummer, phone, free text) would go.
+    personal: bool
+
+    @property
+    def record_count(self) -> int:
+        return sum(self.records.values())
+
+
+def _ranges(plan: ExportPlan) -> tuple[str, list[object]]:
+    """A WHERE clause selecting the journal entries a file made from ``plan`` holds."""
+    clauses, params = [], []
+    for scope in plan.scopes:
+        for origin in plan.held.get(scope, {}):
+            clauses.append("(device = ? AND scope = ? AND ts > ?)")
+            params += [origin, scope, plan.base.get(scope, {}).get(origin, 0)]
+    return (" OR ".join(clauses) or "0"), params
+
+
+def preview_export(
+    store: Store,
+    *,
+    peer: Peer | None = None,
+    full: bool = False,
+    profile: str | None = None,
+    plan: ExportPlan | None = None,
+) -> ExportPreview:
+    """Count what a file for ``peer`` (or anyone, ``full``) would carry, without writing
+    it: entries, records per type, whether personal data is among them."""
+    plan = plan or plan_export(store, peer=peer, full=full, profile=profile)
+    where, params = _ranges(plan)
+    records: dict[str, int] = {}
+    entries, personal = 0, False
+    for tbl, count, distinct, has_personal in store.conn.execute(
+        "SELECT tbl, count(*), count(DISTINCT record_id), max(scope = ?) FROM journal"
+        f" WHERE {where} GROUP BY tbl ORDER BY tbl",
+        [PERSONAL, *params],
+    ):
+        records[tbl] = distinct
+        entries += count
+        personal = personal or bool(has_personal)
+    return ExportPreview(plan.profile, full or peer is None, entries, records, personal)
+
+
+def unconfirmed_entries(store: Store, peer: Peer) -> int:
+    """How many journal entries held here ``peer`` has not declared holding — "what they
+    lack of ours" (only the scopes it has declared; a municipal device's personal scope
+    is not counted, since it is never sent there)."""
+    total = 0
+    for scope, vector in (peer.declared or {CORE: {}}).items():
+        for (origin,) in store.conn.execute(
+            "SELECT device FROM vectors WHERE scope = ?", (scope,)
+        ).fetchall():
+            total += store.conn.execute(
+                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
+                (origin, scope, vector.get(origin, 0)),
+            ).fetchone()[0]
+    return total
+
+
+#: Called now and then while a file is written: (entries written, entries in all).
+Progress = Callable[[int, int], None]
+_PROGRESS_EVERY = 500
+
+
 def export_bundle(
     store: Store,
     out: Path,
@@ -162,13 +235,14 @@ def export_bundle(
     sent_to: list[str] | None = None,
     encryption: Encryption | None = None,
     recipient_label: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportSummary:
     """Write a signed bundle for ``peer`` (a delta) or for anyone (``full``) to ``out`` (a
     file, or a folder to put a file with the default name in), encrypted if asked.
 
     ``sent_to`` names the devices whose "last sent" time this file updates (the peer by
     default; everyone reading a mailbox folder). Every file written is entered in the
-    export log."""
+    export log. ``progress``, if given, hears how far the writing has come."""
     device = store.require_device()
     secrets = own_secrets(store.conn)
     if secrets is None:  # pragma: no cover - set_up_device always makes keys
@@ -210,8 +284,11 @@ def export_bundle(
     }
 
     touched: dict[str, set[str]] = {}
+    total = preview_export(store, plan=plan).entries if progress else 0
+    written = 0
 
     def entries() -> Iterator[Entry]:
+        nonlocal written
         for origin in origins:
             for scope in scopes:
                 since = base.get(scope, {}).get(origin, 0)
@@ -226,6 +303,9 @@ def export_bundle(
                         touched.setdefault(row[2], set()).add(row[3])
                         if row[8] == PERSONAL:
                             summary.personal = True
+                        written += 1
+                        if progress and written % _PROGRESS_EVERY == 0:
+                            progress(written, total)
                         yield row
 
     try:
@@ -241,6 +321,8 @@ def export_bundle(
                 )
                 encrypt_into(plain, out, encryption, private=private)
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
+        if progress:
+            progress(written, max(total, written))
     except sqlite3.OperationalError as exc:
         raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
     except OSError as exc:

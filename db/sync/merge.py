@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from db.backup import automatic_backup
 from db.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.errors import TryggError
+from db.labels import record_label
 from db.protect.encryption import Unlock, decrypted, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
@@ -27,6 +28,24 @@ from db.sync import conflicts
 from db.sync import vectors as vec
 from db.sync.bundle import BundleReader, Manifest
 from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+
+#: How many changed records a summary lists one by one (the counts cover all of them).
+LISTED = 2000
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One record a file creates or changes, as the preview lists it."""
+
+    rtype: str
+    record_id: str
+    label: str
+    new: bool
+    #: The fields whose shown value changes (empty for a record only deleted).
+    fields: tuple[str, ...]
+    deleted: bool
+    #: Fields of this record in conflict after the merge.
+    conflicts: tuple[str, ...]
 
 
 @dataclass
@@ -49,6 +68,12 @@ class ImportSummary:
     encrypted: bool = False
     #: The sender's key fingerprint, for comparing by phone at first contact.
     fingerprint: str = ""
+    #: The sender's organisation (polis/kommun), and whether the file carries personal data.
+    sender_org: str | None = None
+    personal: bool = False
+    created_at: str = ""
+    #: The records created or changed, the first LISTED of them, in file order.
+    changes: list[RecordChange] = field(default_factory=list)
 
     @property
     def total_new_records(self) -> int:
@@ -64,23 +89,30 @@ class _DryRun(Exception):
 
 
 def import_bundle(
-    store: Store, path: Path, *, dry_run: bool = False, unlock: Unlock | None = None
+    store: Store,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    unlock: Unlock | None = None,
+    lang: str | None = None,
 ) -> ImportSummary:
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
     change). An encrypted file is opened with ``unlock`` (or this device's own key) into a
     private temporary copy first. Raises TryggError, with the database untouched, for any
-    bad file."""
+    bad file. The changed records are listed with labels in ``lang``."""
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
         with decrypted(path, unlock or Unlock(), identity) as plain:
-            summary = _import_plain(store, plain, path, dry_run)
+            summary = _import_plain(store, plain, path, dry_run, lang)
         summary.encrypted = True
         return summary
-    return _import_plain(store, path, path, dry_run)
+    return _import_plain(store, path, path, dry_run, lang)
 
 
-def _import_plain(store: Store, path: Path, shown: Path, dry_run: bool) -> ImportSummary:
+def _import_plain(
+    store: Store, path: Path, shown: Path, dry_run: bool, lang: str | None
+) -> ImportSummary:
     device = store.require_device()
     with BundleReader(path, shown=shown) as reader:
         peeked = reader.peek()
@@ -94,6 +126,9 @@ def _import_plain(store: Store, path: Path, shown: Path, dry_run: bool) -> Impor
         manifest = reader.check()
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.fingerprint = manifest.fingerprint
+        summary.sender_org = manifest.sender.get("org")
+        summary.personal = manifest.marking is not None
+        summary.created_at = manifest.created_at
         if manifest.sender["id"] == device.id and not dry_run:
             # Our own file (e.g. in the mailbox folder): nothing to learn from it.
             summary.unchanged = manifest.entry_count
@@ -103,7 +138,7 @@ def _import_plain(store: Store, path: Path, shown: Path, dry_run: bool) -> Impor
             summary.backup = automatic_backup(store.conn, store.path, "before-import")
         try:
             with store.transaction():
-                _merge(store, reader, manifest, summary)
+                _merge(store, reader, manifest, summary, lang)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -137,7 +172,13 @@ def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     )
 
 
-def _merge(store: Store, reader: BundleReader, manifest: Manifest, summary: ImportSummary) -> None:
+def _merge(
+    store: Store,
+    reader: BundleReader,
+    manifest: Manifest,
+    summary: ImportSummary,
+    lang: str | None,
+) -> None:
     conn = store.conn
     self_id = store.require_device().id
     held_before = vec.held(conn)
@@ -189,6 +230,12 @@ def _merge(store: Store, reader: BundleReader, manifest: Manifest, summary: Impo
         _apply_record(
             conn, TYPES[tbl], record_id, record_id in erased, record_id in with_conflicts, summary
         )
+    # Labelled after every record is in place (a finding's label names its walk), and
+    # before a dry run rolls the new records back.
+    summary.changes = [
+        replace(change, label=record_label(conn, change.rtype, change.record_id, lang))
+        for change in summary.changes
+    ]
 
     _observe_clock(store, newest_ts)
     _advance_vectors(conn, manifest, held_before, summary)
@@ -252,6 +299,20 @@ def _apply_record(
         ).fetchall()
     found = conflicts.compute(rows)
     conflicts.store_conflicts(conn, rt.name, record_id, found, had_conflicts=had_conflicts)
+    fields = tuple(name for name in changes if name != "deleted")
+    deleted = "deleted" in changes
+    if (not existed or fields or deleted or found) and len(summary.changes) < LISTED:
+        summary.changes.append(
+            RecordChange(
+                rt.name,
+                record_id,
+                "",
+                new=not existed,
+                fields=fields,
+                deleted=deleted,
+                conflicts=tuple(sorted({f for f, _w, _l in found})),
+            )
+        )
 
 
 def newest_versions(rows: Iterable[Sequence]) -> dict[str, tuple[int, str, str | None]]:

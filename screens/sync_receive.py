@@ -1,0 +1,368 @@
+"""Receiving: a file, or every new file in a mailbox folder, is first read as a dry run
+— what is new, which fields change, which conflicts arise, and anything to look at twice
+(a first contact's fingerprint to compare by phone, stamps from the future, a gap) — and
+taken in only when the user says so. Afterwards the same list leads into the records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from db.errors import TryggError
+from db.labels import short
+from db.protect.encryption import Encryption, Unlock, is_encrypted, stanzas
+from db.records import choice_label, field_label, type_label
+from db.store import Store
+from db.sync.exporter import ExportSummary
+from db.sync.mailbox import configured_mailbox, receive_file, waiting_files, write_own_file
+from db.sync.merge import ImportSummary, import_bundle
+from db.textutil import printable
+from screens.base import TryggScreen
+from screens.navigate import open_record
+from screens.widgets import TextPrompt, plain, row_under_cursor
+
+
+@dataclass
+class Outcome:
+    """What reading one file gave: its summary, or why it could not be read."""
+
+    path: Path
+    summary: ImportSummary | None = None
+    error: TryggError | None = None
+
+
+@dataclass
+class Received:
+    """All files read in one go, and this device's own mailbox file if one was written."""
+
+    outcomes: list[Outcome]
+    sent: ExportSummary | None = None
+    send_error: TryggError | None = None
+
+
+class ReceiveScreen(TryggScreen):
+    """Preview, then (``j``) take in; afterwards Enter opens a record."""
+
+    BINDINGS = [
+        Binding("j,ctrl+s", "apply", "key.apply", tooltip="key.apply.tooltip", id="receive_apply"),
+        Binding(
+            "p",
+            "passphrase",
+            "key.passphrase",
+            tooltip="key.passphrase.tooltip",
+            id="receive_passphrase",
+        ),
+        Binding(
+            "k",
+            "conflicts",
+            "key.sync_conflicts",
+            tooltip="key.sync_conflicts.tooltip",
+            id="receive_conflicts",
+        ),
+        Binding("escape", "leave", "key.back", tooltip="key.back.tooltip", id="receive_back"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.passphrase: str | None = None
+        self.state = "reading"  # reading → preview → applying → done
+        self.result: Received | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="receive", can_focus=False):
+            yield Static(id="receive-head", markup=False)
+            yield Static(id="receive-flags", markup=False)
+            yield DataTable(id="receive-changes", cursor_type="row", zebra_stripes=True)
+            yield Static(id="receive-hint", markup=False, classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.title = self.t("app.title")
+        self.sub_title = self.t("receive.title")
+        table = self.query_one("#receive-changes", DataTable)
+        for key in ("what", "record", "conflict", "from"):
+            table.add_column(self.t(f"receive.col.{key}"), key=key)
+        table.focus()
+        self.files = self._files()
+        if not self.files:
+            self.state = "done"
+            self.query_one("#receive-head", Static).update(
+                self.t("receive.nothing_waiting", folder=str(self.path))
+            )
+            self.refresh_bindings()
+            return
+        if any(_needs_passphrase(p) for p in self.files):
+            self.action_passphrase()
+        else:
+            self.read()
+
+    @property
+    def mailbox_mode(self) -> bool:
+        mailbox = configured_mailbox(self.trygg.store)
+        return (
+            mailbox is not None
+            and self.path.is_dir()
+            and self.path.resolve() == mailbox.folder.resolve()
+        )
+
+    def _files(self) -> list[Path]:
+        if self.path.is_dir():
+            return waiting_files(self.trygg.store, self.path)
+        return [self.path]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":
+            return self.state == "preview" and self._applicable()
+        if action == "passphrase":
+            return self.state in ("preview", "reading") and any(
+                _needs_passphrase(p) for p in self.files
+            )
+        if action == "conflicts":
+            return self.state == "done"
+        return True
+
+    def _applicable(self) -> bool:
+        return self.result is not None and any(o.summary for o in self.result.outcomes)
+
+    def _unlock(self) -> Unlock:
+        secret = self.passphrase
+        return Unlock([], (lambda: secret) if secret else None)
+
+    # -- the dry run ---------------------------------------------------------------------
+
+    def action_passphrase(self) -> None:
+        def given(secret: str | None) -> None:
+            # Without one, the dry run says plainly that the file needs it.
+            self.passphrase = secret or None
+            self.read()
+
+        self.app.push_screen(TextPrompt(self.t("receive.ask_passphrase"), password=True), given)
+
+    def read(self) -> None:
+        """Read every file as a dry run, in a worker."""
+        self.state = "reading"
+        self.query_one("#receive-head", Static).update(
+            self.t("receive.reading", count=len(self.files))
+        )
+        files, unlock, lang = list(self.files), self._unlock(), self.lang
+
+        def dry_run(store: Store) -> Received:
+            outcomes = []
+            for path in files:
+                try:
+                    summary = import_bundle(store, path, dry_run=True, unlock=unlock, lang=lang)
+                    outcomes.append(Outcome(path, summary))
+                except TryggError as error:
+                    outcomes.append(Outcome(path, error=error))
+            return Received(outcomes)
+
+        self.app.in_thread(dry_run, self._previewed)  # type: ignore[attr-defined]
+
+    def _previewed(self, result: Received) -> None:
+        if not self.is_mounted:
+            return
+        self.result = result
+        self.state = "preview"
+        self._show(result)
+        self.refresh_bindings()
+
+    # -- taking it in --------------------------------------------------------------------
+
+    def action_apply(self) -> None:
+        if self.state != "preview" or self.result is None:
+            return
+        self.state = "applying"
+        self.refresh_bindings()
+        self.query_one("#receive-hint", Static).update(self.t("receive.applying"))
+        files = [o.path for o in self.result.outcomes if o.summary is not None]
+        unlock, lang, mailbox = self._unlock(), self.lang, self.mailbox_mode
+        secret = self.passphrase
+        profile = configured_mailbox(self.trygg.store)
+        folder = self.path
+
+        def take_in(store: Store) -> Received:
+            outcomes = []
+            for path in files:
+                try:
+                    if mailbox:
+                        summary = receive_file(store, path, unlock=unlock, lang=lang)
+                    else:
+                        summary = import_bundle(store, path, unlock=unlock, lang=lang)
+                    outcomes.append(Outcome(path, summary))
+                except TryggError as error:
+                    outcomes.append(Outcome(path, error=error))
+            received = Received(outcomes)
+            if mailbox and profile is not None:
+                # Our own file goes in after the imports, so it confirms what we just read
+                # (encrypted with the team passphrase when the others' files were).
+                encryption = Encryption(passphrase=secret) if secret else None
+                try:
+                    received.sent = write_own_file(
+                        store, folder, profile=profile.profile, encryption=encryption
+                    )
+                except TryggError as error:
+                    received.send_error = error
+            return received
+
+        self.app.in_thread(take_in, self._applied)  # type: ignore[attr-defined]
+
+    def _applied(self, result: Received) -> None:
+        if not self.is_mounted:
+            return
+        self.result = result
+        self.state = "done"
+        self._show(result)
+        self.refresh_bindings()
+        self.app.check_mailbox()  # type: ignore[attr-defined]
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _show(self, result: Received) -> None:
+        done = self.state == "done"
+        good = [o for o in result.outcomes if o.summary is not None]
+        head = Text()
+        new = sum(o.summary.total_new_records for o in good if o.summary)
+        fields = sum(o.summary.updated_fields for o in good if o.summary)
+        conflicts = sum(o.summary.new_conflicts for o in good if o.summary)
+        key = "receive.done" if done else "receive.would"
+        head.append(
+            self.t(key, files=len(good), new=new, fields=fields, conflicts=conflicts),
+            style="bold",
+        )
+        self.query_one("#receive-head", Static).update(head)
+        self.query_one("#receive-flags", Static).update(self._flags(result))
+        table = self.query_one("#receive-changes", DataTable)
+        table.clear()
+        for i, outcome in enumerate(good):
+            assert outcome.summary is not None
+            sender = printable(outcome.summary.sender.get("name", "?"), single_line=True)
+            for n, change in enumerate(outcome.summary.changes):
+                conflict = ", ".join(
+                    field_label(change.rtype, f, self.lang) for f in change.conflicts
+                )
+                table.add_row(
+                    Text(self._what(change.rtype, change.new, change.deleted, change.fields)),
+                    plain(short(change.label, 60)),
+                    Text("⚠ " + conflict if conflict else "", style="bold red"),
+                    # The sender once per file, so the eye finds where each file begins.
+                    plain(short(sender, 24) if n == 0 else "", style="dim"),
+                    key=f"{i}:{change.rtype}:{change.record_id}",
+                )
+        hint = "receive.hint_done" if done else "receive.hint_preview"
+        if not done and not self._applicable():
+            hint = "receive.hint_nothing"
+        self.query_one("#receive-hint", Static).update(self.t(hint))
+
+    def _what(self, rtype: str, new: bool, deleted: bool, fields: tuple[str, ...]) -> str:
+        if deleted:
+            return self.t("receive.deleted")
+        if new:
+            return self.t("receive.new", type=type_label(rtype, self.lang).lower())
+        names = ", ".join(field_label(rtype, f, self.lang) for f in fields)
+        return short(self.t("receive.changed", fields=names), 60) if fields else "–"
+
+    def _flags(self, result: Received) -> Text:
+        text = Text()
+        lang = self.lang
+
+        def line(message: str, style: str = "") -> None:
+            text.append(printable(message) + "\n", style=style)
+
+        for outcome in result.outcomes:
+            if outcome.error is not None:
+                line(outcome.error.message(lang), "bold red")
+                continue
+            s = outcome.summary
+            assert s is not None
+            sender = printable(s.sender.get("name", "?"), single_line=True)
+            org = choice_label("device", "org", s.sender_org, lang) if s.sender_org else "–"
+            line(
+                self.t(
+                    "receive.from",
+                    sender=sender,
+                    org=org,
+                    file=outcome.path.name,
+                    created=_local(s.created_at),
+                ),
+                "bold",
+            )
+            if s.encrypted:
+                line("  " + self.t("receive.encrypted"))
+            if s.personal:
+                line("  " + self.t("receive.personal"))
+            if s.already_imported and not s.changed:
+                line("  " + self.t("receive.already"))
+            if s.first_contact:
+                line(
+                    "  "
+                    + self.t("receive.first_contact", sender=sender, fingerprint=s.fingerprint),
+                    "bold yellow",
+                )
+            if s.future_stamps:
+                line(
+                    "  " + self.t("receive.future", count=s.future_stamps, sender=sender), "yellow"
+                )
+            if s.gaps:
+                devices = ", ".join(s.gaps)
+                line("  " + self.t("receive.gap", devices=devices, sender=sender), "yellow")
+            if s.dropped_personal:
+                line("  " + self.t("receive.dropped", count=s.dropped_personal))
+            if s.new_conflicts:
+                line("  " + self.t("receive.conflicts", count=s.new_conflicts), "bold red")
+            if s.backup:
+                line("  " + self.t("receive.backup", path=str(s.backup)), "dim")
+        if self.state != "done" and self.mailbox_mode:
+            mailbox = configured_mailbox(self.trygg.store)
+            if mailbox is not None:
+                line(self.t("receive.will_send", profile=mailbox.profile))
+        if result.sent is not None:
+            line(self.t("receive.sent", path=str(result.sent.path)), "bold")
+        if result.send_error is not None:
+            line(result.send_error.message(lang), "bold red")
+        return text
+
+    # -- after -------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = row_under_cursor(self.query_one("#receive-changes", DataTable))
+        if key is None or self.state != "done":
+            return
+        _i, rtype, record_id = key.split(":", 2)
+        if not open_record(self.app, self.trygg.store, rtype, record_id):
+            self.notify(self.t("receive.no_screen"), markup=False)
+
+    def action_conflicts(self) -> None:
+        from screens.conflicts import ConflictListScreen
+
+        self.app.push_screen(ConflictListScreen())
+
+    def action_leave(self) -> None:
+        if self.state == "applying":
+            return
+        self.app.pop_screen()
+
+
+def _local(iso: str) -> str:
+    """A file's creation time (UTC in the manifest) in this computer's time."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso[:16]
+
+
+def _needs_passphrase(path: Path) -> bool:
+    try:
+        return is_encrypted(path) and "scrypt" in stanzas(path)
+    except OSError:
+        return False
