@@ -202,3 +202,21 @@ def parse_iso_time(value: object) -> time | None:
 def local_now() -> datetime:
     """The local wall-clock time, without seconds' fraction."""
     return datetime.now().replace(microsecond=0)
+
+
+#: How a moment (a file written, a change stamped) is shown: to the minute, local time.
+MOMENT_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def local_moment(iso: str) -> str:
+    """An ISO time (UTC, as files and logs keep it) in this computer's time zone; the
+    text itself, cut to the minute, if it is not one."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime(MOMENT_FORMAT)
+    except ValueError:
+        return iso[:16]
+
+
+def moment_of_ms(ms: int) -> str:
+    """A journal stamp's milliseconds since the epoch, in this computer's time zone."""
+    return datetime.fromtimestamp(ms / 1000).strftime(MOMENT_FORMAT)

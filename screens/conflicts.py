@@ -5,14 +5,13 @@ change: it goes with the next file, and the conflict disappears on every device.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from db.dates import moment_of_ms
 from db.errors import TryggError
 from db.labels import record_label, short, value_text
 from db.records import field_label
@@ -27,6 +26,9 @@ class ConflictListScreen(TryggScreen):
     """Unresolved conflicts, oldest record first."""
 
     BINDINGS = [
+        Binding(
+            "escape", "app.pop_screen", "key.back", tooltip="key.back.tooltip", id="conflicts_back"
+        ),
         Binding("b", "keep", "key.conflict_keep", tooltip="key.conflict_keep.tooltip", id="keep"),
         Binding(
             "a", "switch", "key.conflict_switch", tooltip="key.conflict_switch.tooltip", id="switch"
@@ -83,7 +85,7 @@ class ConflictListScreen(TryggScreen):
         return value_text(c.rtype, c.field, value, self.lang)
 
     def _who(self, name: str | None, stamp: Stamp) -> str:
-        when = datetime.fromtimestamp(stamp.ms / 1000).strftime("%Y-%m-%d %H:%M")
+        when = moment_of_ms(stamp.ms)
         return self.t("conflicts.who", name=name or "?", when=when)
 
     def _current(self) -> Conflict | None:

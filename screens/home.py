@@ -128,11 +128,21 @@ class HomeScreen(TryggScreen):
             ("measures", self.t("home.measures_behind"), str(figures.measures_behind), "F8"),
             ("deadlines", self.t("home.deadlines_soon"), str(figures.deadlines_soon), "F8"),
             ("unsent", self.t("home.unsent"), str(figures.unsent_changes), "F9"),
-            ("exchange", self.t("home.last_exchange"), ago(self.t, figures.last_exchange), "F9"),
+            (
+                "exchange",
+                self.t("home.last_exchange"),
+                ago(self.t, figures.last_exchange, self.trygg.store.now()),
+                "F9",
+            ),
         ]
         for i, (name, when) in enumerate(figures.exchanges[:MAX_PEER_ROWS]):
             rows.append(
-                (f"peer-{i}", self.t("home.exchange_with", name=name), ago(self.t, when), "F9")
+                (
+                    f"peer-{i}",
+                    self.t("home.exchange_with", name=name),
+                    ago(self.t, when, self.trygg.store.now()),
+                    "F9",
+                )
             )
         if figures.open_conflicts:
             rows.append(("conflicts", self.t("home.conflicts"), str(figures.open_conflicts), "F9"))

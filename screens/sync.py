@@ -4,7 +4,6 @@ from them and how much of ours they still lack."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -13,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from db.dates import local_moment
 from db.protect.pinning import forget, trust
 from db.records import choice_label
 from db.store import Store
@@ -27,6 +27,7 @@ class SyncScreen(TryggScreen):
     """The hub of sync: status lines, the colleagues table, the recent files."""
 
     BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", tooltip="key.back.tooltip", id="sync_back"),
         Binding("s", "send", "key.sync_send", tooltip="key.sync_send.tooltip", id="sync_send"),
         Binding(
             "t",
@@ -143,7 +144,10 @@ class SyncScreen(TryggScreen):
                 state.append(" " + self.t("sync.unsent_since", date=status.oldest_unsent))
         else:
             state.append(self.t("sync.all_sent"))
-        state.append(" · " + self.t("sync.last_file", ago=ago(self.t, status.last_export)))
+        state.append(
+            " · "
+            + self.t("sync.last_file", ago=ago(self.t, status.last_export, self.trygg.store.now()))
+        )
         if status.open_conflicts:
             state.append("\n")
             state.append(self.t("sync.conflicts", count=status.open_conflicts), style="bold red")
@@ -181,8 +185,8 @@ class SyncScreen(TryggScreen):
                 plain(peer.name, style="bold"),
                 Text(org),
                 self._key_cell(c),
-                Text(ago(self.t, peer.last_heard)),
-                Text(ago(self.t, peer.last_sent)),
+                Text(ago(self.t, peer.last_heard, self.trygg.store.now())),
+                Text(ago(self.t, peer.last_sent, self.trygg.store.now())),
                 Text(self.t("sync.lacks", count=c.lacks) if c.lacks else "–"),
                 key=peer.id,
             )
@@ -205,7 +209,7 @@ class SyncScreen(TryggScreen):
         table = self.query_one("#sync-files", DataTable)
         table.clear()
         for i, entry in enumerate(status.recent_files):
-            when = datetime.fromisoformat(entry.at).astimezone().strftime("%Y-%m-%d %H:%M")
+            when = local_moment(entry.at)
             kind = entry.encryption.split(":")[0]
             table.add_row(
                 Text(when),

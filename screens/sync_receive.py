@@ -6,7 +6,6 @@ taken in only when the user says so. Afterwards the same list leads into the rec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -15,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from db.dates import local_moment
 from db.errors import TryggError
 from db.labels import short
 from db.protect.encryption import Encryption, Unlock, is_encrypted, stanzas
@@ -292,7 +292,7 @@ class ReceiveScreen(TryggScreen):
                     sender=sender,
                     org=org,
                     file=outcome.path.name,
-                    created=_local(s.created_at),
+                    created=local_moment(s.created_at),
                 ),
                 "bold",
             )
@@ -351,14 +351,6 @@ class ReceiveScreen(TryggScreen):
         if self.state == "applying":
             return
         self.app.pop_screen()
-
-
-def _local(iso: str) -> str:
-    """A file's creation time (UTC in the manifest) in this computer's time."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso[:16]
 
 
 def _needs_passphrase(path: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from rich.text import Text
@@ -93,10 +94,9 @@ class PagedTable(DataTable[Any]):
         return row_under_cursor(self)
 
 
-def ago(translate: Callable[..., str], when: str | None) -> str:
-    """How long ago the ISO time ``when`` was, in words ("3 dagar sedan"); "aldrig"
-    for None."""
-    from datetime import UTC, datetime
+def ago(translate: Callable[..., str], when: str | None, now: datetime) -> str:
+    """How long ago the ISO time ``when`` was at ``now`` (the store's clock, local time),
+    in words ("för 3 dagar sedan"); "aldrig" for None."""
 
     if not when:
         return translate("home.never")
@@ -106,7 +106,7 @@ def ago(translate: Callable[..., str], when: str | None) -> str:
         return when
     if then.tzinfo is None:
         then = then.replace(tzinfo=UTC)
-    hours = max(0, int((datetime.now(UTC) - then).total_seconds() // 3600))
+    hours = max(0, int((now.astimezone(UTC) - then).total_seconds() // 3600))
     if hours < 1:
         return translate("home.ago_now")
     if hours < 48:

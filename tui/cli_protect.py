@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from db.backup import manual_backup
+from db.dates import local_moment
 from db.errors import TryggError
 from db.i18n import render
 from db.protect import doctor, gallring
@@ -326,7 +326,7 @@ def print_export_log(store: Store, limit: int) -> None:
         click.echo(t("cli.exports.empty"))
         return
     for entry in logged:
-        when_text = datetime.fromisoformat(entry.at).astimezone().strftime("%Y-%m-%d %H:%M")
+        when_text = local_moment(entry.at)
         encryption = t(_ENCRYPTION_LABELS[entry.encryption.split(":")[0]])
         click.echo(
             printable(
@@ -349,4 +349,4 @@ def print_export_log(store: Store, limit: int) -> None:
 def _when(iso: str | None) -> str:
     if not iso:
         return t("cli.peers.never")
-    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    return local_moment(iso)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from db.dates import moment_of_ms
 from db.protect.encryption import Unlock
 from db.records import field_label, type_label
 from db.reports import output_folder
@@ -274,4 +274,4 @@ def _value(value: Any) -> str:
 
 
 def _stamp_time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+    return moment_of_ms(ms)

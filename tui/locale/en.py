@@ -799,7 +799,7 @@ MESSAGES: dict[str, str] = {
     "sync.lacks": "{count} changes",
     "sync.key_offered": "new key – call!",
     "sync.key_none": "none yet",
-    "sync.no_colleagues": "No colleagues yet. Send a file with s (choose \"New colleague\") and read theirs with t.",
+    "sync.no_colleagues": 'No colleagues yet. Send a file with s (choose "New colleague") and read theirs with t.',
     "sync.peer.id": "{name} · device {id}",
     "sync.peer.verified": "Fingerprint {fingerprint} – compared by phone.",
     "sync.peer.not_verified": "Fingerprint {fingerprint} – not compared. Call {name}, read it to each other and press g if it matches.",

@@ -799,7 +799,7 @@ MESSAGES: dict[str, str] = {
     "sync.lacks": "{count} ändringar",
     "sync.key_offered": "ny nyckel – ring!",
     "sync.key_none": "ingen ännu",
-    "sync.no_colleagues": "Inga kollegor ännu. Skicka en fil med s (välj \"Ny kollega\") och läs in deras med t.",
+    "sync.no_colleagues": 'Inga kollegor ännu. Skicka en fil med s (välj "Ny kollega") och läs in deras med t.',
     "sync.peer.id": "{name} · enhet {id}",
     "sync.peer.verified": "Fingeravtryck {fingerprint} – jämfört per telefon.",
     "sync.peer.not_verified": "Fingeravtryck {fingerprint} – inte jämfört. Ring {name}, läs upp det för varandra och tryck g om det stämmer.",
