@@ -95,6 +95,11 @@ class ReceiveScreen(TryggScreen):
         table.focus()
         self.files = self._files()
         if not self.files:
+            if self.mailbox_mode:
+                # Nothing to read, but syncing still puts our own file in the folder.
+                self.state, self.result = "preview", Received([])
+                self.action_apply()
+                return
             self.state = "done"
             self.query_one("#receive-head", Static).update(
                 self.t("receive.nothing_waiting", folder=str(self.path))
@@ -234,11 +239,14 @@ class ReceiveScreen(TryggScreen):
         new = sum(o.summary.total_new_records for o in good if o.summary)
         fields = sum(o.summary.updated_fields for o in good if o.summary)
         conflicts = sum(o.summary.new_conflicts for o in good if o.summary)
-        key = "receive.done" if done else "receive.would"
-        head.append(
-            self.t(key, files=len(good), new=new, fields=fields, conflicts=conflicts),
-            style="bold",
-        )
+        if not result.outcomes:
+            head.append(self.t("receive.nothing_waiting", folder=str(self.path)), style="bold")
+        else:
+            key = "receive.done" if done else "receive.would"
+            head.append(
+                self.t(key, files=len(good), new=new, fields=fields, conflicts=conflicts),
+                style="bold",
+            )
         self.query_one("#receive-head", Static).update(head)
         self.query_one("#receive-flags", Static).update(self._flags(result))
         table = self.query_one("#receive-changes", DataTable)
@@ -327,6 +335,8 @@ class ReceiveScreen(TryggScreen):
                 line(self.t("receive.will_send", profile=mailbox.profile))
         if result.sent is not None:
             line(self.t("receive.sent", path=str(result.sent.path)), "bold")
+        elif self.state == "done" and self.mailbox_mode and result.send_error is None:
+            line(self.t("receive.sent_unchanged"))
         if result.send_error is not None:
             line(result.send_error.message(lang), "bold red")
         return text

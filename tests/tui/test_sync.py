@@ -322,3 +322,87 @@ async def test_the_mailbox_is_watched_and_synced_both_ways(tmp_path: Path, db_pa
     anna.receive(malins)
     assert {w["area"] for w in anna.store.list("walk")} == {"Norr", "Söder"}
     anna.close()
+
+
+async def _mailbox_round(path: Path, box: Path, *, set_up: bool) -> dict[str, Any]:
+    """One person's turn at the laptop, keys only: (the first time, b to choose the
+    mailbox folder, 1 for kommun), then y to read what waits there, j to take it in
+    (which also puts their own file there). Returns what the screens said."""
+    app = app_for(path)
+    said: dict[str, Any] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sync(pilot)
+        if set_up:
+            await pilot.press("b")
+            await pilot.pause()
+            app.screen.query_one("#picker-path", Input).value = str(box)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("1")
+            await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        if isinstance(app.screen, ReceiveScreen):
+            said["preview"] = shown(app, "#receive-head")
+            if "Förhandsvisning" in said["preview"]:
+                await pilot.press("j")
+                await settle(pilot)
+            said["done"] = shown(app, "#receive-head")
+            said["flags"] = shown(app, "#receive-flags")
+            await pilot.press("escape")
+            await settle(pilot)
+        said["conflicts"] = len(app.store.conflicts())
+        if said["conflicts"]:
+            await pilot.press("k")
+            await settle(pilot)
+            await pilot.press("a")  # take the colleague's value
+            await settle(pilot)
+            said["resolved"] = app.store.conflicts() == []
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("s")  # send the choice on to the folder
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            said["sent"] = shown(app, "#send-done")
+    return said
+
+
+async def test_two_demo_databases_exchange_both_ways_and_resolve_a_conflict(
+    tmp_path: Path,
+) -> None:
+    """The issue's "done when": two people with demo-like databases exchange files both
+    ways through a folder, see and resolve a conflict, and never touch the command line."""
+    from db.demo import build_demo
+    from tests.conftest import NOW
+
+    box = tmp_path / "box"
+    box.mkdir()
+    anna, malin = tmp_path / "anna.db", tmp_path / "malin.db"
+    for path, name, org in ((anna, "Anna", "polis"), (malin, "Malin", "kommun")):
+        with open_store(path, name=name, org=org) as store:
+            build_demo(store, NOW.date())
+    with open_store(anna) as store:
+        walk = store.create("walk", walk_fields(area="Gemensam"))
+
+    first = await _mailbox_round(anna, box, set_up=True)  # nothing waits yet: writes hers
+    assert "Inga nya filer" in first["done"] and "Din fil ligger i brevlådan" in first["flags"]
+    assert len(list(box.glob("*.trygg"))) == 1
+    second = await _mailbox_round(malin, box, set_up=True)
+    assert "Förhandsvisning" in second["preview"] and "Inläst" in second["done"]
+    assert "Din fil ligger i brevlådan" in second["flags"]
+    third = await _mailbox_round(anna, box, set_up=False)
+    assert "Inläst" in third["done"]
+    with open_store(anna) as a, open_store(malin) as m:
+        assert m.get("walk", walk)["area"] == "Gemensam"
+        assert a.count("walk") == m.count("walk")  # each has the other's walks too
+        a.update("walk", walk, {"weather": "Regn"})
+        m.update("walk", walk, {"weather": "Snö"})
+    await _mailbox_round(anna, box, set_up=False)  # reads nothing new; writes her change
+    fourth = await _mailbox_round(malin, box, set_up=False)
+    assert fourth["conflicts"] == 1 and fourth["resolved"]
+    assert "Filen är skriven" in fourth["sent"]
+    final = await _mailbox_round(anna, box, set_up=False)
+    assert final["conflicts"] == 0
+    with open_store(anna) as a, open_store(malin) as m:
+        assert a.get("walk", walk)["weather"] == m.get("walk", walk)["weather"]

@@ -898,4 +898,5 @@ MESSAGES: dict[str, str] = {
     "conflicts.keys": "b: keep what is shown · a: take the other · Enter: open the record · Esc: back. The choice goes with the next file to colleagues.",
     "conflicts.resolved": "Resolved. The choice goes with the next file to colleagues.",
     "conflicts.restored": "Resolved: the record had been removed, so the change is saved in a new copy.",
+    "receive.sent_unchanged": "Your file in the mailbox is already up to date.",
 }

@@ -898,4 +898,5 @@ MESSAGES: dict[str, str] = {
     "conflicts.keys": "b: behåll det som visas · a: ta det andra · Enter: öppna posten · Esc: tillbaka. Valet följer med nästa fil till kollegorna.",
     "conflicts.resolved": "Löst. Valet följer med nästa fil till kollegorna.",
     "conflicts.restored": "Löst: posten var borttagen, så ändringen är sparad i en ny kopia.",
+    "receive.sent_unchanged": "Din fil i brevlådan är redan aktuell.",
 }
