@@ -509,7 +509,7 @@ MESSAGES: dict[str, str] = {
     "pm_dialog.folder": "The file is saved in {folder} and marked SEKRETESS.",
     "pm_dialog.keys": "Enter = write the note · R = change the reference · Esc = cancel",
     "pm_dialog.written": "Note written: {path}",
-    "keychoice.keys": "Press the letter · Esc = cancel",
+    "keychoice.keys": "Press the key shown · Esc = cancel",
     "key.compare": "Compare",
     "key.compare.tooltip": "Show/hide the comparison with another period",
     "key.chart": "Per month",

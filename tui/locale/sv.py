@@ -509,7 +509,7 @@ MESSAGES: dict[str, str] = {
     "pm_dialog.folder": "Filen sparas i {folder} och märks SEKRETESS.",
     "pm_dialog.keys": "Enter = skriv PM · R = ändra lagrumstexten · Esc = avbryt",
     "pm_dialog.written": "PM skrivet: {path}",
-    "keychoice.keys": "Tryck bokstaven · Esc = avbryt",
+    "keychoice.keys": "Tryck tangenten som visas · Esc = avbryt",
     "key.compare": "Jämför",
     "key.compare.tooltip": "Visa/dölj jämförelsen med en annan period",
     "key.chart": "Per månad",
