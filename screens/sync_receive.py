@@ -190,16 +190,15 @@ class ReceiveScreen(TryggScreen):
         self.refresh_bindings()
         self.query_one("#receive-hint", Static).update(self.t("receive.applying"))
         files = [o.path for o in self.result.outcomes if o.summary is not None]
-        unlock, lang, mailbox = self._unlock(), self.lang, self.mailbox_mode
-        secret = self.passphrase
-        profile = configured_mailbox(self.trygg.store)
-        folder = self.path
+        unlock, lang, secret, folder = self._unlock(), self.lang, self.passphrase, self.path
+        # Only the configured mailbox is written back to (with its own profile).
+        mailbox = configured_mailbox(self.trygg.store) if self.mailbox_mode else None
 
         def take_in(store: Store) -> Received:
             outcomes = []
             for path in files:
                 try:
-                    if mailbox:
+                    if mailbox is not None:
                         summary = receive_file(store, path, unlock=unlock, lang=lang)
                     else:
                         summary = import_bundle(store, path, unlock=unlock, lang=lang)
@@ -207,13 +206,13 @@ class ReceiveScreen(TryggScreen):
                 except TryggError as error:
                     outcomes.append(Outcome(path, error=error))
             received = Received(outcomes)
-            if mailbox and profile is not None:
+            if mailbox is not None:
                 # Our own file goes in after the imports, so it confirms what we just read
                 # (encrypted with the team passphrase when the others' files were).
                 encryption = Encryption(passphrase=secret) if secret else None
                 try:
                     received.sent = write_own_file(
-                        store, folder, profile=profile.profile, encryption=encryption
+                        store, folder, profile=mailbox.profile, encryption=encryption
                     )
                 except TryggError as error:
                     received.send_error = error

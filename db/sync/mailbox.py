@@ -193,9 +193,11 @@ def folder_senders(store: Store, folder: Path) -> set[str]:
     return senders
 
 
-def _folder_plan(store: Store, folder: Path, profile: str) -> tuple[Peer | None, ExportPlan]:
+def _folder_plan(
+    store: Store, folder: Path, profile: str
+) -> tuple[Peer | None, ExportPlan, set[str]]:
     """What this device's file in ``folder`` holds: what the least informed reader of the
-    folder lacks (everything when a reader is not known yet)."""
+    folder lacks (everything when a reader is not known yet); and who those readers are."""
     senders = folder_senders(store, folder)
     readers = [p for p in peers(store) if p.id in senders]
     everyone = None
@@ -203,12 +205,12 @@ def _folder_plan(store: Store, folder: Path, profile: str) -> tuple[Peer | None,
         least = vec.minimum([p.declared for p in readers])
         everyone = Peer("*", "*", None, least, None, None)
     plan = plan_export(store, peer=everyone, full=everyone is None, profile=profile)
-    return everyone, plan
+    return everyone, plan, senders
 
 
 def preview_own_file(store: Store, folder: Path, *, profile: str = "kommun") -> ExportPreview:
     """What this device's file in the mailbox ``folder`` would carry."""
-    _everyone, plan = _folder_plan(store, folder, profile)
+    _everyone, plan, _senders = _folder_plan(store, folder, profile)
     return preview_export(store, plan=plan)
 
 
@@ -225,7 +227,7 @@ def write_own_file(
     if not folder.is_dir():
         raise TryggError("mailbox.not_folder", path=str(folder))
     device = store.require_device()
-    everyone, plan = _folder_plan(store, folder, profile)
+    everyone, plan, senders = _folder_plan(store, folder, profile)
     personal = carries_personal(store, plan)
     target = folder / outgoing_name(device.id, personal)
     written = _plan_text(plan, encryption)
@@ -241,7 +243,7 @@ def write_own_file(
         full=everyone is None,
         profile=profile,
         private=False,
-        sent_to=sorted(folder_senders(store, folder)),
+        sent_to=sorted(senders),
         encryption=encryption,
         recipient_label=str(folder),
         progress=progress,

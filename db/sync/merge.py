@@ -99,7 +99,9 @@ def import_bundle(
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
     change). An encrypted file is opened with ``unlock`` (or this device's own key) into a
     private temporary copy first. Raises TryggError, with the database untouched, for any
-    bad file. The changed records are listed with labels in ``lang``."""
+    bad file. With ``lang``, the changed records listed in the summary are named in that
+    language (for a screen to show); without it they are left unnamed, sparing the
+    command line and the mailbox a query per record."""
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
@@ -232,10 +234,11 @@ def _merge(
         )
     # Labelled after every record is in place (a finding's label names its walk), and
     # before a dry run rolls the new records back.
-    summary.changes = [
-        replace(change, label=record_label(conn, change.rtype, change.record_id, lang))
-        for change in summary.changes
-    ]
+    if lang is not None:
+        summary.changes = [
+            replace(change, label=record_label(conn, change.rtype, change.record_id, lang))
+            for change in summary.changes
+        ]
 
     _observe_clock(store, newest_ts)
     _advance_vectors(conn, manifest, held_before, summary)
