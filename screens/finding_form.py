@@ -25,7 +25,7 @@ from db.walks import (
     resolve_owner,
     save_finding,
 )
-from screens.forms import FormModal
+from screens.widgets.forms import FormModal
 
 
 class FindingFormScreen(FormModal):

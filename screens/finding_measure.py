@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from db.errors import TryggError
 from db.plans.plans import link_finding, measure_from_finding, plans_in_order
-from screens.base import TryggScreen
-from screens.widgets import DialogModal, KeyChoiceModal
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import DialogModal, KeyChoiceModal
 
 
 class MeasurePickModal(DialogModal[str | None]):

@@ -20,8 +20,8 @@ from db.plans.followup import (
     save_followup,
 )
 from db.records import RATINGS, choice_label
-from screens.choices import ChoiceLine, numbered_options
-from screens.forms import FormModal
+from screens.widgets.choices import ChoiceLine, numbered_options
+from screens.widgets.forms import FormModal
 
 WIDGETS = {
     "period": "fu-period",

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from screens.base import TryggModal
+from screens.widgets.base import TryggModal
 
 
 class HelpScreen(TryggModal[None]):

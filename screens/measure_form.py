@@ -19,8 +19,8 @@ from db.plans.plans import link_finding, origin
 from db.plans.rhythm import describe, parse_rhythm
 from db.plans.smart import smart_hints
 from db.records import GOAL_KINDS, MEASURE_STATUS
-from screens.choices import AnswerLine, ChoiceLine, numbered_options
-from screens.forms import FormModal
+from screens.widgets.choices import AnswerLine, ChoiceLine, numbered_options
+from screens.widgets.forms import FormModal
 
 WIDGETS = {
     "focus_area_id": "measure-area",

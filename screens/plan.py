@@ -28,8 +28,9 @@ from db.plans.smart import smart_hints
 from db.records import choice_label
 from db.reports import output_folder
 from db.textutil import printable
-from screens.base import TryggScreen
-from screens.widgets import ConfirmModal, KeyChoiceModal, TextPrompt, row_under_cursor
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
+from screens.widgets.tables import row_under_cursor
 
 AREA = "area:"
 LIGHT_STYLE = {"gron": "bold green", "gul": "bold yellow", "rod": "bold red"}
@@ -359,7 +360,7 @@ class PlanScreen(TryggScreen):
         )
 
     def action_move(self) -> None:
-        from screens.move_measure import MoveMeasureModal
+        from screens.measure_move import MoveMeasureModal
 
         measure = self._current_measure()
         if measure is None:

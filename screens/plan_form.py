@@ -12,8 +12,8 @@ from textual.widgets import Input, Static, TextArea
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.records import FOLLOWUP_INTERVALS
-from screens.choices import ChoiceLine, numbered_options
-from screens.forms import FormModal
+from screens.widgets.choices import ChoiceLine, numbered_options
+from screens.widgets.forms import FormModal
 
 WIDGETS = {
     "title": "plan-title",

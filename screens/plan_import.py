@@ -33,9 +33,9 @@ from db.plans.importer import (
 from db.plans.rhythm import describe
 from db.records import FOLLOWUP_INTERVALS
 from db.reports import output_folder
-from screens.choices import ChoiceLine, numbered_options
-from screens.forms import FormModal
-from screens.widgets import DialogModal
+from screens.widgets.choices import ChoiceLine, numbered_options
+from screens.widgets.dialogs import DialogModal
+from screens.widgets.forms import FormModal
 
 #: The cycle of what a column can be: each target, then "not imported".
 CHOICES: tuple[str | None, ...] = (*TARGETS, None)

@@ -18,7 +18,7 @@ from db.plans.progress import find_measure, log_progress, measure_choices, measu
 from db.plans.rhythm import describe
 from db.records import record_type
 from db.validation import Refused, clean_value
-from screens.forms import FormModal
+from screens.widgets.forms import FormModal
 
 FIELDS = {
     "measure_id": "prog-measure",

@@ -42,9 +42,9 @@ from db.snabbrapport.entry import (
     tick_keys,
 )
 from db.snabbrapport.listing import report_officers
-from screens.choices import AnswerLine, ChoiceLine, TickLine
-from screens.forms import FormModal
-from screens.widgets import ConfirmModal
+from screens.widgets.choices import AnswerLine, ChoiceLine, TickLine
+from screens.widgets.dialogs import ConfirmModal
+from screens.widgets.forms import FormModal
 
 #: Record field → widget id (the form's order is the paper's).
 WIDGETS: dict[str, str] = {

@@ -26,8 +26,8 @@ from db.snabbrapport.statistics import (
     statistics,
 )
 from db.store import Store
-from screens.base import TryggScreen
-from screens.widgets import KeyChoiceModal
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import KeyChoiceModal
 
 #: The chart shows this many months, ending with the period's last month.
 CHART_MONTHS = 12

@@ -19,8 +19,10 @@ from db.store import Store
 from db.sync.mailbox import configure_mailbox
 from db.sync.status import Colleague, SyncStatus, sync_status
 from db.textutil import printable
-from screens.base import TryggScreen
-from screens.widgets import ConfirmModal, KeyChoiceModal, ago, plain, row_under_cursor
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal
+from screens.widgets.tables import row_under_cursor
+from screens.widgets.text import ago, plain
 
 
 class SyncScreen(TryggScreen):
@@ -259,8 +261,8 @@ class SyncScreen(TryggScreen):
         self.app.push_screen(SendScreen(), lambda _path: self.reload())
 
     def action_receive(self) -> None:
-        from screens.path_picker import PathPickerModal
         from screens.sync_receive import ReceiveScreen
+        from screens.widgets.path_picker import PathPickerModal
 
         mailbox = self.status.mailbox if self.status else None
         start = mailbox.folder if mailbox else None
@@ -290,7 +292,7 @@ class SyncScreen(TryggScreen):
         self.app.push_screen(ReceiveScreen(mailbox.folder))
 
     def action_mailbox_setup(self) -> None:
-        from screens.path_picker import PathPickerModal
+        from screens.widgets.path_picker import PathPickerModal
 
         mailbox = self.status.mailbox if self.status else None
         store = self.trygg.store
@@ -324,7 +326,7 @@ class SyncScreen(TryggScreen):
         )
 
     def action_conflicts(self) -> None:
-        from screens.conflicts import ConflictListScreen
+        from screens.sync_conflicts import ConflictListScreen
 
         self.app.push_screen(ConflictListScreen())
 

@@ -24,9 +24,11 @@ from db.sync.exporter import ExportSummary
 from db.sync.mailbox import configured_mailbox, receive_file, waiting_files, write_own_file
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
-from screens.base import TryggScreen
-from screens.navigate import open_record
-from screens.widgets import TextPrompt, plain, row_under_cursor
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import TextPrompt
+from screens.widgets.navigate import open_record
+from screens.widgets.tables import row_under_cursor
+from screens.widgets.text import plain
 
 
 @dataclass
@@ -352,7 +354,7 @@ class ReceiveScreen(TryggScreen):
             self.notify(self.t("receive.no_screen"), markup=False)
 
     def action_conflicts(self) -> None:
-        from screens.conflicts import ConflictListScreen
+        from screens.sync_conflicts import ConflictListScreen
 
         self.app.push_screen(ConflictListScreen())
 

@@ -31,8 +31,8 @@ from db.sync.exporter import (
 )
 from db.sync.mailbox import configured_mailbox, preview_own_file, write_own_file
 from db.textutil import printable
-from screens.choices import AnswerLine, ChoiceLine
-from screens.forms import FormModal
+from screens.widgets.choices import AnswerLine, ChoiceLine
+from screens.widgets.forms import FormModal
 
 #: The "to" choices that are not a colleague's device.
 MAILBOX = "*mailbox"
@@ -179,7 +179,7 @@ class SendScreen(FormModal):
         self.query_one("#send-profile-said", Static).update(text)
 
     def action_browse(self) -> None:
-        from screens.path_picker import PathPickerModal
+        from screens.widgets.path_picker import PathPickerModal
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:

@@ -9,7 +9,7 @@ from textual.widgets import Footer, Header, Static
 from db.records import choice_label
 from db.textutil import printable
 from db.walks import format_participants, participant_total
-from screens.findings import FOLLOW_UP_BINDINGS, FindingsScreen
+from screens.finding_list import FOLLOW_UP_BINDINGS, FindingsScreen
 
 
 class WalkScreen(FindingsScreen):
@@ -101,11 +101,11 @@ class WalkScreen(FindingsScreen):
         self.app.push_screen(WalkFormScreen(self.walk_id), lambda _: self.reload())
 
     def action_owner_lists(self) -> None:
-        from screens.documents import OwnerListsModal
+        from screens.walk_documents import OwnerListsModal
 
         self.app.push_screen(OwnerListsModal(walk_id=self.walk_id), lambda _: self.reload())
 
     def action_protocol(self) -> None:
-        from screens.documents import ProtocolModal
+        from screens.walk_documents import ProtocolModal
 
         self.app.push_screen(ProtocolModal(self.walk_id or ""))

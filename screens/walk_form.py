@@ -15,7 +15,7 @@ from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.places import place_names
 from db.records import LIGHT, choice_label
 from db.walks import format_participants, parse_participants
-from screens.forms import FormModal
+from screens.widgets.forms import FormModal
 
 
 class WalkFormScreen(FormModal):

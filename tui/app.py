@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from db.errors import TryggError
 from db.i18n import normalise_language, render
 from db.store import Store
-from screens.base import localise_bindings
+from screens.widgets.base import localise_bindings
 
 #: Night use outdoors: dark by default; a light theme for daylight and projectors.
 DARK_THEME = "textual-dark"
@@ -62,11 +62,11 @@ class TryggApp(App[None]):
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
-        "home": ("screens.home", "HomeScreen"),
-        "walks": ("screens.walks", "WalkListScreen"),
-        "owners": ("screens.owners", "OwnerListScreen"),
-        "reports": ("screens.reports", "ReportListScreen"),
-        "plans": ("screens.plans", "PlanListScreen"),
+        "home": ("screens.overview", "OverviewScreen"),
+        "walks": ("screens.walk_list", "WalkListScreen"),
+        "owners": ("screens.owner_list", "OwnerListScreen"),
+        "reports": ("screens.report_list", "ReportListScreen"),
+        "plans": ("screens.plan_list", "PlanListScreen"),
         "sync": ("screens.sync", "SyncScreen"),
     }
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
@@ -97,8 +97,8 @@ class TryggApp(App[None]):
         return render("tui", self.lang, key, **params)
 
     def on_mount(self) -> None:
-        from screens.home import HomeScreen
-        from screens.setup import SetupScreen
+        from screens.device_setup import SetupScreen
+        from screens.overview import OverviewScreen
 
         try:
             self.store = Store(self.db_path, now=self.now)
@@ -110,11 +110,11 @@ class TryggApp(App[None]):
 
             def after_setup(done: bool | None) -> None:
                 if done:
-                    self.push_screen(HomeScreen())
+                    self.push_screen(OverviewScreen())
 
             self.push_screen(SetupScreen(), after_setup)
         else:
-            self.push_screen(HomeScreen())
+            self.push_screen(OverviewScreen())
             self.in_thread(_gallring_due, self._offer_gallring)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
@@ -138,7 +138,7 @@ class TryggApp(App[None]):
     def _offer_gallring(self, due: tuple[int, int] | None) -> None:
         """When personal data is past its retention period, ask once at start whether to
         erase it now (the erasure runs in a worker; the answer is the user's)."""
-        from screens.widgets import ConfirmModal
+        from screens.widgets.dialogs import ConfirmModal
 
         if not due or not due[0]:
             return
@@ -214,11 +214,11 @@ class TryggApp(App[None]):
         (so Esc always leads home)."""
         from importlib import import_module
 
-        from screens.home import HomeScreen
+        from screens.overview import OverviewScreen
 
         if type(self.screen).__name__ == self.SECTIONS[name][1]:
             return
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
         if name != "home":
             module, cls = self.SECTIONS[name]

@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from db.migrations import SCHEMA_VERSION
 from db.store import Store
+from screens.device_setup import SetupScreen
 from screens.help import HelpScreen
-from screens.home import HomeScreen
-from screens.setup import SetupScreen
+from screens.overview import OverviewScreen
 from tests.conftest import open_store, walk_fields
 from tui.app import TryggApp
 
@@ -36,7 +36,7 @@ async def test_first_run_asks_who_the_device_is(db_path: Path) -> None:
         await pilot.press(*"Åsele")
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)
         assert shown(app, "#home-device") == f"Enhet: {NASTY} · Polis · Åsele"
         assert app.is_running  # the [@click=app.quit] in the name did nothing
     with Store(db_path) as store:
@@ -50,7 +50,7 @@ async def test_overview_counts_and_quit(db_path: Path) -> None:
     app = TryggApp(db_path, "sv")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one("#home-figures", DataTable)
@@ -76,7 +76,7 @@ async def test_help_lists_the_keys_of_the_screen(db_path: Path) -> None:
         assert not any("Scroll" in a for a in actions)
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

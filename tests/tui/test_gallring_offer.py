@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from screens.home import HomeScreen
-from screens.widgets import ConfirmModal
+from screens.overview import OverviewScreen
+from screens.widgets.dialogs import ConfirmModal
 from tests.conftest import NOW, open_store, report_fields
 from tui.app import TryggApp
 
@@ -28,7 +28,7 @@ async def test_yes_erases_and_says_so(db_path: Path) -> None:
         await pilot.press("j")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)
         assert any("Gallrat" in str(n.message) for n in app._notifications)
     with open_store(db_path) as store:
         assert store.get("snabbrapport", old)["name"] is None  # type: ignore[index]
@@ -46,7 +46,7 @@ async def test_no_keeps_everything_and_nothing_is_asked_when_nothing_is_due(
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)
     with open_store(db_path) as store:
         assert store.get("snabbrapport", old)["name"] == "Gammal Rapport"  # type: ignore[index]
 
@@ -56,4 +56,4 @@ async def test_no_keeps_everything_and_nothing_is_asked_when_nothing_is_due(
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)

@@ -15,7 +15,7 @@ from screens.followup_form import FollowupFormScreen
 from screens.measure_form import MeasureFormScreen
 from screens.plan import PlanScreen
 from screens.plan_import import PlanImportFileModal, PlanImportScreen
-from screens.plans import PlanListScreen
+from screens.plan_list import PlanListScreen
 from screens.progress_form import ProgressFormScreen
 from tests.conftest import NOW, open_store, walk_fields
 from tests.tui.test_reports import app_for, settle

@@ -15,13 +15,13 @@ from textual.widgets import Input, Static
 from db import drafts
 from db.store import Store
 from db.sync import export_log
-from screens.choices import ChoiceLine, TickLine
-from screens.pm import PmModal
 from screens.report_form import NEW_DRAFT, ReportFormScreen
+from screens.report_list import ReportListScreen
+from screens.report_pm import PmModal
 from screens.report_stats import ReportStatsScreen
-from screens.reports import ReportListScreen
-from screens.walks import WalkListScreen
-from screens.widgets import ConfirmModal, KeyChoiceModal
+from screens.walk_list import WalkListScreen
+from screens.widgets.choices import ChoiceLine, TickLine
+from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal
 from tests.conftest import NOW, open_store, report_fields
 from tui.app import TryggApp
 

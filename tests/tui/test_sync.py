@@ -16,12 +16,12 @@ from db.store import Store
 from db.sync.exporter import export_bundle, find_peer
 from db.sync.mailbox import configure_mailbox, write_own_file
 from db.sync.merge import import_bundle
-from screens.conflicts import ConflictListScreen
-from screens.path_picker import PathPickerModal
 from screens.sync import SyncScreen
+from screens.sync_conflicts import ConflictListScreen
 from screens.sync_receive import ReceiveScreen
 from screens.sync_send import SendScreen
-from screens.widgets import ConfirmModal, TextPrompt
+from screens.widgets.dialogs import ConfirmModal, TextPrompt
+from screens.widgets.path_picker import PathPickerModal
 from tests.conftest import open_store, report_fields, walk_fields
 from tests.db.sync.harness import Device
 from tests.tui.test_reports import app_for, settle

@@ -12,15 +12,15 @@ from textual.widgets import DataTable, Input, Static
 from db import walks
 from db.store import Store
 from db.walks import FindingInput
-from screens.documents import OwnerListsModal
 from screens.finding_form import FindingFormScreen
-from screens.findings import FindingListScreen
-from screens.home import HomeScreen
-from screens.owners import OwnerListScreen
+from screens.finding_list import FindingListScreen
+from screens.overview import OverviewScreen
+from screens.owner_list import OwnerListScreen
 from screens.walk import WalkScreen
+from screens.walk_documents import OwnerListsModal
 from screens.walk_form import WalkFormScreen
-from screens.walks import WalkListScreen
-from screens.widgets import ConfirmModal, TextPrompt
+from screens.walk_list import WalkListScreen
+from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from tests.conftest import NOW, open_store, walk_fields
 from tui.app import TryggApp
 
@@ -233,7 +233,7 @@ async def test_a_wrong_date_is_explained_and_nothing_is_saved(db_path: Path) -> 
         assert isinstance(app.screen, WalkFormScreen)
         await pilot.press("escape", "j")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, OverviewScreen)
     with Store(db_path) as store:
         assert store.count("walk") == 0
 
@@ -299,7 +299,7 @@ async def test_owner_form_and_english(db_path: Path) -> None:
 
 
 def test_plain_cells_never_parse_markup() -> None:
-    from screens.widgets import plain
+    from screens.widgets.text import plain
 
     cell = plain(HOSTILE)
     assert isinstance(cell, Text) and cell.plain == HOSTILE_SHOWN and not cell.spans
@@ -327,4 +327,4 @@ async def test_question_mark_is_text_in_a_field_and_sections_wait_for_dialogs(
         assert isinstance(app.screen, OwnerListScreen)
         await pilot.press("f2")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
+        assert isinstance(app.screen, OverviewScreen) and len(app.screen_stack) == 2

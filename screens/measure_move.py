@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from db.errors import TryggError
 from db.plans.plans import move_measure, plans_in_order
-from screens.widgets import DialogModal
+from screens.widgets.dialogs import DialogModal
 
 
 class MoveMeasureModal(DialogModal[bool]):

@@ -13,7 +13,7 @@ from db.errors import TryggError
 from db.reports import output_folder
 from db.reports.pm import legal_reference, reports_for_pm, set_legal_reference, write_pm
 from db.textutil import printable
-from screens.widgets import DialogModal, TextPrompt
+from screens.widgets.dialogs import DialogModal, TextPrompt
 
 
 class PmModal(DialogModal[bool]):

@@ -18,7 +18,7 @@ from db.reports.walks import (
     write_owner_list,
     write_walk_protocol,
 )
-from screens.forms import FormModal
+from screens.widgets.forms import FormModal
 
 
 class _DocumentModal(FormModal):

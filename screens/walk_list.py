@@ -10,8 +10,10 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from db.walks import STATUS_FILTERS, WalkFilter, count_walks, list_walks, walk_kommuner
-from screens.lists import FilteredListScreen, matching
-from screens.widgets import ConfirmModal, PagedTable, Row, plain
+from screens.widgets.dialogs import ConfirmModal
+from screens.widgets.filtered_list import FilteredListScreen, matching
+from screens.widgets.tables import PagedTable, Row
+from screens.widgets.text import plain
 
 
 class WalkListScreen(FilteredListScreen):

@@ -27,7 +27,7 @@ def open_record(app: Any, store: Store, rtype: str, record_id: str) -> bool:
 
         app.push_screen(ReportFormScreen(record_id))
     elif rtype == "owner":
-        from screens.owners import OwnerFormScreen
+        from screens.owner_form import OwnerFormScreen
 
         app.push_screen(OwnerFormScreen(record_id))
     elif rtype in ("plan", "focus_area", "measure", "progress", "followup"):

@@ -17,9 +17,10 @@ from db.labels import record_label, short, value_text
 from db.records import field_label
 from db.store import Conflict, Stamp
 from db.textutil import printable
-from screens.base import TryggScreen
-from screens.navigate import open_record
-from screens.widgets import plain, row_under_cursor
+from screens.widgets.base import TryggScreen
+from screens.widgets.navigate import open_record
+from screens.widgets.tables import row_under_cursor
+from screens.widgets.text import plain
 
 
 class ConflictListScreen(TryggScreen):

@@ -16,8 +16,10 @@ from db.plans.deadlines import deadlines
 from db.plans.plans import delete_plan, plans_in_order
 from db.plans.progress import format_hours, plan_hours, plan_progress
 from db.reports.calendar import summary
-from screens.base import TryggScreen
-from screens.widgets import ConfirmModal, plain, row_under_cursor
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import ConfirmModal
+from screens.widgets.tables import row_under_cursor
+from screens.widgets.text import plain
 
 #: How far ahead the list of deadlines under the plans looks.
 DEADLINE_DAYS = 30

@@ -23,8 +23,10 @@ from db.snabbrapport.listing import (
     report_kommuner,
     report_officers,
 )
-from screens.lists import FilteredListScreen, matching
-from screens.widgets import ConfirmModal, PagedTable, Row, plain
+from screens.widgets.dialogs import ConfirmModal
+from screens.widgets.filtered_list import FilteredListScreen, matching
+from screens.widgets.tables import PagedTable, Row
+from screens.widgets.text import plain
 
 RTYPE = "snabbrapport"
 
@@ -276,7 +278,7 @@ class ReportListScreen(FilteredListScreen):
         return int(report.get("nr") or 0)
 
     def action_pm(self) -> None:
-        from screens.pm import PmModal
+        from screens.report_pm import PmModal
 
         chosen = sorted(self.marked) or ([self.current] if self.current else [])
         if not chosen:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from db.files import usual_places
 from db.sync.bundle import SUFFIX
-from screens.widgets import DialogModal
+from screens.widgets.dialogs import DialogModal
 
 
 class FolderTree(DirectoryTree):

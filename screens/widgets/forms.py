@@ -13,9 +13,9 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioSet, Static, TextArea
 
 from db.errors import TryggError, ValidationFailed
-from screens.base import TryggModal
-from screens.choices import AnswerLine
-from screens.widgets import ConfirmModal
+from screens.widgets.base import TryggModal
+from screens.widgets.choices import AnswerLine
+from screens.widgets.dialogs import ConfirmModal
 
 
 class FormModal(TryggModal[str | None]):

@@ -11,14 +11,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
-from screens.base import TryggScreen
-from screens.widgets import ago, row_under_cursor
+from screens.widgets.base import TryggScreen
+from screens.widgets.tables import row_under_cursor
+from screens.widgets.text import ago
 
 #: The overview names at most this many colleagues (the Synk screen lists them all).
 MAX_PEER_ROWS = 5
 
 
-class HomeScreen(TryggScreen):
+class OverviewScreen(TryggScreen):
     """The overview."""
 
     BINDINGS = [
@@ -176,13 +177,13 @@ class HomeScreen(TryggScreen):
         elif key in ("measures", "deadlines"):
             self.app.action_section("plans")  # type: ignore[attr-defined]
         elif key == "conflicts":
-            from screens.conflicts import ConflictListScreen
+            from screens.sync_conflicts import ConflictListScreen
 
             self.app.push_screen(ConflictListScreen())
         elif key in ("unsent", "exchange") or (key or "").startswith("peer-"):
             self.app.action_section("sync")  # type: ignore[attr-defined]
         elif key == "pm_due":
-            from screens.reports import ReportListScreen
+            from screens.report_list import ReportListScreen
 
             self.app.push_screen(ReportListScreen(pm="att_skicka"))
 
@@ -191,7 +192,7 @@ class HomeScreen(TryggScreen):
         self.action_open_row()
 
     def action_findings(self, status: str) -> None:
-        from screens.findings import FindingListScreen
+        from screens.finding_list import FindingListScreen
 
         self.app.push_screen(FindingListScreen(status=status))
 

@@ -9,7 +9,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from db.errors import TryggError, ValidationFailed
 from db.records import ORGANISATIONS, choice_label
-from screens.base import TryggModal
+from screens.widgets.base import TryggModal
 
 
 class SetupScreen(TryggModal[bool]):

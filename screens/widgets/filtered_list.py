@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import TryggError
-from screens.base import TryggScreen
-from screens.widgets import PagedTable
+from screens.widgets.base import TryggScreen
+from screens.widgets.tables import PagedTable
 
 
 class FilteredListScreen(TryggScreen):

@@ -26,8 +26,10 @@ from db.walks import (
     mark_sent,
     reopen,
 )
-from screens.base import TryggScreen
-from screens.widgets import ConfirmModal, PagedTable, Row, TextPrompt, plain
+from screens.widgets.base import TryggScreen
+from screens.widgets.dialogs import ConfirmModal, TextPrompt
+from screens.widgets.tables import PagedTable, Row
+from screens.widgets.text import plain
 
 #: Bindings every finding list has (the walk screen adds its own on top).
 FOLLOW_UP_BINDINGS = [
@@ -322,7 +324,7 @@ class FindingListScreen(FindingsScreen):
         return True
 
     def action_owner_list(self) -> None:
-        from screens.documents import OwnerListsModal
+        from screens.walk_documents import OwnerListsModal
 
         if self.owner_id:
             self.app.push_screen(OwnerListsModal(owner_id=self.owner_id), lambda _: self.reload())
