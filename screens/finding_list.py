@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -26,7 +27,7 @@ from db.walks import (
     mark_sent,
     reopen,
 )
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from screens.widgets.tables import PagedTable, Row
 from screens.widgets.text import plain
@@ -174,6 +175,11 @@ class FindingsScreen(TryggScreen):
         self.query_one("#finding-line", Static).update(
             self.t("findings.line", shown=table.total_rows, status=status)
         )
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import ago
 
@@ -80,6 +81,11 @@ class OverviewScreen(TryggScreen):
         self.refresh_overview()
         table.focus()
 
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.refresh_overview()
+
     def on_screen_resume(self) -> None:
         self.refresh_overview()
 
@@ -104,7 +110,7 @@ class OverviewScreen(TryggScreen):
         def count(worker_store: Store) -> Overview:
             return overview(worker_store, today)
 
-        self.app.in_thread(count, lambda figures: self._show(figures, walks))  # type: ignore[attr-defined]
+        self.trygg.in_thread(count, lambda figures: self._show(figures, walks))
 
     def _show(self, figures: Overview, walks: int) -> None:
         if not self.is_mounted:
@@ -169,19 +175,19 @@ class OverviewScreen(TryggScreen):
     def action_open_row(self) -> None:
         key = row_under_cursor(self.query_one("#home-figures", DataTable))
         if key == "walks":
-            self.app.action_section("walks")  # type: ignore[attr-defined]
+            self.trygg.action_section("walks")
         elif key in ("oppna", "forsenade"):
             self.action_findings(key)
         elif key == "reports":
-            self.app.action_section("reports")  # type: ignore[attr-defined]
+            self.trygg.action_section("reports")
         elif key in ("measures", "deadlines"):
-            self.app.action_section("plans")  # type: ignore[attr-defined]
+            self.trygg.action_section("plans")
         elif key == "conflicts":
             from screens.sync_conflicts import ConflictListScreen
 
             self.app.push_screen(ConflictListScreen())
         elif key in ("unsent", "exchange") or (key or "").startswith("peer-"):
-            self.app.action_section("sync")  # type: ignore[attr-defined]
+            self.trygg.action_section("sync")
         elif key == "pm_due":
             from screens.report_list import ReportListScreen
 

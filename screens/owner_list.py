@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header
@@ -10,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header
 from db.records import choice_label
 from db.walks import list_owners
 from screens.owner_form import OwnerFormScreen
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import plain
 
@@ -43,6 +44,11 @@ class OwnerListScreen(TryggScreen):
             table.add_column(self.t(f"owners.col.{key}"), key=key)
         self.reload()
         table.focus()
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
@@ -28,7 +29,7 @@ from db.plans.smart import smart_hints
 from db.records import choice_label
 from db.reports import output_folder
 from db.textutil import printable
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
 from screens.widgets.tables import row_under_cursor
 
@@ -112,6 +113,11 @@ class PlanScreen(TryggScreen):
             table.add_column(self.t(f"plan.col.{key}"), key=key)
         self.reload(keep=self.focus_measure)
         table.focus()
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
@@ -16,7 +17,7 @@ from db.plans.deadlines import deadlines
 from db.plans.plans import delete_plan, plans_in_order
 from db.plans.progress import format_hours, plan_hours, plan_progress
 from db.reports.calendar import summary
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import plain
@@ -58,6 +59,11 @@ class PlanListScreen(TryggScreen):
             table.add_column(self.t(f"plans.col.{key}"), key=key)
         self.reload()
         table.focus()
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

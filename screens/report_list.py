@@ -4,6 +4,7 @@ note to social services, erasing one report's personal data at once."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -23,6 +24,7 @@ from db.snabbrapport.listing import (
     report_kommuner,
     report_officers,
 )
+from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
 from screens.widgets.tables import PagedTable, Row
@@ -153,6 +155,11 @@ class ReportListScreen(FilteredListScreen):
         table.set_source(self._fetch, self._total)
         self.apply_filters()
         table.focus()
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -153,7 +153,7 @@ class ReportStatsScreen(TryggScreen):
             chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
             return Figures(periods, monthly(store.conn, chart))
 
-        self.trygg.in_thread(count, self._show)  # type: ignore[attr-defined]
+        self.trygg.in_thread(count, self._show)
 
     def _show(self, figures: Figures) -> None:
         self.figures = figures

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,7 +20,7 @@ from db.store import Store
 from db.sync.mailbox import configure_mailbox
 from db.sync.status import Colleague, SyncStatus, sync_status
 from db.textutil import printable
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, MailboxChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import ago, plain
@@ -107,6 +108,12 @@ class SyncScreen(TryggScreen):
         peers.focus()
         self.reload()
 
+    @on(DataChanged)
+    @on(MailboxChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
+
     def on_screen_resume(self) -> None:
         self.reload()
 
@@ -119,7 +126,7 @@ class SyncScreen(TryggScreen):
         def gather(store: Store) -> SyncStatus:
             return sync_status(store)
 
-        self.app.in_thread(gather, self._show)  # type: ignore[attr-defined]
+        self.trygg.in_thread(gather, self._show)
 
     # -- showing -------------------------------------------------------------------------
 
@@ -305,7 +312,7 @@ class SyncScreen(TryggScreen):
                 printable(self.t("sync.mailbox_set", folder=str(folder), profile=profile)),
                 markup=False,
             )
-            self.app.check_mailbox()  # type: ignore[attr-defined]
+            self.trygg.check_mailbox()
             self.reload()
 
         def folder_chosen(folder: Path | None) -> None:

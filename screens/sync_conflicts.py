@@ -6,6 +6,7 @@ change: it goes with the next file, and the conflict disappears on every device.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,7 +18,7 @@ from db.labels import record_label, short, value_text
 from db.records import field_label
 from db.store import Conflict, Stamp
 from db.textutil import printable
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.navigate import open_record
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import plain
@@ -53,6 +54,11 @@ class ConflictListScreen(TryggScreen):
         for key in ("record", "field", "shown", "other"):
             table.add_column(self.t(f"conflicts.col.{key}"), key=key)
         table.focus()
+        self.reload()
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
         self.reload()
 
     def on_screen_resume(self) -> None:

@@ -173,7 +173,7 @@ class ReceiveScreen(TryggScreen):
                     outcomes.append(Outcome(path, error=error))
             return Received(outcomes)
 
-        self.app.in_thread(dry_run, self._previewed)  # type: ignore[attr-defined]
+        self.trygg.in_thread(dry_run, self._previewed)
 
     def _previewed(self, result: Received) -> None:
         if not self.is_mounted:
@@ -220,7 +220,7 @@ class ReceiveScreen(TryggScreen):
                     received.send_error = error
             return received
 
-        self.app.in_thread(take_in, self._applied)  # type: ignore[attr-defined]
+        self.trygg.in_thread(take_in, self._applied)
 
     def _applied(self, result: Received) -> None:
         if not self.is_mounted:
@@ -229,7 +229,7 @@ class ReceiveScreen(TryggScreen):
         self.state = "done"
         self._show(result)
         self.refresh_bindings()
-        self.app.check_mailbox()  # type: ignore[attr-defined]
+        self.trygg.check_mailbox()
 
     # -- showing -------------------------------------------------------------------------
 

@@ -210,7 +210,7 @@ class SendScreen(FormModal):
             if asked == self._asked and self.is_mounted and not self.sending:
                 self._show_preview(preview)
 
-        self.app.in_thread(count, show)  # type: ignore[attr-defined]
+        self.trygg.in_thread(count, show)
 
     def _show_preview(self, preview: ExportPreview | None) -> None:
         widget = self.query_one("#send-preview", Static)
@@ -299,7 +299,7 @@ class SendScreen(FormModal):
                 progress=progress,
             )
 
-        self.app.in_thread(write, self._sent, self._failed)  # type: ignore[attr-defined]
+        self.trygg.in_thread(write, self._sent, self._failed)
 
     def _sent(self, summary: ExportSummary | None) -> None:
         self.sending = False

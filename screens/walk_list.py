@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -10,6 +11,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from db.walks import STATUS_FILTERS, WalkFilter, count_walks, list_walks, walk_kommuner
+from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
 from screens.widgets.tables import PagedTable, Row
@@ -89,6 +91,11 @@ class WalkListScreen(FilteredListScreen):
         self._filter = WalkFilter()
         self.reload()
         table.focus()
+
+    @on(DataChanged)
+    def show_changed_data(self) -> None:
+        """Records changed behind this screen: show them again."""
+        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from db.errors import TryggError
 from db.i18n import normalise_language, render
 from db.store import Store
-from screens.widgets.base import localise_bindings
+from screens.widgets.base import DataChanged, MailboxChanged, localise_bindings
 
 #: Night use outdoors: dark by default; a light theme for daylight and projectors.
 DARK_THEME = "textual-dark"
@@ -131,9 +131,7 @@ class TryggApp(App[None]):
         self._announced = {name: (size, mtime) for name, size, mtime in waiting}
         if fresh:
             self.notify(self.t("mailbox.new_files", count=len(fresh)), markup=False, timeout=30)
-            reload = getattr(self.screen, "reload", None)
-            if type(self.screen).__name__ == "SyncScreen" and callable(reload):
-                reload()
+            self.screen.post_message(MailboxChanged())
 
     def _offer_gallring(self, due: tuple[int, int] | None) -> None:
         """When personal data is past its retention period, ask once at start whether to
@@ -153,9 +151,7 @@ class TryggApp(App[None]):
 
     def _gallring_done(self, erased: int) -> None:
         self.notify(self.t("gallring.done", count=erased), markup=False)
-        refresh = getattr(self.screen, "refresh_overview", None)
-        if callable(refresh):
-            refresh()
+        self.screen.post_message(DataChanged())
 
     def in_thread(
         self,
@@ -195,11 +191,8 @@ class TryggApp(App[None]):
         from screens.report_form import ReportFormScreen
 
         def saved(report_id: str | None) -> None:
-            reload = getattr(self.screen, "reload", None) or getattr(
-                self.screen, "refresh_overview", None
-            )
-            if report_id and callable(reload):
-                reload()
+            if report_id:
+                self.screen.post_message(DataChanged())
 
         self.push_screen(ReportFormScreen(), saved)
 

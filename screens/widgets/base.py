@@ -1,14 +1,19 @@
-"""What every Trygg screen shares: UI strings from the running app, localised bindings."""
+"""What every Trygg screen shares: UI strings from the running app, localised bindings,
+the messages the app sends when data changed behind a screen, and the app as screens see
+it (a protocol, so that screens never import tui)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
+from db.errors import TryggError
 from db.store import Store
 
 T = TypeVar("T")
@@ -20,6 +25,34 @@ class TryggAppLike(Protocol):
     store: Store
 
     def t(self, key: str, **params: object) -> str: ...
+
+    def in_thread(
+        self,
+        job: Callable[[Store], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[TryggError], None] | None = None,
+    ) -> None:
+        """Run ``job(store)`` in a worker with its own connection, then ``done(result)``
+        on the UI thread (``failed(error)`` for a refusal)."""
+        ...
+
+    def check_mailbox(self) -> None:
+        """Look in the mailbox folder for colleagues' files not announced yet."""
+        ...
+
+    def action_section(self, name: str) -> None:
+        """Show one of the sections a function key away (walks, reports, plans, sync)."""
+        ...
+
+
+class DataChanged(Message):
+    """Records changed behind the current screen (a quick report saved over a list, an
+    import, gallring): screens that show records handle it with ``@on`` and show them
+    again."""
+
+
+class MailboxChanged(Message):
+    """New colleagues' files lie in the mailbox folder."""
 
 
 def localise_bindings(node: DOMNode, translate: Any) -> None:
