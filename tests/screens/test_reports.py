@@ -465,7 +465,7 @@ async def test_the_overview_counts_notes_to_send_and_opens_them(db_path: Path) -
 
 
 async def test_markup_in_names_and_places_is_shown_as_typed(db_path: Path) -> None:
-    from tests.tui.test_walks import HOSTILE, HOSTILE_SHOWN
+    from tests.screens.test_walks import HOSTILE, HOSTILE_SHOWN
 
     with open_store(db_path) as store:
         report = store.create(

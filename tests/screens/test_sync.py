@@ -24,7 +24,7 @@ from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from screens.widgets.path_picker import PathPickerModal
 from tests.conftest import open_store, report_fields, walk_fields
 from tests.db.sync.harness import Device
-from tests.tui.test_reports import app_for, settle
+from tests.screens.test_reports import app_for, settle
 
 
 def shown(app: Any, selector: str) -> str:

@@ -18,7 +18,7 @@ from screens.plan_import import PlanImportFileModal, PlanImportScreen
 from screens.plan_list import PlanListScreen
 from screens.progress_form import ProgressFormScreen
 from tests.conftest import NOW, open_store, walk_fields
-from tests.tui.test_reports import app_for, settle
+from tests.screens.test_reports import app_for, settle
 
 
 def _row_of(table: DataTable, key: str) -> int:
@@ -255,7 +255,7 @@ async def test_a_wrong_file_is_named_and_nothing_is_imported(db_path: Path, tmp_
 
 
 async def test_user_text_that_looks_like_markup_is_shown_as_typed(db_path: Path) -> None:
-    from tests.tui.test_walks import HOSTILE
+    from tests.screens.test_walks import HOSTILE
 
     with open_store(db_path) as store:
         plan = store.create("plan", {"title": HOSTILE, "kommuner": [HOSTILE]})

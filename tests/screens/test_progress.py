@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from db.store import Store
 from screens.progress_form import ProgressFormScreen
 from tests.conftest import NOW, open_store
-from tests.tui.test_reports import settle
+from tests.screens.test_reports import settle
 from tui.app import TryggApp
 
 
