@@ -9,10 +9,12 @@ of a power cut is there at the next start.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 
 @dataclass(frozen=True)
@@ -22,21 +24,21 @@ class Draft:
     data: dict[str, Any]
 
 
-def save(conn: sqlite3.Connection, form: str, data: dict[str, Any], now: datetime) -> None:
+def save(store: Store, form: str, data: dict[str, Any], now: datetime) -> None:
     """Keep ``data`` as the draft of ``form`` (replacing an earlier one)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # One statement in autocommit mode: atomic on its own, and never part of (or the
     # end of) a store transaction.
-    conn.execute(
+    store.conn.execute(
         "INSERT INTO drafts (form, saved_at, data) VALUES (?, ?, ?)"
         " ON CONFLICT (form) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data",
         (form, now.replace(microsecond=0).isoformat(), text),
     )
 
 
-def load(conn: sqlite3.Connection, form: str) -> Draft | None:
+def load(store: Store, form: str) -> Draft | None:
     """The draft of ``form``, or None."""
-    row = conn.execute("SELECT saved_at, data FROM drafts WHERE form = ?", (form,)).fetchone()
+    row = store.conn.execute("SELECT saved_at, data FROM drafts WHERE form = ?", (form,)).fetchone()
     if row is None:
         return None
     try:
@@ -46,14 +48,14 @@ def load(conn: sqlite3.Connection, form: str) -> Draft | None:
     return Draft(form, row[0], data if isinstance(data, dict) else {})
 
 
-def discard(conn: sqlite3.Connection, form: str) -> None:
+def discard(store: Store, form: str) -> None:
     """Forget the draft of ``form`` (saved, or deliberately left)."""
-    conn.execute("DELETE FROM drafts WHERE form = ?", (form,))
+    store.conn.execute("DELETE FROM drafts WHERE form = ?", (form,))
 
 
-def discard_older_than(conn: sqlite3.Connection, cutoff: datetime) -> int:
+def discard_older_than(store: Store, cutoff: datetime) -> int:
     """Remove drafts last written before ``cutoff`` (gallring); returns how many."""
-    cur = conn.execute(
+    cur = store.conn.execute(
         "DELETE FROM drafts WHERE saved_at < ?", (cutoff.replace(microsecond=0).isoformat(),)
     )
     return cur.rowcount

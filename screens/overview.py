@@ -105,12 +105,12 @@ class OverviewScreen(TryggScreen):
             self.t("home.database", path=str(store.path))
         )
         today = store.now().date()
-        walks = store.count("walk")
 
-        def count(worker_store: Store) -> Overview:
-            return overview(worker_store, today)
+        def count(worker_store: Store) -> tuple[Overview, int]:
+            return overview(worker_store, today), worker_store.count("walk")
 
-        self.trygg.in_thread(count, lambda figures: self._show(figures, walks))
+        # Overlapping recounts (a save, then a merge) show only the newest figures.
+        self.trygg.in_thread(count, lambda counted: self._show(*counted), exclusive="overview")
 
     def _show(self, figures: Overview, walks: int) -> None:
         if not self.is_mounted:

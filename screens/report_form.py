@@ -441,10 +441,10 @@ class ReportFormScreen(FormModal):
             for key, value in self.current_values().items()
         }
         data["_start"] = self._start
-        drafts.save(self.trygg.store.conn, self.draft_key, data, self.trygg.store.now())
+        drafts.save(self.trygg.store, self.draft_key, data, self.trygg.store.now())
 
     def _offer_draft(self) -> None:
-        draft = drafts.load(self.trygg.store.conn, self.draft_key)
+        draft = drafts.load(self.trygg.store, self.draft_key)
         if draft is None:
             return
 
@@ -452,7 +452,7 @@ class ReportFormScreen(FormModal):
             if restore:
                 self._apply_draft(draft.data)
             else:
-                drafts.discard(self.trygg.store.conn, self.draft_key)
+                drafts.discard(self.trygg.store, self.draft_key)
 
         when = draft.saved_at.replace("T", " ")[:16]
         self.app.push_screen(ConfirmModal(self.t("report_form.draft_found", when=when)), answered)
@@ -479,7 +479,7 @@ class ReportFormScreen(FormModal):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        drafts.discard(self.trygg.store.conn, self.draft_key)
+        drafts.discard(self.trygg.store, self.draft_key)
 
     # -- saving --------------------------------------------------------------------
 

@@ -19,11 +19,10 @@ from db.snabbrapport.statistics import (
     Statistics,
     StatsFilter,
     checked_period,
+    compared,
     month_of,
-    monthly,
     previous_period,
     read_day,
-    statistics,
 )
 from db.store import Store
 from screens.widgets.base import TryggScreen
@@ -145,17 +144,18 @@ class ReportStatsScreen(TryggScreen):
         line.set_class(False, "form-error")
         line.update(self.t("stats_screen.counting"))
 
-        def count(store: Store) -> Figures:
-            periods = [statistics(store.conn, wanted)]
-            if other is not None:
-                periods.append(statistics(store.conn, other))
-            year_start = _months_back(wanted.end, CHART_MONTHS)
-            chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
-            return Figures(periods, monthly(store.conn, chart))
+        periods = [wanted] if other is None else [wanted, other]
+        year_start = _months_back(wanted.end, CHART_MONTHS)
+        chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
 
-        self.trygg.in_thread(count, self._show)
+        def count(store: Store) -> Figures:
+            return Figures(*compared(store, periods, chart))
+
+        self.trygg.in_thread(count, self._show, exclusive="statistics")
 
     def _show(self, figures: Figures) -> None:
+        if not self.is_mounted:
+            return
         self.figures = figures
         lang = self.lang or "sv"
         self.query_one("#stats-table", Static).update(

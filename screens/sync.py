@@ -126,7 +126,7 @@ class SyncScreen(TryggScreen):
         def gather(store: Store) -> SyncStatus:
             return sync_status(store)
 
-        self.trygg.in_thread(gather, self._show)
+        self.trygg.in_thread(gather, self._show, exclusive="sync")
 
     # -- showing -------------------------------------------------------------------------
 

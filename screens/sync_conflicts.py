@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from db.dates import moment_of_ms
 from db.errors import TryggError
-from db.labels import record_label, short, value_text
+from db.labels import label_of, short, value_text
 from db.records import field_label
 from db.store import Conflict, Stamp
 from db.textutil import printable
@@ -72,7 +72,7 @@ class ConflictListScreen(TryggScreen):
         table.clear()
         for c in self.found.values():
             table.add_row(
-                plain(record_label(store.conn, c.rtype, c.record_id, self.lang)),
+                plain(label_of(store, c.rtype, c.record_id, self.lang)),
                 Text(field_label(c.rtype, c.field, self.lang)),
                 plain(short(self._value(c, winner=True), 30), style="bold"),
                 plain(short(self._value(c, winner=False), 30)),
@@ -110,7 +110,7 @@ class ConflictListScreen(TryggScreen):
             return
         store = self.trygg.store
         text = Text()
-        text.append(printable(record_label(store.conn, c.rtype, c.record_id, self.lang)), "bold")
+        text.append(printable(label_of(store, c.rtype, c.record_id, self.lang)), "bold")
         text.append(
             "\n" + self.t("conflicts.field", field=field_label(c.rtype, c.field, self.lang))
         )

@@ -173,7 +173,7 @@ class ReceiveScreen(TryggScreen):
                     outcomes.append(Outcome(path, error=error))
             return Received(outcomes)
 
-        self.trygg.in_thread(dry_run, self._previewed)
+        self.trygg.in_thread(dry_run, self._previewed, exclusive="receive-preview")
 
     def _previewed(self, result: Received) -> None:
         if not self.is_mounted:

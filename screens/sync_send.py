@@ -59,7 +59,6 @@ class SendScreen(FormModal):
     def __init__(self) -> None:
         super().__init__()
         self.sending = False
-        self._asked = 0
 
     def compose(self) -> ComposeResult:
         store = self.trygg.store
@@ -194,8 +193,6 @@ class SendScreen(FormModal):
 
     def update_preview(self) -> None:
         """Count what the file would carry (in a worker; only the latest answer shows)."""
-        self._asked += 1
-        asked = self._asked
         to, profile, folder = self._value("to"), self._value("profile") or "kommun", self._folder()
         peer = self._peer(to)
 
@@ -207,10 +204,10 @@ class SendScreen(FormModal):
             return preview_export(store, peer=peer, full=peer is None, profile=profile)
 
         def show(preview: ExportPreview | None) -> None:
-            if asked == self._asked and self.is_mounted and not self.sending:
+            if self.is_mounted and not self.sending:
                 self._show_preview(preview)
 
-        self.trygg.in_thread(count, show)
+        self.trygg.in_thread(count, show, exclusive="send-preview")
 
     def _show_preview(self, preview: ExportPreview | None) -> None:
         widget = self.query_one("#send-preview", Static)

@@ -89,6 +89,8 @@ class TryggApp(App[None]):
         self.store: Store
         #: Mailbox files already announced in this session (name → size and time).
         self._announced: dict[str, tuple[int, float]] = {}
+        #: The newest run of each exclusive worker group (see ``in_thread``).
+        self._newest: dict[str, object] = {}
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -124,7 +126,9 @@ class TryggApp(App[None]):
         yet, and say so once per new file; F9 and y read them in."""
         if getattr(self, "store", None) is None or self.store.device is None:
             return
-        self.in_thread(_mailbox_waiting, self._mailbox_seen, lambda _error: None)
+        self.in_thread(
+            _mailbox_waiting, self._mailbox_seen, lambda _error: None, exclusive="mailbox"
+        )
 
     def _mailbox_seen(self, waiting: list[tuple[str, int, float]]) -> None:
         fresh = [w for w in waiting if self._announced.get(w[0]) != w[1:]]
@@ -158,26 +162,51 @@ class TryggApp(App[None]):
         job: Callable[[Store], Any],
         done: Callable[[Any], None],
         failed: Callable[[TryggError], None] | None = None,
+        *,
+        exclusive: str | None = None,
     ) -> None:
         """Run ``job(store)`` in a worker thread with its own connection (a connection
         belongs to its thread), then ``done(result)`` on the UI thread. A failure goes to
-        ``failed`` on the UI thread, or becomes a notification; never a traceback."""
+        ``failed`` on the UI thread, or becomes a notification; never a traceback.
+
+        ``exclusive`` names a group where only the newest result may show (a recount
+        while the last one still runs): a newer run of the same name cancels the older
+        one, whose ``done`` or ``failed`` is then never called."""
+        token = object()
+        if exclusive is not None:
+            self._newest[exclusive] = token
+
+        def newest() -> bool:
+            return exclusive is None or self._newest.get(exclusive) is token
+
+        def finish(result: Any) -> None:
+            if newest():
+                done(result)
+
+        def refuse(error: TryggError) -> None:
+            if not newest():
+                return
+            if failed is not None:
+                failed(error)
+            else:
+                self.notify(error.message(self.lang), severity="error", markup=False)
 
         def work() -> None:
             try:
                 with Store(self.db_path, create=False, now=self.now) as store:
                     result = job(store)
             except TryggError as error:
-                if failed is not None:
-                    self.call_from_thread(failed, error)
-                else:
-                    self.call_from_thread(
-                        self.notify, error.message(self.lang), severity="error", markup=False
-                    )
+                self.call_from_thread(refuse, error)
                 return
-            self.call_from_thread(done, result)
+            self.call_from_thread(finish, result)
 
-        self.run_worker(work, thread=True, group="db", exit_on_error=False)
+        self.run_worker(
+            work,
+            thread=True,
+            group="db" if exclusive is None else f"db:{exclusive}",
+            exclusive=exclusive is not None,
+            exit_on_error=False,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.

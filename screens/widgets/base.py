@@ -31,9 +31,13 @@ class TryggAppLike(Protocol):
         job: Callable[[Store], Any],
         done: Callable[[Any], None],
         failed: Callable[[TryggError], None] | None = None,
+        *,
+        exclusive: str | None = None,
     ) -> None:
         """Run ``job(store)`` in a worker with its own connection, then ``done(result)``
-        on the UI thread (``failed(error)`` for a refusal)."""
+        on the UI thread (``failed(error)`` for a refusal). With ``exclusive`` (a group
+        name), a newer run of the same name voids the older one's result, so only the
+        newest shows."""
         ...
 
     def check_mailbox(self) -> None:

@@ -228,7 +228,7 @@ async def test_leaving_with_unsaved_text_asks_first_and_a_crash_keeps_a_draft(
         assert isinstance(app.screen, ReportFormScreen)
         # The laptop dies here: the app ends without the form being closed or saved.
     with Store(db_path) as store:
-        draft = drafts.load(store.conn, NEW_DRAFT)
+        draft = drafts.load(store, NEW_DRAFT)
     assert draft is not None and draft.data["rep-name"] == "Alva Testsson"
 
     app = app_for(db_path)
@@ -249,7 +249,7 @@ async def test_leaving_with_unsaved_text_asks_first_and_a_crash_keeps_a_draft(
         assert not isinstance(app.screen, ReportFormScreen)
     with Store(db_path) as store:
         assert store.count("snabbrapport") == 1
-        assert drafts.load(store.conn, NEW_DRAFT) is None  # saved: the draft is gone
+        assert drafts.load(store, NEW_DRAFT) is None  # saved: the draft is gone
 
 
 async def test_a_new_report_is_one_key_away_from_another_section(db_path: Path) -> None:
