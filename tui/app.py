@@ -238,13 +238,14 @@ class TryggApp(App[None]):
 
         from screens.overview import OverviewScreen
 
-        if type(self.screen).__name__ == self.SECTIONS[name][1]:
+        module, cls = self.SECTIONS[name]
+        section = getattr(import_module(module), cls)
+        if type(self.screen) is section:
             return
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
-        if name != "home":
-            module, cls = self.SECTIONS[name]
-            self.push_screen(getattr(import_module(module), cls)())
+        if section is not OverviewScreen:
+            self.push_screen(section())
 
     def on_unmount(self) -> None:
         store = getattr(self, "store", None)

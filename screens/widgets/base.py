@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
@@ -75,18 +75,17 @@ def _translated(binding: Binding, translate: Any) -> Binding:
     )
 
 
-class _TryggNode:
+class _TryggNode(DOMNode):
     """What Trygg's screens and modals share: localised bindings and UI strings."""
 
-    app: Any
-
     def on_mount(self) -> None:
-        localise_bindings(self, self.t)  # type: ignore[arg-type]
-        self.refresh_bindings()  # type: ignore[attr-defined]
+        localise_bindings(self, self.t)
+        self.refresh_bindings()
 
     @property
     def trygg(self) -> TryggAppLike:
-        return self.app  # type: ignore[no-any-return]
+        """The app, as screens see it."""
+        return cast(TryggAppLike, self.app)
 
     def t(self, key: str, **params: object) -> str:
         return self.trygg.t(key, **params)
