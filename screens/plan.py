@@ -471,8 +471,8 @@ class PlanScreen(TryggScreen):
         except TryggError as error:
             self.app.notify(error.message(self.lang), severity="error", markup=False, timeout=10)
             return
-        self.app.notify(
-            self.t("plan.report.written", path=str(path), count=count), markup=False, timeout=10
+        self.notify_in_folder(
+            self.t("plan.report.written", name=path.name, count=count), path.parent
         )
 
 

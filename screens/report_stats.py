@@ -217,9 +217,7 @@ class ReportStatsScreen(TryggScreen):
             except TryggError as error:
                 self.app.notify(error.message(self.lang), severity="error", markup=False)
                 return
-            self.app.notify(
-                self.t("stats_screen.written", path=str(written)), markup=False, timeout=10
-            )
+            self.notify_in_folder(self.t("stats_screen.written", name=written.name), written.parent)
 
         self.app.push_screen(
             KeyChoiceModal(self.t("stats_screen.export_question"), options), chosen

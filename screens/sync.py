@@ -290,11 +290,7 @@ class SyncScreen(TryggScreen):
             self.action_mailbox_setup()
             return
         if not mailbox.folder.is_dir():
-            self.notify(
-                self.t("sync.mailbox_missing_long", folder=str(mailbox.folder)),
-                severity="warning",
-                markup=False,
-            )
+            self.notify_in_folder(self.t("sync.mailbox_missing_long"), mailbox.folder, warning=True)
             return
         self.app.push_screen(ReceiveScreen(mailbox.folder))
 
@@ -308,10 +304,7 @@ class SyncScreen(TryggScreen):
             if profile is None:
                 return
             configure_mailbox(store, folder, profile)
-            self.notify(
-                printable(self.t("sync.mailbox_set", folder=str(folder), profile=profile)),
-                markup=False,
-            )
+            self.notify_in_folder(self.t("sync.mailbox_set", profile=profile), folder)
             self.trygg.check_mailbox()
             self.reload()
 

@@ -308,16 +308,19 @@ class SendScreen(FormModal):
         crypt = summary.encryption.split(":")[0]
         done = self.t(
             "send.done",
-            path=str(summary.path),
+            name=summary.path.name,
             entries=summary.entries,
             records=sum(summary.records.values()),
             profile=summary.profile,
             encryption=self.t(f"sync.encryption.{crypt}"),
         )
-        self.query_one("#send-done", Static).update(printable(done))
+        folder = summary.path.parent
+        self.query_one("#send-done", Static).update(
+            f"{printable(done)}\n{printable(str(folder))}\n{self.t('send.done_close')}"
+        )
         self.cancel_result = str(summary.path)
         self.remember_initial()
-        self.app.notify(printable(done), markup=False)
+        self.notify_in_folder(done, folder)
 
     def _failed(self, error: TryggError) -> None:
         self.sending = False

@@ -10,6 +10,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 
 from db.errors import TryggError
@@ -91,6 +92,8 @@ class TryggApp(App[None]):
         self._announced: dict[str, tuple[int, float]] = {}
         #: The newest run of each exclusive worker group (see ``in_thread``).
         self._newest: dict[str, object] = {}
+        #: The screen each notification on display was given on (see ``on_notify``).
+        self._notified_on: dict[str, Screen[Any]] = {}
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -120,6 +123,33 @@ class TryggApp(App[None]):
             self.in_thread(_gallring_due, self._offer_gallring)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
+        self.screen_change_signal.subscribe(self, self._forget_left_notifications)
+
+    # -- notifications -----------------------------------------------------------------
+
+    def on_notify(self, event: Notify) -> None:
+        """Note the screen a notification is given on: the full screen under any dialogs
+        (a dialog that says what it wrote and closes hands its news to that screen)."""
+        base = next(
+            (s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None
+        )
+        if base is not None:
+            self._notified_on[event.notification.identity] = base
+
+    def _forget_left_notifications(self, _screen: Screen[Any]) -> None:
+        """Notifications do not outlive their screen: when the screen one was given on
+        is left (Esc, another section), it goes too."""
+        stack = self.screen_stack
+        for notification in list(self._notifications):
+            home = self._notified_on.get(notification.identity)
+            if home is not None and home not in stack:
+                self._unnotify(notification, refresh=False)
+        self._notified_on = {
+            n.identity: self._notified_on[n.identity]
+            for n in self._notifications
+            if n.identity in self._notified_on
+        }
+        self._refresh_notifications()
 
     def check_mailbox(self) -> None:
         """Look in the mailbox folder (if one is set up) for colleagues' files not read

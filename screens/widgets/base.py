@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
 from textual.binding import Binding, BindingsMap
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from db.errors import TryggError
 from db.store import Store
+from screens.widgets.text import in_folder, toast_text_width
 
 T = TypeVar("T")
 
@@ -75,12 +77,18 @@ def _translated(binding: Binding, translate: Any) -> Binding:
     )
 
 
-class _TryggNode(DOMNode):
-    """What Trygg's screens and modals share: localised bindings and UI strings."""
+class _TryggNode:
+    """What Trygg's screens and modals share: localised bindings and UI strings.
+
+    A plain mixin, not a DOMNode: Textual takes a widget's CSS type names (``Screen``,
+    ``ModalScreen``, which the app's and Textual's styles select) from its first DOMNode
+    base, which must stay the Textual screen."""
+
+    app: Any
 
     def on_mount(self) -> None:
-        localise_bindings(self, self.t)
-        self.refresh_bindings()
+        localise_bindings(self, self.t)  # type: ignore[arg-type]
+        self.refresh_bindings()  # type: ignore[attr-defined]
 
     @property
     def trygg(self) -> TryggAppLike:
@@ -89,6 +97,19 @@ class _TryggNode(DOMNode):
 
     def t(self, key: str, **params: object) -> str:
         return self.trygg.t(key, **params)
+
+    def notify_in_folder(
+        self, message: str, folder: Path | str, *, warning: bool = False, timeout: float = 10
+    ) -> None:
+        """A notification about a file written (``message`` names it by its name) or a
+        folder chosen, with the folder on a line of its own rather than a whole path
+        wrapped mid-word."""
+        self.app.notify(
+            in_folder(message, folder, toast_text_width(self.app.size.width)),
+            severity="warning" if warning else "information",
+            markup=False,
+            timeout=timeout,
+        )
 
     @property
     def lang(self) -> str | None:
