@@ -13,8 +13,8 @@ from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
 from screens.widgets.base import DataChanged, TryggScreen
-from screens.widgets.tables import row_under_cursor
-from screens.widgets.text import ago
+from screens.widgets.tables import Col, FittedTable
+from screens.widgets.text import ago, plain
 
 #: The overview names at most this many colleagues (the Synk screen lists them all).
 MAX_PEER_ROWS = 5
@@ -67,7 +67,7 @@ class OverviewScreen(TryggScreen):
         with VerticalScroll(id="home", can_focus=False):
             yield Static(id="home-device", markup=False)
             yield Static(id="home-reminder", markup=False)
-            yield DataTable(id="home-figures", cursor_type="row", show_header=False)
+            yield FittedTable(id="home-figures", show_header=False, zebra_stripes=False)
             yield Static(id="home-database", markup=False, classes="hint")
         yield Footer()
 
@@ -76,8 +76,15 @@ class OverviewScreen(TryggScreen):
         self.title = self.t("app.title")
         demo = self.trygg.store.setting("demo") == "1"
         self.sub_title = self.t("home.title_demo" if demo else "home.title")
-        table = self.query_one("#home-figures", DataTable)
-        table.add_columns("what", "count", "key")
+        table = self.query_one("#home-figures", FittedTable)
+        # Long names (a colleague's device) are shortened, never the figures or keys.
+        table.set_columns(
+            [
+                Col("what", "", min=20, max=60),
+                Col("count", "", min=1, max=20),
+                Col("key", "", width=4),
+            ]
+        )
         self.refresh_overview()
         table.focus()
 
@@ -116,9 +123,9 @@ class OverviewScreen(TryggScreen):
         if not self.is_mounted:
             return
         today = self.trygg.store.now().date()
-        table = self.query_one("#home-figures", DataTable)
+        table = self.query_one("#home-figures", FittedTable)
         keep = table.cursor_row
-        table.clear()
+        table.clear_records()
         rows = [
             ("walks", self.t("home.walks"), str(walks), "v"),
             ("oppna", self.t("home.open_findings"), str(figures.open_findings), "o"),
@@ -160,12 +167,15 @@ class OverviewScreen(TryggScreen):
                 or key == "conflicts"
             )
             style = "bold red" if late else ""
-            table.add_row(
-                Text(label, style=style),
-                Text(value, style=style or "bold"),
-                Text(f"[{shortcut}]" if shortcut else "", style="dim"),
-                key=key,
+            table.add_record(
+                key,
+                {
+                    "what": plain(label, style=style),
+                    "count": Text(value, style=style or "bold"),
+                    "key": Text(f"[{shortcut}]" if shortcut else "", style="dim"),
+                },
             )
+        table.rows_changed()
         table.move_cursor(row=min(keep, table.row_count - 1))
         reminder = ""
         if figures.remind_to_send(today):
@@ -173,7 +183,7 @@ class OverviewScreen(TryggScreen):
         self.query_one("#home-reminder", Static).update(reminder)
 
     def action_open_row(self) -> None:
-        key = row_under_cursor(self.query_one("#home-figures", DataTable))
+        key = self.query_one("#home-figures", FittedTable).current_key
         if key == "walks":
             self.trygg.action_section("walks")
         elif key in ("oppna", "forsenade"):

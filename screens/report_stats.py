@@ -48,7 +48,8 @@ class ReportStatsScreen(TryggScreen):
         border: none; height: 1; padding: 0 1; margin: 0 2 0 0; background: $boost;
     }
     ReportStatsScreen #stats-from, ReportStatsScreen #stats-to,
-    ReportStatsScreen #stats-cmp-from, ReportStatsScreen #stats-cmp-to { width: 12; }
+    ReportStatsScreen #stats-cmp-to { width: 12; }
+    ReportStatsScreen #stats-cmp-from { width: 16; }
     ReportStatsScreen #stats-kommun, ReportStatsScreen #stats-place { width: 16; }
     ReportStatsScreen #stats-line { height: auto; margin: 0 1; }
     ReportStatsScreen #stats-body { height: 1fr; margin: 0 1; }

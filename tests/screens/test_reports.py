@@ -325,7 +325,8 @@ async def test_the_list_filters_by_custody_note_and_place(db_path: Path) -> None
         assert [k.value for k in table.rows] == [ids["none"]]
         screen.query_one("#rep-place", Input).value = ""
         screen.query_one("#rep-search", Input).value = "Liam"
-        await pilot.pause()
+        await pilot.pause(ReportListScreen.DEBOUNCE * 3)  # the list follows once typing pauses
+        await settle(pilot)
         assert [k.value for k in table.rows] == [ids["due"]]
         screen.query_one("#rep-search", Input).value = ""
         screen.query_one("#rep-from", Input).value = "den 40:e"
