@@ -339,7 +339,7 @@ class PagedTable(FittedTable):
                 self.post_message(self.Counted(self))
 
         trygg = cast(TryggAppLike, self.app)
-        trygg.in_thread(self._counter(), counted, exclusive=f"count:{self.id or id(self)}")
+        trygg.in_thread(self._counter(), counted, exclusive=f"count:{id(self)}")
 
     def _load(self, limit: int) -> int:
         assert self._fetch is not None
