@@ -82,8 +82,10 @@ def fixed_devices(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _store(path: Path, name: str, org: str) -> Store:
-    """A device whose writes are stamped at NOW."""
-    store = Store(path, now=lambda: NOW, wall=lambda: int(NOW.timestamp() * 1000))
+    """A device whose writes are stamped from NOW on, a millisecond apart (so that ids,
+    made from the time, keep the order records were made in)."""
+    ticks = itertools.count(int(NOW.timestamp() * 1000))
+    store = Store(path, now=lambda: NOW, wall=lambda: next(ticks))
     store.set_up_device(name, org, "Lycksele")
     return store
 

@@ -249,7 +249,8 @@ async def test_walk_list_search_filters_and_delete(db_path: Path) -> None:
         await pilot.pause()
         assert len(cells(app, "#walk-table")) == 2
         await pilot.press("slash", *"lampa")  # a word in a finding finds its walk
-        await pilot.pause()
+        await pilot.pause(WalkListScreen.DEBOUNCE * 3)  # the list follows once typing pauses
+        await settle(pilot)
         assert [r[2] for r in cells(app, "#walk-table")] == ["Stationsområdet"]
         await pilot.press("ctrl+a", "ctrl+k", "tab", *"sorsele", "enter")
         await pilot.pause()
