@@ -6,8 +6,8 @@
   knowing it exists; ``db.search`` brings the index up to date before it searches. (A
   trigger may not write to a virtual table while ``trusted_schema`` is off, which it is.)
 
-The search tables use the records' implicit rowid. ``VACUUM`` may renumber implicit rowids,
-so whoever vacuums must call ``db.search.rebuild`` afterwards.
+The search tables use the records' implicit rowid. ``VACUUM`` may renumber those, so Trygg
+never vacuums a live database (gallring vacuums only its backup copies).
 """
 
 from __future__ import annotations
