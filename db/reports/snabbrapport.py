@@ -213,12 +213,15 @@ def save(
     fmt: str,
     months: list[tuple[str, int]] | None = None,
 ) -> Path:
-    """Write the statistics to ``path`` in ``fmt`` (one of FORMATS)."""
+    """Write the statistics to ``path`` in ``fmt`` (one of FORMATS); ``months`` (reports
+    per month) becomes a second sheet in XLSX and a bar chart after the table in text and
+    Markdown, and is left out of a CSV."""
     if fmt == "xlsx":
         return as_xlsx(path, periods, lang, months)
     render = {"text": as_text, "csv": as_csv, "md": as_markdown}[fmt]
     text = render(periods, lang)
-    if months is not None:
+    # A CSV is one table: a chart after it would land in column A of the spreadsheet.
+    if months is not None and fmt != "csv":
         chart = monthly_chart(months)
         text += "\n" + (f"```\n{chart}```\n" if fmt == "md" else chart)
     return write_text(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
