@@ -87,6 +87,25 @@ def esc(value: object) -> str:
     return html.escape(printable(value)).replace("\n", "<br>")
 
 
+#: Characters Markdown would read as formatting, links or table borders inside a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+#: What would turn the start of a line into a heading, list, quote, rule or setext line.
+_MD_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
+
+
+def md(value: object) -> str:
+    """User text for Markdown: one line, shown exactly as typed when rendered. Formatting
+    characters are escaped, ``<`` and ``&`` become entities (so a ``<script>`` is text, not
+    HTML), control and bidirectional characters are visible stand-ins, and '–' stands for
+    nothing."""
+    text = " ".join(printable(value).split())
+    if not text:
+        return "–"
+    text = _MD_INLINE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    # A numbered item is escaped after its digits ("1\\."): a digit cannot be escaped.
+    return _MD_LINE_START.sub(lambda m: m[1] + "\\" if m[1][0].isdigit() else "\\" + m[1], text)
+
+
 def html_page(title: str, body: str, *, lang: str = "sv", banner: str | None = None) -> str:
     """A plain page that prints well on A4: black on white, a table with borders."""
     top = f'<p class="banner">{esc(banner)}</p>\n' if banner else ""

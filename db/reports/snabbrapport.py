@@ -9,7 +9,7 @@ from pathlib import Path
 
 from db.i18n import msg
 from db.records import choice_label, field_label
-from db.reports import excel_csv, write_text
+from db.reports import excel_csv, md, write_text
 from db.reports.xlsx import Sheet, write_xlsx
 from db.snabbrapport.statistics import NOT_ANSWERED, TICKS, Statistics
 
@@ -101,13 +101,13 @@ def as_csv(periods: Sequence[Statistics], lang: str) -> str:
 def as_markdown(periods: Sequence[Statistics], lang: str) -> str:
     header = _header(periods, lang)
     lines = [
-        f"# {msg('stats.title', lang)}",
+        f"# {md(msg('stats.title', lang))}",
         "",
-        "| " + " | ".join(header) + " |",
+        "| " + " | ".join(md(h) for h in header) + " |",
         "|" + "---|" * len(header),
     ]
     for row in table_rows(periods, lang):
-        cells = [c.replace("|", "\\|") for c in _cells(periods, row)]
+        cells = [md(c) for c in _cells(periods, row)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
