@@ -21,7 +21,7 @@ from db.plans.followup import FollowupRow, followup_rows, period_label, period_r
 from db.plans.progress import format_hours
 from db.records import choice_label
 from db.reports import esc, free_path, html_page, md, safe_name, write_text
-from db.reports.xlsx import Coloured, write_xlsx
+from db.reports.xlsx import Coloured, Column, write_xlsx
 from db.store import Store
 from db.textutil import printable
 
@@ -253,7 +253,9 @@ def _followup_sheets(
     names = ("area", "cause_nr", "cause", "activity", "goal", "goal_kind", "when", "who",
              "promise", "production_count", "logged", "done", "expected", "hours", "production",
              "process", "effect", "rating")  # fmt: skip
-    header = [msg(f"followup.xlsx.{n}", lang) for n in names]
+    kinds = {"cause_nr": "int", "production_count": "int", "logged": "int", "done": "int",
+             "expected": "int", "hours": "number"}  # fmt: skip
+    header = [Column(msg(f"followup.xlsx.{n}", lang), kinds.get(n, "text")) for n in names]
     lines = []
     for row in rows:
         m, f = row.measure, row.followup or {}
@@ -276,7 +278,7 @@ def _followup_sheets(
         (period, header, lines),
         (
             msg("followup.xlsx.hours_sheet", lang),
-            [msg("followup.xlsx.area", lang), msg("followup.xlsx.hours", lang)],
+            [msg("followup.xlsx.area", lang), Column(msg("followup.xlsx.hours", lang), "number")],
             [[area, round(hours, 2)] for area, hours in area_hours.items()],
         ),
     ]
