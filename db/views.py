@@ -9,7 +9,9 @@ what it refers to (``walk_name``). Columns keep the field names of the records i
 format (docs/records.md).
 
 The views are derived from the record registry (``db.records``). A migration that changes
-the records or their words calls ``create_views`` again; it replaces them.
+the records or their words calls ``create_views`` again; it replaces them. (A view names
+its table's columns: SQLite refuses ``DROP COLUMN`` under it, and sqlite-utils'
+``transform(drop=…)`` leaves it broken until ``create_views`` runs.)
 """
 
 from __future__ import annotations
