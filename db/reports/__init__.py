@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -75,6 +76,8 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if not math.isfinite(value):  # no number to show: an empty cell, not "nan"
+            return ""
         return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     text = printable(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
