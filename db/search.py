@@ -44,18 +44,6 @@ def refresh(conn: sqlite3.Connection) -> int:
     return pending
 
 
-def rebuild(conn: sqlite3.Connection) -> None:
-    """Rebuild every search index from the records (after ``VACUUM``)."""
-    for table, columns in SEARCHED.items():
-        cols = ", ".join(columns)
-        conn.execute(f"DELETE FROM {table}_fts")
-        conn.execute(
-            f"INSERT INTO {table}_fts (rowid, {cols})"
-            f" SELECT rowid, {cols} FROM {table} WHERE deleted = 0"
-        )
-    conn.execute("DELETE FROM search_queue")
-
-
 def match(text: str) -> str | None:
     """An FTS5 query for what a person typed, or None when there is nothing to search.
 

@@ -33,12 +33,19 @@ def printable(text: object, *, single_line: bool = False) -> str:
     return _CONTROL.sub(_picture, value)
 
 
+# Å, Ä and Ö are letters of their own after Z (Æ and Ø go with Ä and Ö, Ü with Y); every
+# other accented letter sorts with its base letter (É with E, as in "Édouard", "Åre").
 _SWEDISH_TAIL = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"})
 
 
 def swedish_sort_key(text: str) -> str:
-    """Sort key for Swedish alphabetical order: … X Y Z Å Ä Ö, case-insensitive."""
-    return text.casefold().translate(_SWEDISH_TAIL)
+    """Sort key for Swedish alphabetical order: … X Y Z Å Ä Ö, case-insensitive, with
+    other accented letters among their base letters (É with E). Names that differ only in
+    accents or case keep one fixed order."""
+    folded = text.casefold()
+    primary = unicodedata.normalize("NFKD", folded.translate(_SWEDISH_TAIL))
+    primary = "".join(c for c in primary if not unicodedata.combining(c))
+    return f"{primary}\x00{folded}"
 
 
 def fold(text: str) -> str:

@@ -18,6 +18,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils.utils import maximize_csv_field_size_limit
+
+from db import tabular
 from db.dates import parse_date
 from db.errors import TryggError
 from db.plans.rhythm import PERIOD_RULES, Rhythm, parse_rhythm
@@ -106,16 +109,18 @@ def read_table(path: Path) -> Table:
 
 
 def csv_rows(path: Path) -> list[list[str]]:
+    """The cells of a CSV or TSV file, row by row, with the encoding and delimiter that
+    records import detects too (``db.tabular``). Read as a grid, not as dicts keyed by
+    the first row: a plan's table often has its title above the headings, and empty or
+    repeated headings, which a dict would merge."""
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    sample = text[:4096]
-    delimiter = max((";", ",", "\t"), key=sample.count)
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    text = raw.decode(tabular.encoding_of(raw) or "latin-1")
+    dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else tabular.dialect_of(text)
+    maximize_csv_field_size_limit()
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise TryggError("plan_import.unreadable", path=str(path), reason=str(exc)) from None
 
 
 def _tidy(cell: str) -> str:

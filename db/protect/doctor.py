@@ -16,12 +16,15 @@ from datetime import date
 
 from db.backup import backup_folder
 from db.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.migrations.m0003_lists import SEARCHED
+from db.migrations.schema import database
 from db.protect import gallring
 from db.protect.keys import own_secrets
 from db.records import TYPES
 from db.store import Store
 from db.sync.conflicts import JOURNAL_COLUMNS
 from db.sync.merge import column_value, newest_versions
+from db.views import VIEWS
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -38,6 +41,8 @@ def check(store: Store, today: date) -> list[Finding]:
     conn = store.conn
     found: list[Finding] = []
     found += _integrity(conn)
+    if not any(f.level == ERROR for f in found):
+        found += _schema(conn)
     if any(f.level == ERROR for f in found):
         return found  # a damaged file makes every further answer unreliable
     if own_secrets(conn) is None:
@@ -65,6 +70,32 @@ def _integrity(conn: sqlite3.Connection) -> list[Finding]:
     if rows == ["ok"]:
         return [Finding(INFO, "doctor.integrity_ok")]
     return [Finding(ERROR, "doctor.integrity", {"detail": "; ".join(rows[:3])})]
+
+
+#: Tables every check below reads, besides the record tables.
+_CORE_TABLES = ("devices", "clock", "journal", "vectors", "settings", "conflicts")
+
+
+def _schema(conn: sqlite3.Connection) -> list[Finding]:
+    """The tables, columns, views and search indexes this Trygg expects, read by sqlite-utils'
+    introspection: something missing means the file was changed outside Trygg."""
+    db = database(conn)
+    missing = [name for name in (*_CORE_TABLES, *TYPES) if not db[name].exists()]
+    for name, rt in TYPES.items():
+        if name not in missing:
+            columns = db[name].columns_dict
+            missing += [f"{name}.{c}" for c in ("id", "deleted", *rt.names) if c not in columns]
+    if missing:
+        return [Finding(ERROR, "doctor.schema", {"missing": ", ".join(missing)})]
+    found = []
+    views = [view for view in VIEWS.values() if view not in db.view_names()]
+    if views:
+        found.append(Finding(WARNING, "doctor.views_missing", {"views": ", ".join(views)}))
+    fts5 = set(db.table_names(fts5=True))
+    unindexed = [table for table in SEARCHED if f"{table}_fts" not in fts5]
+    if unindexed:
+        found.append(Finding(WARNING, "doctor.search_missing", {"tables": ", ".join(unindexed)}))
+    return found or [Finding(INFO, "doctor.schema_ok")]
 
 
 def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:

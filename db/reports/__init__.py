@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -75,6 +76,8 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if not math.isfinite(value):  # no number to show: an empty cell, not "nan"
+            return ""
         return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     text = printable(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
@@ -85,6 +88,25 @@ def esc(value: object) -> str:
     if value is None or value == "":
         return "–"
     return html.escape(printable(value)).replace("\n", "<br>")
+
+
+#: Characters Markdown would read as formatting, links or table borders inside a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+#: What would turn the start of a line into a heading, list, quote, rule or setext line.
+_MD_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
+
+
+def md(value: object) -> str:
+    """User text for Markdown: one line, shown exactly as typed when rendered. Formatting
+    characters are escaped, ``<`` and ``&`` become entities (so a ``<script>`` is text, not
+    HTML), control and bidirectional characters are visible stand-ins, and '–' stands for
+    nothing."""
+    text = " ".join(printable(value).split())
+    if not text:
+        return "–"
+    text = _MD_INLINE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    # A numbered item is escaped after its digits ("1\\."): a digit cannot be escaped.
+    return _MD_LINE_START.sub(lambda m: m[1] + "\\" if m[1][0].isdigit() else "\\" + m[1], text)
 
 
 def html_page(title: str, body: str, *, lang: str = "sv", banner: str | None = None) -> str:

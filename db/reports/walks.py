@@ -4,6 +4,7 @@ when each finding is fixed), the walk protocol, and the findings as GeoJSON for 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -266,8 +267,8 @@ def _geojson_features(store: Store, rows: list[FindingRow], lang: str | None) ->
         if lat is None or lon is None:
             place = store.get("place", finding["place_id"]) if finding.get("place_id") else None
             lat, lon = (place or {}).get("lat"), (place or {}).get("lon")
-        if lat is None or lon is None:
-            continue
+        if lat is None or lon is None or not math.isfinite(lat) or not math.isfinite(lon):
+            continue  # GeoJSON has no infinity: such a point is no place on a map
         features.append(
             {
                 "type": "Feature",

@@ -107,6 +107,19 @@ def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_
     assert points == {1: [18.6767891, 64.5951234], 4: [18.7, 64.6]}
 
 
+def test_geojson_leaves_out_a_point_at_infinity(store: Store, walk: str, tmp_path: Path) -> None:
+    """SQLite keeps an infinite REAL (from a file written elsewhere, say); GeoJSON has no
+    infinity, and ``Infinity`` in the file makes map programs refuse all of it."""
+    first, second = store.list("finding", order_by=("nr",))[:2]
+    store.update("finding", first["id"], {"lat": 64.59, "lon": 18.67})
+    store.update("finding", second["id"], {"lat": 64.6, "lon": 18.7})
+    store.conn.execute("UPDATE finding SET lat = 9e999 WHERE id = ?", (second["id"],))
+    written = write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
+    text = written.path.read_text(encoding="utf-8")
+    data = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in GeoJSON"))
+    assert [f["properties"]["nr"] for f in data["features"]] == [1]
+
+
 def test_documents_go_to_the_chosen_folder(store: Store, tmp_path: Path) -> None:
     assert output_folder(store) == tmp_path / "documents" / "Trygg"
     store.set_setting("output_folder", str(tmp_path / "ut"))
