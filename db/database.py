@@ -7,6 +7,7 @@ newer Trygg is refused after a read-only look, before anything is written to it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -20,7 +21,6 @@ from db.migrations import MIGRATIONS, SCHEMA_VERSION
 #: ``PRAGMA application_id`` of every Trygg database ("Tryg" in ASCII).
 APPLICATION_ID = 0x54727967
 BUSY_TIMEOUT_MS = 10_000
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def default_path() -> Path:
@@ -40,35 +40,52 @@ def check_existing(path: Path) -> int:
     """Look at an existing file read-only; return its schema version (0 for an empty file).
 
     Raises TryggError if it is not a Trygg database, is damaged, or is newer than this Trygg.
+
+    The file is only ever looked at through SQLite. SQLite's locks belong to the process:
+    opening and closing the database file by any other means (reading its header with
+    ``open()``, say) in a process that has a connection to it would drop that
+    connection's locks, and another process could then delete the live write-ahead log
+    (SQLite's "How To Corrupt An SQLite Database File", 2.2). The app opens a store per
+    worker thread, so this check runs while the process holds connections.
     """
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
-    except OSError as exc:
-        raise TryggError("db.unreadable", path=str(path), reason=exc.strerror) from None
-    if not header:
-        return 0
-    if header != _SQLITE_HEADER:
-        raise TryggError("db.not_trygg", path=str(path))
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            # A database in WAL mode cannot even be read where nothing may be written
-            # (its index file cannot be made): that is a read-only place, not damage.
-            raise TryggError("db.readonly", path=str(path)) from None
-        raise TryggError("db.damaged", path=str(path)) from None
+    except sqlite3.DatabaseError as exc:
+        raise _refusal(path, exc) from None
     if app_id != APPLICATION_ID and (tables or app_id):
         raise TryggError("db.not_trygg", path=str(path))
     if version > SCHEMA_VERSION:
         raise TryggError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
     return version
+
+
+def _refusal(path: Path, exc: sqlite3.DatabaseError) -> TryggError:
+    """Why SQLite could not read an existing file: not a database at all (its header is
+    not SQLite's), a read-only place, unreadable, or damaged."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
+    if path.is_dir():
+        return TryggError("db.unreadable", path=str(path), reason=os.strerror(errno.EISDIR))
+    if code == sqlite3.SQLITE_NOTADB:
+        return TryggError("db.not_trygg", path=str(path))
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return TryggError("db.locked", path=str(path))
+    if not os.access(path, os.R_OK):
+        return TryggError("db.unreadable", path=str(path), reason=os.strerror(errno.EACCES))
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        # A database in WAL mode cannot even be read where nothing may be written
+        # (its index file cannot be made): that is a read-only place, not damage.
+        return TryggError("db.readonly", path=str(path))
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return TryggError("db.unreadable", path=str(path), reason=str(exc))
+    return TryggError("db.damaged", path=str(path))
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
