@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from db.migrations import MIGRATIONS, SCHEMA_VERSION
 
 #: ``PRAGMA application_id`` of every Trygg database ("Tryg" in ASCII).
 APPLICATION_ID = 0x54727967
-BUSY_TIMEOUT_MS = 10_000
+#: How long SQLite itself waits for another writer's lock at a time. A write never gives
+#: up (see :func:`begin_write`); this is how soon it says that it waits, and how often
+#: an interrupt (Ctrl+C) is noticed while it does.
+BUSY_TIMEOUT_MS = 2_000
 
 
 def default_path() -> Path:
@@ -109,7 +113,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         # Deleted and overwritten content is zeroed on disk, not left in free space:
         # erasure of personal data (gallring) must not be undone with a hex editor.
         conn.execute("PRAGMA secure_delete = ON")
-        migrate(conn)
+        migrate(conn, path)
     except sqlite3.OperationalError as exc:
         raise operational_error(path, exc) from None
     return conn
@@ -125,6 +129,50 @@ def operational_error(path: Path, exc: sqlite3.OperationalError) -> TryggError:
     if "locked" in text or "busy" in text:
         return TryggError("db.locked", path=str(path))
     return TryggError("db.unreadable", path=str(path), reason=str(exc))
+
+
+#: Told once per wait that another program holds the write lock (the path is passed).
+WaitNotice = Callable[[Path | None], None]
+_wait_notice: WaitNotice | None = None
+
+
+def set_wait_notice(notice: WaitNotice | None) -> None:
+    """Say how this process tells its user that a write waits for another program: the
+    command line prints one line, the app shows a notification. Process-wide, because
+    stores are opened in many places (one per worker thread in the app)."""
+    global _wait_notice
+    _wait_notice = notice
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` means that another connection holds the lock."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def begin_write(
+    conn: sqlite3.Connection, path: Path | None = None, *, notice: WaitNotice | None = None
+) -> None:
+    """Start a write transaction (``BEGIN IMMEDIATE``), waiting as long as another writer
+    holds the lock: writers wait, they never fail. An import of 20,000 records holds the
+    lock for many seconds; no timeout would be long enough, so after each of SQLite's own
+    waits (``BUSY_TIMEOUT_MS``) this simply asks again, having said once that it waits."""
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise operational_error(path or Path(""), exc) from None
+        if not told:
+            told = True
+            say = notice or _wait_notice
+            if say is not None:
+                say(path)
 
 
 def _create_private_file(path: Path) -> None:
@@ -144,9 +192,14 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection) -> list[int]:
-    """Apply every pending migration in one transaction; return the versions applied."""
-    conn.execute("BEGIN IMMEDIATE")
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[int]:
+    """Apply every pending migration in one transaction; return the versions applied.
+
+    A file that is up to date is not locked at all (opening a store must not wait for, or
+    hold up, another program's long import)."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return []
+    begin_write(conn, path)
     try:
         current = schema_version(conn)
         if current > SCHEMA_VERSION:  # another process upgraded it meanwhile

@@ -126,7 +126,8 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction; nested uses join the outermost one."""
+        """One write transaction; nested uses join the outermost one. Starting it waits
+        for as long as another program holds the write lock."""
         if self._depth:
             self._depth += 1
             try:
@@ -134,10 +135,8 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise database.operational_error(self.path, exc) from None
+        # Waits as long as another program writes (saying so once), never fails for it.
+        database.begin_write(self.conn, self.path)
         self._depth = 1
         try:
             yield

@@ -3,6 +3,7 @@ and moves between the sections (one function key each, from anywhere)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from db import database
 from db.errors import TryggError
 from db.i18n import normalise_language, render
 from db.store import Store
@@ -71,6 +73,8 @@ class TryggApp(App[None]):
     }
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
     MAILBOX_EVERY = 20.0
+    #: How long the note that a write waits for another program stays (seconds).
+    WAITING_TOLD_FOR = 10.0
 
     def __init__(
         self,
@@ -89,6 +93,7 @@ class TryggApp(App[None]):
         self.store: Store
         #: Mailbox files already announced in this session (name → size and time).
         self._announced: dict[str, tuple[int, float]] = {}
+        self._told_waiting_at = -self.WAITING_TOLD_FOR
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -100,6 +105,9 @@ class TryggApp(App[None]):
         from screens.home import HomeScreen
         from screens.setup import SetupScreen
 
+        # A write that finds another program (a long import) holding the database waits
+        # for it; the user is told, from whichever thread waits.
+        database.set_wait_notice(self._say_waiting)
         try:
             self.store = Store(self.db_path, now=self.now)
         except TryggError as error:
@@ -118,6 +126,15 @@ class TryggApp(App[None]):
             self.in_thread(_gallring_due, self._offer_gallring)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
+
+    def _say_waiting(self, _path: Path | None) -> None:
+        """Say that a write waits for another program (thread-safe: ``notify`` posts a
+        message). Once per wait; waits close together are told once."""
+        now = time.monotonic()
+        if now - self._told_waiting_at < self.WAITING_TOLD_FOR:
+            return
+        self._told_waiting_at = now
+        self.notify(self.t("app.waiting"), markup=False, timeout=self.WAITING_TOLD_FOR)
 
     def check_mailbox(self) -> None:
         """Look in the mailbox folder (if one is set up) for colleagues' files not read
@@ -225,6 +242,7 @@ class TryggApp(App[None]):
             self.push_screen(getattr(import_module(module), cls)())
 
     def on_unmount(self) -> None:
+        database.set_wait_notice(None)
         store = getattr(self, "store", None)
         if store is not None:
             store.close()

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import click
 
-from db.database import resolve_path
+from db.database import resolve_path, set_wait_notice
 from db.demo import build_demo, demo_plan_files, is_demo_database
 from db.errors import TryggError
 from db.files import atomic_file
@@ -49,6 +49,14 @@ DEMO_FILE_NAME = "trygg-demo.db"
 
 class _State:
     debug = False
+    told_waiting = False
+
+
+def _say_waiting(_path: Path | None) -> None:
+    """Tell once per command, on stderr, that a write waits for another program."""
+    if not _State.told_waiting:
+        _State.told_waiting = True
+        click.echo(t("cli.waiting"), err=True)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -158,6 +166,8 @@ def build_cli(lang: str | None = None) -> click.Group:
     def cli(ctx: click.Context, db: str | None, lang: str | None, debug: bool) -> None:
         set_language(lang)
         _State.debug = debug
+        _State.told_waiting = False
+        set_wait_notice(_say_waiting)
         ctx.ensure_object(dict)
         ctx.obj["db"] = db
         if ctx.invoked_subcommand is None:

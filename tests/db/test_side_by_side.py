@@ -147,3 +147,77 @@ def test_commands_beside_an_open_writer_never_take_its_log_away(tmp_path: Path) 
     missing = set(written) - _areas(db)
     assert not missing, f"writes lost: {sorted(missing)}"
     assert "Från fil" in _areas(db)
+
+
+# -- writers wait, they never fail ---------------------------------------------------------
+
+#: The ``trygg`` command with SQLite's own wait cut short, so that a lock held for a
+#: second outlasts it, as a 14-second import outlasted the 10 seconds Trygg once waited.
+TRYGG_IMPATIENT = (
+    "import sys; import db.database as d; d.BUSY_TIMEOUT_MS = 100;"
+    " from tui.cli import main; main(sys.argv[1:])"
+)
+WAITING_SV = "väntar tills det är klart"
+ROUNDS = 10
+RECORDS_PER_WRITER = 100
+
+
+def _records_file(path: Path, prefix: str, count: int) -> Path:
+    lines = [
+        f'{{"type": "walk", "kommun": "Lycksele", "area": "{prefix} {n}", "date": "2026-11-02"}}'
+        for n in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_three_large_writers_at_once_all_finish(tmp_path: Path) -> None:
+    from db.sync.exporter import export_bundle
+    from tests.conftest import walk_fields
+
+    with open_store(tmp_path / "kollega.db", name="Kollega") as colleague:
+        with colleague.transaction():
+            for n in range(RECORDS_PER_WRITER):
+                colleague.create("walk", walk_fields(area=f"Kollega {n}"))
+        bundle = tmp_path / "kollega.trygg"
+        export_bundle(colleague, bundle, full=True)
+    pristine = tmp_path / "tom.db"
+    open_store(pristine, name="Här").close()
+    files = [_records_file(tmp_path / f"{p}.jsonl", p, RECORDS_PER_WRITER) for p in "AB"]
+    commands = [("records", "import", str(files[0])), ("records", "import", str(files[1]))]
+    commands.append(("import", str(bundle)))
+
+    for round_ in range(ROUNDS):
+        db = tmp_path / f"runda{round_}.db"
+        db.write_bytes(pristine.read_bytes())
+        # Another program holds the write lock while the three start, so that each of
+        # them meets it; then they meet each other.
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        writers = [
+            subprocess.Popen(
+                [sys.executable, "-c", TRYGG_IMPATIENT, "--db", str(db), *command],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=_env(),
+            )
+            for command in commands
+        ]
+        try:
+            for writer in writers:
+                assert writer.stderr is not None
+                # Each says that it waits (or, on failure, ends without saying so).
+                first = writer.stderr.readline()
+                assert WAITING_SV in first, (round_, first + writer.stderr.read())
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        for writer, command in zip(writers, commands, strict=True):
+            out, err = writer.communicate(timeout=120)
+            assert writer.returncode == 0, (round_, command, out, err)
+            assert WAITING_SV not in err, "said more than once that it waits"
+        walks = _areas(db)
+        assert len(walks) == 3 * RECORDS_PER_WRITER, round_
+        db.unlink()
