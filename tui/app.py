@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from db import database
 from db.errors import TryggError
+from db.textutil import printable
 from db.i18n import normalise_language, render
 from db.store import Store
 from screens.base import localise_bindings
@@ -111,7 +113,8 @@ class TryggApp(App[None]):
         try:
             self.store = Store(self.db_path, now=self.now)
         except TryggError as error:
-            self.exit(message=error.message(self.lang))
+            # Printed on the terminal after the app: a file name in it must not steer it.
+            self.exit(message=Text(printable(error.message(self.lang))))
             return
         self.in_thread(_catch_up_search, lambda _: None)
         if self.store.device is None:
@@ -279,15 +282,13 @@ class TryggApp(App[None]):
         if self.show_tracebacks:
             super()._fatal_error()
             return
-        from rich.text import Text
-
         error = self._exception
         if isinstance(error, TryggError):
             text = error.message(self.lang)
         else:
             text = self.t("app.unexpected", kind=type(error).__name__)
         self.bell()
-        self._exit_renderables.append(Text(text))
+        self._exit_renderables.append(Text(printable(text)))
         self._close_messages_no_wait()
 
     def action_toggle_theme(self) -> None:
