@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+
+from db.errors import TryggError
 
 
 @contextlib.contextmanager
@@ -28,6 +32,22 @@ def atomic_file(target: Path, *, private: bool = True) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says that the disk (or the user's quota) is full, as the system
+    (``ENOSPC``, ``EDQUOT``) or SQLite ("database or disk is full") reports it."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+
+
+def write_failed(path: Path, exc: OSError | sqlite3.OperationalError) -> TryggError:
+    """The clear message for a file Trygg could not write: the disk is full, or why not."""
+    if is_disk_full(exc):
+        return TryggError("export.disk_full", path=str(path))
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return TryggError("export.failed", path=str(path), reason=reason)
 
 
 #: Where removable media and network shares are usually mounted (Linux desktops, older

@@ -16,9 +16,9 @@ from textual.screen import ModalScreen, Screen
 
 from db import database
 from db.errors import TryggError
-from db.textutil import printable
 from db.i18n import normalise_language, render
 from db.store import Store
+from db.textutil import printable
 from screens.base import localise_bindings
 
 #: Night use outdoors: dark by default; a light theme for daylight and projectors.

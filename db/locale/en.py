@@ -268,6 +268,7 @@ MESSAGES: dict[str, str] = {
     "bundle.duplicate_entries": "{path} holds the same change twice and was not made by Trygg. Nothing was changed.",
     "bundle.unreadable": "Cannot read {path}: {reason}.",
     "export.failed": "Could not write {path}: {reason}. No file was written.",
+    "export.disk_full": "The disk is full: {path} could not be written. No file was written – free some space and try again.",
     "export.bad_profile": "Unknown profile '{profile}': choose polis or kommun.",
     "peer.unknown": "No known colleague is called '{peer}'. See 'trygg peers'.",
     "peer.ambiguous": "Several colleagues match '{peer}'. Type more of the id.",
@@ -334,6 +335,8 @@ MESSAGES: dict[str, str] = {
     "peer.no_key": "{name} has not sent a signed file yet – there is no key to accept.",
     # gallring, restore, doctor
     "gallring.bad_days": "The number of days must be between 1 and 3650.",
+    "backup.disk_full": "The disk is full: the backup copy {path} could not be written. Nothing was changed – free some space and try again.",
+    "backup.failed": "Could not write the backup copy {path}: {reason}. Nothing was changed.",
     "restore.missing": "The backup {path} does not exist.",
     "restore.no_device": "{path} is a Trygg database without a device and cannot be restored.",
     "restore.same_file": "{path} is the database itself – choose a backup.",

@@ -270,6 +270,7 @@ MESSAGES: dict[str, str] = {
     "bundle.duplicate_entries": "{path} innehåller samma ändring två gånger och är inte gjord av Trygg. Inget har ändrats.",
     "bundle.unreadable": "Kan inte läsa {path}: {reason}.",
     "export.failed": "Kunde inte skriva {path}: {reason}. Ingen fil har skrivits.",
+    "export.disk_full": "Disken är full: {path} kunde inte skrivas. Ingen fil har skrivits – frigör utrymme och försök igen.",
     "export.bad_profile": "Okänd profil '{profile}': välj polis eller kommun.",
     "peer.unknown": "Ingen känd kollega heter '{peer}'. Se 'trygg peers'.",
     "peer.ambiguous": "Flera kollegor matchar '{peer}'. Skriv fler tecken av id:t.",
@@ -336,6 +337,8 @@ MESSAGES: dict[str, str] = {
     "peer.no_key": "{name} har inte skickat någon signerad fil än – det finns ingen nyckel att godkänna.",
     # gallring, restore, doctor
     "gallring.bad_days": "Antal dagar måste vara mellan 1 och 3650.",
+    "backup.disk_full": "Disken är full: säkerhetskopian {path} kunde inte skrivas. Inget har ändrats – frigör utrymme och försök igen.",
+    "backup.failed": "Kunde inte skriva säkerhetskopian {path}: {reason}. Inget har ändrats.",
     "restore.missing": "Säkerhetskopian {path} finns inte.",
     "restore.no_device": "{path} är en Trygg-databas utan enhet och kan inte återställas.",
     "restore.same_file": "{path} är databasen själv – välj en säkerhetskopia.",

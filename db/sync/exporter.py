@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from db.errors import TryggError
+from db.files import write_failed
 from db.ids import new_id
 from db.migrations import SCHEMA_VERSION
 from db.protect.encryption import Encryption, write_encrypted
@@ -323,10 +324,8 @@ def export_bundle(
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
         if progress:
             progress(written, max(total, written))
-    except sqlite3.OperationalError as exc:
-        raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
-    except OSError as exc:
-        raise TryggError("export.failed", path=str(out), reason=exc.strerror or str(exc)) from None
+    except (sqlite3.OperationalError, OSError) as exc:
+        raise write_failed(out, exc) from None
     with store.transaction():
         recipients = sent_to if sent_to is not None else ([peer.id] if peer else [])
         for recipient in recipients:
