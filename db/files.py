@@ -11,13 +11,41 @@ from pathlib import Path
 
 from db.errors import TryggError
 
+#: The database files this process has opened (device and inode numbers).
+_DATABASES: set[tuple[int, int]] = set()
+
+
+def register_database(path: Path) -> None:
+    """Remember that this process uses the database at ``path``: no file Trygg writes may
+    replace it or its write-ahead log (a backup or an export given its name by mistake)."""
+    with contextlib.suppress(OSError):
+        info = path.stat()  # a stat opens nothing, so it leaves SQLite's locks alone
+        _DATABASES.add((info.st_dev, info.st_ino))
+
+
+def is_database_in_use(path: Path) -> bool:
+    """Whether ``path`` is a database this process uses, or its ``-wal`` or ``-shm``."""
+    for candidate in (path, path.with_name(path.name.removesuffix("-wal").removesuffix("-shm"))):
+        try:
+            info = candidate.stat()
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in _DATABASES:
+            return True
+    return False
+
 
 @contextlib.contextmanager
 def atomic_file(target: Path, *, private: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` to write; when the block succeeds it is
     flushed to disk and renamed over ``target``, otherwise removed. A ``private`` file is
     created readable by its owner only. The temporary name starts with a dot and ends in
-    ``.tmp``, so mailbox readers skip it."""
+    ``.tmp``, so mailbox readers skip it.
+
+    Refuses a ``target`` that is the database in use: renaming a file over a live
+    database (or its log) loses everything written to it afterwards."""
+    if is_database_in_use(target):
+        raise TryggError("file.is_database", path=str(target))
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()

@@ -267,6 +267,7 @@ MESSAGES: dict[str, str] = {
     "bundle.bad_entry": "{path} holds a change that does not fit Trygg ({problem}). Nothing was changed.",
     "bundle.duplicate_entries": "{path} holds the same change twice and was not made by Trygg. Nothing was changed.",
     "bundle.unreadable": "Cannot read {path}: {reason}.",
+    "file.is_database": "{path} is the database Trygg is using – choose another file name. Nothing was written.",
     "export.failed": "Could not write {path}: {reason}. No file was written.",
     "export.disk_full": "The disk is full: {path} could not be written. No file was written – free some space and try again.",
     "export.bad_profile": "Unknown profile '{profile}': choose polis or kommun.",

@@ -269,6 +269,7 @@ MESSAGES: dict[str, str] = {
     "bundle.bad_entry": "{path} innehåller en ändring som inte passar Trygg ({problem}). Inget har ändrats.",
     "bundle.duplicate_entries": "{path} innehåller samma ändring två gånger och är inte gjord av Trygg. Inget har ändrats.",
     "bundle.unreadable": "Kan inte läsa {path}: {reason}.",
+    "file.is_database": "{path} är databasen som Trygg använder – välj ett annat filnamn. Inget har skrivits.",
     "export.failed": "Kunde inte skriva {path}: {reason}. Ingen fil har skrivits.",
     "export.disk_full": "Disken är full: {path} kunde inte skrivas. Ingen fil har skrivits – frigör utrymme och försök igen.",
     "export.bad_profile": "Okänd profil '{profile}': välj polis eller kommun.",

@@ -221,3 +221,23 @@ def test_three_large_writers_at_once_all_finish(tmp_path: Path) -> None:
         walks = _areas(db)
         assert len(walks) == 3 * RECORDS_PER_WRITER, round_
         db.unlink()
+
+
+# -- nothing replaces the database in use ------------------------------------------------
+
+
+def test_no_output_replaces_the_database_in_use(tmp_path: Path) -> None:
+    """A backup or an export given the database's own name (or its log's) by mistake is
+    refused: renamed over the live file, it would cut off every write made afterwards."""
+    db = tmp_path / "trygg.db"
+    with open_store(db) as store:
+        store.create("walk", {"kommun": "Lycksele", "area": "Kvar", "date": "2026-11-02"})
+    for command in (
+        ("backup", "--out", str(db)),
+        ("records", "export", "--out", str(db)),
+        ("export", "--full", "--out", f"{db}-wal"),
+    ):
+        done = _trygg(db, *command)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert "databasen som Trygg använder" in done.stderr, done.stderr
+    assert _areas(db) == {"Kvar"}
