@@ -258,6 +258,7 @@ MESSAGES: dict[str, str] = {
     "log.deleted": "(deleted)",
     "log.personal_hidden": "(personal data hidden)",
     "log.created": "created",
+    "bundle.own_database": "{path} is the database Trygg is using, not a file from a colleague. Nothing was changed.",
     "bundle.not_trygg": "{path} is not a Trygg file.",
     "bundle.damaged": "{path} is damaged or incomplete (an interrupted copy?). Nothing was changed – ask for the file again.",
     "bundle.empty": "{path} is empty. Nothing was changed – ask for the file again.",

@@ -260,6 +260,7 @@ MESSAGES: dict[str, str] = {
     "log.deleted": "(borttagen)",
     "log.personal_hidden": "(personuppgift dold)",
     "log.created": "skapad",
+    "bundle.own_database": "{path} är databasen som Trygg använder, inte en fil från en kollega. Inget har ändrats.",
     "bundle.not_trygg": "{path} är ingen Trygg-fil.",
     "bundle.damaged": "{path} är skadad eller ofullständig (avbruten kopiering?). Inget har ändrats – be om filen igen.",
     "bundle.empty": "{path} är tom. Inget har ändrats – be om filen igen.",

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyrage
 
 from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, is_database_in_use
 
 AGE_HEADER = b"age-encryption.org/v1\n"
 #: The first and last lines of a file in age's ASCII armour (``age -a``).
@@ -98,6 +98,8 @@ def parse_recipients(texts: list[str]) -> list[pyrage.x25519.Recipient]:
 
 def is_encrypted(path: Path) -> bool:
     """True if ``path`` starts like an age file, binary or armoured."""
+    if is_database_in_use(path):
+        return False  # never opened outside SQLite (that would drop SQLite's locks)
     try:
         with path.open("rb") as handle:
             head = handle.read(64)

@@ -24,7 +24,7 @@ from typing import Any
 
 from db.dates import parse_iso_date
 from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, is_database_in_use
 from db.ids import is_id
 from db.migrations import SCHEMA_VERSION
 from db.protect import keys
@@ -252,6 +252,9 @@ class BundleReader:
         return conn
 
     def _read_head(self) -> tuple[bytes, int]:
+        if is_database_in_use(self.path):
+            # Reading it with open() would drop this process's SQLite locks on it.
+            raise TryggError("bundle.own_database", path=str(self.shown))
         try:
             with self.path.open("rb") as handle:
                 head = handle.read(64)

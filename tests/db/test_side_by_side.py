@@ -241,3 +241,11 @@ def test_no_output_replaces_the_database_in_use(tmp_path: Path) -> None:
         assert done.returncode == 1, (command, done.stdout, done.stderr)
         assert "databasen som Trygg använder" in done.stderr, done.stderr
     assert _areas(db) == {"Kvar"}
+
+
+def test_importing_the_database_in_use_is_refused_without_opening_it(tmp_path: Path) -> None:
+    db = tmp_path / "trygg.db"
+    open_store(db).close()
+    done = _trygg(db, "import", str(db))
+    assert done.returncode == 1
+    assert "databasen som Trygg använder, inte en fil från en kollega" in done.stderr
