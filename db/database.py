@@ -17,7 +17,6 @@ from pathlib import Path
 import platformdirs
 
 from db.errors import TryggError
-from db.files import register_database
 from db.migrations import MIGRATIONS, SCHEMA_VERSION
 
 #: ``PRAGMA application_id`` of every Trygg database ("Tryg" in ASCII).
@@ -104,7 +103,6 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         raise TryggError("db.missing", path=str(path))
     else:
         _create_private_file(path)
-    register_database(path)
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

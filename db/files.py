@@ -6,21 +6,39 @@ import contextlib
 import errno
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from db.errors import TryggError
 
-#: The database files this process has opened (device and inode numbers).
-_DATABASES: set[tuple[int, int]] = set()
+#: The database files this process has open (device and inode numbers → how many times).
+_DATABASES: dict[tuple[int, int], int] = {}
+_DATABASES_LOCK = threading.Lock()
+FileKey = tuple[int, int]
 
 
-def register_database(path: Path) -> None:
-    """Remember that this process uses the database at ``path``: no file Trygg writes may
-    replace it or its write-ahead log (a backup or an export given its name by mistake)."""
-    with contextlib.suppress(OSError):
+def register_database(path: Path) -> FileKey | None:
+    """Remember, until :func:`release_database`, that this process uses the database at
+    ``path``: no file Trygg writes may replace it or its write-ahead log (a backup or an
+    export given its name by mistake), and it is never read outside SQLite."""
+    try:
         info = path.stat()  # a stat opens nothing, so it leaves SQLite's locks alone
-        _DATABASES.add((info.st_dev, info.st_ino))
+    except OSError:
+        return None
+    key = (info.st_dev, info.st_ino)
+    with _DATABASES_LOCK:  # the app opens a store per worker thread
+        _DATABASES[key] = _DATABASES.get(key, 0) + 1
+    return key
+
+
+def release_database(key: FileKey | None) -> None:
+    """Forget one use of a database (its store was closed)."""
+    with _DATABASES_LOCK:
+        if key in _DATABASES:
+            _DATABASES[key] -= 1
+            if not _DATABASES[key]:
+                del _DATABASES[key]
 
 
 def is_database_in_use(path: Path) -> bool:
