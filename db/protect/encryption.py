@@ -134,11 +134,10 @@ def dearmoured(raw: bytes) -> bytes:
     try:
         return base64.b64decode(joined, validate=True)
     except (binascii.Error, ValueError):
-        # A cut-off copy: decode the whole groups of four, so the header can still be read
-        # (and the file is then reported as incomplete, not as someone else's).
-        whole = joined[: len(joined) - len(joined) % 4].rstrip(b"=")
+        # A cut-off or damaged copy: decode what forms whole groups, so that the header
+        # can still be read and the file is reported as incomplete, not as foreign.
         try:
-            return base64.b64decode(whole[: len(whole) - len(whole) % 4])
+            return base64.b64decode(joined[: len(joined) - len(joined) % 4])
         except (binascii.Error, ValueError):
             return b""
 
