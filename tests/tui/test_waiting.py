@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,20 +19,22 @@ from tui.app import TryggApp
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Another program that holds the write lock for a while (a long import, say).
+#: Another program that holds the write lock (a long import, say) until it is told to
+#: let go, or for at most half a minute.
 HOLDER = """
-import sqlite3, sys, time
+import select, sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("BEGIN IMMEDIATE")
 print("held", flush=True)
-time.sleep(float(sys.argv[2]))
+select.select([sys.stdin], [], [], 30)
 conn.execute("COMMIT")
 """
 
 
-def _hold(db: Path, seconds: float) -> subprocess.Popen[str]:
+def _hold(db: Path) -> subprocess.Popen[str]:
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db), str(seconds)],
+        [sys.executable, "-c", HOLDER, str(db)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -40,8 +43,33 @@ def _hold(db: Path, seconds: float) -> subprocess.Popen[str]:
     return holder
 
 
-def _waited(app: TryggApp) -> bool:
-    return any("används av ett annat program" in str(n.message) for n in app._notifications)
+def _let_go_once_told(app: TryggApp, holder: subprocess.Popen[str]) -> list[str]:
+    """The holder lets go once the app has told its user that a write waits (so that the
+    write surely met the lock, however slow the machine). Returns the notes the app shows
+    from then on."""
+    told = database._wait_notice
+    assert told is not None, "the app has no way to say that a write waits"
+    shown: list[str] = []
+    notify = app.notify
+
+    def noting(message: str, *args: Any, **kwargs: Any) -> None:
+        shown.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = noting  # type: ignore[method-assign]
+
+    def tell_then_let_go(path: Path | None) -> None:
+        told(path)
+        assert holder.stdin is not None
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+
+    database.set_wait_notice(tell_then_let_go)
+    return shown
+
+
+def _waited(shown: list[str]) -> bool:
+    return any("används av ett annat program" in note for note in shown)
 
 
 @pytest.fixture(autouse=True)
@@ -61,13 +89,14 @@ async def test_a_save_on_screen_waits_for_another_program(db_path: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, WalkFormScreen)
         await pilot.press(*"Under låset", "enter")
-        holder = _hold(db_path, 1.5)
+        holder = _hold(db_path)
+        shown = _let_go_once_told(app, holder)
         await pilot.press("ctrl+s")
         await pilot.pause()
         holder.wait(timeout=30)
         await pilot.pause()
         assert isinstance(app.screen, WalkScreen), "the save failed instead of waiting"
-        assert _waited(app)
+        assert _waited(shown)
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT area FROM walk").fetchall() == [("Under låset",)]
     conn.close()
@@ -80,7 +109,8 @@ async def test_a_write_in_a_worker_waits_and_the_screen_says_so(db_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        holder = _hold(db_path, 1.5)
+        holder = _hold(db_path)
+        shown = _let_go_once_told(app, holder)
         app.in_thread(
             lambda store: store.create("walk", walk_fields(area="I bakgrunden")), results.append
         )
@@ -88,5 +118,5 @@ async def test_a_write_in_a_worker_waits_and_the_screen_says_so(db_path: Path) -
         await pilot.pause()
         holder.wait(timeout=30)
         assert len(results) == 1, "the write failed instead of waiting"
-        assert _waited(app)
+        assert _waited(shown)
     assert database._wait_notice is None  # the app's notice goes with it
