@@ -8,11 +8,14 @@ of a power cut is there at the next start.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from db import database
 
 
 @dataclass(frozen=True)
@@ -22,16 +25,38 @@ class Draft:
     data: dict[str, Any]
 
 
-def save(conn: sqlite3.Connection, form: str, data: dict[str, Any], now: datetime) -> None:
-    """Keep ``data`` as the draft of ``form`` (replacing an earlier one)."""
+#: How long keeping a draft waits for another program's write lock before it leaves the
+#: draft for the next moment (the form still holds what was typed).
+DRAFT_WAIT_MS = 200
+
+
+def save(conn: sqlite3.Connection, form: str, data: dict[str, Any], now: datetime) -> bool:
+    """Keep ``data`` as the draft of ``form`` (replacing an earlier one).
+
+    Returns False, having written nothing, when another program (a long import, say) holds
+    the write lock: the form must not freeze for it, and it still holds what was typed, so
+    the caller keeps the draft again a moment later."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # One statement in autocommit mode: atomic on its own, and never part of (or the
-    # end of) a store transaction.
-    conn.execute(
+    sql = (
         "INSERT INTO drafts (form, saved_at, data) VALUES (?, ?, ?)"
-        " ON CONFLICT (form) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data",
-        (form, now.replace(microsecond=0).isoformat(), text),
+        " ON CONFLICT (form) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data"
     )
+    params = (form, now.replace(microsecond=0).isoformat(), text)
+    if conn.in_transaction:  # part of a store transaction, which holds the lock already
+        conn.execute(sql, params)
+        return True
+    # One statement in autocommit mode: atomic on its own, and never the end of a store
+    # transaction. It waits only briefly for the lock.
+    conn.execute(f"PRAGMA busy_timeout = {DRAFT_WAIT_MS}")
+    try:
+        conn.execute(sql, params)
+    except sqlite3.OperationalError as exc:
+        if not database.is_busy(exc):
+            raise
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {database.BUSY_TIMEOUT_MS}")
+    return True
 
 
 def load(conn: sqlite3.Connection, form: str) -> Draft | None:
@@ -48,12 +73,29 @@ def load(conn: sqlite3.Connection, form: str) -> Draft | None:
 
 def discard(conn: sqlite3.Connection, form: str) -> None:
     """Forget the draft of ``form`` (saved, or deliberately left)."""
-    conn.execute("DELETE FROM drafts WHERE form = ?", (form,))
+    _write(conn, "DELETE FROM drafts WHERE form = ?", (form,))
 
 
 def discard_older_than(conn: sqlite3.Connection, cutoff: datetime) -> int:
     """Remove drafts last written before ``cutoff`` (gallring); returns how many."""
-    cur = conn.execute(
-        "DELETE FROM drafts WHERE saved_at < ?", (cutoff.replace(microsecond=0).isoformat(),)
+    return _write(
+        conn,
+        "DELETE FROM drafts WHERE saved_at < ?",
+        (cutoff.replace(microsecond=0).isoformat(),),
     )
-    return cur.rowcount
+
+
+def _write(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    """Run one writing statement, waiting for another program's lock like every write;
+    inside an open transaction it joins it. Returns the number of rows changed."""
+    if conn.in_transaction:
+        return conn.execute(sql, params).rowcount
+    database.begin_write(conn)
+    try:
+        count = conn.execute(sql, params).rowcount
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+    return count

@@ -13,7 +13,6 @@ bad line means nothing is written. Records whose id exists are updated through t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +26,7 @@ from db.i18n import msg
 from db.ids import is_id
 from db.records import TYPE_NAMES, TYPES, Kind, field_label, record_type
 from db.store import Store
+from db.textutil import json_text
 from db.validation import validate
 
 
@@ -40,8 +40,9 @@ def iter_records(store: Store, types: Iterable[str] | None = None) -> Iterator[d
 
 
 def dump_record(record: dict[str, Any]) -> str:
-    """One interchange line (without the newline)."""
-    return json.dumps(record, ensure_ascii=False)
+    """One interchange line (without the newline). Characters a terminal would obey or
+    hide are written as JSON escapes, so the file reads back exactly and prints safely."""
+    return json_text(record)
 
 
 def export_records(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from db.database import begin_write
 from db.migrations.m0003_lists import SEARCHED
 
 
@@ -20,7 +21,7 @@ def refresh(conn: sqlite3.Connection) -> int:
         return 0
     own_transaction = not conn.in_transaction
     if own_transaction:
-        conn.execute("BEGIN IMMEDIATE")
+        begin_write(conn)
     try:
         for table, columns in SEARCHED.items():
             cols = ", ".join(columns)

@@ -22,6 +22,7 @@ from typing import Any
 from db import database
 from db.clock import HybridClock, Stamp, wall_ms
 from db.errors import FieldProblem, TryggError, ValidationFailed
+from db.files import register_database, release_database
 from db.ids import is_id, new_device_id, new_id
 from db.kommuner import canonical_kommun
 from db.migrations.m0004_protect import install_secrets
@@ -103,6 +104,7 @@ class Store:
     ) -> None:
         self.path = database.resolve_path(path)
         self.conn = database.connect(self.path, create=create)
+        self._file = register_database(self.path)
         self.conn.row_factory = sqlite3.Row
         self._now = now or (lambda: datetime.now().replace(microsecond=0))
         self._wall = wall
@@ -113,6 +115,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        release_database(self._file)
+        self._file = None
 
     def __enter__(self) -> Store:
         return self
@@ -126,7 +130,8 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction; nested uses join the outermost one."""
+        """One write transaction; nested uses join the outermost one. Starting it waits
+        for as long as another program holds the write lock."""
         if self._depth:
             self._depth += 1
             try:
@@ -134,10 +139,8 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise database.operational_error(self.path, exc) from None
+        # Waits as long as another program writes (saying so once), never fails for it.
+        database.begin_write(self.conn, self.path)
         self._depth = 1
         try:
             yield

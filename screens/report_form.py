@@ -441,7 +441,8 @@ class ReportFormScreen(FormModal):
             for key, value in self.current_values().items()
         }
         data["_start"] = self._start
-        drafts.save(self.trygg.store.conn, self.draft_key, data, self.trygg.store.now())
+        if not drafts.save(self.trygg.store.conn, self.draft_key, data, self.trygg.store.now()):
+            self._draft_soon()  # another program writes just now: keep it a moment later
 
     def _offer_draft(self) -> None:
         draft = drafts.load(self.trygg.store.conn, self.draft_key)

@@ -3,18 +3,22 @@ and moves between the sections (one function key each, from anywhere)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from db import database
 from db.errors import TryggError
 from db.i18n import normalise_language, render
 from db.store import Store
+from db.textutil import printable
 from screens.widgets.base import DataChanged, MailboxChanged, localise_bindings
 
 #: Night use outdoors: dark by default; a light theme for daylight and projectors.
@@ -71,6 +75,8 @@ class TryggApp(App[None]):
     }
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
     MAILBOX_EVERY = 20.0
+    #: How long the note that a write waits for another program stays (seconds).
+    WAITING_TOLD_FOR = 10.0
 
     def __init__(
         self,
@@ -89,6 +95,7 @@ class TryggApp(App[None]):
         self.store: Store
         #: Mailbox files already announced in this session (name → size and time).
         self._announced: dict[str, tuple[int, float]] = {}
+        self._told_waiting_at = -self.WAITING_TOLD_FOR
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -100,10 +107,14 @@ class TryggApp(App[None]):
         from screens.device_setup import SetupScreen
         from screens.overview import OverviewScreen
 
+        # A write that finds another program (a long import) holding the database waits
+        # for it; the user is told, from whichever thread waits.
+        database.set_wait_notice(self._say_waiting)
         try:
             self.store = Store(self.db_path, now=self.now)
         except TryggError as error:
-            self.exit(message=error.message(self.lang))
+            # Printed on the terminal after the app: a file name in it must not steer it.
+            self.exit(message=Text(printable(error.message(self.lang))))
             return
         self.in_thread(_catch_up_search, lambda _: None)
         if self.store.device is None:
@@ -118,6 +129,15 @@ class TryggApp(App[None]):
             self.in_thread(_gallring_due, self._offer_gallring)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
+
+    def _say_waiting(self, _path: Path | None) -> None:
+        """Say that a write waits for another program (thread-safe: ``notify`` posts a
+        message). Once per wait; waits close together are told once."""
+        now = time.monotonic()
+        if now - self._told_waiting_at < self.WAITING_TOLD_FOR:
+            return
+        self._told_waiting_at = now
+        self.notify(self.t("app.waiting"), markup=False, timeout=self.WAITING_TOLD_FOR)
 
     def check_mailbox(self) -> None:
         """Look in the mailbox folder (if one is set up) for colleagues' files not read
@@ -218,6 +238,7 @@ class TryggApp(App[None]):
             self.push_screen(getattr(import_module(module), cls)())
 
     def on_unmount(self) -> None:
+        database.set_wait_notice(None)
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
@@ -254,15 +275,13 @@ class TryggApp(App[None]):
         if self.show_tracebacks:
             super()._fatal_error()
             return
-        from rich.text import Text
-
         error = self._exception
         if isinstance(error, TryggError):
             text = error.message(self.lang)
         else:
             text = self.t("app.unexpected", kind=type(error).__name__)
         self.bell()
-        self._exit_renderables.append(Text(text))
+        self._exit_renderables.append(Text(printable(text)))
         self._close_messages_no_wait()
 
     def action_toggle_theme(self) -> None:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
-from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, write_failed
 from db.store import Store
 from db.textutil import printable
 
@@ -57,7 +56,7 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8", private: bool 
         with atomic_file(path, private=private) as tmp:
             tmp.write_text(text, encoding=encoding, newline="")
     except OSError as exc:
-        raise TryggError("export.failed", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise write_failed(path, exc) from None
     return path
 
 

@@ -12,6 +12,7 @@ from db.records import choice_label, field_label
 from db.reports import excel_csv, md, write_text
 from db.reports.xlsx import Column, Sheet, write_xlsx
 from db.snabbrapport.statistics import NOT_ANSWERED, TICKS, Statistics
+from db.textutil import printable
 
 Row = tuple[str, str, list[int]]
 
@@ -132,7 +133,7 @@ def as_text(periods: Sequence[Statistics], lang: str) -> str:
             for i, cell in enumerate(cells)
         ]
         lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def as_screen(periods: Sequence[Statistics], lang: str, *, label_width: int = 52) -> str:

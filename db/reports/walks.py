@@ -3,7 +3,6 @@ when each finding is fixed), the walk protocol, and the findings as GeoJSON for 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +13,7 @@ from db.i18n import msg
 from db.records import choice_label
 from db.reports import esc, excel_csv, free_path, html_page, safe_name, write_text
 from db.store import Store
-from db.textutil import swedish_sort_key
+from db.textutil import json_text, swedish_sort_key
 from db.walks import (
     FindingFilter,
     FindingRow,
@@ -179,7 +178,7 @@ def write_walk_protocol(
     if not features:
         raise TryggError("report.no_coordinates")
     collection = {"type": "FeatureCollection", "features": features}
-    write_text(path, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
+    write_text(path, json_text(collection, indent=1) + "\n")
     return Written(path, len(features))
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from db.dates import parse_iso_date
 from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, is_database_in_use
 from db.ids import is_id
 from db.migrations import SCHEMA_VERSION
 from db.protect import keys
@@ -39,6 +39,7 @@ FORMAT_VERSION = 2
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
 _AGE_HEADER = b"age-encryption.org/"
+_ARMOUR = b"-----BEGIN AGE ENCRYPTED FILE-----"
 
 SCHEMA_SQL = (
     "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -114,34 +115,58 @@ def write_bundle(
 
     A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
     usual permissions, since the colleagues sharing the folder must read it."""
-    digest = hashlib.sha256()
-    count = 0
     with atomic_file(path, private=private) as tmp:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            conn.execute("BEGIN")
-            for sql in SCHEMA_SQL:
-                conn.execute(sql)
-            chunk: list[Entry] = []
-            for entry in entries:
-                digest.update(entry_line(entry))
-                chunk.append(entry)
-                count += 1
-                if len(chunk) >= _CHUNK:
-                    _insert(conn, chunk)
-                    chunk = []
-            _insert(conn, chunk)
-            full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
-            full["signature"] = keys.sign(signing_key, canonical_manifest(full))
-            conn.executemany(
-                "INSERT INTO manifest (key, value) VALUES (?, ?)",
-                [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
-            )
-            conn.execute("COMMIT")
+            count = _fill(conn, manifest, entries, signing_key)
         finally:
             conn.close()
+    return count
+
+
+def bundle_bytes(
+    manifest: dict[str, Any], entries: Iterable[Entry], *, signing_key: str
+) -> tuple[bytes, int]:
+    """A bundle built in memory, as the bytes of its file, and its entry count: what is
+    encrypted before it is written, so that its plaintext never reaches a disk."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")
+        count = _fill(conn, manifest, entries, signing_key)
+        return conn.serialize(), count
+    finally:
+        conn.close()
+
+
+def _fill(
+    conn: sqlite3.Connection,
+    manifest: dict[str, Any],
+    entries: Iterable[Entry],
+    signing_key: str,
+) -> int:
+    digest = hashlib.sha256()
+    count = 0
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    for sql in SCHEMA_SQL:
+        conn.execute(sql)
+    chunk: list[Entry] = []
+    for entry in entries:
+        digest.update(entry_line(entry))
+        chunk.append(entry)
+        count += 1
+        if len(chunk) >= _CHUNK:
+            _insert(conn, chunk)
+            chunk = []
+    _insert(conn, chunk)
+    full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
+    full["signature"] = keys.sign(signing_key, canonical_manifest(full))
+    conn.executemany(
+        "INSERT INTO manifest (key, value) VALUES (?, ?)",
+        [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
+    )
+    conn.execute("COMMIT")
     return count
 
 
@@ -155,12 +180,17 @@ def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
 
 
 class BundleReader:
-    """A received bundle, opened read-only. Call :meth:`check` before anything else."""
+    """A received bundle, opened read-only. Call :meth:`check` before anything else.
 
-    def __init__(self, path: Path, *, shown: Path | None = None) -> None:
+    ``data``, when given, is the bundle itself, decrypted in memory: it is read from
+    there (``path`` is then the encrypted original, for messages), and never written to
+    a disk."""
+
+    def __init__(self, path: Path, *, shown: Path | None = None, data: bytes | None = None) -> None:
         self.path = path
         #: The name messages use (the encrypted original when reading a decrypted copy).
         self.shown = shown or path
+        self._data = data
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
 
@@ -191,12 +221,8 @@ class BundleReader:
     def peek(self) -> Manifest:
         """Check the header, the schema and the manifest only (cheap: for deciding whether
         a file is worth reading at all). :meth:`check` is still needed before use."""
-        self.close()
-        self._check_header()
         try:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-            self._conn = conn
-            conn.execute("PRAGMA trusted_schema = OFF")
+            conn = self._conn or self._open()
             master = {(t, n) for t, n in conn.execute("SELECT type, name FROM sqlite_master")}
             sqls = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='table'")]
             if master != _EXPECTED_MASTER or sorted(sqls) != sorted(SCHEMA_SQL):
@@ -205,18 +231,43 @@ class BundleReader:
         except sqlite3.DatabaseError:
             raise self._damaged() from None
 
-    def _check_header(self) -> None:
+    def _open(self) -> sqlite3.Connection:
+        if self._data is not None:
+            head, size = self._data[:64], len(self._data)
+        else:
+            head, size = self._read_head()
+        self._check_header(head, size)
+        if self._data is not None:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            self._conn = conn
+            conn.deserialize(self._data)
+            self._data = None  # SQLite holds its own copy now
+            conn.execute("PRAGMA query_only = ON")
+            # Sorting and grouping stay in memory too: no plaintext in temporary files.
+            conn.execute("PRAGMA temp_store = MEMORY")
+        else:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            self._conn = conn
+        conn.execute("PRAGMA trusted_schema = OFF")
+        return conn
+
+    def _read_head(self) -> tuple[bytes, int]:
+        if is_database_in_use(self.path):
+            # Reading it with open() would drop this process's SQLite locks on it.
+            raise TryggError("bundle.own_database", path=str(self.shown))
         try:
             with self.path.open("rb") as handle:
                 head = handle.read(64)
-            size = self.path.stat().st_size
+            return head, self.path.stat().st_size
         except OSError as exc:
             raise TryggError(
                 "bundle.unreadable", path=str(self.shown), reason=exc.strerror
             ) from None
+
+    def _check_header(self, head: bytes, size: int) -> None:
         if size == 0:
             raise TryggError("bundle.empty", path=str(self.shown))
-        if head.startswith(_AGE_HEADER):
+        if head.startswith(_AGE_HEADER) or head.lstrip().startswith(_ARMOUR):
             raise TryggError("bundle.encrypted", path=str(self.shown))
         if not head.startswith(_HEADER):
             raise TryggError("bundle.not_trygg", path=str(self.shown))

@@ -16,15 +16,16 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from db.errors import TryggError
+from db.files import write_failed
 from db.ids import new_id
 from db.migrations import SCHEMA_VERSION
-from db.protect.encryption import Encryption, encrypt_into, private_folder
+from db.protect.encryption import Encryption, write_encrypted
 from db.protect.keys import own_secrets
 from db.records import CORE, PERSONAL
 from db.store import Store
 from db.sync import export_log
 from db.sync import vectors as vec
-from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, write_bundle
+from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, bundle_bytes, write_bundle
 
 #: Settings kept for the overview: per scope, the highest stamp of this device's own
 #: changes written to any file; and when a file was last written.
@@ -314,19 +315,17 @@ def export_bundle(
                 out, manifest, entries(), signing_key=secrets.signing_key, private=private
             )
         else:
-            with private_folder() as folder:
-                plain = folder / "bundle.trygg"
-                summary.entries = write_bundle(
-                    plain, manifest, entries(), signing_key=secrets.signing_key
-                )
-                encrypt_into(plain, out, encryption, private=private)
+            # Built and encrypted in memory: its plaintext never reaches a disk.
+            plain, summary.entries = bundle_bytes(
+                manifest, entries(), signing_key=secrets.signing_key
+            )
+            write_encrypted(plain, out, encryption, private=private)
+            del plain
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
         if progress:
             progress(written, max(total, written))
-    except sqlite3.OperationalError as exc:
-        raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
-    except OSError as exc:
-        raise TryggError("export.failed", path=str(out), reason=exc.strerror or str(exc)) from None
+    except (sqlite3.OperationalError, OSError) as exc:
+        raise write_failed(out, exc) from None
     with store.transaction():
         recipients = sent_to if sent_to is not None else ([peer.id] if peer else [])
         for recipient in recipients:

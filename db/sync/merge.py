@@ -20,7 +20,7 @@ from db.backup import automatic_backup
 from db.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.errors import TryggError
 from db.labels import record_label
-from db.protect.encryption import Unlock, decrypted, is_encrypted
+from db.protect.encryption import Unlock, decrypt, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store, apply_erasure
@@ -97,26 +97,28 @@ def import_bundle(
     lang: str | None = None,
 ) -> ImportSummary:
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
-    change). An encrypted file is opened with ``unlock`` (or this device's own key) into a
-    private temporary copy first. Raises TryggError, with the database untouched, for any
+    change). An encrypted file is opened with ``unlock`` (or this device's own key) and
+    read from memory. Raises TryggError, with the database untouched, for any
     bad file. With ``lang``, the changed records listed in the summary are named in that
     language (for a screen to show); without it they are left unnamed, sparing the
     command line and the mailbox a query per record."""
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
-        with decrypted(path, unlock or Unlock(), identity) as plain:
-            summary = _import_plain(store, plain, path, dry_run, lang)
+        # Decrypted in memory: no plaintext copy on any disk, even if this is killed.
+        plain = decrypt(path, unlock or Unlock(), identity)
+        summary = _import_plain(store, BundleReader(path, data=plain), dry_run, lang)
         summary.encrypted = True
         return summary
-    return _import_plain(store, path, path, dry_run, lang)
+    return _import_plain(store, BundleReader(path), dry_run, lang)
 
 
 def _import_plain(
-    store: Store, path: Path, shown: Path, dry_run: bool, lang: str | None
+    store: Store, reader: BundleReader, dry_run: bool, lang: str | None
 ) -> ImportSummary:
     device = store.require_device()
-    with BundleReader(path, shown=shown) as reader:
+    shown = reader.shown
+    with reader:
         peeked = reader.peek()
         check_sender_key(store, peeked, shown)
         if _imported_before(store, peeked):
