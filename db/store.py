@@ -20,14 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from db import database
-from db.clock import HybridClock, Stamp, wall_ms
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.ids import is_id, new_device_id, new_id
+from db.journal import conflicts, vectors
+from db.journal.clock import HybridClock, Stamp, wall_ms
+from db.journal.markers import (
+    DELETED,
+    ERASED,
+    ack_field,
+    apply_erasure,
+    field_scope,
+)
 from db.kommuner import canonical_kommun
 from db.migrations.m0004_protect import install_secrets
 from db.records import CORE, ORGANISATIONS, PERSONAL, Kind, RecordType, record_type
-from db.sync import conflicts, vectors
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED, ack_field
 from db.textutil import swedish_sort_key
 from db.validation import validate
 
@@ -654,36 +660,6 @@ class Store:
             return None
         record = self.get(row[0], record_id, include_deleted=True)
         return (row[0], record) if record is not None else None
-
-
-def apply_erasure(conn: sqlite3.Connection, rt: RecordType, record_id: str, day: str) -> None:
-    """Null the personal fields of a record, and remove their history and conflicts."""
-    personal = rt.personal_fields
-    marks = ", ".join("?" for _ in personal)
-    acks = [ack_field(name) for name in personal]
-    conn.execute(
-        f"DELETE FROM journal WHERE record_id = ? AND field IN ({marks}, {marks})",
-        (record_id, *personal, *acks),
-    )
-    conn.execute(
-        f"DELETE FROM conflicts WHERE record_id = ? AND field IN ({marks})",
-        (record_id, *personal),
-    )
-    assignments = ", ".join(f"{name} = NULL" for name in personal)
-    conn.execute(
-        f"UPDATE {rt.name} SET {assignments}, erased_date = ? WHERE id = ?", (day, record_id)
-    )
-
-
-def field_scope(rt: RecordType, name: str) -> str:
-    """The sync scope of a journal field: a record field's own scope; markers are core,
-    so deletions and erasures travel in every profile; an acknowledgement has the scope
-    of the field it acknowledges."""
-    if name in (DELETED, ERASED):
-        return CORE
-    if name.startswith(ACK_PREFIX):
-        return rt.field(name[len(ACK_PREFIX) :]).scope
-    return rt.field(name).scope
 
 
 def _utc_now() -> str:

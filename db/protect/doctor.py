@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from db.backup import backup_folder
-from db.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.journal.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.journal.conflicts import JOURNAL_COLUMNS
 from db.protect import gallring
 from db.protect.keys import own_secrets
 from db.records import TYPES
 from db.store import Store
-from db.sync.conflicts import JOURNAL_COLUMNS
 from db.sync.merge import column_value, newest_versions
 
 ERROR, WARNING, INFO = "error", "warning", "info"

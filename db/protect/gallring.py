@@ -26,10 +26,10 @@ from pathlib import Path
 from db import drafts
 from db.backup import backup_folder
 from db.errors import TryggError
+from db.journal.markers import ERASED, apply_erasure
 from db.records import record_type
-from db.store import Store, apply_erasure
+from db.store import Store
 from db.sync import export_log
-from db.sync.conflicts import ERASED
 
 RTYPE = "snabbrapport"
 DAYS_KEY = "retention.snabbrapport.days"

@@ -26,11 +26,11 @@ from db.dates import parse_iso_date
 from db.errors import TryggError
 from db.files import atomic_file
 from db.ids import is_id
+from db.journal import vectors as vec
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.migrations import SCHEMA_VERSION
 from db.protect import keys
 from db.records import TYPES, Kind
-from db.sync import vectors as vec
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
 from db.validation import Refused, clean_value
 
 FORMAT = "trygg-bundle"

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from db.errors import TryggError
 from db.ids import new_id
+from db.journal import vectors as vec
 from db.migrations import SCHEMA_VERSION
 from db.protect.encryption import Encryption, encrypt_into, private_folder
 from db.protect.keys import own_secrets
 from db.records import CORE, PERSONAL
 from db.store import Store
 from db.sync import export_log
-from db.sync import vectors as vec
 from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, write_bundle
 
 #: Settings kept for the overview: per scope, the highest stamp of this device's own

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import TryggError
+from db.journal import vectors as vec
 from db.protect.encryption import Encryption, Unlock, is_encrypted
 from db.store import Store
-from db.sync import vectors as vec
 from db.sync.bundle import SUFFIX, BundleReader
 from db.sync.exporter import (
     SEKRETESS,

@@ -17,17 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db.backup import automatic_backup
-from db.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.errors import TryggError
+from db.journal import conflicts
+from db.journal import vectors as vec
+from db.journal.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED, apply_erasure
 from db.labels import record_label
 from db.protect.encryption import Unlock, decrypted, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
-from db.store import Store, apply_erasure
-from db.sync import conflicts
-from db.sync import vectors as vec
+from db.store import Store
 from db.sync.bundle import BundleReader, Manifest
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
 LISTED = 2000

@@ -19,13 +19,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-DELETED = "_deleted"
-ERASED = "_erased"
-ACK_PREFIX = "_ack."
-
-
-def ack_field(field: str) -> str:
-    return ACK_PREFIX + field
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 
 
 def conflict_id(record_id: str, field: str, loser_ts: int, loser_device: str) -> str:
