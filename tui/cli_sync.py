@@ -11,10 +11,10 @@ import click
 
 from db.dates import moment_of_ms
 from db.protect.encryption import Unlock
-from db.records import field_label, type_label
+from db.records import KOMMUN, PROFILES, field_label, type_label
 from db.reports import output_folder
 from db.store import Store
-from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer
+from db.sync.exporter import ExportSummary, export_bundle, find_peer
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
@@ -92,7 +92,7 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
     @click.option(
         "--profile",
         type=click.Choice(PROFILES),
-        default="kommun",
+        default=KOMMUN,
         show_default=True,
         help=t("cli.sync.opt.profile"),
     )

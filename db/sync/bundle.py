@@ -30,7 +30,7 @@ from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.migrations import SCHEMA_VERSION
 from db.protect import keys
-from db.records import TYPES, Kind
+from db.records import ORGANISATIONS, PROFILES, TYPES, Kind
 from db.validation import Refused, clean_value
 
 FORMAT = "trygg-bundle"
@@ -269,10 +269,7 @@ class BundleReader:
             raise self._damaged() from None
         if not (vec.is_vectors(manifest.sender_vectors) and vec.is_vectors(manifest.base_vectors)):
             raise self._damaged()
-        if not set(manifest.scopes) <= set(vec.SCOPES) or manifest.profile not in (
-            "polis",
-            "kommun",
-        ):
+        if not set(manifest.scopes) <= set(vec.SCOPES) or manifest.profile not in PROFILES:
             raise self._damaged()
         return manifest
 
@@ -336,7 +333,7 @@ def _device(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("device")
     org = data.get("org")
-    if org not in (None, "polis", "kommun"):
+    if org is not None and org not in ORGANISATIONS:
         raise ValueError("org")
     return {"id": _text(data["id"]), "name": _text(data["name"]), "org": org}
 

@@ -21,7 +21,7 @@ from db.journal import vectors as vec
 from db.migrations import SCHEMA_VERSION
 from db.protect.encryption import Encryption, encrypt_into, private_folder
 from db.protect.keys import own_secrets
-from db.records import CORE, PERSONAL
+from db.records import CORE, KOMMUN, PERSONAL, POLIS, PROFILE_SCOPES, PROFILES
 from db.store import Store
 from db.sync import export_log
 from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, write_bundle
@@ -32,9 +32,6 @@ SENT_UPTO = "sent_upto.{scope}"
 LAST_EXPORT = "last_export_at"
 #: The marking of a file that carries personal data (manifest and default file name).
 SEKRETESS = "SEKRETESS"
-
-PROFILES = ("polis", "kommun")
-PROFILE_SCOPES = {"polis": (CORE, PERSONAL), "kommun": (CORE,)}
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def find_peer(store: Store, name_or_id: str) -> Peer:
 
 def default_profile(peer: Peer | None) -> str:
     """``polis`` only towards a device known to be police; ``kommun`` otherwise."""
-    return "polis" if peer is not None and peer.org == "polis" else "kommun"
+    return POLIS if peer is not None and peer.org == POLIS else KOMMUN
 
 
 @dataclass(frozen=True)
