@@ -191,7 +191,7 @@ def _say_export(summary: ExportSummary) -> None:
 
 
 def _say_import(summary: ImportSummary) -> None:
-    sender = printable(summary.sender.get("name", "?"), single_line=True)
+    sender = printable(summary.sender.name, single_line=True)
     if summary.dry_run:
         click.echo(t("cli.import.dry_run"))
     if summary.encrypted:

@@ -18,7 +18,6 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,10 @@ from db.files import atomic_file
 from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
-from db.migrations import SCHEMA_VERSION
-from db.protect import keys
-from db.records import ORGANISATIONS, PROFILES, TYPES, Kind
+from db.records import TYPES, Kind
+from db.sync.manifest import Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
-FORMAT = "trygg-bundle"
-#: 2: every file is signed by its sender's device key (version 1 files were not).
-FORMAT_VERSION = 2
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
 _AGE_HEADER = b"age-encryption.org/"
@@ -59,63 +54,29 @@ Entry = tuple[int, str, str, str, str, "str | None", "int | None", "str | None",
 _CHUNK = 5000
 
 
-@dataclass(frozen=True)
-class Manifest:
-    """What a bundle says about itself."""
-
-    file_id: str
-    created_at: str
-    schema_version: int
-    sender: dict[str, Any]
-    profile: str
-    scopes: tuple[str, ...]
-    sender_vectors: vec.Vectors
-    base_vectors: vec.Vectors
-    entry_count: int
-    devices: list[dict[str, Any]]
-    body_sha256: str
-    personal: bool
-    #: ``SEKRETESS`` when the file carries personal data, else None.
-    marking: str | None = None
-
-    @property
-    def sender_key(self) -> str:
-        """The sender's public signing key (checked: it signed this manifest)."""
-        return str(self.sender["key"])
-
-    @property
-    def fingerprint(self) -> str:
-        return keys.fingerprint(self.sender_key)
-
-
 def entry_line(entry: Entry) -> bytes:
     """The canonical bytes of one entry for the body hash."""
     return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def canonical_manifest(manifest: dict[str, Any]) -> bytes:
-    """The bytes a bundle's signature covers: every manifest key but the signature, as
-    sorted compact JSON. The body is covered through ``body_sha256``."""
-    signed = {k: v for k, v in manifest.items() if k != "signature"}
-    return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def write_bundle(
     path: Path,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     entries: Iterable[Entry],
     *,
     signing_key: str,
     private: bool = True,
-) -> int:
+) -> Manifest:
     """Write a bundle to ``path`` atomically (a temporary name, then rename). The manifest's
-    ``entry_count`` and ``body_sha256`` are filled in here, and the whole manifest is signed
-    with ``signing_key``. Returns the entry count.
+    ``entry_count`` and ``body_sha256`` are filled in here, its device cards narrowed to the
+    devices whose entries the file carries, and the whole manifest is signed with
+    ``signing_key``. Returns the manifest as written.
 
     A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
     usual permissions, since the colleagues sharing the folder must read it."""
     digest = hashlib.sha256()
     count = 0
+    origins: set[str] = set()
     with atomic_file(path, private=private) as tmp:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -127,22 +88,25 @@ def write_bundle(
             chunk: list[Entry] = []
             for entry in entries:
                 digest.update(entry_line(entry))
+                origins.add(entry[1])
                 chunk.append(entry)
                 count += 1
                 if len(chunk) >= _CHUNK:
                     _insert(conn, chunk)
                     chunk = []
             _insert(conn, chunk)
-            full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
-            full["signature"] = keys.sign(signing_key, canonical_manifest(full))
+            written = manifest.completed(count, digest.hexdigest(), origins)
             conn.executemany(
                 "INSERT INTO manifest (key, value) VALUES (?, ?)",
-                [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
+                [
+                    (key, json.dumps(value, ensure_ascii=False))
+                    for key, value in written.signed(signing_key).items()
+                ],
             )
             conn.execute("COMMIT")
         finally:
             conn.close()
-    return count
+    return written
 
 
 def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
@@ -233,45 +197,10 @@ class BundleReader:
                 raw[key] = json.loads(value)
             except (json.JSONDecodeError, TypeError):
                 raise self._damaged() from None
-        if raw.get("format") != FORMAT:
-            raise TryggError("bundle.not_trygg", path=str(self.shown))
-        version = raw.get("format_version")
-        schema = raw.get("schema_version")
-        if not isinstance(version, int) or not isinstance(schema, int):
-            raise self._damaged()
-        if version > FORMAT_VERSION or schema > SCHEMA_VERSION:
-            raise TryggError("bundle.newer", path=str(self.shown), version=raw.get("app_version"))
-        if version < 2:
-            raise TryggError("bundle.unsigned", path=str(self.shown))
-        sender = raw.get("sender")
-        sender_key = sender.get("key") if isinstance(sender, dict) else None
-        if not keys.is_public_key(sender_key) or not keys.verify(
-            str(sender_key), raw.get("signature"), canonical_manifest(raw)
-        ):
-            raise TryggError("bundle.bad_signature", path=str(self.shown))
         try:
-            manifest = Manifest(
-                file_id=_text(raw["file_id"]),
-                created_at=_text(raw["created_at"]),
-                schema_version=schema,
-                sender={**_device(raw["sender"]), "key": sender_key},
-                profile=_text(raw["profile"]),
-                scopes=tuple(raw["scopes"]),
-                sender_vectors=raw["sender_vectors"],
-                base_vectors=raw["base_vectors"],
-                entry_count=int(raw["entry_count"]),
-                devices=[_device(d) for d in raw["devices"]],
-                body_sha256=_text(raw["body_sha256"]),
-                personal=bool(raw["personal"]),
-                marking="SEKRETESS" if raw.get("marking") == "SEKRETESS" else None,
-            )
-        except (KeyError, TypeError, ValueError):
-            raise self._damaged() from None
-        if not (vec.is_vectors(manifest.sender_vectors) and vec.is_vectors(manifest.base_vectors)):
-            raise self._damaged()
-        if not set(manifest.scopes) <= set(vec.SCOPES) or manifest.profile not in PROFILES:
-            raise self._damaged()
-        return manifest
+            return Manifest.from_signed(raw)
+        except ManifestProblem as problem:
+            raise TryggError(problem.key, path=str(self.shown), **problem.params) from None
 
     def _check_entries(self, conn: sqlite3.Connection, manifest: Manifest) -> None:
         digest = hashlib.sha256()
@@ -321,21 +250,6 @@ class BundleReader:
                 "SELECT DISTINCT record_id FROM entries WHERE field = ?", (field,)
             )
         }
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > 400:
-        raise ValueError("text")
-    return value
-
-
-def _device(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValueError("device")
-    org = data.get("org")
-    if org is not None and org not in ORGANISATIONS:
-        raise ValueError("org")
-    return {"id": _text(data["id"]), "name": _text(data["name"]), "org": org}
 
 
 def entry_problem(entry: Entry, scopes: tuple[str, ...]) -> str | None:

@@ -18,20 +18,18 @@ from pathlib import Path
 from db.errors import TryggError
 from db.ids import new_id
 from db.journal import vectors as vec
-from db.migrations import SCHEMA_VERSION
 from db.protect.encryption import Encryption, encrypt_into, private_folder
 from db.protect.keys import own_secrets
 from db.records import CORE, KOMMUN, PERSONAL, POLIS, PROFILE_SCOPES, PROFILES
 from db.store import Store
 from db.sync import export_log
-from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, write_bundle
+from db.sync.bundle import SUFFIX, Entry, write_bundle
+from db.sync.manifest import SEKRETESS, DeviceCard, Manifest
 
 #: Settings kept for the overview: per scope, the highest stamp of this device's own
 #: changes written to any file; and when a file was last written.
 SENT_UPTO = "sent_upto.{scope}"
 LAST_EXPORT = "last_export_at"
-#: The marking of a file that carries personal data (manifest and default file name).
-SEKRETESS = "SEKRETESS"
 
 
 @dataclass(frozen=True)
@@ -252,33 +250,25 @@ def export_bundle(
     summary = ExportSummary(out, profile, full or peer is None, peer)
     summary.encryption = encryption.label if encryption else "none"
 
-    devices = {
-        row[0]: {"id": row[0], "name": row[1], "org": row[2]}
-        for row in store.conn.execute("SELECT id, name, org FROM devices")
-    }
+    cards = [
+        DeviceCard(row[0], row[1], row[2])
+        for row in store.conn.execute("SELECT id, name, org FROM devices WHERE is_self = 0")
+    ]
     origins = sorted({d for v in held.values() for d in v})
     file_id = new_id()
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "schema_version": SCHEMA_VERSION,
-        "app_version": app_version(),
-        "file_id": file_id,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "sender": {
-            "id": device.id,
-            "name": device.name,
-            "org": device.org,
-            "key": secrets.public_key,
-        },
-        "profile": profile,
-        "scopes": list(scopes),
-        "personal": PERSONAL in scopes,
-        "marking": SEKRETESS if personal else None,
-        "sender_vectors": held,
-        "base_vectors": plan.base_declared,
-        "devices": [devices[d] for d in origins if d in devices],
-    }
+    manifest = Manifest(
+        file_id=file_id,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        sender=DeviceCard(device.id, device.name, device.org),
+        sender_key=secrets.public_key,
+        profile=profile,
+        sender_vectors=held,
+        base_vectors=plan.base_declared,
+        # Narrowed, once written, to the devices whose entries the file carries.
+        devices=tuple(cards),
+        marking=SEKRETESS if personal else None,
+        app_version=app_version(),
+    )
 
     touched: dict[str, set[str]] = {}
     total = preview_export(store, plan=plan).entries if progress else 0
@@ -307,16 +297,15 @@ def export_bundle(
 
     try:
         if encryption is None:
-            summary.entries = write_bundle(
+            sent = write_bundle(
                 out, manifest, entries(), signing_key=secrets.signing_key, private=private
             )
         else:
             with private_folder() as folder:
                 plain = folder / "bundle.trygg"
-                summary.entries = write_bundle(
-                    plain, manifest, entries(), signing_key=secrets.signing_key
-                )
+                sent = write_bundle(plain, manifest, entries(), signing_key=secrets.signing_key)
                 encrypt_into(plain, out, encryption, private=private)
+        summary.entries = sent.entry_count
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
         if progress:
             progress(written, max(total, written))

@@ -168,7 +168,7 @@ def receive_file(
     if result.encrypted:
         with store.transaction():
             store.set_setting(_SEEN.format(name=path.name), _age_header_digest(path))
-            store.set_setting(_SENDER.format(name=path.name), result.sender["id"])
+            store.set_setting(_SENDER.format(name=path.name), result.sender.id)
     return result
 
 
@@ -190,7 +190,7 @@ def folder_senders(store: Store, folder: Path) -> set[str]:
                 manifest = reader.peek()
         except TryggError:
             continue
-        senders.add(manifest.sender["id"])
+        senders.add(manifest.sender.id)
     return senders
 
 

@@ -27,7 +27,8 @@ from db.protect.encryption import Unlock, decrypted, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store
-from db.sync.bundle import BundleReader, Manifest
+from db.sync.bundle import BundleReader
+from db.sync.manifest import DeviceCard, Manifest
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
 LISTED = 2000
@@ -51,7 +52,7 @@ class RecordChange:
 @dataclass
 class ImportSummary:
     path: Path
-    sender: dict
+    sender: DeviceCard
     dry_run: bool
     already_imported: bool = False
     first_contact: bool = False
@@ -128,10 +129,10 @@ def _import_plain(
         manifest = reader.check()
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.fingerprint = manifest.fingerprint
-        summary.sender_org = manifest.sender.get("org")
+        summary.sender_org = manifest.sender.org
         summary.personal = manifest.marking is not None
         summary.created_at = manifest.created_at
-        if manifest.sender["id"] == device.id and not dry_run:
+        if manifest.sender.id == device.id and not dry_run:
             # Our own file (e.g. in the mailbox folder): nothing to learn from it.
             summary.unchanged = manifest.entry_count
             summary.already_imported = True
@@ -154,7 +155,7 @@ def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     by phone the users can accept it with ``trygg peers trust``."""
     conn = store.conn
     row = conn.execute(
-        "SELECT public_key, name, is_self FROM devices WHERE id = ?", (manifest.sender["id"],)
+        "SELECT public_key, name, is_self FROM devices WHERE id = ?", (manifest.sender.id,)
     ).fetchone()
     if row is None or row[0] is None or row[0] == manifest.sender_key:
         return
@@ -163,7 +164,7 @@ def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     with store.transaction():
         conn.execute(
             "UPDATE devices SET offered_key = ?, offered_at = ? WHERE id = ?",
-            (manifest.sender_key, _now(), manifest.sender["id"]),
+            (manifest.sender_key, _now(), manifest.sender.id),
         )
     raise TryggError(
         "bundle.key_changed",
@@ -249,7 +250,7 @@ def _merge(
         (
             manifest.file_id,
             manifest.body_sha256,
-            manifest.sender["id"],
+            manifest.sender.id,
             manifest.created_at,
             _now(),
         ),
@@ -373,29 +374,29 @@ def _advance_vectors(
 
 
 def _register_devices(conn, manifest: Manifest, self_id: str) -> bool:
-    known = conn.execute("SELECT 1 FROM devices WHERE id = ?", (manifest.sender["id"],)).fetchone()
+    known = conn.execute("SELECT 1 FROM devices WHERE id = ?", (manifest.sender.id,)).fetchone()
     for device in [*manifest.devices, manifest.sender]:
-        if device["id"] == self_id:
+        if device.id == self_id:
             continue
         conn.execute(
             "INSERT INTO devices (id, name, org, created_at, is_self) VALUES (?, ?, ?, ?, 0)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, org = excluded.org"
             " WHERE devices.is_self = 0",
-            (device["id"], device["name"], device.get("org"), _now()),
+            (device.id, device.name, device.org, _now()),
         )
     # The first signed file from a device pins its key (check_sender_key refused any
     # other key before we got here).
     conn.execute(
         "UPDATE devices SET public_key = ?, key_pinned_at = ?"
         " WHERE id = ? AND is_self = 0 AND public_key IS NULL",
-        (manifest.sender_key, _now(), manifest.sender["id"]),
+        (manifest.sender_key, _now(), manifest.sender.id),
     )
     return known is None
 
 
 def _remember_peer(conn, manifest: Manifest) -> None:
     row = conn.execute(
-        "SELECT declared FROM devices WHERE id = ?", (manifest.sender["id"],)
+        "SELECT declared FROM devices WHERE id = ?", (manifest.sender.id,)
     ).fetchone()
     if row is None:
         return
@@ -406,7 +407,7 @@ def _remember_peer(conn, manifest: Manifest) -> None:
     declared = vec.merged(declared, manifest.sender_vectors)
     conn.execute(
         "UPDATE devices SET declared = ?, last_heard = ? WHERE id = ?",
-        (vec.dumps(declared), _now(), manifest.sender["id"]),
+        (vec.dumps(declared), _now(), manifest.sender.id),
     )
 
 

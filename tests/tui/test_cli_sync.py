@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 from db.migrations import SCHEMA_VERSION
 from db.protect import keys
 from db.protect.keys import own_secrets
-from db.sync.bundle import canonical_manifest, entry_line
+from db.sync.bundle import entry_line
+from db.sync.manifest import canonical
 from tests.conftest import open_store, report_fields, walk_fields
 from tui import cli
 
@@ -179,7 +180,7 @@ def _rewrite(
             secret = own_secrets(sender.conn)
         assert secret is not None
         manifest = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM manifest")}
-        signature = keys.sign(secret.signing_key, canonical_manifest(manifest))
+        signature = keys.sign(secret.signing_key, canonical(manifest))
         conn.execute(
             "UPDATE manifest SET value = ? WHERE key = 'signature'", (json.dumps(signature),)
         )
