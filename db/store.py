@@ -15,13 +15,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from db import database
+from db import database, peers
 from db.errors import FieldProblem, TryggError, ValidationFailed
-from db.ids import is_id, new_device_id, new_id
+from db.ids import is_id, new_id
 from db.journal import conflicts, vectors
 from db.journal.clock import HybridClock, Stamp, wall_ms
 from db.journal.markers import (
@@ -32,7 +32,7 @@ from db.journal.markers import (
     field_scope,
 )
 from db.kommuner import canonical_kommun
-from db.migrations.m0004_protect import install_secrets
+from db.peers import Device
 from db.records import CORE, ORGANISATIONS, PERSONAL, Kind, RecordType, record_type
 from db.textutil import swedish_sort_key
 from db.validation import validate
@@ -44,16 +44,6 @@ CASCADE: dict[str, tuple[tuple[str, str], ...]] = {
     "measure": (("progress", "measure_id"), ("followup", "measure_id")),
 }
 _JSON_KINDS = {Kind.TEXTLIST, Kind.PARTICIPANTS}
-
-
-@dataclass(frozen=True)
-class Device:
-    """This database's device identity."""
-
-    id: str
-    name: str
-    org: str | None
-    kommun: str | None
 
 
 @dataclass(frozen=True)
@@ -162,10 +152,7 @@ class Store:
     @property
     def device(self) -> Device | None:
         """This database's device, or None before it has been set up."""
-        row = self.conn.execute(
-            "SELECT id, name, org, kommun FROM devices WHERE is_self = 1"
-        ).fetchone()
-        return Device(*row) if row else None
+        return peers.this_device(self.conn)
 
     def require_device(self) -> Device:
         device = self.device
@@ -186,19 +173,13 @@ class Store:
         with self.transaction():
             if self.device is not None:
                 raise TryggError("device.already_set_up", path=str(self.path))
-            device_id = new_device_id()
             kommun = canonical_kommun(kommun or "") or (kommun or "").strip() or None
-            self.conn.execute(
-                "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"
-                " VALUES (?, ?, ?, ?, ?, 1)",
-                (device_id, name, org, kommun, _utc_now()),
-            )
-            install_secrets(self.conn, device_id)
+            peers.create_this_device(self.conn, name, org, kommun)
         return self.require_device()
 
     def update_device(self, **changes: str | None) -> Device:
         """Change this device's name, organisation or default municipality."""
-        device = self.require_device()
+        self.require_device()
         allowed = {"name", "org", "kommun"}
         unknown = set(changes) - allowed
         if unknown:
@@ -211,8 +192,7 @@ class Store:
         if "name" in changes and not (changes["name"] or "").strip():
             raise ValidationFailed("device", [FieldProblem("name", "value.required")])
         with self.transaction():
-            for key, value in changes.items():
-                self.conn.execute(f"UPDATE devices SET {key} = ? WHERE id = ?", (value, device.id))
+            peers.update_this_device(self.conn, dict(changes))
         return self.require_device()
 
     def kommuner(self) -> list[tuple[str, str]]:
@@ -660,7 +640,3 @@ class Store:
             return None
         record = self.get(row[0], record_id, include_deleted=True)
         return (row[0], record) if record is not None else None
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

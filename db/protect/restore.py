@@ -17,14 +17,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from db import database
+from db import database, peers
 from db.backup import automatic_backup
 from db.errors import TryggError
-from db.ids import new_device_id
-from db.migrations.m0004_protect import install_secrets
 from db.store import Store
 
 
@@ -92,26 +89,9 @@ def restore(
 
 
 def _new_identity(store: Store) -> tuple[str, str]:
-    conn = store.conn
-    row = conn.execute("SELECT id, name, org, kommun FROM devices WHERE is_self = 1").fetchone()
-    old_id, name, org, kommun = row[0], row[1], row[2], row[3]
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    # The old identity becomes a colleague known up to the copy's moment; its keys go.
-    conn.execute(
-        "UPDATE devices SET is_self = 0, declared = NULL, last_heard = NULL, last_sent = NULL,"
-        " key_pinned_at = ? WHERE id = ?",
-        (now, old_id),
-    )
-    conn.execute("DELETE FROM device_secrets")
-    new_id = new_device_id()
-    conn.execute(
-        "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"
-        " VALUES (?, ?, ?, ?, ?, 1)",
-        (new_id, name, org, kommun, now),
-    )
-    install_secrets(conn, new_id)
+    old_id, new_id = peers.become_new_device(store.conn)
     # Nothing of the new device has been sent anywhere yet.
-    conn.execute(
+    store.conn.execute(
         "DELETE FROM settings WHERE key LIKE 'sent_upto.%' OR key LIKE 'mailbox.%'"
         " OR key = 'last_export_at'"
     )

@@ -18,6 +18,8 @@ from pathlib import Path
 from db.errors import TryggError
 from db.ids import new_id
 from db.journal import vectors as vec
+from db.peers import Peer, all_peers, mark_sent
+from db.peers import find_peer as peer_named
 from db.protect.encryption import Encryption, encrypt_into, private_folder
 from db.protect.keys import own_secrets
 from db.records import CORE, KOMMUN, PERSONAL, POLIS, PROFILE_SCOPES, PROFILES
@@ -30,18 +32,6 @@ from db.sync.manifest import SEKRETESS, DeviceCard, Manifest
 #: changes written to any file; and when a file was last written.
 SENT_UPTO = "sent_upto.{scope}"
 LAST_EXPORT = "last_export_at"
-
-
-@dataclass(frozen=True)
-class Peer:
-    """Another device this database has heard from."""
-
-    id: str
-    name: str
-    org: str | None
-    declared: vec.Vectors
-    last_heard: str | None
-    last_sent: str | None
 
 
 @dataclass
@@ -67,24 +57,12 @@ def app_version() -> str:
 
 def peers(store: Store) -> list[Peer]:
     """Every other device known to this database, most recently heard from first."""
-    rows = store.conn.execute(
-        "SELECT id, name, org, declared, last_heard, last_sent FROM devices"
-        " WHERE is_self = 0 ORDER BY last_heard DESC, name"
-    ).fetchall()
-    return [Peer(r[0], r[1], r[2], vec.loads(r[3]), r[4], r[5]) for r in rows]
+    return all_peers(store.conn)
 
 
 def find_peer(store: Store, name_or_id: str) -> Peer:
     """The peer named ``name_or_id`` (its name, or the start of its id)."""
-    wanted = name_or_id.strip().casefold()
-    known = peers(store)
-    matches = [p for p in known if p.name.casefold() == wanted] or [
-        p for p in known if p.id.startswith(wanted)
-    ]
-    if len(matches) != 1:
-        key = "peer.unknown" if not matches else "peer.ambiguous"
-        raise TryggError(key, peer=name_or_id)
-    return matches[0]
+    return peer_named(store.conn, name_or_id)
 
 
 def default_profile(peer: Peer | None) -> str:
@@ -315,11 +293,7 @@ def export_bundle(
         raise TryggError("export.failed", path=str(out), reason=exc.strerror or str(exc)) from None
     with store.transaction():
         recipients = sent_to if sent_to is not None else ([peer.id] if peer else [])
-        for recipient in recipients:
-            store.conn.execute(
-                "UPDATE devices SET last_sent = ? WHERE id = ? AND is_self = 0",
-                (_now(), recipient),
-            )
+        mark_sent(store.conn, recipients)
         for scope in scopes:
             upto = held.get(scope, {}).get(device.id, 0)
             store.set_setting(SENT_UPTO.format(scope=scope), str(upto))

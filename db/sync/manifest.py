@@ -22,6 +22,7 @@ from typing import Any
 
 from db.journal import vectors as vec
 from db.migrations import SCHEMA_VERSION
+from db.peers import DeviceCard
 from db.protect import keys
 from db.records import ORGANISATIONS, PERSONAL, PROFILE_SCOPES, PROFILES
 
@@ -43,27 +44,6 @@ class ManifestProblem(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
-
-
-@dataclass(frozen=True)
-class DeviceCard:
-    """A device as a file presents it: id, name, organisation."""
-
-    id: str
-    name: str
-    org: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "org": self.org}
-
-    @classmethod
-    def from_json(cls, data: Any) -> DeviceCard:
-        if not isinstance(data, dict):
-            raise ValueError("device")
-        org = data.get("org")
-        if org is not None and org not in ORGANISATIONS:
-            raise ValueError("org")
-        return cls(_text(data.get("id"), 64), _text(data.get("name")), org)
 
 
 @dataclass(frozen=True)
@@ -120,14 +100,14 @@ class Manifest:
             "app_version": self.app_version,
             "file_id": self.file_id,
             "created_at": self.created_at,
-            "sender": {**self.sender.to_json(), "key": self.sender_key},
+            "sender": {**_card_json(self.sender), "key": self.sender_key},
             "profile": self.profile,
             "scopes": list(self.scopes),
             "personal": self.personal,
             "marking": self.marking,
             "sender_vectors": self.sender_vectors,
             "base_vectors": self.base_vectors,
-            "devices": [card.to_json() for card in self.devices],
+            "devices": [_card_json(card) for card in self.devices],
             "entry_count": self.entry_count,
             "body_sha256": self.body_sha256,
         }
@@ -161,12 +141,12 @@ class Manifest:
             manifest = cls(
                 file_id=_text(raw["file_id"]),
                 created_at=_text(raw["created_at"]),
-                sender=DeviceCard.from_json(sender),
+                sender=_card(sender),
                 sender_key=str(sender_key),
                 profile=_text(raw["profile"]),
                 sender_vectors=raw["sender_vectors"],
                 base_vectors=raw["base_vectors"],
-                devices=tuple(DeviceCard.from_json(d) for d in _list(raw["devices"])),
+                devices=tuple(_card(d) for d in _list(raw["devices"])),
                 entry_count=_count(raw["entry_count"]),
                 body_sha256=_text(raw["body_sha256"]),
                 marking=SEKRETESS if raw.get("marking") == SEKRETESS else None,
@@ -225,6 +205,19 @@ def canonical(manifest: Mapping[str, Any]) -> bytes:
     sorted compact JSON. The body is covered through ``body_sha256``."""
     signed = {k: v for k, v in manifest.items() if k != "signature"}
     return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _card_json(card: DeviceCard) -> dict[str, Any]:
+    return {"id": card.id, "name": card.name, "org": card.org}
+
+
+def _card(data: Any) -> DeviceCard:
+    if not isinstance(data, dict):
+        raise ValueError("device")
+    org = data.get("org")
+    if org is not None and org not in ORGANISATIONS:
+        raise ValueError("org")
+    return DeviceCard(_text(data.get("id"), 64), _text(data.get("name")), org)
 
 
 def _text(value: Any, limit: int = _MAX_TEXT) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from db import peers
 from db.backup import automatic_backup
 from db.errors import TryggError
 from db.journal import conflicts
@@ -23,12 +24,13 @@ from db.journal import vectors as vec
 from db.journal.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED, apply_erasure
 from db.labels import record_label
+from db.peers import DeviceCard
 from db.protect.encryption import Unlock, decrypted, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store
 from db.sync.bundle import BundleReader
-from db.sync.manifest import DeviceCard, Manifest
+from db.sync.manifest import Manifest
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
 LISTED = 2000
@@ -153,24 +155,19 @@ def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     """Refuse a file whose sender claims a device whose pinned key is another one (this
     device included). The offered key is remembered, so that after comparing fingerprints
     by phone the users can accept it with ``trygg peers trust``."""
-    conn = store.conn
-    row = conn.execute(
-        "SELECT public_key, name, is_self FROM devices WHERE id = ?", (manifest.sender.id,)
-    ).fetchone()
-    if row is None or row[0] is None or row[0] == manifest.sender_key:
+    known = peers.pinned_key(store.conn, manifest.sender.id)
+    if known is None or known[0] is None or known[0] == manifest.sender_key:
         return
-    if row[2]:
+    pinned, name, is_self = known
+    if is_self:
         raise TryggError("bundle.claims_this_device", path=str(shown))
     with store.transaction():
-        conn.execute(
-            "UPDATE devices SET offered_key = ?, offered_at = ? WHERE id = ?",
-            (manifest.sender_key, _now(), manifest.sender.id),
-        )
+        peers.offer_key(store.conn, manifest.sender.id, manifest.sender_key)
     raise TryggError(
         "bundle.key_changed",
         path=str(shown),
-        name=row[1],
-        pinned=fingerprint(row[0]),
+        name=name,
+        pinned=fingerprint(pinned),
         offered=manifest.fingerprint,
     )
 
@@ -183,7 +180,6 @@ def _merge(
     lang: str | None,
 ) -> None:
     conn = store.conn
-    self_id = store.require_device().id
     held_before = vec.held(conn)
     conflicts_before = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     summary.already_imported = (
@@ -192,7 +188,7 @@ def _merge(
         ).fetchone()
         is not None
     )
-    summary.first_contact = _register_devices(conn, manifest, self_id)
+    summary.first_contact = peers.meet(conn, manifest.sender, manifest.sender_key, manifest.devices)
 
     erased = {
         row[0]
@@ -243,7 +239,7 @@ def _merge(
 
     _observe_clock(store, newest_ts)
     _advance_vectors(conn, manifest, held_before, summary)
-    _remember_peer(conn, manifest)
+    peers.remember_declared(conn, manifest.sender.id, manifest.sender_vectors)
     conn.execute(
         "INSERT OR IGNORE INTO imported_bundles (file_id, body_sha256, sender, created_at,"
         " imported_at) VALUES (?, ?, ?, ?, ?)",
@@ -369,46 +365,8 @@ def _advance_vectors(
                 gaps.add(device)  # entries in between are missing here: claim nothing
             elif sender.get(device):
                 vec.advance(conn, scope, device, sender[device])
-    names = dict(conn.execute("SELECT id, name FROM devices"))
+    names = peers.names(conn)
     summary.gaps = sorted(names.get(d, d[:8]) for d in gaps)
-
-
-def _register_devices(conn, manifest: Manifest, self_id: str) -> bool:
-    known = conn.execute("SELECT 1 FROM devices WHERE id = ?", (manifest.sender.id,)).fetchone()
-    for device in [*manifest.devices, manifest.sender]:
-        if device.id == self_id:
-            continue
-        conn.execute(
-            "INSERT INTO devices (id, name, org, created_at, is_self) VALUES (?, ?, ?, ?, 0)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, org = excluded.org"
-            " WHERE devices.is_self = 0",
-            (device.id, device.name, device.org, _now()),
-        )
-    # The first signed file from a device pins its key (check_sender_key refused any
-    # other key before we got here).
-    conn.execute(
-        "UPDATE devices SET public_key = ?, key_pinned_at = ?"
-        " WHERE id = ? AND is_self = 0 AND public_key IS NULL",
-        (manifest.sender_key, _now(), manifest.sender.id),
-    )
-    return known is None
-
-
-def _remember_peer(conn, manifest: Manifest) -> None:
-    row = conn.execute(
-        "SELECT declared FROM devices WHERE id = ?", (manifest.sender.id,)
-    ).fetchone()
-    if row is None:
-        return
-    try:
-        declared = vec.loads(row[0])
-    except ValueError:
-        declared = {}
-    declared = vec.merged(declared, manifest.sender_vectors)
-    conn.execute(
-        "UPDATE devices SET declared = ?, last_heard = ? WHERE id = ?",
-        (vec.dumps(declared), _now(), manifest.sender.id),
-    )
 
 
 def _now() -> str:
