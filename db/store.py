@@ -22,7 +22,7 @@ from typing import Any
 from db import database, peers
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.ids import is_id, new_id
-from db.journal import conflicts, vectors
+from db.journal import conflicts, vectors, versions
 from db.journal.clock import HybridClock, Stamp, wall_ms
 from db.journal.markers import (
     DELETED,
@@ -465,13 +465,7 @@ class Store:
             scope = field_scope(rt, name)
             scopes.add(scope)
             # A record created here has no earlier versions to name.
-            prev = None
-            if not new_record:
-                prev = self.conn.execute(
-                    "SELECT ts, device FROM journal WHERE record_id = ? AND field = ?"
-                    " ORDER BY ts DESC, device DESC LIMIT 1",
-                    (record_id, name),
-                ).fetchone()
+            prev = None if new_record else self._current_version(record_id, name)
             rows.append(
                 (
                     stamp.ts,
@@ -494,6 +488,21 @@ class Store:
             vectors.advance(self.conn, scope, stamp.device, stamp.ts)
         if not new_record and conflicts.has_conflicts(self.conn, record_id):
             conflicts.recompute(self.conn, rt.name, record_id)
+
+    def _current_version(self, record_id: str, name: str) -> tuple[int, str] | None:
+        """The stamp of the version of a field a write now replaces (None for none): the
+        current one by the journal's rule, so the write outranks it whatever its stamp."""
+        rows = self.conn.execute(
+            "SELECT ts, device, prev_ts, prev_device FROM journal"
+            " WHERE record_id = ? AND field = ?",
+            (record_id, name),
+        ).fetchall()
+        if not rows:
+            return None
+        return versions.current(
+            ((ts, device), (prev_ts, prev_device) if prev_ts is not None else None)
+            for ts, device, prev_ts, prev_device in rows
+        )
 
     def erase_personal(self, rtype: str, record_id: str) -> bool:
         """Erase the personal fields of one record now (gallring): null them, remove their

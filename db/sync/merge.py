@@ -11,7 +11,6 @@ leaves nothing missing. A dry run does all of this and rolls it back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from db.journal import conflicts
 from db.journal import vectors as vec
 from db.journal.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED, apply_erasure
+from db.journal.versions import current_versions
 from db.labels import record_label
 from db.peers import DeviceCard
 from db.protect.encryption import Unlock, decrypted, is_encrypted
@@ -259,15 +259,16 @@ def _merge(
 def _apply_record(
     conn, rt: RecordType, record_id: str, erased: bool, had_conflicts: bool, summary: ImportSummary
 ) -> None:
-    """Bring one record's row in line with its journal: each field takes its newest
-    version; a tombstone deletes; an erasure marker erases; conflicts are rebuilt."""
+    """Bring one record's row in line with its journal: each field takes its current
+    version (db/journal/versions.py); a tombstone deletes; an erasure marker erases;
+    conflicts are rebuilt."""
     row = conn.execute(f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)).fetchone()
     existed = row is not None
     current = dict(row) if existed else {}
     rows = conn.execute(
         f"SELECT {conflicts.JOURNAL_COLUMNS} FROM journal WHERE record_id = ?", (record_id,)
     ).fetchall()
-    newest = newest_versions(rows)
+    newest = current_versions(rows)
 
     changes: dict[str, object] = {}
     for name, (_ts, _device, value) in newest.items():
@@ -313,16 +314,6 @@ def _apply_record(
                 conflicts=tuple(sorted({f for f, _w, _l in found})),
             )
         )
-
-
-def newest_versions(rows: Iterable[Sequence]) -> dict[str, tuple[int, str, str | None]]:
-    """Per journal field, the (ts, device, value) of its newest version — the rule every
-    row follows. ``rows`` are journal rows in ``conflicts.JOURNAL_COLUMNS`` order."""
-    newest: dict[str, tuple[int, str, str | None]] = {}
-    for name, ts, device, _prev_ts, _prev_device, value in rows:
-        if name not in newest or (ts, device) > newest[name][:2]:
-            newest[name] = (ts, device, value)
-    return newest
 
 
 def column_value(rt: RecordType, name: str, value: str | None) -> object:

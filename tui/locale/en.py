@@ -766,6 +766,7 @@ MESSAGES: dict[str, str] = {
     "key.conflict_switch.tooltip": "Switch to the other value",
     "home.exchange_with": "Last exchange with {name}",
     "home.conflicts": "Unresolved conflicts",
+    "home.clock_ahead": "The clock of {name} runs ahead – its changes are dated",
     "mailbox.new_files": "{count} new file(s) from colleagues in the mailbox. F9, then y, reads them (preview first).",
     "picker.keys": "Arrows: choose place and folder · Enter in the field or ctrl+s: use the folder · Esc: cancel",
     "picker.keys_files": "Arrows: choose place, folder or .trygg file · Enter on a file: read it · ctrl+s: use the path in the field (a file or a mailbox folder) · Esc: cancel",

@@ -766,6 +766,7 @@ MESSAGES: dict[str, str] = {
     "key.conflict_switch.tooltip": "Byt till det andra värdet",
     "home.exchange_with": "Senaste utbyte med {name}",
     "home.conflicts": "Olösta konflikter",
+    "home.clock_ahead": "Klockan på {name} går före – dess ändringar är daterade",
     "mailbox.new_files": "{count} ny(a) fil(er) från kollegor i brevlådan. F9, sedan y, läser in dem (förhandsvisning först).",
     "picker.keys": "Pilar: välj plats och mapp · Enter i fältet eller ctrl+s: använd mappen · Esc: avbryt",
     "picker.keys_files": "Pilar: välj plats, mapp eller .trygg-fil · Enter på en fil: läs den · ctrl+s: använd sökvägen i fältet (en fil eller en brevlådemapp) · Esc: avbryt",
