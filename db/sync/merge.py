@@ -120,15 +120,16 @@ def _import_plain(
 ) -> ImportSummary:
     device = store.require_device()
     with BundleReader(path, shown=shown) as reader:
-        peeked = reader.peek()
-        check_sender_key(store, peeked, shown)
-        if _imported_before(store, peeked):
-            # The same file, byte for byte in its entries, was merged whole before:
-            # it cannot bring anything new, so its entries need not be read again.
-            done = ImportSummary(shown, peeked.sender, dry_run, already_imported=True)
-            done.unchanged = peeked.entry_count
-            return done
+        check_sender_key(store, reader.peek(), shown)
+        # The whole file is checked even when its manifest names a file merged before:
+        # a damaged copy of it must be reported as damaged, not as already read.
         manifest = reader.check()
+        if _imported_before(store, manifest):
+            # The same file, byte for byte in its entries, was merged whole before: it
+            # cannot bring anything new.
+            done = ImportSummary(shown, manifest.sender, dry_run, already_imported=True)
+            done.unchanged = manifest.entry_count
+            return done
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.fingerprint = manifest.fingerprint
         summary.sender_org = manifest.sender.org

@@ -88,3 +88,33 @@ def test_a_local_edit_outranks_a_version_stamped_years_ahead(tmp_path: Path) -> 
         other = store.create("place", {"name": "Stationen", "kommun": "Lycksele"})
         stamp: Stamp = store.journal(other)[0].stamp
         assert stamp.ms < wall_ms() + MAX_FUTURE_MS
+
+
+# -- a damaged copy of a file already imported ---------------------------------------------
+
+
+def _damaged_copy(path: Path, at: int) -> Path:
+    """A copy of ``path`` with a few bytes of its entries overwritten, as a failing USB
+    stick or an interrupted copy leaves it (size and manifest untouched)."""
+    data = bytearray(path.read_bytes())
+    data[at : at + 24] = b"\x00\xff" * 12
+    bad = path.with_name(f"damaged-{at}.trygg")
+    bad.write_bytes(bytes(data))
+    return bad
+
+
+def test_a_damaged_copy_of_a_file_already_imported_is_reported_damaged(tmp_path: Path) -> None:
+    a, b = init(tmp_path / "a.db", "Anna"), init(tmp_path / "b.db", "Bo", "kommun")
+    with open_store(a) as store:
+        for n in range(400):
+            store.create("place", {"name": f"Plats {n}", "kommun": "Lycksele", "note": "x" * 40})
+    out = tmp_path / "a.trygg"
+    assert run("export", "--db", str(a), "--out", str(out), "--full").exit_code == 0
+    assert run("import", str(out), "--db", str(b)).exit_code == 0
+    size = out.stat().st_size
+    for at in (size - 700, size // 2):  # the last page, and one in the middle
+        bad = _damaged_copy(out, at)
+        result = run("import", str(bad), "--db", str(b))
+        assert result.exit_code == 1, result.output
+        assert "redan inläst" not in result.output
+        assert "skadad" in result.output or "kontrollsumma" in result.output, result.output
