@@ -24,7 +24,7 @@ from db.protect import doctor, gallring
 from db.protect.encryption import Encryption, Unlock, passphrase_encryption
 from db.protect.pinning import forget, own_keys, peer_key, trust
 from db.protect.restore import restore
-from db.records import choice_label
+from db.records import POLIS, choice_label
 from db.store import Store
 from db.sync import export_log
 from db.sync.exporter import peers, unconfirmed_entries
@@ -150,18 +150,23 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
     @db_option
     @click.argument("device")
     @click.option("--fingerprint", help=t("cli.peers.trust.opt.fingerprint"))
+    @click.option("--police", is_flag=True, help=t("cli.peers.trust.opt.police"))
     @click.pass_context
     def trust_command(
-        ctx: click.Context, db: str | None, device: str, fingerprint: str | None
+        ctx: click.Context, db: str | None, device: str, fingerprint: str | None, police: bool
     ) -> None:
         with open_store(ctx, db or ctx.obj.get("peers_db")) as store:
-            key = trust(store, device, fingerprint)
+            key = trust(store, device, fingerprint, police=police)
         click.echo(
             printable(
                 t("cli.peers.trusted", name=key.peer.name, fingerprint=key.fingerprint),
                 single_line=True,
             )
         )
+        if key.peer.police:
+            click.echo(
+                printable(t("cli.peers.police_confirmed", name=key.peer.name), single_line=True)
+            )
 
     @peers_command.command(name="forget", help=t("cli.peers.forget.help"))
     @db_option
@@ -200,6 +205,19 @@ def _print_peer(store: Store, peer: Any) -> None:
         click.echo(
             printable(
                 t("cli.peers.offered", fingerprint=key.offered_fingerprint, name=peer.name),
+                single_line=True,
+            )
+        )
+    if peer.police:
+        click.echo(t("cli.peers.police", when=_when(key.police_confirmed_at)))
+    elif peer.org == POLIS:
+        click.echo(printable(t("cli.peers.police_unconfirmed", name=peer.name), single_line=True))
+    if key.offered_card:
+        offered = key.offered_card
+        org = choice_label("device", "org", offered.org, lang) if offered.org else "–"
+        click.echo(
+            printable(
+                t("cli.peers.card_offered", offered=offered.name, org=org, name=peer.name),
                 single_line=True,
             )
         )

@@ -11,7 +11,7 @@ import click
 
 from db.dates import moment_of_ms
 from db.protect.encryption import Unlock
-from db.records import KOMMUN, PROFILES, field_label, type_label
+from db.records import KOMMUN, POLIS, PROFILES, choice_label, field_label, type_label
 from db.reports import output_folder
 from db.store import Store
 from db.sync.exporter import ExportSummary, export_bundle, find_peer
@@ -199,6 +199,17 @@ def _say_import(summary: ImportSummary) -> None:
     if summary.first_contact:
         click.echo(t("cli.import.first_contact", sender=sender))
         click.echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))
+        if summary.sender_org == POLIS and not summary.sender_police:
+            click.echo(t("cli.import.police_unconfirmed", sender=sender))
+    if summary.offered_card:
+        offered = summary.offered_card
+        org = choice_label("device", "org", offered.org, language()) if offered.org else "–"
+        click.echo(
+            printable(
+                t("cli.import.card_offered", sender=sender, offered=offered.name, org=org),
+                single_line=True,
+            )
+        )
     if summary.already_imported and not summary.changed:
         click.echo(t("cli.import.already"))
     click.echo(

@@ -335,6 +335,8 @@ MESSAGES: dict[str, str] = {
     "peer.no_offered_key": "{name} has sent no file with a new key. The fingerprint {fingerprint} is marked as checked.",
     "peer.fingerprint_mismatch": "The fingerprint {given} does not match {name}'s key ({actual}). Nothing was changed.",
     "peer.no_key": "{name} has not sent a signed file yet – there is no key to accept.",
+    "peer.police_needs_fingerprint": 'Confirming {name} as police needs the fingerprint you compared by phone: trygg peers trust "{name}" --police --fingerprint XXXX-XXXX-XXXX-XXXX. Nothing was changed.',
+    "peer.not_police": "{name} itself says it does not belong to the police and cannot be confirmed as police. Nothing was changed.",
     # gallring, restore, doctor
     "gallring.bad_days": "The number of days must be between 1 and 3650.",
     "restore.missing": "The backup {path} does not exist.",

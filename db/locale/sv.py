@@ -337,6 +337,8 @@ MESSAGES: dict[str, str] = {
     "peer.no_offered_key": "{name} har inte skickat någon fil med en ny nyckel. Fingeravtrycket {fingerprint} är markerat som kontrollerat.",
     "peer.fingerprint_mismatch": "Fingeravtrycket {given} stämmer inte med {name}s nyckel ({actual}). Inget har ändrats.",
     "peer.no_key": "{name} har inte skickat någon signerad fil än – det finns ingen nyckel att godkänna.",
+    "peer.police_needs_fingerprint": 'Att bekräfta {name} som polis kräver fingeravtrycket ni jämfört per telefon: trygg peers trust "{name}" --police --fingerprint XXXX-XXXX-XXXX-XXXX. Inget har ändrats.',
+    "peer.not_police": "{name} säger själv att den inte hör till polisen och kan inte bekräftas som polis. Inget har ändrats.",
     # gallring, restore, doctor
     "gallring.bad_days": "Antal dagar måste vara mellan 1 och 3650.",
     "restore.missing": "Säkerhetskopian {path} finns inte.",

@@ -38,14 +38,24 @@ def peer_key(store: Store, peer: Peer) -> PeerKey:
     return peers.peer_key(store.conn, peer)
 
 
-def trust(store: Store, name_or_id: str, given: str | None = None) -> PeerKey:
-    """Accept the key a peer's refused file offered (after a phone call), or, when none
-    was offered, mark its pinned key as compared. ``given``, if any, must match."""
+def trust(
+    store: Store, name_or_id: str, given: str | None = None, *, police: bool = False
+) -> PeerKey:
+    """Accept what a peer's own files say that waits for the users: the key a refused file
+    offered (after a phone call) — or, when none was offered, mark the pinned key as
+    compared — and the name or organisation its latest file gives. ``given``, if any, must
+    be the fingerprint of that key.
+
+    With ``police``, also confirm the device as police: from then on it gets personal
+    data by default. That needs ``given`` (the fingerprint compared with the colleague)
+    and a device whose own card says police."""
     peer = find_peer(store, name_or_id)
     key = peer_key(store, peer)
     target = key.offered_fingerprint or key.fingerprint
     if target is None:
         raise TryggError("peer.no_key", name=peer.name)
+    if police and not given:
+        raise TryggError("peer.police_needs_fingerprint", name=peer.name)
     if given is not None and _normal(given) != _normal(target):
         raise TryggError("peer.fingerprint_mismatch", given=given, name=peer.name, actual=target)
     with store.transaction():
@@ -53,7 +63,10 @@ def trust(store: Store, name_or_id: str, given: str | None = None) -> PeerKey:
             peers.accept_offered_key(store.conn, peer.id)
         else:
             peers.mark_key_verified(store.conn, peer.id)
-    return peer_key(store, peer)
+        peers.accept_offered_card(store.conn, peer.id)
+        if police:
+            peers.confirm_police(store.conn, peer.id)
+    return peer_key(store, find_peer(store, peer.id))
 
 
 def forget(store: Store, name_or_id: str) -> Peer:

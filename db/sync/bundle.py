@@ -240,6 +240,12 @@ class BundleReader:
             raise RuntimeError("check() first")
         return self._chunks(self._conn)
 
+    def origins(self) -> set[str]:
+        """The devices whose entries this file carries."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return {row[0] for row in self._conn.execute("SELECT DISTINCT device FROM entries")}
+
     def records_with_field(self, field: str) -> set[str]:
         """Ids of the records that have an entry for ``field`` in this file."""
         if self._conn is None or self.manifest is None:

@@ -66,8 +66,9 @@ def find_peer(store: Store, name_or_id: str) -> Peer:
 
 
 def default_profile(peer: Peer | None) -> str:
-    """``polis`` only towards a device known to be police; ``kommun`` otherwise."""
-    return POLIS if peer is not None and peer.org == POLIS else KOMMUN
+    """``polis`` only towards a device a person here confirmed as police (with its
+    fingerprint); ``kommun`` otherwise, whatever the device says of itself."""
+    return POLIS if peer is not None and peer.police else KOMMUN
 
 
 @dataclass(frozen=True)

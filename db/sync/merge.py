@@ -73,6 +73,11 @@ class ImportSummary:
     fingerprint: str = ""
     #: The sender's organisation (polis/kommun), and whether the file carries personal data.
     sender_org: str | None = None
+    #: A person here confirmed the sender as police (only then does it get personal data).
+    sender_police: bool = False
+    #: The name and organisation the sender's file gives, when they differ from the card
+    #: pinned here (shown as ``sender``): they wait for a person to accept them.
+    offered_card: DeviceCard | None = None
     personal: bool = False
     created_at: str = ""
     #: The records created or changed, the first LISTED of them, in file order.
@@ -189,7 +194,15 @@ def _merge(
         ).fetchone()
         is not None
     )
-    summary.first_contact = peers.meet(conn, manifest.sender, manifest.sender_key, manifest.devices)
+    origins = reader.origins()
+    listed = [card for card in manifest.devices if card.id in origins]
+    summary.first_contact = peers.meet(conn, manifest.sender, manifest.sender_key, listed)
+    sender = peers.peer_by_id(conn, manifest.sender.id)
+    if sender is not None:
+        summary.sender = DeviceCard(sender.id, sender.name, sender.org)
+        summary.sender_org = sender.org
+        summary.sender_police = sender.police
+        summary.offered_card = peers.peer_key(conn, sender).offered_card
 
     erased = {
         row[0]

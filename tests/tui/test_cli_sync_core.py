@@ -5,6 +5,7 @@ others, and files that do not account for what they carry."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from db.journal.clock import MAX_FUTURE_MS, Stamp, wall_ms
 from db.overview import overview
 from db.store import Store
 from db.sync.exporter import export_bundle
-from tests.conftest import NOW, open_store
+from tests.conftest import NOW, open_store, report_fields
 from tui import cli
 
 THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000
@@ -118,3 +119,136 @@ def test_a_damaged_copy_of_a_file_already_imported_is_reported_damaged(tmp_path:
         assert result.exit_code == 1, result.output
         assert "redan inläst" not in result.output
         assert "skadad" in result.output or "kontrollsumma" in result.output, result.output
+
+
+# -- only a device speaks for itself ---------------------------------------------------------
+
+PNR = "20100315-9801"
+
+
+def device_id(db: Path) -> str:
+    with open_store(db) as store:
+        return store.require_device().id
+
+
+def fingerprint_of(db: Path) -> str:
+    first = run("peers", "--db", str(db)).output.splitlines()[0]
+    return first.rsplit(" ", 1)[1]
+
+
+def send(src: Path, dst: Path, out: Path, *options: str) -> Result:
+    exported = run("export", "--db", str(src), "--out", str(out), *options)
+    assert exported.exit_code == 0, exported.output
+    imported = run("import", str(out), "--db", str(dst))
+    assert imported.exit_code == 0, imported.output
+    return imported
+
+
+def with_report(db: Path) -> None:
+    with open_store(db) as store:
+        store.create("snabbrapport", report_fields(personnummer=PNR))
+
+
+def test_a_third_device_cannot_rename_or_promote_another(tmp_path: Path) -> None:
+    a = init(tmp_path / "a.db", "polisA")
+    b = init(tmp_path / "b.db", "kommunB", "kommun")
+    m = init(tmp_path / "m.db", "Tredje", "kommun")
+    with_report(a)
+    with open_store(b) as store:
+        store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    send(b, a, tmp_path / "b-a.trygg", "--full")
+    send(b, m, tmp_path / "b-m.trygg", "--full")
+    # The third laptop, dishonest or compromised, says kommunB is the police.
+    with sqlite3.connect(m) as conn:
+        conn.execute(
+            "UPDATE devices SET name = 'Polisen Bo', org = 'polis' WHERE id = ?", (device_id(b),)
+        )
+    send(m, a, tmp_path / "m-a.trygg", "--full")
+    listed = run("peers", "--db", str(a)).output
+    assert "kommunB (Kommun)" in listed and "Polisen Bo" not in listed
+    # So the next file to kommunB carries no personal data.
+    to_b = run(
+        "export", "--db", str(a), "--out", str(tmp_path / "a-b.trygg"), "--to", device_id(b)[:8]
+    )
+    assert "Profil kommun" in to_b.output, to_b.output
+    run("import", str(tmp_path / "a-b.trygg"), "--db", str(b))
+    assert PNR not in run("records", "export", "--db", str(b)).output
+
+
+def test_a_device_changes_its_own_card_only_once_accepted_here(tmp_path: Path) -> None:
+    a = init(tmp_path / "a.db", "polisA")
+    b = init(tmp_path / "b.db", "kommunB", "kommun")
+    send(b, a, tmp_path / "1.trygg", "--full")
+    with open_store(b) as store:
+        store.update_device(name="Bo på kommunen", org="polis")
+    said = send(b, a, tmp_path / "2.trygg", "--full")
+    assert 'kommunB kallar sig nu "Bo på kommunen" (Polis)' in said.output
+    listed = run("peers", "--db", str(a)).output
+    assert "kommunB (Kommun)" in listed and 'kallar sig nu "Bo på kommunen"' in listed
+    accepted = run("peers", "trust", "kommunB", "--db", str(a))
+    assert accepted.exit_code == 0, accepted.output
+    listed = run("peers", "--db", str(a)).output
+    assert "Bo på kommunen (Polis)" in listed and "kallar sig nu" not in listed
+    # Saying "polis" of itself is not enough to get personal data.
+    assert "säger sig vara polis men är inte bekräftad" in listed
+
+
+def test_a_file_naming_too_many_devices_is_refused_whole(tmp_path: Path) -> None:
+    a = init(tmp_path / "a.db", "polisA")
+    m = init(tmp_path / "m.db", "Tredje", "kommun")
+    with open_store(m) as store:
+        store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    with sqlite3.connect(m) as conn:
+        fakes = [(f"{n:08d}-0000-4000-8000-000000000000", f"Enhet {n}") for n in range(1001)]
+        conn.executemany(
+            "INSERT INTO devices (id, name, org, created_at, is_self)"
+            " VALUES (?, ?, 'polis', '', 0)",
+            fakes,
+        )
+        conn.executemany(
+            "INSERT INTO vectors (scope, device, ts) VALUES ('core', ?, 1)",
+            [(f[0],) for f in fakes],
+        )
+    out = tmp_path / "m.trygg"
+    assert run("export", "--db", str(m), "--out", str(out), "--full").exit_code == 0
+    before = run("records", "export", "--db", str(a)).output
+    refused = run("import", str(out), "--db", str(a))
+    assert refused.exit_code == 1 and "fler än 1000 enheter" in refused.output, refused.output
+    assert len(run("peers", "--db", str(a)).output.splitlines()) < 5
+    assert run("records", "export", "--db", str(a)).output == before
+
+
+# -- police by decision, not by declaration ---------------------------------------------------
+
+
+def test_a_device_gets_personal_data_only_once_confirmed_as_police(tmp_path: Path) -> None:
+    a = init(tmp_path / "a.db", "polisA")
+    c = init(tmp_path / "c.db", "polisC")
+    b = init(tmp_path / "b.db", "kommunB", "kommun")
+    with_report(a)
+    first = send(c, a, tmp_path / "c-a.trygg", "--full")
+    assert "polisC säger sig vara polis" in first.output
+    send(b, a, tmp_path / "b-a.trygg", "--full")
+    # Until someone here confirms it, polisC gets what the municipality gets.
+    plain = send(a, c, tmp_path / "a-c-1.trygg", "--to", "polisC")
+    assert PNR not in run("records", "export", "--db", str(c)).output
+    assert "säger sig vara polis men är inte bekräftad" in run("peers", "--db", str(a)).output
+
+    no_print = run("peers", "trust", "polisC", "--police", "--db", str(a))
+    assert no_print.exit_code == 1 and "kräver fingeravtrycket" in no_print.output
+    wrong = run("peers", "trust", "polisC", "--police", "--fingerprint", "0000-0000-0000-0000",
+                "--db", str(a))  # fmt: skip
+    assert wrong.exit_code == 1 and "stämmer inte" in wrong.output
+    confirmed = run("peers", "trust", "polisC", "--police", "--fingerprint", fingerprint_of(c),
+                    "--db", str(a))  # fmt: skip
+    assert confirmed.exit_code == 0 and "bekräftad som polis" in confirmed.output
+    to_c = run("export", "--db", str(a), "--out", str(tmp_path / "a-c-2.trygg"), "--to", "polisC")
+    assert "Profil polis" in to_c.output
+    run("import", str(tmp_path / "a-c-2.trygg"), "--db", str(c))
+    assert PNR in run("records", "export", "--db", str(c)).output
+    assert plain.exit_code == 0
+
+    # A device that says it is the municipality's cannot be confirmed as police.
+    kommun = run("peers", "trust", "kommunB", "--police", "--fingerprint", fingerprint_of(b),
+                 "--db", str(a))  # fmt: skip
+    assert kommun.exit_code == 1 and "inte hör till polisen" in kommun.output

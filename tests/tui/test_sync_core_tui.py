@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from db.journal.clock import wall_ms
 from db.store import Store
-from db.sync.exporter import export_bundle
+from db.sync.exporter import export_bundle, find_peer, plan_export
 from db.sync.merge import import_bundle
 from screens.home import HomeScreen
-from tests.conftest import open_store
+from screens.widgets import ConfirmModal
+from tests.conftest import open_store, report_fields
+from tests.db.sync.harness import Device
+from tests.tui.test_sync import open_sync, settle
 from tui.app import TryggApp
 
 THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000
@@ -36,3 +39,31 @@ async def test_the_overview_names_a_device_whose_clock_runs_ahead(tmp_path: Path
         label, day, key = (str(c) for c in table.get_row("clock-0"))
         assert label == "Klockan på Framtida går före – dess ändringar är daterade"
         assert int(day[:4]) >= 2028 and key == "[F9]"
+
+
+async def test_a_colleague_is_confirmed_as_police_in_f9(tmp_path: Path) -> None:
+    db_path = tmp_path / "here.db"
+    cecilia = Device(tmp_path, "Cecilia", "polis")
+    cecilia.store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields())
+        import_bundle(store, cecilia.send())
+        assert plan_export(store, peer=find_peer(store, "Cecilia")).profile == "kommun"
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_sync(pilot)
+        peers = app.screen.query_one("#sync-peers", DataTable)
+        assert str(peers.get_row_at(0)[1]) == "Polis ?"
+        detail = str(app.screen.query_one("#sync-peer", Static).render())
+        assert "inte bekräftad här" in detail
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("j")
+        await settle(pilot)
+        assert str(peers.get_row_at(0)[1]) == "Polis ✓"
+        detail = str(app.screen.query_one("#sync-peer", Static).render())
+        assert "Bekräftad som polis här" in detail
+    with open_store(db_path) as store:
+        assert plan_export(store, peer=find_peer(store, "Cecilia")).profile == "polis"
+    cecilia.close()
