@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,11 @@ class Draft:
     form: str
     saved_at: str  # local time, ISO, seconds
     data: dict[str, Any]
+
+
+def record_key(rtype: str, record_id: str) -> str:
+    """The form name of a draft that edits the record ``record_id`` of type ``rtype``."""
+    return f"{rtype}:{record_id}"
 
 
 def save(conn: sqlite3.Connection, form: str, data: dict[str, Any], now: datetime) -> None:
@@ -57,3 +63,12 @@ def discard_older_than(conn: sqlite3.Connection, cutoff: datetime) -> int:
         "DELETE FROM drafts WHERE saved_at < ?", (cutoff.replace(microsecond=0).isoformat(),)
     )
     return cur.rowcount
+
+
+def discard_for_records(conn: sqlite3.Connection, rtype: str, record_ids: Iterable[str]) -> int:
+    """Remove the drafts editing these records (their personal data was erased); returns
+    how many."""
+    keys = [(record_key(rtype, record_id),) for record_id in record_ids]
+    before = conn.total_changes
+    conn.executemany("DELETE FROM drafts WHERE form = ?", keys)
+    return conn.total_changes - before

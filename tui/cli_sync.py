@@ -229,6 +229,10 @@ def _say_import(summary: ImportSummary) -> None:
         click.echo(t("cli.import.gap", devices=devices, sender=sender))
     if summary.dropped_personal:
         click.echo(t("cli.import.dropped", count=summary.dropped_personal))
+    if summary.erased and not summary.dry_run:
+        click.echo(
+            t("cli.import.erased", count=len(summary.erased), backups=summary.backups_scrubbed)
+        )
     if summary.open_conflicts:
         click.echo(t("cli.import.conflicts_open", count=summary.open_conflicts))
     if summary.backup:

@@ -219,6 +219,12 @@ class BundleReader:
         ).fetchone()
         if duplicates:
             raise TryggError("bundle.duplicate_entries", path=str(self.shown))
+        highest = conn.execute("SELECT device, scope, max(ts) FROM entries GROUP BY device, scope")
+        origin = vec.unaccounted(highest, manifest.sender_vectors)
+        if origin is not None:
+            names = {card.id: card.name for card in (manifest.sender, *manifest.devices)}
+            device = names.get(origin, origin[:8])
+            raise TryggError("bundle.undeclared", path=str(self.shown), device=device)
 
     @staticmethod
     def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:

@@ -1,7 +1,8 @@
 """Writing a bundle: what a peer lacks, or everything.
 
 A delta holds every journal entry, whoever wrote it (relayed changes included), above the
-vectors the peer last declared, in the scopes of the profile. Profile ``kommun`` leaves
+vectors the peer last declared and up to the vectors this device declares in the file, in
+the scopes of the profile: a device relays exactly what it claims. Profile ``kommun`` leaves
 the personal scope out, so no name, personnummer, phone or free text about a person
 leaves the device; it is the default for any peer not known to be police.
 """
@@ -114,11 +115,11 @@ def carries_personal(store: Store, plan: ExportPlan) -> bool:
     """Whether a file made from ``plan`` would hold any personal data."""
     if PERSONAL not in plan.scopes:
         return False
-    for origin in plan.held.get(PERSONAL, {}):
+    for origin, upto in plan.held.get(PERSONAL, {}).items():
         since = plan.base.get(PERSONAL, {}).get(origin, 0)
         row = store.conn.execute(
-            "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts > ? LIMIT 1",
-            (origin, PERSONAL, since),
+            "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts > ? AND ts <= ? LIMIT 1",
+            (origin, PERSONAL, since, upto),
         ).fetchone()
         if row:
             return True
@@ -146,9 +147,9 @@ def _ranges(plan: ExportPlan) -> tuple[str, list[object]]:
     """A WHERE clause selecting the journal entries a file made from ``plan`` holds."""
     clauses, params = [], []
     for scope in plan.scopes:
-        for origin in plan.held.get(scope, {}):
-            clauses.append("(device = ? AND scope = ? AND ts > ?)")
-            params += [origin, scope, plan.base.get(scope, {}).get(origin, 0)]
+        for origin, upto in plan.held.get(scope, {}).items():
+            clauses.append("(device = ? AND scope = ? AND ts > ? AND ts <= ?)")
+            params += [origin, scope, plan.base.get(scope, {}).get(origin, 0), upto]
     return (" OR ".join(clauses) or "0"), params
 
 
@@ -183,12 +184,13 @@ def unconfirmed_entries(store: Store, peer: Peer) -> int:
     is not counted, since it is never sent there)."""
     total = 0
     for scope, vector in (peer.declared or {CORE: {}}).items():
-        for (origin,) in store.conn.execute(
-            "SELECT device FROM vectors WHERE scope = ?", (scope,)
+        for origin, upto in store.conn.execute(
+            "SELECT device, ts FROM vectors WHERE scope = ?", (scope,)
         ).fetchall():
             total += store.conn.execute(
-                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
-                (origin, scope, vector.get(origin, 0)),
+                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?"
+                " AND ts <= ?",
+                (origin, scope, vector.get(origin, 0), upto),
             ).fetchone()[0]
     return total
 
@@ -258,11 +260,14 @@ def export_bundle(
         for origin in origins:
             for scope in scopes:
                 since = base.get(scope, {}).get(origin, 0)
+                # Up to what we claim, no further: a receiver refuses entries the sender
+                # does not account for (entries held here beyond a gap wait for it to close).
+                upto = held.get(scope, {}).get(origin, 0)
                 cursor = store.conn.execute(
                     "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device,"
-                    " scope FROM journal WHERE device = ? AND ts > ? AND scope = ?"
+                    " scope FROM journal WHERE device = ? AND ts > ? AND ts <= ? AND scope = ?"
                     " ORDER BY ts, record_id, field",
-                    (origin, since, scope),
+                    (origin, since, upto, scope),
                 )
                 while rows := cursor.fetchmany(5000):
                     for row in rows:

@@ -25,6 +25,7 @@ from db.journal.markers import ACK_PREFIX, DELETED, ERASED, apply_erasure
 from db.journal.versions import current_versions
 from db.labels import record_label
 from db.peers import DeviceCard
+from db.protect import gallring
 from db.protect.encryption import Unlock, decrypted, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
@@ -80,6 +81,10 @@ class ImportSummary:
     offered_card: DeviceCard | None = None
     personal: bool = False
     created_at: str = ""
+    #: Records whose personal data the file erased (gallring on the sender's side), and
+    #: how many backup copies here were erased the same way.
+    erased: list[str] = field(default_factory=list)
+    backups_scrubbed: int = 0
     #: The records created or changed, the first LISTED of them, in file order.
     changes: list[RecordChange] = field(default_factory=list)
 
@@ -154,6 +159,11 @@ def _import_plain(
                     raise _DryRun
         except _DryRun:
             pass
+    if summary.erased and not dry_run:
+        # An erasure received is an erasure here: the same traces go as after a local one
+        # (the copy just taken before this import among them).
+        traces = gallring.clear_traces(store, summary.erased)
+        summary.backups_scrubbed = traces.backups_scrubbed
     return summary
 
 
@@ -232,12 +242,14 @@ def _merge(
             kept,
         )
         fresh = conn.execute(
-            "SELECT tbl, record_id FROM journal WHERE seq > ?", (last_seq,)
+            "SELECT tbl, record_id, field FROM journal WHERE seq > ?", (last_seq,)
         ).fetchall()
         summary.new_entries += len(fresh)
         summary.unchanged += len(kept) - len(fresh)
-        for tbl, record_id in fresh:
+        for tbl, record_id, name in fresh:
             touched[record_id] = tbl
+            if name == ERASED:
+                summary.erased.append(record_id)
 
     for record_id, tbl in touched.items():
         _apply_record(

@@ -11,10 +11,14 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from db import drafts
 from db.journal.clock import MAX_FUTURE_MS, Stamp, wall_ms
 from db.overview import overview
+from db.protect import keys
+from db.protect.keys import own_secrets
 from db.store import Store
 from db.sync.exporter import export_bundle
+from db.sync.manifest import canonical
 from tests.conftest import NOW, open_store, report_fields
 from tui import cli
 
@@ -252,3 +256,94 @@ def test_a_device_gets_personal_data_only_once_confirmed_as_police(tmp_path: Pat
     kommun = run("peers", "trust", "kommunB", "--police", "--fingerprint", fingerprint_of(b),
                  "--db", str(a))  # fmt: skip
     assert kommun.exit_code == 1 and "inte hör till polisen" in kommun.output
+
+
+# -- every device relays what it holds ----------------------------------------------------
+
+
+def resigned(path: Path, signer_db: Path, **changes: object) -> Path:
+    """``path`` with manifest keys changed and signed again by ``signer_db``'s own key: a
+    file a dishonest device could write."""
+    bad = path.with_name("forged-" + path.name)
+    bad.write_bytes(path.read_bytes())
+    with open_store(signer_db) as store:
+        secret = own_secrets(store.conn)
+    assert secret is not None
+    conn = sqlite3.connect(bad)
+    for key, value in changes.items():
+        conn.execute("UPDATE manifest SET value = ? WHERE key = ?", (json.dumps(value), key))
+    manifest = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM manifest")}
+    signature = keys.sign(secret.signing_key, canonical(manifest))
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'signature'", (json.dumps(signature),))
+    conn.commit()
+    conn.close()
+    return bad
+
+
+def test_entries_the_sender_does_not_account_for_are_refused(tmp_path: Path) -> None:
+    s, r, t = (
+        init(tmp_path / "s.db", "Sara"),
+        init(tmp_path / "r.db", "Rut"),
+        init(tmp_path / "t.db", "Tor"),
+    )
+    with open_store(s) as store:
+        store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    out = tmp_path / "s.trygg"
+    assert run("export", "--db", str(s), "--out", str(out), "--full").exit_code == 0
+    # Sara's file carries her changes but its vectors do not claim them.
+    forged = resigned(out, s, sender_vectors={})
+    before = records(r)
+    result = run("import", str(forged), "--db", str(r))
+    assert result.exit_code == 1 and "inte redovisar" in result.output, result.output
+    assert records(r) == before
+    # Whatever Rut holds, Tor gets by Rut's files: the two never diverge.
+    send(r, t, tmp_path / "r-t.trygg", "--full")
+    assert records(t) == records(r)
+    # Sara's honest file travels on through Rut to Tor.
+    send(s, r, tmp_path / "s-r.trygg", "--full")
+    send(r, t, tmp_path / "r-t-2.trygg", "--full")
+    assert records(t) == records(r) and any(x["type"] == "place" for x in records(t))
+
+
+# -- a received erasure erases everywhere ----------------------------------------------------
+
+SECRETS = ("Zebulon Qvist", "20100315-9801", "070-1234567")
+
+
+def traces(db: Path) -> list[str]:
+    """Which personal values lie in the raw bytes of the database, its write-ahead log or
+    any of its automatic backup copies (drafts live in the database)."""
+    files = [db, db.with_name(db.name + "-wal")]
+    files += sorted(db.with_name(db.name + ".backups").glob("*"))
+    return [
+        f"{file.name}: {secret}"
+        for file in files
+        if file.exists()
+        for secret in SECRETS
+        if secret.encode() in file.read_bytes()
+    ]
+
+
+def test_a_received_erasure_clears_backups_drafts_and_the_log(tmp_path: Path) -> None:
+    a, b = init(tmp_path / "a.db", "polisA"), init(tmp_path / "b.db", "polisB")
+    with open_store(a) as store:
+        report = store.create(
+            "snabbrapport",
+            report_fields(name=SECRETS[0], personnummer=SECRETS[1], phone=SECRETS[2]),
+        )
+    send(a, b, tmp_path / "1.trygg", "--full", "--profile", "polis")
+    send(a, b, tmp_path / "1b.trygg", "--full", "--profile", "polis")  # a second backup
+    with open_store(b) as store:
+        # Bertil had started to edit the report when the laptop was closed.
+        drafts.save(store.conn, drafts.record_key("snabbrapport", report),
+                    {"name": SECRETS[0], "phone": SECRETS[2]}, NOW)  # fmt: skip
+    assert len(traces(b)) > 3, "the personal data is there before"
+
+    erased = run("gallra", "--report", report, "--db", str(a))
+    assert erased.exit_code == 0, erased.output
+    said = send(a, b, tmp_path / "2.trygg", "--full", "--profile", "polis")
+    assert "gallrade" in said.output, said.output
+    assert traces(b) == []
+    with open_store(b) as store:
+        assert drafts.load(store.conn, drafts.record_key("snabbrapport", report)) is None
+        assert store.get("snabbrapport", report)["name"] is None  # type: ignore[index]

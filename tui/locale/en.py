@@ -116,6 +116,7 @@ MESSAGES: dict[str, str] = {
     "cli.import.future": "Warning: {count} changes are dated more than a day ahead – is the sender's clock wrong?",
     "cli.import.gap": "Gap: the file assumes changes from {devices} that are missing here. Ask {sender} for a full export (trygg export --full).",
     "cli.import.dropped": "{count} personal values of already erased reports were not read in.",
+    "cli.import.erased": "{count} reports were erased by the sender: their personal data is erased here too, in {backups} copies, drafts and the log file.",
     "cli.import.conflicts_open": "{count} unresolved conflicts – see 'trygg conflicts'.",
     "cli.import.backup": "Copy before reading: {path}",
     "cli.sync.help": "Sync through a shared folder or a USB stick: read colleagues' files and leave your own.",

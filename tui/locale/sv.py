@@ -116,6 +116,7 @@ MESSAGES: dict[str, str] = {
     "cli.import.future": "Varning: {count} ändringar är daterade mer än ett dygn fram i tiden – går avsändarens klocka fel?",
     "cli.import.gap": "Lucka: filen förutsätter ändringar från {devices} som saknas här. Be {sender} om en full export (trygg export --full).",
     "cli.import.dropped": "{count} personuppgifter för redan gallrade rapporter lästes inte in.",
+    "cli.import.erased": "{count} rapporter gallrades av avsändaren: personuppgifterna är raderade här också, i {backups} kopior, utkast och loggfilen.",
     "cli.import.conflicts_open": "{count} olösta konflikter – se 'trygg conflicts'.",
     "cli.import.backup": "Kopia före inläsningen: {path}",
     "cli.sync.help": "Synka via en delad mapp eller ett USB-minne: läs in kollegornas filer och lägg dit din egen.",
