@@ -347,3 +347,32 @@ def test_a_received_erasure_clears_backups_drafts_and_the_log(tmp_path: Path) ->
     with open_store(b) as store:
         assert drafts.load(store.conn, drafts.record_key("snabbrapport", report)) is None
         assert store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
+
+
+# -- a municipal device edits what it holds ---------------------------------------------------
+
+
+def test_a_municipal_device_changes_the_core_of_a_quick_report(tmp_path: Path) -> None:
+    a = init(tmp_path / "a.db", "polisA")
+    b = init(tmp_path / "b.db", "kommunB", "kommun")
+    with open_store(a) as store:
+        report = store.create("snabbrapport", report_fields(personnummer=PNR))
+    send(a, b, tmp_path / "a-b.trygg", "--full")  # kommun profile: no personal data
+    held = next(r for r in records(b) if r["id"] == report)
+    assert held["name"] is None and held["personnummer"] is None
+    edit = tmp_path / "edit.jsonl"
+    line = {"type": "snabbrapport", "id": report, "place": "Stationen", "obot": "ja"}
+    edit.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    changed = run("records", "import", str(edit), "--db", str(b))
+    assert changed.exit_code == 0 and "1 ändrade" in changed.output, changed.output
+    # The change reaches the police, whose personal data stays as it was.
+    send(b, a, tmp_path / "b-a.trygg", "--full")
+    back = next(r for r in records(a) if r["id"] == report)
+    assert (back["place"], back["obot"], back["personnummer"]) == ("Stationen", "ja", PNR)
+    # Clearing the name of a report that has no personnummer is still refused.
+    with open_store(a) as store:
+        other = store.create("snabbrapport", report_fields(personnummer=None))
+    line = {"type": "snabbrapport", "id": other, "name": None}
+    edit.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    refused = run("records", "import", str(edit), "--db", str(a))
+    assert refused.exit_code == 1 and "ange namn eller personnummer" in refused.output

@@ -67,3 +67,32 @@ async def test_a_colleague_is_confirmed_as_police_in_f9(tmp_path: Path) -> None:
     with open_store(db_path) as store:
         assert plan_export(store, peer=find_peer(store, "Cecilia")).profile == "polis"
     cecilia.close()
+
+
+async def test_a_municipal_device_edits_a_report_it_holds_without_names(tmp_path: Path) -> None:
+    from screens.choices import TickLine
+    from screens.report_form import ReportFormScreen
+    from screens.reports import ReportListScreen
+    from tests.tui.test_reports import app_for, open_list
+
+    police, db_path = Device(tmp_path, "Polisen", "polis"), tmp_path / "kommun.db"
+    report = police.store.create("snabbrapport", report_fields())
+    with open_store(db_path, name="Kommunen", org="kommun") as store:
+        import_bundle(store, police.send(full=True, profile="kommun"))
+        assert store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_list(pilot, at=report)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ReportFormScreen)
+        form.query_one("#rep-ticks", TickLine).focus()
+        await pilot.press("b")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportListScreen)
+    with open_store(db_path) as store:
+        held = store.get("snabbrapport", report) or {}
+        assert held["drunk"] is True and held["name"] is None
+    police.close()
