@@ -196,6 +196,8 @@ def _say_import(summary: ImportSummary) -> None:
         click.echo(t("cli.import.dry_run"))
     if summary.encrypted:
         click.echo(t("cli.import.encrypted"))
+    if summary.from_database:
+        click.echo(printable(t("cli.import.database", path=summary.path, sender=sender)))
     if summary.first_contact:
         click.echo(t("cli.import.first_contact", sender=sender))
         click.echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))

@@ -141,12 +141,12 @@ class Manifest:
             manifest = cls(
                 file_id=_text(raw["file_id"]),
                 created_at=_text(raw["created_at"]),
-                sender=_card(sender),
+                sender=device_card(sender),
                 sender_key=str(sender_key),
                 profile=_text(raw["profile"]),
                 sender_vectors=raw["sender_vectors"],
                 base_vectors=raw["base_vectors"],
-                devices=tuple(_card(d) for d in _list(raw["devices"])),
+                devices=tuple(device_card(d) for d in _list(raw["devices"])),
                 entry_count=_count(raw["entry_count"]),
                 body_sha256=_text(raw["body_sha256"]),
                 marking=SEKRETESS if raw.get("marking") == SEKRETESS else None,
@@ -211,7 +211,8 @@ def _card_json(card: DeviceCard) -> dict[str, Any]:
     return {"id": card.id, "name": card.name, "org": card.org}
 
 
-def _card(data: Any) -> DeviceCard:
+def device_card(data: Any) -> DeviceCard:
+    """A device card from JSON, checked (raises ValueError)."""
     if not isinstance(data, dict):
         raise ValueError("device")
     org = data.get("org")

@@ -31,6 +31,7 @@ from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store
 from db.sync.bundle import BundleReader
+from db.sync.database_file import DatabaseReader, is_trygg_database
 from db.sync.manifest import Manifest
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
@@ -81,6 +82,8 @@ class ImportSummary:
     offered_card: DeviceCard | None = None
     personal: bool = False
     created_at: str = ""
+    #: The file was a colleague's database, read as a full export from its device.
+    from_database: bool = False
     #: Records whose personal data the file erased (gallring on the sender's side), and
     #: how many backup copies here were erased the same way.
     erased: list[str] = field(default_factory=list)
@@ -115,6 +118,7 @@ def import_bundle(
     bad file. With ``lang``, the changed records listed in the summary are named in that
     language (for a screen to show); without it they are left unnamed, sparing the
     command line and the mailbox a query per record."""
+    refuse_own_database(store, path)
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
@@ -129,7 +133,8 @@ def _import_plain(
     store: Store, path: Path, shown: Path, dry_run: bool, lang: str | None
 ) -> ImportSummary:
     device = store.require_device()
-    with BundleReader(path, shown=shown) as reader:
+    source = DatabaseReader if is_trygg_database(path) else BundleReader
+    with source(path, shown=shown) as reader:
         check_sender_key(store, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
@@ -141,6 +146,7 @@ def _import_plain(
             done.unchanged = manifest.entry_count
             return done
         summary = ImportSummary(shown, manifest.sender, dry_run)
+        summary.from_database = isinstance(reader, DatabaseReader)
         summary.fingerprint = manifest.fingerprint
         summary.sender_org = manifest.sender.org
         summary.personal = manifest.marking is not None
@@ -167,6 +173,26 @@ def _import_plain(
     return summary
 
 
+def refuse_own_database(store: Store, path: Path) -> None:
+    """Refuse this device's own database (or its log files) as a file to import — before
+    anything opens it: opening and closing it by other means than SQLite would drop this
+    process's locks on it."""
+    try:
+        given = path.stat()
+    except OSError:
+        return  # the reader says why it cannot be read
+    for own in (store.path, *(Path(f"{store.path}{tail}") for tail in _SIDE_FILES)):
+        try:
+            mine = own.stat()
+        except OSError:
+            continue
+        if (given.st_dev, given.st_ino) == (mine.st_dev, mine.st_ino):
+            raise TryggError("import.own_database", path=str(path))
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
 def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     """Refuse a file whose sender claims a device whose pinned key is another one (this
     device included). The offered key is remembered, so that after comparing fingerprints
@@ -190,7 +216,7 @@ def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
 
 def _merge(
     store: Store,
-    reader: BundleReader,
+    reader: BundleReader | DatabaseReader,
     manifest: Manifest,
     summary: ImportSummary,
     lang: str | None,

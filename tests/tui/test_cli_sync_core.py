@@ -19,7 +19,7 @@ from db.protect.keys import own_secrets
 from db.store import Store
 from db.sync.exporter import export_bundle
 from db.sync.manifest import canonical
-from tests.conftest import NOW, open_store, report_fields
+from tests.conftest import NOW, open_store, report_fields, walk_fields
 from tui import cli
 
 THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000
@@ -376,3 +376,66 @@ def test_a_municipal_device_changes_the_core_of_a_quick_report(tmp_path: Path) -
     edit.write_text(json.dumps(line) + "\n", encoding="utf-8")
     refused = run("records", "import", str(edit), "--db", str(a))
     assert refused.exit_code == 1 and "ange namn eller personnummer" in refused.output
+
+
+# -- a database handed to a colleague --------------------------------------------------------
+
+
+def test_a_colleagues_database_is_read_like_a_full_export(tmp_path: Path) -> None:
+    a, b = init(tmp_path / "anna.db", "Anna"), init(tmp_path / "bo.db", "Bo")
+    with open_store(a) as store:
+        walk = store.create("walk", walk_fields())
+        store.create("finding", {"walk_id": walk, "remark": "Trasig belysning"})
+        store.create("snabbrapport", report_fields(personnummer=PNR))
+    handed = tmp_path / "usb" / "anna.db"
+    handed.parent.mkdir()
+    handed.write_bytes(a.read_bytes())  # the file itself, as a colleague copies it
+    before = handed.read_bytes()
+    with open_store(b) as store:
+        own_key = own_secrets(store.conn)
+
+    result = run("import", str(handed), "--db", str(b))
+    assert result.exit_code == 0, result.output
+    assert "Trygg-databas" in result.output and "Första filen från Anna" in result.output
+    assert "3 nya poster" in result.output
+    assert records(b) == records(a)
+    # Read-only: the colleague's file is as it was, and nothing was left beside it.
+    assert handed.read_bytes() == before
+    assert sorted(p.name for p in handed.parent.iterdir()) == ["anna.db"]
+    # Its signing key was checked, never taken over: this device keeps its own, and
+    # Anna's public key is pinned as if her own file had come.
+    with open_store(b) as store:
+        assert own_secrets(store.conn) == own_key
+        assert store.conn.execute("SELECT count(*) FROM device_secrets").fetchone()[0] == 1
+    assert fingerprint_of(a) in run("peers", "--db", str(b)).output
+    again = run("import", str(handed), "--db", str(b))
+    assert again.exit_code == 0 and "0 nya poster" in again.output
+
+
+def test_a_database_is_checked_as_strictly_as_a_file(tmp_path: Path) -> None:
+    a, b = init(tmp_path / "anna.db", "Anna"), init(tmp_path / "bo.db", "Bo")
+    with open_store(a) as store:
+        store.create("walk", walk_fields())
+    before = records(b)
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(a.read_bytes())
+    with sqlite3.connect(bad) as conn:
+        conn.execute("UPDATE journal SET value = '\"inte ett datum\"' WHERE field = 'date'")
+    refused = run("import", str(bad), "--db", str(b))
+    assert refused.exit_code == 1 and "inte passar Trygg" in refused.output, refused.output
+
+    # A database made to look like Anna's without her private key speaks for no one.
+    send(a, b, tmp_path / "a.trygg", "--full")
+    before = records(b)
+    forged = tmp_path / "forged.db"
+    forged.write_bytes(a.read_bytes())
+    with sqlite3.connect(forged) as conn:
+        conn.execute("DELETE FROM device_secrets")
+    refused = run("import", str(forged), "--db", str(b))
+    assert refused.exit_code == 1 and "egen nyckel" in refused.output, refused.output
+    assert records(b) == before
+
+    own = run("import", str(b), "--db", str(b))
+    assert own.exit_code == 1 and "egen databas" in own.output, own.output
+    assert records(b) == before
