@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from db import database, peers
+from db import database, peers, whereabouts
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.ids import is_id, new_id
 from db.journal import conflicts, vectors, versions
@@ -175,6 +175,7 @@ class Store:
                 raise TryggError("device.already_set_up", path=str(self.path))
             kommun = canonical_kommun(kommun or "") or (kommun or "").strip() or None
             peers.create_this_device(self.conn, name, org, kommun)
+            whereabouts.record(self.conn, whereabouts.here(self.path))
         return self.require_device()
 
     def update_device(self, **changes: str | None) -> Device:
@@ -430,6 +431,10 @@ class Store:
             sql += f" WHERE {rt.number_within} = ?"
             params.append(values.get(rt.number_within))
         return self.conn.execute(sql, params).fetchone()[0]
+
+    def forget_device_cache(self) -> None:
+        """Read the device id afresh (after this database took a new identity)."""
+        self._cached_device_id = None
 
     def _device_id(self) -> str:
         # The device id never changes while a Store is open, so read it once.

@@ -20,7 +20,7 @@ from db.backup import manual_backup
 from db.dates import local_moment
 from db.errors import TryggError
 from db.i18n import render
-from db.protect import doctor, gallring
+from db.protect import copies, doctor, gallring
 from db.protect.encryption import Encryption, Unlock, passphrase_encryption
 from db.protect.pinning import forget, own_keys, peer_key, trust
 from db.protect.restore import restore
@@ -226,10 +226,45 @@ def _print_peer(store: Store, peer: Any) -> None:
 PathOf = Callable[[click.Context, str | None], Path]
 
 
+def settle_whereabouts(store: Store, *, interactive: bool) -> None:
+    """A database not where it recorded living (another machine, path or file) is asked
+    once whether it was moved or is a copy. Without a person to ask (a script), it is
+    taken for a copy and gets a new device identity: that never lets two databases speak
+    with one voice, and loses nothing. ``trygg moved`` answers ahead of time."""
+    change = copies.check(store)
+    if change is None:
+        return
+    where = printable(change.before.path, single_line=True)
+    answer = "k"
+    if interactive:
+        answer = click.prompt(
+            printable(t("cli.copy.question", path=where), single_line=True),
+            type=click.Choice(["f", "k"]),
+            show_choices=True,
+            err=True,
+        )
+    if answer == "f":
+        copies.settle_moved(store)
+        click.echo(t("cli.copy.moved"), err=True)
+        return
+    old, new = copies.settle_copy(store)
+    key = "cli.copy.copied" if interactive else "cli.copy.copied_unasked"
+    click.echo(printable(t(key, path=where, old=old[:8], new=new[:8])), err=True)
+
+
 def add_protect_commands(
     cli: click.Group, db_option: Callable, open_store: Opener, path_of: PathOf
 ) -> None:
-    """Attach ``gallra``, ``backup``, ``restore`` and ``doctor``."""
+    """Attach ``gallra``, ``backup``, ``restore``, ``doctor`` and ``moved``."""
+
+    @cli.command(name="moved", help=t("cli.moved.help"))
+    @db_option
+    @click.pass_context
+    def moved_command(ctx: click.Context, db: str | None) -> None:
+        with Store(path_of(ctx, db), create=False) as store:
+            store.require_device()
+            copies.settle_moved(store)
+        click.echo(t("cli.copy.moved"))
 
     @cli.group(name="gallra", invoke_without_command=True, help=t("cli.gallra.help"))
     @db_option

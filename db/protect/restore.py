@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from db import database, peers
+from db import database, peers, whereabouts
 from db.backup import automatic_backup
 from db.errors import TryggError
 from db.store import Store
@@ -80,7 +80,8 @@ def restore(
             src.close()
         database.migrate(live.conn)
         with live.transaction():
-            old, new = _new_identity(live)
+            old, new = take_new_identity(live)
+            whereabouts.record(live.conn, whereabouts.here(db_path))
         records = sum(
             live.conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
             for table in ("walk", "finding", "snabbrapport", "plan", "measure")
@@ -88,7 +89,10 @@ def restore(
     return RestoreSummary(source, safety, old, new, records)
 
 
-def _new_identity(store: Store) -> tuple[str, str]:
+def take_new_identity(store: Store) -> tuple[str, str]:
+    """Make this database a new device (a restored backup, a copy): new id and keys, the
+    old identity a colleague, nothing of the new one sent anywhere yet. Runs inside the
+    caller's transaction; returns (old id, new id)."""
     old_id, new_id = peers.become_new_device(store.conn)
     # Nothing of the new device has been sent anywhere yet.
     store.conn.execute(

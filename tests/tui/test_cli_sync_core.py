@@ -439,3 +439,57 @@ def test_a_database_is_checked_as_strictly_as_a_file(tmp_path: Path) -> None:
     own = run("import", str(b), "--db", str(b))
     assert own.exit_code == 1 and "egen databas" in own.output, own.output
     assert records(b) == before
+
+
+def test_a_copied_database_becomes_a_new_device_when_nobody_can_be_asked(
+    tmp_path: Path,
+) -> None:
+    original = init(tmp_path / "anna.db", "Anna")
+    with open_store(original) as store:
+        store.create("walk", walk_fields())
+    copy = tmp_path / "kopia.db"
+    copy.write_bytes(original.read_bytes())  # the file copied, as people do
+    first = device_id(original)
+
+    result = run("log", "--db", str(copy))  # any command, in a script
+    assert result.exit_code == 0, result.output
+    assert "räknas som en kopia" in result.output and "trygg moved" in result.output
+    assert device_id(copy) != first and device_id(original) == first
+    # The copy speaks with its own voice: its file is no longer refused as a forgery of
+    # the original, and the original keeps speaking for itself.
+    with open_store(copy) as store:
+        store.create("place", {"name": "Kopians plats", "kommun": "Lycksele"})
+    back = send(copy, original, tmp_path / "kopia.trygg", "--full")
+    assert "Första filen från Anna" in back.output
+    assert len(run("peers", "--db", str(original)).output.splitlines()) > 2
+    again = run("log", "--db", str(copy))
+    assert "kopia" not in again.output  # asked once
+
+
+def test_a_moved_database_stays_the_same_device(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    original = init(tmp_path / "anna.db", "Anna")
+    first = device_id(original)
+    # Renamed on its disk: the same file, nothing to ask.
+    renamed = tmp_path / "trygg.db"
+    original.rename(renamed)
+    assert "kopia" not in run("log", "--db", str(renamed)).output
+    assert device_id(renamed) == first
+    # Copied to a new place by a person at a terminal, who says it was moved.
+    moved = tmp_path / "ny-dator" / "trygg.db"
+    moved.parent.mkdir()
+    moved.write_bytes(renamed.read_bytes())
+    renamed.unlink()
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    answered = CliRunner().invoke(
+        cli.build_cli("sv"), ["log", "--db", str(moved)], input="f\n", catch_exceptions=False
+    )
+    assert answered.exit_code == 0 and "flyttats hit" in answered.output, answered.output
+    assert device_id(moved) == first
+    # Or told ahead of time, in a script.
+    monkeypatch.setattr(cli, "_interactive", lambda: False)
+    again = tmp_path / "tredje" / "trygg.db"
+    again.parent.mkdir()
+    again.write_bytes(moved.read_bytes())
+    assert run("moved", "--db", str(again)).exit_code == 0
+    assert "kopia" not in run("log", "--db", str(again)).output
+    assert device_id(again) == first

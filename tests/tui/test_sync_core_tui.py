@@ -96,3 +96,29 @@ async def test_a_municipal_device_edits_a_report_it_holds_without_names(tmp_path
         held = store.get("snabbrapport", report) or {}
         assert held["drunk"] is True and held["name"] is None
     police.close()
+
+
+async def test_a_copied_database_asks_at_start_whether_it_moved(tmp_path: Path) -> None:
+    from screens.widgets import KeyChoiceModal
+
+    original = tmp_path / "anna.db"
+    with open_store(original) as store:
+        first = store.require_device().id
+    for key, same in (("f", True), ("k", False)):
+        copy = tmp_path / f"kopia-{key}.db"
+        copy.write_bytes(original.read_bytes())
+        app = TryggApp(copy, "sv")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, KeyChoiceModal)
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+        with Store(copy) as store:
+            assert (store.require_device().id == first) is same
+        # Asked once: the next start goes straight to the overview.
+        app = TryggApp(copy, "sv")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
