@@ -342,8 +342,8 @@ def test_a_received_erasure_clears_backups_drafts_and_the_log(tmp_path: Path) ->
     erased = run("gallra", "--report", report, "--db", str(a))
     assert erased.exit_code == 0, erased.output
     said = send(a, b, tmp_path / "2.trygg", "--full", "--profile", "polis")
-    assert "gallrade" in said.output, said.output
     assert traces(b) == []
+    assert "gallrade" in said.output, said.output
     with open_store(b) as store:
         assert drafts.load(store.conn, drafts.record_key("snabbrapport", report)) is None
         assert store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
