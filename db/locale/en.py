@@ -267,7 +267,6 @@ MESSAGES: dict[str, str] = {
     "bundle.bad_entry": "{path} holds a change that does not fit Trygg ({problem}). Nothing was changed.",
     "bundle.duplicate_entries": "{path} holds the same change twice and was not made by Trygg. Nothing was changed.",
     "bundle.too_many_devices": "{path} names more than {limit} devices and was not made by Trygg. Nothing was changed.",
-    "bundle.foreign_devices": "{path} names devices whose changes it does not carry and was not made by Trygg. Nothing was changed.",
     "bundle.undeclared": "{path} holds changes from {device} that its sender does not account for. Such changes could not be passed on, so the file is refused – nothing was changed. Ask the sender to update Trygg and send it again.",
     "bundle.database_too_old": "{path} is a Trygg database from an older version, before signed files. Ask the colleague to open it in a current Trygg and send an export (trygg export --full) instead. Nothing was changed.",
     "bundle.database_no_device": "{path} is a Trygg database with no device set up. Nothing was changed.",

@@ -269,7 +269,6 @@ MESSAGES: dict[str, str] = {
     "bundle.bad_entry": "{path} innehåller en ändring som inte passar Trygg ({problem}). Inget har ändrats.",
     "bundle.duplicate_entries": "{path} innehåller samma ändring två gånger och är inte gjord av Trygg. Inget har ändrats.",
     "bundle.too_many_devices": "{path} nämner fler än {limit} enheter och är inte gjord av Trygg. Inget har ändrats.",
-    "bundle.foreign_devices": "{path} nämner enheter vars ändringar den inte innehåller och är inte gjord av Trygg. Inget har ändrats.",
     "bundle.undeclared": "{path} innehåller ändringar från {device} som avsändaren inte redovisar att den har. Sådana ändringar kan inte skickas vidare, så filen är avvisad – inget har ändrats. Be avsändaren uppdatera Trygg och skicka igen.",
     "bundle.database_too_old": "{path} är en Trygg-databas från en äldre version, före signerade filer. Be kollegan öppna den i en aktuell Trygg och skicka en export (trygg export --full) i stället. Inget har ändrats.",
     "bundle.database_no_device": "{path} är en Trygg-databas där ingen enhet är inställd. Inget har ändrats.",
