@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,11 @@ class Draft:
     form: str
     saved_at: str  # local time, ISO, seconds
     data: dict[str, Any]
+
+
+def record_key(rtype: str, record_id: str) -> str:
+    """The form name of a draft that edits the record ``record_id`` of type ``rtype``."""
+    return f"{rtype}:{record_id}"
 
 
 #: How long keeping a draft waits for another program's write lock before it leaves the
@@ -99,3 +105,12 @@ def _write(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
             conn.execute("ROLLBACK")
         raise
     return count
+
+
+def discard_for_records(conn: sqlite3.Connection, rtype: str, record_ids: Iterable[str]) -> int:
+    """Remove the drafts editing these records (their personal data was erased); returns
+    how many."""
+    keys = [(record_key(rtype, record_id),) for record_id in record_ids]
+    before = conn.total_changes
+    conn.executemany("DELETE FROM drafts WHERE form = ?", keys)
+    return conn.total_changes - before

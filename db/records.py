@@ -19,6 +19,14 @@ from db.i18n import msg
 CORE = "core"
 PERSONAL = "personal"
 
+#: The two organisations a device belongs to. They also name the two export profiles: a
+#: file for the police carries both scopes, a file for the municipality the core only.
+POLIS = "polis"
+KOMMUN = "kommun"
+ORGANISATIONS = (POLIS, KOMMUN)
+PROFILES = ORGANISATIONS
+PROFILE_SCOPES: dict[str, tuple[str, ...]] = {POLIS: (CORE, PERSONAL), KOMMUN: (CORE,)}
+
 
 class Kind(StrEnum):
     TEXT = "text"  # one line
@@ -100,7 +108,6 @@ def _choice(name: str, choices: tuple[str, ...], **kw: object) -> Field:
     return Field(name, Kind.CHOICE, choices=choices, **kw)  # type: ignore[arg-type]
 
 
-ORGANISATIONS = ("polis", "kommun")
 LIGHT = ("dagsljus", "skymning", "morker")
 CATEGORIES = (
     "belysning",

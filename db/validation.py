@@ -295,7 +295,7 @@ def validate(
             problems.append(FieldProblem(f.name, "value.required"))
 
     _check_dates_not_future(rt, merged, cleaned, now, problems)
-    _check_record_rules(rt, merged, cleaned, problems)
+    _check_record_rules(rt, merged, cleaned, current, problems)
     if problems:
         raise ValidationFailed(rtype, problems)
     return cleaned
@@ -339,17 +339,21 @@ def _check_record_rules(
     rt: RecordType,
     merged: dict[str, Any],
     cleaned: dict[str, Any],
+    current: Mapping[str, Any] | None,
     problems: list[FieldProblem],
 ) -> None:
     if rt.has("start_date") and merged.get("start_date") and merged.get("end_date"):
         if merged["end_date"] < merged["start_date"]:
             problems.append(FieldProblem("end_date", "value.end_before_start"))
     if rt.name == "snabbrapport":
-        _check_snabbrapport(merged, cleaned, problems)
+        _check_snabbrapport(merged, cleaned, current, problems)
 
 
 def _check_snabbrapport(
-    merged: dict[str, Any], cleaned: dict[str, Any], problems: list[FieldProblem]
+    merged: dict[str, Any],
+    cleaned: dict[str, Any],
+    current: Mapping[str, Any] | None,
+    problems: list[FieldProblem],
 ) -> None:
     pnr_text = merged.get("personnummer")
     report_date = parse_iso_date(merged.get("date"))
@@ -363,6 +367,12 @@ def _check_snabbrapport(
             cleaned["age"] = number.age_at(report_date)
             cleaned["sex"] = number.sex
     erased = merged.get("erased_date") is not None
-    if not erased and not merged.get("name") and not merged.get("personnummer"):
+    # Who the report is about is asked for when it is written and whenever the name or
+    # personnummer changes; a change to the other fields leaves that question alone, so a
+    # municipal device, which never holds them, can still change what it holds.
+    identity = current is None or any(
+        name in cleaned and cleaned[name] != current.get(name) for name in ("name", "personnummer")
+    )
+    if identity and not erased and not merged.get("name") and not merged.get("personnummer"):
         if "personnummer" not in _problem_fields(problems):
             problems.append(FieldProblem("name", "value.name_or_pnr"))

@@ -279,7 +279,7 @@ class ReportFormScreen(FormModal):
 
     @property
     def draft_key(self) -> str:
-        return f"{RTYPE}:{self.report_id}" if self.report_id else NEW_DRAFT
+        return drafts.record_key(RTYPE, self.report_id) if self.report_id else NEW_DRAFT
 
     def _show_title(self) -> None:
         store = self.trygg.store

@@ -17,7 +17,7 @@ from textual.widgets import Input, ProgressBar, Static
 from db.errors import TryggError
 from db.files import usual_places
 from db.protect.encryption import Encryption, passphrase_encryption
-from db.records import DISPLAY_ORDER, type_label
+from db.records import DISPLAY_ORDER, KOMMUN, POLIS, type_label
 from db.reports import output_folder
 from db.store import Store
 from db.sync.exporter import (
@@ -85,8 +85,8 @@ class SendScreen(FormModal):
                 self.t("send.profile"),
                 ChoiceLine(
                     [
-                        ("1", "kommun", self.t("send.profile.kommun")),
-                        ("2", "polis", self.t("send.profile.polis")),
+                        ("1", KOMMUN, self.t("send.profile.kommun")),
+                        ("2", POLIS, self.t("send.profile.polis")),
                     ],
                     self._default_profile(to),
                     id="send-profile",
@@ -139,7 +139,7 @@ class SendScreen(FormModal):
     def _default_profile(self, to: str | None) -> str:
         if to == MAILBOX:
             mailbox = configured_mailbox(self.trygg.store)
-            return mailbox.profile if mailbox else "kommun"
+            return mailbox.profile if mailbox else KOMMUN
         return default_profile(self._peer(to))
 
     def _value(self, name: str) -> str | None:
@@ -171,10 +171,10 @@ class SendScreen(FormModal):
             self.update_preview()
 
     def _explain_profile(self) -> None:
-        profile = self._value("profile") or "kommun"
+        profile = self._value("profile") or KOMMUN
         text = self.t(f"send.profile.{profile}.explain")
         peer = self._peer(self._value("to"))
-        if profile == "polis" and (self._value("to") == MAILBOX or (peer and peer.org != "polis")):
+        if profile == POLIS and (self._value("to") == MAILBOX or (peer and not peer.police)):
             text += "\n" + self.t("send.profile.polis_warning")
         self.query_one("#send-profile-said", Static).update(text)
 
@@ -196,7 +196,7 @@ class SendScreen(FormModal):
         """Count what the file would carry (in a worker; only the latest answer shows)."""
         self._asked += 1
         asked = self._asked
-        to, profile, folder = self._value("to"), self._value("profile") or "kommun", self._folder()
+        to, profile, folder = self._value("to"), self._value("profile") or KOMMUN, self._folder()
         peer = self._peer(to)
 
         def count(store: Store) -> ExportPreview | None:
@@ -263,7 +263,7 @@ class SendScreen(FormModal):
             return
         self.clear_error()
         folder = self._folder()
-        to, profile = self._value("to"), self._value("profile") or "kommun"
+        to, profile = self._value("to"), self._value("profile") or KOMMUN
         peer = self._peer(to)
         try:
             if not folder.is_dir():

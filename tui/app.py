@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from db import database
 from db.errors import TryggError
 from db.i18n import normalise_language, render
+from db.protect import copies
 from db.store import Store
 from db.textutil import printable
 from screens.widgets.base import DataChanged, MailboxChanged, localise_bindings
@@ -125,10 +126,40 @@ class TryggApp(App[None]):
 
             self.push_screen(SetupScreen(), after_setup)
         else:
-            self.push_screen(OverviewScreen())
-            self.in_thread(_gallring_due, self._offer_gallring)
+            change = copies.check(self.store)
+            if change is None:
+                self._start()
+            else:
+                self._ask_moved_or_copied(change.before.path)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
+
+    def _start(self) -> None:
+        from screens.overview import OverviewScreen
+
+        self.push_screen(OverviewScreen())
+        self.in_thread(_gallring_due, self._offer_gallring)
+
+    def _ask_moved_or_copied(self, before: str) -> None:
+        """The database is not where it recorded living: ask, before anything is written
+        under its identity, whether it was moved (the same device) or is a copy (a new
+        device, as after a restore)."""
+        from screens.widgets.dialogs import KeyChoiceModal
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                self.exit(message=self.t("copy.unanswered"))
+                return
+            if choice == "moved":
+                copies.settle_moved(self.store)
+            else:
+                copies.settle_copy(self.store)
+                self.notify(self.t("copy.copied"), markup=False)
+            self._start()
+
+        options = [("f", "moved", self.t("copy.moved")), ("k", "copy", self.t("copy.copy"))]
+        question = self.t("copy.question", path=printable(before, single_line=True))
+        self.push_screen(KeyChoiceModal(question, options), answered)
 
     def _say_waiting(self, _path: Path | None) -> None:
         """Say that a write waits for another program (thread-safe: ``notify`` posts a

@@ -37,7 +37,7 @@ from db.records import (
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
 from tui.cli_plans import add_import_plan_command, add_plan_report_commands
-from tui.cli_protect import add_protect_commands, print_export_log
+from tui.cli_protect import add_protect_commands, print_export_log, settle_whereabouts
 from tui.cli_reports import add_report_commands
 from tui.cli_sync import add_sync_commands
 from tui.text import echo, language, set_language, t
@@ -138,7 +138,20 @@ class TryggGroup(_LocalisedHelp, click.Group):
 
 
 def _open_store(db: str | None, *, create: bool = False) -> Store:
-    return Store(resolve_path(db), create=create)
+    """The store at ``db``; a database that was moved or copied is settled first (asked,
+    or taken for a copy when nobody can be asked)."""
+    store = Store(resolve_path(db), create=create)
+    try:
+        settle_whereabouts(store, interactive=_interactive())
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _interactive() -> bool:
+    """Whether a person at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 def build_cli(lang: str | None = None) -> click.Group:

@@ -20,11 +20,11 @@ from db.backup import manual_backup
 from db.dates import local_moment
 from db.errors import TryggError
 from db.i18n import render
-from db.protect import doctor, gallring
+from db.protect import copies, doctor, gallring
 from db.protect.encryption import Encryption, Unlock, passphrase_encryption
 from db.protect.pinning import forget, own_keys, peer_key, trust
 from db.protect.restore import restore
-from db.records import choice_label
+from db.records import POLIS, choice_label
 from db.store import Store
 from db.sync import export_log
 from db.sync.exporter import peers, unconfirmed_entries
@@ -150,18 +150,23 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
     @db_option
     @click.argument("device")
     @click.option("--fingerprint", help=t("cli.peers.trust.opt.fingerprint"))
+    @click.option("--police", is_flag=True, help=t("cli.peers.trust.opt.police"))
     @click.pass_context
     def trust_command(
-        ctx: click.Context, db: str | None, device: str, fingerprint: str | None
+        ctx: click.Context, db: str | None, device: str, fingerprint: str | None, police: bool
     ) -> None:
         with open_store(ctx, db or ctx.obj.get("peers_db")) as store:
-            key = trust(store, device, fingerprint)
+            key = trust(store, device, fingerprint, police=police)
         echo(
             printable(
                 t("cli.peers.trusted", name=key.peer.name, fingerprint=key.fingerprint),
                 single_line=True,
             )
         )
+        if key.peer.police:
+            click.echo(
+                printable(t("cli.peers.police_confirmed", name=key.peer.name), single_line=True)
+            )
 
     @peers_command.command(name="forget", help=t("cli.peers.forget.help"))
     @db_option
@@ -203,15 +208,63 @@ def _print_peer(store: Store, peer: Any) -> None:
                 single_line=True,
             )
         )
+    if peer.police:
+        click.echo(t("cli.peers.police", when=_when(key.police_confirmed_at)))
+    elif peer.org == POLIS:
+        click.echo(printable(t("cli.peers.police_unconfirmed", name=peer.name), single_line=True))
+    if key.offered_card:
+        offered = key.offered_card
+        org = choice_label("device", "org", offered.org, lang) if offered.org else "–"
+        click.echo(
+            printable(
+                t("cli.peers.card_offered", offered=offered.name, org=org, name=peer.name),
+                single_line=True,
+            )
+        )
 
 
 PathOf = Callable[[click.Context, str | None], Path]
 
 
+def settle_whereabouts(store: Store, *, interactive: bool) -> None:
+    """A database not where it recorded living (another machine, path or file) is asked
+    once whether it was moved or is a copy. Without a person to ask (a script), it is
+    taken for a copy and gets a new device identity: that never lets two databases speak
+    with one voice, and loses nothing. ``trygg moved`` answers ahead of time."""
+    change = copies.check(store)
+    if change is None:
+        return
+    where = printable(change.before.path, single_line=True)
+    answer = "k"
+    if interactive:
+        answer = click.prompt(
+            printable(t("cli.copy.question", path=where), single_line=True),
+            type=click.Choice(["f", "k"]),
+            show_choices=True,
+            err=True,
+        )
+    if answer == "f":
+        copies.settle_moved(store)
+        click.echo(t("cli.copy.moved"), err=True)
+        return
+    old, new = copies.settle_copy(store)
+    key = "cli.copy.copied" if interactive else "cli.copy.copied_unasked"
+    click.echo(printable(t(key, path=where, old=old[:8], new=new[:8])), err=True)
+
+
 def add_protect_commands(
     cli: click.Group, db_option: Callable, open_store: Opener, path_of: PathOf
 ) -> None:
-    """Attach ``gallra``, ``backup``, ``restore`` and ``doctor``."""
+    """Attach ``gallra``, ``backup``, ``restore``, ``doctor`` and ``moved``."""
+
+    @cli.command(name="moved", help=t("cli.moved.help"))
+    @db_option
+    @click.pass_context
+    def moved_command(ctx: click.Context, db: str | None) -> None:
+        with Store(path_of(ctx, db), create=False) as store:
+            store.require_device()
+            copies.settle_moved(store)
+        click.echo(t("cli.copy.moved"))
 
     @cli.group(name="gallra", invoke_without_command=True, help=t("cli.gallra.help"))
     @db_option

@@ -11,10 +11,10 @@ import click
 
 from db.dates import moment_of_ms
 from db.protect.encryption import Unlock
-from db.records import field_label, type_label
+from db.records import KOMMUN, POLIS, PROFILES, choice_label, field_label, type_label
 from db.reports import output_folder
 from db.store import Store
-from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer
+from db.sync.exporter import ExportSummary, export_bundle, find_peer
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
@@ -92,7 +92,7 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
     @click.option(
         "--profile",
         type=click.Choice(PROFILES),
-        default="kommun",
+        default=KOMMUN,
         show_default=True,
         help=t("cli.sync.opt.profile"),
     )
@@ -191,14 +191,27 @@ def _say_export(summary: ExportSummary) -> None:
 
 
 def _say_import(summary: ImportSummary) -> None:
-    sender = printable(summary.sender.get("name", "?"), single_line=True)
+    sender = printable(summary.sender.name, single_line=True)
     if summary.dry_run:
         echo(t("cli.import.dry_run"))
     if summary.encrypted:
         echo(t("cli.import.encrypted"))
+    if summary.from_database:
+        echo(printable(t("cli.import.database", path=summary.path, sender=sender)))
     if summary.first_contact:
         echo(t("cli.import.first_contact", sender=sender))
         echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))
+        if summary.sender_org == POLIS and not summary.sender_police:
+            echo(t("cli.import.police_unconfirmed", sender=sender))
+    if summary.offered_card:
+        offered = summary.offered_card
+        org = choice_label("device", "org", offered.org, language()) if offered.org else "–"
+        echo(
+            printable(
+                t("cli.import.card_offered", sender=sender, offered=offered.name, org=org),
+                single_line=True,
+            )
+        )
     if summary.already_imported and not summary.changed:
         echo(t("cli.import.already"))
     echo(
@@ -218,6 +231,8 @@ def _say_import(summary: ImportSummary) -> None:
         echo(t("cli.import.gap", devices=devices, sender=sender))
     if summary.dropped_personal:
         echo(t("cli.import.dropped", count=summary.dropped_personal))
+    if summary.erased and not summary.dry_run:
+        echo(t("cli.import.erased", count=len(summary.erased), backups=summary.backups_scrubbed))
     if summary.open_conflicts:
         echo(t("cli.import.conflicts_open", count=summary.open_conflicts))
     if summary.backup:

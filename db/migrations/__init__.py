@@ -19,6 +19,7 @@ from db.migrations import (
     m0003_lists,
     m0004_protect,
     m0005_drafts,
+    m0006_peers,
     m0009_views,
 )
 
@@ -36,6 +37,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "lists", m0003_lists.apply),
     Migration(4, "protect", m0004_protect.apply),
     Migration(5, "drafts", m0005_drafts.apply),
+    Migration(6, "peers", m0006_peers.apply),
     Migration(9, "views", m0009_views.apply),
 )
 

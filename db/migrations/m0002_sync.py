@@ -3,7 +3,7 @@
 - per peer device: the version vectors it last declared (per scope), when we last heard
   from it and last wrote a file for it;
 - the bundles already imported (by file id), so a mailbox never imports one twice;
-- the conflict list, derived from the journal (see db/sync/conflicts.py).
+- the conflict list, derived from the journal (see db/journal/conflicts.py).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +25,12 @@ from db.dates import parse_iso_date
 from db.errors import TryggError
 from db.files import atomic_file, is_database_in_use
 from db.ids import is_id
-from db.migrations import SCHEMA_VERSION
-from db.protect import keys
+from db.journal import vectors as vec
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import TYPES, Kind
-from db.sync import vectors as vec
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+from db.sync.manifest import Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
-FORMAT = "trygg-bundle"
-#: 2: every file is signed by its sender's device key (version 1 files were not).
-FORMAT_VERSION = 2
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
 _AGE_HEADER = b"age-encryption.org/"
@@ -60,92 +55,56 @@ Entry = tuple[int, str, str, str, str, "str | None", "int | None", "str | None",
 _CHUNK = 5000
 
 
-@dataclass(frozen=True)
-class Manifest:
-    """What a bundle says about itself."""
-
-    file_id: str
-    created_at: str
-    schema_version: int
-    sender: dict[str, Any]
-    profile: str
-    scopes: tuple[str, ...]
-    sender_vectors: vec.Vectors
-    base_vectors: vec.Vectors
-    entry_count: int
-    devices: list[dict[str, Any]]
-    body_sha256: str
-    personal: bool
-    #: ``SEKRETESS`` when the file carries personal data, else None.
-    marking: str | None = None
-
-    @property
-    def sender_key(self) -> str:
-        """The sender's public signing key (checked: it signed this manifest)."""
-        return str(self.sender["key"])
-
-    @property
-    def fingerprint(self) -> str:
-        return keys.fingerprint(self.sender_key)
-
-
 def entry_line(entry: Entry) -> bytes:
     """The canonical bytes of one entry for the body hash."""
     return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def canonical_manifest(manifest: dict[str, Any]) -> bytes:
-    """The bytes a bundle's signature covers: every manifest key but the signature, as
-    sorted compact JSON. The body is covered through ``body_sha256``."""
-    signed = {k: v for k, v in manifest.items() if k != "signature"}
-    return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def write_bundle(
     path: Path,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     entries: Iterable[Entry],
     *,
     signing_key: str,
     private: bool = True,
-) -> int:
+) -> Manifest:
     """Write a bundle to ``path`` atomically (a temporary name, then rename). The manifest's
-    ``entry_count`` and ``body_sha256`` are filled in here, and the whole manifest is signed
-    with ``signing_key``. Returns the entry count.
+    ``entry_count`` and ``body_sha256`` are filled in here, its device cards narrowed to the
+    devices whose entries the file carries, and the whole manifest is signed with
+    ``signing_key``. Returns the manifest as written.
 
     A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
     usual permissions, since the colleagues sharing the folder must read it."""
     with atomic_file(path, private=private) as tmp:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
-            count = _fill(conn, manifest, entries, signing_key)
+            written = _fill(conn, manifest, entries, signing_key)
         finally:
             conn.close()
-    return count
+    return written
 
 
 def bundle_bytes(
-    manifest: dict[str, Any], entries: Iterable[Entry], *, signing_key: str
-) -> tuple[bytes, int]:
-    """A bundle built in memory, as the bytes of its file, and its entry count: what is
-    encrypted before it is written, so that its plaintext never reaches a disk."""
+    manifest: Manifest, entries: Iterable[Entry], *, signing_key: str
+) -> tuple[bytes, Manifest]:
+    """A bundle built in memory, as the bytes of its file, and the manifest as written:
+    what is encrypted before it is written, so that its plaintext never reaches a disk."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         conn.execute("PRAGMA temp_store = MEMORY")
-        count = _fill(conn, manifest, entries, signing_key)
-        return conn.serialize(), count
+        written = _fill(conn, manifest, entries, signing_key)
+        return conn.serialize(), written
     finally:
         conn.close()
 
 
 def _fill(
-    conn: sqlite3.Connection,
-    manifest: dict[str, Any],
-    entries: Iterable[Entry],
-    signing_key: str,
-) -> int:
+    conn: sqlite3.Connection, manifest: Manifest, entries: Iterable[Entry], signing_key: str
+) -> Manifest:
+    """Write the schema, the entries and the completed, signed manifest into ``conn``."""
     digest = hashlib.sha256()
     count = 0
+    origins: set[str] = set()
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
@@ -154,20 +113,23 @@ def _fill(
     chunk: list[Entry] = []
     for entry in entries:
         digest.update(entry_line(entry))
+        origins.add(entry[1])
         chunk.append(entry)
         count += 1
         if len(chunk) >= _CHUNK:
             _insert(conn, chunk)
             chunk = []
     _insert(conn, chunk)
-    full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
-    full["signature"] = keys.sign(signing_key, canonical_manifest(full))
+    written = manifest.completed(count, digest.hexdigest(), origins)
     conn.executemany(
         "INSERT INTO manifest (key, value) VALUES (?, ?)",
-        [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
+        [
+            (key, json.dumps(value, ensure_ascii=False))
+            for key, value in written.signed(signing_key).items()
+        ],
     )
     conn.execute("COMMIT")
-    return count
+    return written
 
 
 def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
@@ -284,48 +246,10 @@ class BundleReader:
                 raw[key] = json.loads(value)
             except (json.JSONDecodeError, TypeError):
                 raise self._damaged() from None
-        if raw.get("format") != FORMAT:
-            raise TryggError("bundle.not_trygg", path=str(self.shown))
-        version = raw.get("format_version")
-        schema = raw.get("schema_version")
-        if not isinstance(version, int) or not isinstance(schema, int):
-            raise self._damaged()
-        if version > FORMAT_VERSION or schema > SCHEMA_VERSION:
-            raise TryggError("bundle.newer", path=str(self.shown), version=raw.get("app_version"))
-        if version < 2:
-            raise TryggError("bundle.unsigned", path=str(self.shown))
-        sender = raw.get("sender")
-        sender_key = sender.get("key") if isinstance(sender, dict) else None
-        if not keys.is_public_key(sender_key) or not keys.verify(
-            str(sender_key), raw.get("signature"), canonical_manifest(raw)
-        ):
-            raise TryggError("bundle.bad_signature", path=str(self.shown))
         try:
-            manifest = Manifest(
-                file_id=_text(raw["file_id"]),
-                created_at=_text(raw["created_at"]),
-                schema_version=schema,
-                sender={**_device(raw["sender"]), "key": sender_key},
-                profile=_text(raw["profile"]),
-                scopes=tuple(raw["scopes"]),
-                sender_vectors=raw["sender_vectors"],
-                base_vectors=raw["base_vectors"],
-                entry_count=int(raw["entry_count"]),
-                devices=[_device(d) for d in raw["devices"]],
-                body_sha256=_text(raw["body_sha256"]),
-                personal=bool(raw["personal"]),
-                marking="SEKRETESS" if raw.get("marking") == "SEKRETESS" else None,
-            )
-        except (KeyError, TypeError, ValueError):
-            raise self._damaged() from None
-        if not (vec.is_vectors(manifest.sender_vectors) and vec.is_vectors(manifest.base_vectors)):
-            raise self._damaged()
-        if not set(manifest.scopes) <= set(vec.SCOPES) or manifest.profile not in (
-            "polis",
-            "kommun",
-        ):
-            raise self._damaged()
-        return manifest
+            return Manifest.from_signed(raw)
+        except ManifestProblem as problem:
+            raise TryggError(problem.key, path=str(self.shown), **problem.params) from None
 
     def _check_entries(self, conn: sqlite3.Connection, manifest: Manifest) -> None:
         digest = hashlib.sha256()
@@ -344,6 +268,12 @@ class BundleReader:
         ).fetchone()
         if duplicates:
             raise TryggError("bundle.duplicate_entries", path=str(self.shown))
+        highest = conn.execute("SELECT device, scope, max(ts) FROM entries GROUP BY device, scope")
+        origin = vec.unaccounted(highest, manifest.sender_vectors)
+        if origin is not None:
+            names = {card.id: card.name for card in (manifest.sender, *manifest.devices)}
+            device = names.get(origin, origin[:8])
+            raise TryggError("bundle.undeclared", path=str(self.shown), device=device)
 
     @staticmethod
     def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:
@@ -365,6 +295,12 @@ class BundleReader:
             raise RuntimeError("check() first")
         return self._chunks(self._conn)
 
+    def origins(self) -> set[str]:
+        """The devices whose entries this file carries."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return {row[0] for row in self._conn.execute("SELECT DISTINCT device FROM entries")}
+
     def records_with_field(self, field: str) -> set[str]:
         """Ids of the records that have an entry for ``field`` in this file."""
         if self._conn is None or self.manifest is None:
@@ -375,21 +311,6 @@ class BundleReader:
                 "SELECT DISTINCT record_id FROM entries WHERE field = ?", (field,)
             )
         }
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > 400:
-        raise ValueError("text")
-    return value
-
-
-def _device(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValueError("device")
-    org = data.get("org")
-    if org not in (None, "polis", "kommun"):
-        raise ValueError("org")
-    return {"id": _text(data["id"]), "name": _text(data["name"]), "org": org}
 
 
 def entry_problem(entry: Entry, scopes: tuple[str, ...]) -> str | None:

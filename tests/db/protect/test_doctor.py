@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from db.clock import wall_ms
+from db.journal.clock import wall_ms
 from db.protect import doctor
 from db.store import Store
 from tests.conftest import NOW, open_store, report_fields, walk_fields

@@ -162,7 +162,7 @@ def test_the_age_command_opens_a_file_for_its_key(trio: dict[str, Path], tmp_pat
     plain = tmp_path / "plain.trygg"
     subprocess.run(["age", "-d", "-i", str(keyfile), "-o", str(plain), str(out)], check=True)
     with BundleReader(plain) as reader:
-        assert reader.check().sender["name"] == "Anna"
+        assert reader.check().sender.name == "Anna"
 
 
 @needs_age
@@ -189,7 +189,7 @@ def test_the_age_command_opens_a_passphrase_file(trio: dict[str, Path], tmp_path
     code = _age_at_a_terminal(["-d", "-o", str(plain), str(out)], PASSPHRASE)
     assert code == 0
     with BundleReader(plain) as reader:
-        assert reader.check().sender["name"] == "Anna"
+        assert reader.check().sender.name == "Anna"
 
 
 def _age_at_a_terminal(args: list[str], passphrase: str) -> int:

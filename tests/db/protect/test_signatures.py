@@ -140,7 +140,11 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
         device_id = store.require_device().id
     conn = sqlite3.connect(path)
     conn.executescript(
-        "DROP TABLE drafts; DELETE FROM schema_migrations WHERE version >= 5;"
+        "ALTER TABLE devices DROP COLUMN offered_name; ALTER TABLE devices DROP COLUMN offered_org;"
+        "ALTER TABLE devices DROP COLUMN police_confirmed_at;"
+        "ALTER TABLE devices DROP COLUMN police_key;"
+        "DELETE FROM schema_migrations WHERE version >= 6;"
+        "DROP TABLE drafts; DELETE FROM schema_migrations WHERE version = 5;"
         "DROP TABLE device_secrets; DROP TABLE export_log;"
         "ALTER TABLE devices DROP COLUMN public_key; ALTER TABLE devices DROP COLUMN offered_key;"
         "ALTER TABLE devices DROP COLUMN offered_at; ALTER TABLE devices DROP COLUMN key_pinned_at;"
