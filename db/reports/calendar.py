@@ -21,8 +21,8 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from db.clock import Stamp
 from db.i18n import msg
+from db.journal.clock import Stamp
 from db.plans.deadlines import Deadline, deadlines
 from db.plans.followup import period_label
 from db.reports import free_path, write_text
