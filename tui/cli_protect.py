@@ -164,9 +164,7 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
             )
         )
         if key.peer.police:
-            click.echo(
-                printable(t("cli.peers.police_confirmed", name=key.peer.name), single_line=True)
-            )
+            echo(printable(t("cli.peers.police_confirmed", name=key.peer.name), single_line=True))
 
     @peers_command.command(name="forget", help=t("cli.peers.forget.help"))
     @db_option
@@ -209,13 +207,13 @@ def _print_peer(store: Store, peer: Any) -> None:
             )
         )
     if peer.police:
-        click.echo(t("cli.peers.police", when=_when(key.police_confirmed_at)))
+        echo(t("cli.peers.police", when=_when(key.police_confirmed_at)))
     elif peer.org == POLIS:
-        click.echo(printable(t("cli.peers.police_unconfirmed", name=peer.name), single_line=True))
+        echo(printable(t("cli.peers.police_unconfirmed", name=peer.name), single_line=True))
     if key.offered_card:
         offered = key.offered_card
         org = choice_label("device", "org", offered.org, lang) if offered.org else "–"
-        click.echo(
+        echo(
             printable(
                 t("cli.peers.card_offered", offered=offered.name, org=org, name=peer.name),
                 single_line=True,
@@ -245,11 +243,11 @@ def settle_whereabouts(store: Store, *, interactive: bool) -> None:
         )
     if answer == "f":
         copies.settle_moved(store)
-        click.echo(t("cli.copy.moved"), err=True)
+        echo(t("cli.copy.moved"), err=True)
         return
     old, new = copies.settle_copy(store)
     key = "cli.copy.copied" if interactive else "cli.copy.copied_unasked"
-    click.echo(printable(t(key, path=where, old=old[:8], new=new[:8])), err=True)
+    echo(printable(t(key, path=where, old=old[:8], new=new[:8])), err=True)
 
 
 def add_protect_commands(
@@ -264,7 +262,7 @@ def add_protect_commands(
         with Store(path_of(ctx, db), create=False) as store:
             store.require_device()
             copies.settle_moved(store)
-        click.echo(t("cli.copy.moved"))
+        echo(t("cli.copy.moved"))
 
     @cli.group(name="gallra", invoke_without_command=True, help=t("cli.gallra.help"))
     @db_option

@@ -248,4 +248,4 @@ def test_importing_the_database_in_use_is_refused_without_opening_it(tmp_path: P
     open_store(db).close()
     done = _trygg(db, "import", str(db))
     assert done.returncode == 1
-    assert "databasen som Trygg använder, inte en fil från en kollega" in done.stderr
+    assert "är den här datorns egen databas" in done.stderr
