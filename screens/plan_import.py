@@ -35,7 +35,7 @@ from db.records import FOLLOWUP_INTERVALS
 from db.reports import output_folder
 from screens.widgets.choices import ChoiceLine, numbered_options
 from screens.widgets.dialogs import DialogModal
-from screens.widgets.forms import FormModal
+from screens.widgets.forms import FormInput, FormModal
 
 #: The cycle of what a column can be: each target, then "not imported".
 CHOICES: tuple[str | None, ...] = (*TARGETS, None)
@@ -170,15 +170,17 @@ class PlanImportScreen(FormModal):
             yield Static(self.t("plan_import.title", file=self.path.name), classes="section-title")
             yield Static(self.t("plan_import.mapping_help"), classes="hint", markup=False)
             yield MappingTable(id="import-mapping", cursor_type="row")
-            yield self.row(self.t("plan_form.title"), Input(title, id="import-title"))
+            yield self.row(self.t("plan_form.title"), FormInput(title, id="import-title"))
             yield self.row(
-                self.t("plan_form.kommuner"), Input(", ".join(kommuner), id="import-kommuner")
+                self.t("plan_form.kommuner"), FormInput(", ".join(kommuner), id="import-kommuner")
             )
             date_hint = self.t("plan_form.date.placeholder")
             yield self.row(
-                self.t("plan_form.start"), Input(id="import-start", placeholder=date_hint)
+                self.t("plan_form.start"), FormInput(id="import-start", placeholder=date_hint)
             )
-            yield self.row(self.t("plan_form.end"), Input(id="import-end", placeholder=date_hint))
+            yield self.row(
+                self.t("plan_form.end"), FormInput(id="import-end", placeholder=date_hint)
+            )
             yield self.row(
                 self.t("plan_form.followup"),
                 ChoiceLine(
@@ -188,8 +190,7 @@ class PlanImportScreen(FormModal):
                 ),
             )
             yield Static(id="import-preview", markup=False)
-            yield from self.error_line()
-            yield Static(self.t("plan_import.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("plan_import.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()

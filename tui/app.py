@@ -59,6 +59,7 @@ class TryggApp(App[None]):
         ),
         Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
         Binding("f9", "section('sync')", "key.sync", tooltip="key.sync.tooltip", id="sync"),
+        Binding("ctrl+z", "undo", "key.undo", tooltip="key.undo.tooltip", id="undo"),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -183,7 +184,22 @@ class TryggApp(App[None]):
         # Sections are not reachable from a dialog or before the device is set up.
         if action in ("section", "new_report", "log_progress"):
             return not isinstance(self.screen, ModalScreen) and self.store.device is not None
+        if action == "undo":
+            # Not under a dialog or a form (there ctrl+z is the text's own undo, and a
+            # change behind an open form would be taken back unseen).
+            return not isinstance(self.screen, ModalScreen) and self.store.device is not None
         return True
+
+    def action_undo(self) -> None:
+        """Take back the last change made on this device, and say what it was."""
+        try:
+            undone = self.store.undo_last(self.lang)
+        except TryggError as error:
+            self.notify(error.message(self.lang), severity="error", markup=False)
+            return
+        self.notify(undone.message, markup=False, timeout=8)
+        if undone.changed:
+            self.screen.post_message(DataChanged())
 
     def action_new_report(self) -> None:
         """A new quick report, one key away from any screen; the screen below is
@@ -325,7 +341,10 @@ def _run_gallring(store: Store) -> int:
 
 def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> None:
     """Open the database (refusing clearly if it cannot be used), then run the app."""
+    from tui import terminal
+
     Store(db_path).close()
+    terminal.install()
     app = TryggApp(db_path, lang, debug=debug)
     app.run()
     if app.return_code:

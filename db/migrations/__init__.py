@@ -12,7 +12,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.migrations import m0001_initial, m0002_sync, m0003_lists, m0004_protect, m0005_drafts
+from db.migrations import (
+    m0001_initial,
+    m0002_sync,
+    m0003_lists,
+    m0004_protect,
+    m0005_drafts,
+    m0007_undo,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "lists", m0003_lists.apply),
     Migration(4, "protect", m0004_protect.apply),
     Migration(5, "drafts", m0005_drafts.apply),
+    # The lead's plan numbers this 7 (another branch brings 6); kept consecutive here.
+    Migration(6, "undo", m0007_undo.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -120,7 +120,7 @@ def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
         return summary
     # A draft left unsaved holds the same kind of data and follows the same rule.
     day_after = datetime.combine(cutoff(store, today) + timedelta(days=1), datetime.min.time())
-    summary.drafts = drafts.discard_older_than(store.conn, day_after)
+    summary.drafts = drafts.discard_older_than(store, day_after)
     if not summary.due:
         summary.files_left = export_log.personal_files_still_present(store.conn)
         return summary

@@ -1,9 +1,11 @@
-"""Answer lines of a paper form, one key per option: ``ChoiceLine`` (pick one, like the
-form's "Nej · LOB · PL 12 · PL 13 · Annat") and ``TickLine`` (tick any).
+"""The one choice widget of Trygg: answer lines of a paper form, one key per option.
+``ChoiceLine`` picks one (like the form's "Nej · LOB · PL 12 · PL 13 · Annat", a document's
+format, yes or no); ``TickLine`` ticks any.
 
 A key chooses and moves on, so a whole group is answered with one keystroke; Backspace
-clears an answer, Enter (or Tab) moves on keeping it. Each option shows its key, so nothing
-has to be learnt by heart.
+clears an answer, Enter (or Tab) moves on keeping it. Each option shows its key, and its
+mark says what is chosen without colour: ● ○ for pick-one, ☒ ☐ for ticks. The line's
+label is the form row's own label, beside the line, so it is there focused or not.
 """
 
 from __future__ import annotations
@@ -114,13 +116,37 @@ class ChoiceLine(AnswerLine):
     def chosen(self, code: str) -> bool:
         return self.value == code
 
+    #: A line that must keep an answer (yes/no, a format): Backspace does not clear it.
+    required = False
+
     def press(self, code: str) -> None:
         self.value = code
         self.post_message(self.Answered(self, advance=True))
 
     def clear(self) -> None:
+        if self.required:
+            return
         self.value = None
         self.post_message(self.Answered(self, advance=False))
+
+
+class YesNoLine(ChoiceLine):
+    """A yes-or-no answer ("Medborgarlöfte", "Punktinsats"): ``checked`` is True for yes.
+    Always answered (no blank), so it reads the same focused or not."""
+
+    required = True
+
+    def __init__(self, value: bool, keys: str, yes: str, no: str, *, id: str | None = None):
+        options = [(keys[0], "ja", yes), (keys[1], "nej", no)]
+        super().__init__(options, "ja" if value else "nej", id=id)
+
+    @property
+    def checked(self) -> bool:
+        return self.value == "ja"
+
+    @checked.setter
+    def checked(self, value: bool) -> None:
+        self.value = "ja" if value else "nej"
 
 
 class TickLine(AnswerLine):

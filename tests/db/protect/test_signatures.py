@@ -140,6 +140,8 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
         device_id = store.require_device().id
     conn = sqlite3.connect(path)
     conn.executescript(
+        "DROP TABLE undo_steps; ALTER TABLE snabbrapport DROP COLUMN age_unknown;"
+        "DELETE FROM schema_migrations WHERE version = 6;"
         "DROP TABLE drafts; DELETE FROM schema_migrations WHERE version = 5;"
         "DROP TABLE device_secrets; DROP TABLE export_log;"
         "ALTER TABLE devices DROP COLUMN public_key; ALTER TABLE devices DROP COLUMN offered_key;"

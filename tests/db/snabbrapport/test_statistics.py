@@ -91,7 +91,7 @@ def test_counts_for_a_month(store: Store) -> None:
     # Ages at the event: PNR_A is 16, the typed age 16, PNR_B 15.
     assert stats.distributions["age_group"]["16"] == 3
     assert stats.distributions["age_group"]["15"] == 1
-    assert stats.distributions["sex"] == {"kvinna": 2, "man": 2, "-": 0}
+    assert stats.distributions["sex"] == {"kvinna": 2, "man": 2, "okand": 0, "-": 0}
     assert stats.share(stats.ticks["drunk"]) == 0.5
 
 
