@@ -150,6 +150,7 @@ class FormModal(TryggModal[str | None]):
         self._draft_timer: Timer | None = None
         #: True while values are put into the widgets by the form itself.
         self.loading = False
+        self._draft_offer_due = False
 
     # -- building ------------------------------------------------------------------
 
@@ -215,8 +216,11 @@ class FormModal(TryggModal[str | None]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        # After the form's own on_mount has loaded its values.
-        self.call_later(self._offer_draft)
+        # Once (Textual calls each class's on_mount, and forms call super() too), after
+        # the form's own on_mount has loaded its values.
+        if not self._draft_offer_due:
+            self._draft_offer_due = True
+            self.call_later(self._offer_draft)
 
     # -- moving between fields -----------------------------------------------------
 

@@ -86,9 +86,13 @@ async def test_import_log_follow_up_and_report_by_keyboard(db_path: Path, tmp_pa
         assert "med gott resultat på problemet" in str(
             form.query_one("#fu-meanings", Static).render()
         )
-        await pilot.press("1")
-        form.query_one("#fu-effect", TextArea).text = "Lugnare vid stängning"
-        await pilot.press("ctrl+s")
+        # The documented path: Enter between the fields, in the handbook's order
+        # (count, production, process, effect), the light last, Enter on it saves.
+        assert app.focused is form.query_one("#fu-count", Input)
+        await pilot.press("enter", *"Varje helg", "enter", *"Två patruller", "enter")
+        await pilot.press(*"Lugnare vid stängning", "enter", "1")
+        assert isinstance(app.screen, FollowupFormScreen)  # a light alone does not save
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         light = str(table.get_row(visits)[5])
@@ -105,6 +109,7 @@ async def test_import_log_follow_up_and_report_by_keyboard(db_path: Path, tmp_pa
             "gron",
             "Lugnare vid stängning",
         )
+        assert (followup["production"], followup["process"]) == ("Varje helg", "Två patruller")
     (report,) = (tmp_path / "documents" / "Trygg").glob("uppfoljning-*.html")
     html = report.read_text(encoding="utf-8")
     assert "Oplanerade besök på krogarna" in html and "● Grön" in html

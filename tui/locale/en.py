@@ -283,7 +283,7 @@ MESSAGES: dict[str, str] = {
     "finding_form.fixed": "Fixed",
     "finding_form.reason": "Reason (rejected)",
     "finding_form.notes": "Notes",
-    "finding_form.keys_new": "Enter = next field, saves on Problem owner · Ctrl+S = save · Esc = done",
+    "finding_form.keys_new": "Enter = next field · Ctrl+S = save and type the next (after Problem owner is enough) · Esc = done",
     "finding_form.saved": "Finding no. {nr} is saved.",
     "finding_form.saved_next": "No. {nr} saved – type the next.",
     "findings.title": "Findings",

@@ -283,7 +283,7 @@ MESSAGES: dict[str, str] = {
     "finding_form.fixed": "Åtgärdat",
     "finding_form.reason": "Skäl (avvisad)",
     "finding_form.notes": "Anteckningar",
-    "finding_form.keys_new": "Enter = nästa fält, sparar på Problemägare · Ctrl+S = spara · Esc = klar",
+    "finding_form.keys_new": "Enter = nästa fält · Ctrl+S = spara och skriv nästa (efter Problemägare räcker) · Esc = klar",
     "finding_form.saved": "Anmärkning nr {nr} är sparad.",
     "finding_form.saved_next": "Nr {nr} sparad – skriv nästa.",
     "findings.title": "Anmärkningar",
