@@ -336,4 +336,4 @@ class FindingFormScreen(FormModal):
         self._show_category_hint()
         self._show_owner_hint()
         self.remember_initial()
-        self.query_one("#finding-place", Input).focus()
+        self.move_to(self.query_one("#finding-place", Input))

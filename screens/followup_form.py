@@ -109,6 +109,7 @@ class FollowupFormScreen(FormModal):
             )
         except TryggError as error:
             self.show_error(error)
+            self.move_to(field)
             return
         self.clear_error()
         if period != self.period:
@@ -118,7 +119,6 @@ class FollowupFormScreen(FormModal):
             self.remember_initial()
         else:
             field.value = period
-        self.next_field(field)
 
     def _values(self) -> dict[str, Any]:
         text = self.query_one("#fu-count", Input).value.strip()

@@ -292,7 +292,7 @@ class ReportFormScreen(FormModal):
             first = "#rep-place"
         else:
             first = "#rep-name"
-        self.query_one(first, Input).focus()
+        self.move_to(self.query_one(first, Input))
 
     def draft_base(self) -> str:
         return f"{RTYPE}:{self.report_id}" if self.report_id else NEW_DRAFT

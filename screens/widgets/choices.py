@@ -55,6 +55,11 @@ class AnswerLine(Widget, can_focus=True):
     def __init__(self, options: Sequence[tuple[str, str, str]], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="form-value")
         self.options = list(options)
+        # Option keys are priority bindings, handled as the key is read: a key typed
+        # straight after goes to the field the answer moved on to, however fast.
+        for key, code, _ in self.options:
+            keys = f"{key},{key.upper()}" if key.upper() != key else key
+            self._bindings.bind(keys, f"choose({code!r})", show=False, priority=True)
 
     def chosen(self, code: str) -> bool:
         raise NotImplementedError
@@ -91,6 +96,18 @@ class AnswerLine(Widget, can_focus=True):
                 self.press(code)
                 return
 
+    def action_choose(self, code: str) -> None:
+        self.press(code)
+
+    def answer(self, advance: bool) -> None:
+        """Tell the form (at once, so that the next key goes where the answer moved the
+        cursor) or, outside a form, whoever listens."""
+        form = getattr(self.screen, "line_answered", None)
+        if form is not None:
+            form(self, advance)
+        else:
+            self.post_message(self.Answered(self, advance))
+
     def press(self, code: str) -> None:
         raise NotImplementedError
 
@@ -121,13 +138,13 @@ class ChoiceLine(AnswerLine):
 
     def press(self, code: str) -> None:
         self.value = code
-        self.post_message(self.Answered(self, advance=True))
+        self.answer(advance=True)
 
     def clear(self) -> None:
         if self.required:
             return
         self.value = None
-        self.post_message(self.Answered(self, advance=False))
+        self.answer(advance=False)
 
 
 class YesNoLine(ChoiceLine):
@@ -170,11 +187,11 @@ class TickLine(AnswerLine):
 
     def press(self, code: str) -> None:
         self.value = self.value ^ {code}
-        self.post_message(self.Answered(self, advance=False))
+        self.answer(advance=False)
 
     def clear(self) -> None:
         self.value = frozenset()
-        self.post_message(self.Answered(self, advance=False))
+        self.answer(advance=False)
 
 
 def numbered_options(

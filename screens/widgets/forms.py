@@ -17,16 +17,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from typing import Any
 
 from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -47,6 +48,7 @@ class FormInput(Input):
         super().__init__(value, **kwargs)
 
     def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Input's own paste as well (Textual runs both)
         text = clean_paste(event.text, single_line=True)
         if text:
             selection = self.selection
@@ -86,11 +88,11 @@ class FormTextArea(TextArea):
             event.prevent_default()
             if not self.read_only:
                 self.replace("\n", *self.selection)
-            return
-        await super()._on_key(event)
+        # Other keys: TextArea's own handler runs next (Textual calls each class's).
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.stop()
+        event.prevent_default()  # not TextArea's own paste as well
         text = clean_paste(event.text, single_line=False)
         if text and not self.read_only:
             self.replace(text, *self.selection)
@@ -131,8 +133,12 @@ class FormModal(TryggModal[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", tooltip="key.save.tooltip", id="form_save"),
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="form_cancel"),
-        Binding("tab", "next_field", show=False),
-        Binding("shift+tab", "previous_field", show=False),
+        # Priority: handled as the key is read, so the keys typed after it go to the
+        # field the cursor moved to, however fast they come (a real terminal delivers a
+        # whole burst before the form has handled the first key).
+        Binding("enter", "enter", show=False, priority=True),
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
     ]
 
     #: Widget id for each record field, so a refused value puts the cursor on its field.
@@ -147,7 +153,7 @@ class FormModal(TryggModal[str | None]):
         self.cancel_result: str | None = None
         #: The key of the draft this form writes (made when the first draft is written).
         self.draft_key: str | None = None
-        self._draft_timer: Timer | None = None
+        self._draft_timer: asyncio.TimerHandle | None = None
         #: True while values are put into the widgets by the form itself.
         self.loading = False
         self._draft_offer_due = False
@@ -235,56 +241,71 @@ class FormModal(TryggModal[str | None]):
         at = fields.index(field) + step
         return fields[at] if 0 <= at < len(fields) else None
 
+    def move_to(self, field: Widget) -> None:
+        """Put the cursor on ``field`` now (not after the keys already read: they go to
+        the field the cursor moves to)."""
+        self.set_focus(field)
+
     def next_field(self, field: Widget) -> None:
         """Put the cursor on the field after ``field`` (staying put on the last one)."""
         following = self._step(field, 1)
         if following is not None:
-            following.focus()
+            self.move_to(following)
+
+    def _say_last_field(self) -> None:
+        self.query_one("#form-error", Static).update(self.t("form.last_field"))
 
     def action_next_field(self) -> None:
         """Tab: the next field; on the last field it stays (never round to the first)."""
-        if self.focused is not None and self._step(self.focused, 1) is None:
-            self.query_one("#form-error", Static).update(self.t("form.last_field"))
-            return
-        self.next_field(self.focused) if self.focused is not None else self.focus_next()
+        if self.focused is None:
+            self.focus_next()
+        elif self._step(self.focused, 1) is None:
+            self._say_last_field()
+        else:
+            self.next_field(self.focused)
 
     def action_previous_field(self) -> None:
         if self.focused is None:
             return
         previous = self._step(self.focused, -1)
         if previous is not None:
-            previous.focus()
+            self.move_to(previous)
+
+    def action_enter(self) -> None:
+        """Enter: the cursor moves to the next field at once; what finishes the field
+        (``field_done``) runs once the field has taken the keys typed before Enter."""
+        field = self.focused
+        if not isinstance(field, FIELD_TYPES) or field not in self.form_fields():
+            raise SkipAction()  # a table in the form, say: its own Enter
+        self.next_field(field)
+        field.call_later(self.field_done, field)
 
     def field_done(self, field: Widget) -> None:
-        """Enter on ``field``: keep the draft, then the next field; on the last one, save.
-        Forms change what Enter does on one field by overriding this."""
+        """Enter was pressed on ``field`` (the cursor has moved on already): keep the
+        draft; on the last field, save. Forms change what Enter does on one field by
+        overriding this (completing a category, expanding seized codes)."""
         self.write_draft()
         if self._step(field, 1) is None:
             self.action_save()
-        else:
-            self.next_field(field)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.field_done(event.input)
 
     @on(FormTextArea.Done)
     def _text_area_done(self, event: FormTextArea.Done) -> None:
         event.stop()
-        self.field_done(event.area)
 
     # Answer lines (screens/widgets/choices.py): a pick-one key moves on, Enter moves on.
     # Forms change this by overriding ``answered``, not the handlers, so that Textual
     # does not run the base handler as well.
 
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        event.stop()
+    def line_answered(self, line: AnswerLine, advance: bool) -> None:
+        """An answer line's key was pressed (called at once by the line)."""
         self.draft_soon()
-        self.answered(event.line, event.advance)
+        self.answered(line, advance)
 
     def on_answer_line_done(self, event: AnswerLine.Done) -> None:
         event.stop()
-        self.field_done(event.line)
 
     def answered(self, line: AnswerLine, advance: bool) -> None:
         """An option key was pressed on ``line``; ``advance`` for a pick-one answer: the
@@ -293,7 +314,7 @@ class FormModal(TryggModal[str | None]):
             return
         self.write_draft()
         if self._step(line, 1) is None:
-            self.query_one("#form-error", Static).update(self.t("form.last_field"))
+            self._say_last_field()
         else:
             self.next_field(line)
 
@@ -313,7 +334,7 @@ class FormModal(TryggModal[str | None]):
         fields = self.form_fields()
         wrong.sort(key=lambda w: fields.index(w) if w in fields else len(fields))
         if wrong:
-            wrong[0].focus()
+            self.move_to(wrong[0])
 
     def clear_error(self) -> None:
         self.query_one("#form-error", Static).update("")
@@ -344,12 +365,15 @@ class FormModal(TryggModal[str | None]):
     def draft_soon(self) -> None:
         """Write the draft in a moment (at most ``DRAFT_DELAY`` behind the typing)."""
         if self._draft_timer is None and self.draft_base() is not None and self.is_mounted:
-            self._draft_timer = self.set_timer(self.DRAFT_DELAY, self.write_draft)
+            # Not a Textual timer: a one-shot Textual timer that starts late (a busy
+            # moment) is skipped, and the draft would never be written again.
+            loop = asyncio.get_running_loop()
+            self._draft_timer = loop.call_later(self.DRAFT_DELAY, self.write_draft)
 
     def write_draft(self) -> None:
         """Keep what the form holds, once something differs from how it opened."""
         if self._draft_timer is not None:
-            self._draft_timer.stop()
+            self._draft_timer.cancel()
             self._draft_timer = None
         base = self.draft_base()
         if base is None or not self.is_mounted or self.loading or not self.dirty:
@@ -364,7 +388,7 @@ class FormModal(TryggModal[str | None]):
     def forget_draft(self) -> None:
         """The form was saved or its text deliberately thrown away: remove its draft."""
         if self._draft_timer is not None:
-            self._draft_timer.stop()
+            self._draft_timer.cancel()
             self._draft_timer = None
         if self.draft_key is not None:
             drafts.discard(self.trygg.store, self.draft_key)
