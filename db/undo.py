@@ -168,8 +168,19 @@ def undo_last(store: Store, lang: str | None = None) -> Undone:
             return Undone(msg("undo.erased", lang, record=label), changed=False)
         said: list[str] = []
         left: list[str] = []
-        # Later writes first, so that dependants go before what they depend on.
+        restored: set[str] = set()
+        # Deletions first, parents before the dependants deleted with them (which come
+        # back with their parent); then other writes, later ones first, so that
+        # dependants go before what they depend on.
+        deleted = [k for k, v in by_record.items() if any(e.field == DELETED for e in v)]
+        for rtype, record_id in deleted:
+            if record_id not in restored:
+                copy = _restore_copy(store, rtype, record_id, restored)
+                label = record_label(store.conn, rtype, copy, lang)
+                said.append(msg("undo.deleted", lang, record=label))
         for (rtype, record_id), changes in reversed(by_record.items()):
+            if (rtype, record_id) in deleted:
+                continue
             said_one, left_one = _undo_record(store, rtype, record_id, changes, after, device, lang)
             said.extend(said_one)
             left.extend(left_one)
@@ -194,10 +205,6 @@ def _undo_record(
     if not fields:
         return [], []
     label = record_label(store.conn, rtype, record_id, lang)
-    if any(e.field == DELETED for e in fields):
-        copy = _restore_copy(store, rtype, record_id)
-        label = record_label(store.conn, rtype, copy, lang)
-        return [msg("undo.deleted", lang, record=label)], []
     if _created_here(store, fields[0], after, device):
         if store.get(rtype, record_id) is not None:
             store.delete(rtype, record_id)
@@ -225,8 +232,10 @@ def _undo_record(
     return said, left
 
 
-def _restore_copy(store: Store, rtype: str, record_id: str) -> str:
-    """A deleted record (and the dependants deleted with it) back, as a new copy."""
+def _restore_copy(store: Store, rtype: str, record_id: str, restored: set[str]) -> str:
+    """A deleted record (and the dependants deleted with it) back, as a new copy;
+    ``restored`` collects the ids brought back."""
+    restored.add(record_id)
     from db.store import CASCADE
 
     rt = record_type(rtype)
@@ -249,6 +258,6 @@ def _restore_copy(store: Store, rtype: str, record_id: str) -> str:
             (DELETED, deleted_at[0] if deleted_at else -1, record_id),
         ).fetchall()
         for (child_id,) in rows:
-            grandchild = _restore_copy(store, child, child_id)
+            grandchild = _restore_copy(store, child, child_id, restored)
             store.update(child, grandchild, {ref: copy_id}, check_refs=False)
     return copy_id
