@@ -375,6 +375,7 @@ MESSAGES: dict[str, str] = {
     "stats.totals": "Numbers",
     "stats.reports": "Reports",
     "stats.individuals": "Individuals (one personnummer counted once)",
+    "stats.pm_sent": "Notes to social services sent",
     "stats.ticks": "Tick boxes",
     "stats.age_group": "Age at the event",
     "stats.age": "{age} years",

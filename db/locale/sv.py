@@ -377,6 +377,7 @@ MESSAGES: dict[str, str] = {
     "stats.totals": "Antal",
     "stats.reports": "Rapporter",
     "stats.individuals": "Individer (samma p-nr räknas en gång)",
+    "stats.pm_sent": "PM till socialförvaltningen skickade",
     "stats.ticks": "Kryssrutor",
     "stats.age_group": "Ålder vid händelsen",
     "stats.age": "{age} år",
