@@ -26,7 +26,7 @@ from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
@@ -125,8 +125,9 @@ class FormModal(TryggModal[str | None]):
         background: $boost;
     }
     FormModal .row TextArea:focus { background: $primary 30%; }
-    FormModal .form-error { color: $error; text-style: bold; height: auto; dock: bottom; }
-    FormModal .form-keys { color: $text-muted; height: auto; dock: bottom; }
+    FormModal .form-footer { dock: bottom; width: 100%; height: auto; background: $surface; }
+    FormModal .form-error { color: $error; text-style: bold; width: 100%; height: auto; }
+    FormModal .form-keys { color: $text-muted; width: 100%; height: auto; }
     FormModal .hint { color: $text-muted; height: auto; }
     """
 
@@ -173,8 +174,11 @@ class FormModal(TryggModal[str | None]):
     def form_footer(self, keys: str) -> ComposeResult:
         """The error line and the key hints, kept in view below the fields however far
         the form scrolls (compose them last, inside the form's scroll area)."""
-        yield Static(keys, classes="form-keys", markup=False)
-        yield Static(id="form-error", classes="form-error", markup=False)
+        yield Vertical(
+            Static(id="form-error", classes="form-error", markup=False),
+            Static(keys, classes="form-keys", markup=False),
+            classes="form-footer",
+        )
 
     def remember_initial(self) -> None:
         """Note the values as loaded; leaving asks first only if something changed."""
