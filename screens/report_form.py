@@ -113,7 +113,6 @@ class ReportFormScreen(FormModal):
     ReportFormScreen .pnr-ok { color: $success; text-style: bold; }
     ReportFormScreen #rep-seized-hint { padding: 0 0 0 18; }
     ReportFormScreen .other { display: none; }
-    ReportFormScreen .other.shown { display: block; }
     ReportFormScreen #rep-erased { color: $warning; text-style: bold; }
     """
 
@@ -147,6 +146,8 @@ class ReportFormScreen(FormModal):
         self._loaded: dict[str, Any] = {}
         #: The municipality, chosen with ctrl+k (never typed into a field).
         self.kommun: str | None = None
+        #: True while age and sex come from the personnummer.
+        self._derived = False
         #: The date and time the form started with (a report keeps its own moment).
         self._started: tuple[str, str] = ("", "")
 
@@ -434,11 +435,14 @@ class ReportFormScreen(FormModal):
         else:
             hint.update(Text(self.t("report_form.pnr.typing")))
             hint.set_classes("hint")
-        number_removed = age.disabled and not derived
+        number_removed = self._derived and not derived
         if number_removed and not self.loading and not self._loaded.get("erased_date"):
             # The number that gave them is gone: age and sex are typed again.
             age.value, sex.value = "", None
-        age.disabled = sex.disabled = derived
+        # Age and sex stay on the path either way (Enter passes them, filled in from the
+        # number): how many Enters a report takes never depends on what was typed, so
+        # keys typed ahead always land in the field they were meant for.
+        self._derived = derived
 
     def _show_others(self) -> None:
         for choice, row in (
@@ -446,7 +450,9 @@ class ReportFormScreen(FormModal):
             ("rep-action", "rep-action-other-row"),
         ):
             shown = self.query_one(f"#{choice}", ChoiceLine).value == "annat"
-            self.query_one(f"#{row}").set_class(shown, "shown")
+            # Set at once (not by a class, applied at the next refresh): "Annat" moves
+            # the cursor to its line in the same keystroke.
+            self.query_one(f"#{row}").display = shown
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.loading:

@@ -236,7 +236,12 @@ class FormModal(TryggModal[str | None]):
 
     def form_fields(self) -> list[Widget]:
         """The fields the cursor can be in, in the form's (the paper's) order."""
-        return [w for w in self.focus_chain if isinstance(w, FIELD_TYPES)]
+        return [w for w in self.focus_chain if isinstance(w, FIELD_TYPES) and not self.skipped(w)]
+
+    def skipped(self, field: Widget) -> bool:
+        """True for a field Enter and Tab pass by now (decided from the values as they
+        stand when the key is read, not from what the form has shown of them yet)."""
+        return False
 
     def _step(self, field: Widget | None, step: int) -> Widget | None:
         fields = self.form_fields()

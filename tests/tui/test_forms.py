@@ -238,7 +238,7 @@ async def test_quick_report_lower_fields_keys_and_error_are_in_view_at_80x24(
         form = app.screen
         assert isinstance(form, ReportFormScreen)
         await type_in(pilot, "Torget", "enter", "Alva Testsson", "enter", "20100315-9801")
-        await type_in(pilot, "enter", "enter", "enter", "enter")
+        await type_in(pilot, "enter", "enter", "enter", "enter", "enter", "enter")
         assert app.focused is form.query_one("#rep-ovrigt", FormTextArea)
         # The landed bug: 11,399 characters pasted into Övrigt, and the refusal could
         # only be read after making the terminal 40 rows high.
