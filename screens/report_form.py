@@ -127,10 +127,11 @@ class ReportFormScreen(FormModal):
         ),
         Binding(
             "ctrl+n",
-            "save_next",
+            "save_next_key",
             "key.save_next",
             tooltip="key.save_next.tooltip",
             id="report_save_next",
+            priority=True,
         ),
     ]
     FIELD_WIDGETS = WIDGETS
@@ -502,6 +503,9 @@ class ReportFormScreen(FormModal):
             self.app.push_screen(GroupSummaryModal(group))
             return
         self.saved(report_id)
+
+    def action_save_next_key(self) -> None:
+        self.after_keys(self.focused, self.action_save_next)
 
     def action_save_next(self) -> None:
         """Save, then start the next young person of the same group."""

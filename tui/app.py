@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -90,6 +91,8 @@ class TryggApp(App[None]):
         self.store: Store
         #: Mailbox files already announced in this session (name → size and time).
         self._announced: dict[str, tuple[int, float]] = {}
+        #: Keys read while a form saves, given out in order once it has (hold_keys).
+        self._held_keys: list[events.Key] | None = None
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -179,6 +182,28 @@ class TryggApp(App[None]):
             self.call_from_thread(done, result)
 
         self.run_worker(work, thread=True, group="db", exit_on_error=False)
+
+    def hold_keys(self) -> None:
+        """Keep the keys read from now on until ``release_keys``: a form is saving, and
+        what is typed next belongs wherever the save puts the cursor (the next finding's
+        first field, the wrong field of a refusal, the list below)."""
+        if self._held_keys is None:
+            self._held_keys = []
+
+    def release_keys(self) -> None:
+        """Give out the held keys, in order, before any read after them."""
+        self.call_next(self._flush_held_keys)
+
+    async def _flush_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            await self.on_event(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.

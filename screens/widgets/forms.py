@@ -132,7 +132,14 @@ class FormModal(TryggModal[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", tooltip="key.save.tooltip", id="form_save"),
+        Binding(
+            "ctrl+s",
+            "save_key",
+            "key.save",
+            tooltip="key.save.tooltip",
+            id="form_save",
+            priority=True,
+        ),
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="form_cancel"),
         # Priority: handled as the key is read, so the keys typed after it go to the
         # field the cursor moved to, however fast they come (a real terminal delivers a
@@ -282,12 +289,33 @@ class FormModal(TryggModal[str | None]):
 
     def action_enter(self) -> None:
         """Enter: the cursor moves to the next field at once; what finishes the field
-        (``field_done``) runs once the field has taken the keys typed before Enter."""
+        (``field_done``) runs once the field has taken the keys typed before Enter. On
+        the last field Enter saves: the keys typed after it wait for the save."""
         field = self.focused
         if not isinstance(field, FIELD_TYPES) or field not in self.form_fields():
             raise SkipAction()  # a table in the form, say: its own Enter
+        if self._step(field, 1) is None:
+            self.after_keys(field, lambda: self.field_done(field))
+            return
         self.next_field(field)
         field.call_later(self.field_done, field)
+
+    def after_keys(self, field: Widget | None, job: Any) -> None:
+        """Run ``job`` (a save) once ``field`` has taken the keys typed before, holding
+        the keys typed after it until it is done — they go where it leaves the cursor."""
+        self.trygg.hold_keys()
+
+        def run() -> None:
+            try:
+                job()
+            finally:
+                self.trygg.release_keys()
+
+        (field or self).call_later(run)
+
+    def action_save_key(self) -> None:
+        """ctrl+s: save once the field has its keys; what is typed next waits."""
+        self.after_keys(self.focused, self.action_save)
 
     def field_done(self, field: Widget) -> None:
         """Enter was pressed on ``field`` (the cursor has moved on already): keep the
@@ -389,7 +417,8 @@ class FormModal(TryggModal[str | None]):
             return
         if self.draft_key is None:
             self.draft_key = drafts.new_key(base)
-        data = {"values": self.current_values(), "extra": self.draft_extra()}
+        focused = self.focused.id if self.focused is not None else None
+        data = {"values": self.current_values(), "extra": self.draft_extra(), "focus": focused}
         # Closing: the store may be gone already, and the last written draft stands.
         with contextlib.suppress(sqlite3.Error):
             drafts.save(self.trygg.store, self.draft_key, data)
@@ -438,6 +467,12 @@ class FormModal(TryggModal[str | None]):
         self.apply_values(values if isinstance(values, dict) else {})
         self.draft_key = draft.form
         self.draft_restored()
+        # Back where the typing stopped, so that typing on goes where it was going.
+        focus = data.get("focus")
+        if isinstance(focus, str):
+            found = [w for w in self.form_fields() if w.id == focus]
+            if found:
+                self.move_to(found[0])
 
     def on_unmount(self) -> None:
         if self._draft_timer is not None:

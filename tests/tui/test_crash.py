@@ -212,6 +212,8 @@ async def test_kill_9_in_a_finding_loses_nothing_typed(db_path: Path) -> None:
                 assert isinstance(form, FindingFormScreen)
                 assert form.query_one("#finding-place", Input).value == "Åvägen 37"
                 assert form.query_one("#finding-remark", Input).value == "Trasig belysning"
+                # Back where the typing stopped: what is typed next goes on from there.
+                assert app.focused is form.query_one("#finding-remark", Input)
                 await pilot.press("ctrl+s")
                 await pilot.pause()
             await pilot.press("escape")
