@@ -238,3 +238,40 @@ async def test_a_paste_with_escape_codes_arrives_whole_and_in_order(db_path: Pat
         terminal.kill()
     assert values["rep-name"] == "Ring RÖD"
     assert FormTextArea  # the same cleaning serves the free-text fields (see test_forms)
+
+
+def count_rows(db_path: Path, table: str) -> int:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0])
+    finally:
+        conn.close()
+
+
+async def test_a_burst_of_keys_lands_field_by_field(db_path: Path) -> None:
+    """A real terminal hands over typed keys faster than a form handles them: Enter,
+    the choice keys and ctrl+s move the cursor as they are read, so nothing lands in the
+    field before (the landed bugs: "TorgetAlva" in Plats; the next finding's place in the
+    owner field after ctrl+s)."""
+    with open_store(db_path) as store:
+        walk = store.create("walk", walk_fields(area="Centrum"))
+    findings = (("Åvägen 37", "Trasig belysning", "1", "Kommunen"),
+                ("Storgatan 85", "Uppbrutna dörrar", "skal", "Fastighetsbolaget"))  # fmt: skip
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")
+        terminal.press("\x1b[13~", then="1 vandringar")
+        terminal.press(ENTER, then="Anmärkning")
+        terminal.press("n", then="Ny anmärkning")
+        burst = "".join(f"{p}\r{r}\r{c}\r{o}\x13" for p, r, c, o in findings)
+        terminal.send(burst, pause=0)  # all at once
+        wait_for(lambda: count_rows(db_path, "finding") == 2)
+        terminal.kill()
+    with Store(db_path) as store:
+        saved = store.list("finding", order_by=("nr",))
+        owners = {o["id"]: o["name"] for o in store.list("owner")}
+    got = [(f["place"], f["remark"], f["category"], owners.get(f["owner_id"])) for f in saved]
+    assert got == [
+        ("Åvägen 37", "Trasig belysning", "belysning", "Kommunen"),
+        ("Storgatan 85", "Uppbrutna dörrar", "skalskydd", "Fastighetsbolaget"),
+    ]
+    assert all(f["walk_id"] == walk for f in saved)
