@@ -137,7 +137,7 @@ ALCOHOL_SOURCE = (
     "butik_krog",
     "ej_angivet",
 )
-SEX = ("kvinna", "man")
+SEX = ("kvinna", "man", "okand")
 GOAL_KINDS = ("effekt", "produktion", "process")
 MEASURE_STATUS = ("planerad", "pagaende", "genomford", "installd")
 FOLLOWUP_INTERVALS = ("kvartal", "halvar", "ar")
@@ -224,6 +224,8 @@ TYPES: dict[str, RecordType] = {
                 # Statistics that must survive erasure of the personal fields: set by the
                 # store from the personnummer, or typed when there is none.
                 Field("age", Kind.INT, minimum=0, maximum=130),
+                # No personnummer and the age not known either: said, not left blank.
+                Field("age_unknown", Kind.BOOL),
                 _choice("sex", SEX),
                 Field("seized", Kind.TEXTLIST),
                 _long("seized_note", scope=PERSONAL),

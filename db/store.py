@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from db import database, peers, whereabouts
+from db import database, peers, undo, whereabouts
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.files import register_database, release_database
 from db.ids import is_id, new_id
@@ -106,6 +106,8 @@ class Store:
         self._wall = wall
         self._depth = 0
         self._cached_device_id: str | None = None
+        #: Set by db/undo.py inside an undo: the step the transaction takes back.
+        self.undo_marker: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -139,7 +141,10 @@ class Store:
         database.begin_write(self.conn, self.path)
         self._depth = 1
         try:
+            # Each transaction that writes records here is one step ctrl+z can take back.
+            mark = undo.begin(self.conn)
             yield
+            undo.end(self.conn, mark, self.undo_marker)
             self.conn.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -149,6 +154,7 @@ class Store:
             raise
         finally:
             self._depth = 0
+            self.undo_marker = None
 
     # -- device identity and settings ----------------------------------------------
 
@@ -610,6 +616,12 @@ class Store:
             self._journal(rt, chosen.record_id, ack, stamp)
             conflicts.recompute(self.conn, rt.name, chosen.record_id)
         return restored
+
+    # -- undo ------------------------------------------------------------------------
+
+    def undo_last(self, lang: str | None = None) -> undo.Undone:
+        """Take back this device's last change not taken back yet (see db/undo.py)."""
+        return undo.undo_last(self, lang)
 
     # -- the audit trail ---------------------------------------------------------------
 

@@ -86,3 +86,19 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form, so "asele" finds "Åsele"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: A terminal's escape sequences (colours, cursor moves, titles) inside pasted text.
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_paste(text: str, *, single_line: bool) -> str:
+    """Pasted text as a person meant it: escape sequences (the colours of the terminal it
+    was copied from) removed, other control characters dropped, tabs as spaces; for a
+    one-line field, every line kept, joined by spaces."""
+    text = _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROLS.sub("", text.replace("\t", " "))
+    if single_line:
+        text = " ".join(line.strip() for line in text.split("\n") if line.strip())
+    return text

@@ -208,13 +208,22 @@ class FindingsScreen(TryggScreen):
     # -- follow-up -----------------------------------------------------------------
 
     def _write(self, action: str, job: object) -> None:
+        """Run a one-key change on the finding under the cursor and say what it did (and
+        that ctrl+z takes it back)."""
         lang = self.lang
+        finding_id = self.current_finding()
+        finding = (
+            self.trygg.store.get("finding", finding_id, include_deleted=True)
+            if finding_id
+            else None
+        )
         try:
             job()
         except TryggError as error:
             self.app.notify(error.message(lang), severity="error", markup=False)
             return
-        self.app.notify(self.t(f"findings.done.{action}"), markup=False, timeout=3)
+        nr = (finding or {}).get("nr") or "?"
+        self.app.notify(self.t(f"findings.done.{action}", nr=nr), markup=False, timeout=6)
         self.reload()
 
     def action_sent(self) -> None:

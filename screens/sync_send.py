@@ -32,7 +32,7 @@ from db.sync.exporter import (
 from db.sync.mailbox import configured_mailbox, preview_own_file, write_own_file
 from db.textutil import printable
 from screens.widgets.choices import AnswerLine, ChoiceLine
-from screens.widgets.forms import FormModal
+from screens.widgets.forms import FormInput, FormModal
 
 #: The "to" choices that are not a colleague's device.
 MAILBOX = "*mailbox"
@@ -79,7 +79,7 @@ class SendScreen(FormModal):
             to = self.known[0].id if self.known else NEW
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("send.title"), classes="section-title", markup=False)
-            yield self.row(self.t("send.folder"), Input(str(folder), id="send-folder"))
+            yield self.row(self.t("send.folder"), FormInput(str(folder), id="send-folder"))
             yield self.row(self.t("send.to"), ChoiceLine(options, to, id="send-to"))
             yield self.row(
                 self.t("send.profile"),
@@ -105,17 +105,18 @@ class SendScreen(FormModal):
                     id="send-crypt",
                 ),
             )
-            yield self._hidden_row("send.passphrase", Input(password=True, id="send-pass"))
-            yield self._hidden_row("send.passphrase_again", Input(password=True, id="send-pass2"))
+            yield self._hidden_row("send.passphrase", FormInput(password=True, id="send-pass"))
+            yield self._hidden_row(
+                "send.passphrase_again", FormInput(password=True, id="send-pass2")
+            )
             yield self._hidden_row(
                 "send.recipients",
-                Input(id="send-recipients", placeholder=self.t("send.recipients.placeholder")),
+                FormInput(id="send-recipients", placeholder=self.t("send.recipients.placeholder")),
             )
             yield Static(id="send-preview", markup=False)
             yield ProgressBar(id="send-progress", show_eta=False)
             yield Static(id="send-done", markup=False)
-            yield from self.error_line()
-            yield Static(self.t("send.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("send.keys"))
 
     def _hidden_row(self, label: str, widget: Input) -> Horizontal:
         row = self.row(self.t(label), widget)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -64,6 +65,7 @@ class TryggApp(App[None]):
         ),
         Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
         Binding("f9", "section('sync')", "key.sync", tooltip="key.sync.tooltip", id="sync"),
+        Binding("ctrl+z", "undo", "key.undo", tooltip="key.undo.tooltip", id="undo"),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -97,6 +99,8 @@ class TryggApp(App[None]):
         #: Mailbox files already announced in this session (name → size and time).
         self._announced: dict[str, tuple[int, float]] = {}
         self._told_waiting_at = -self.WAITING_TOLD_FOR
+        #: Keys read while a form saves, given out in order once it has (hold_keys).
+        self._held_keys: list[events.Key] | None = None
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -230,11 +234,48 @@ class TryggApp(App[None]):
 
         self.run_worker(work, thread=True, group="db", exit_on_error=False)
 
+    def hold_keys(self) -> None:
+        """Keep the keys read from now on until ``release_keys``: a form is saving, and
+        what is typed next belongs wherever the save puts the cursor (the next finding's
+        first field, the wrong field of a refusal, the list below)."""
+        if self._held_keys is None:
+            self._held_keys = []
+
+    def release_keys(self) -> None:
+        """Give out the held keys, in order, before any read after them."""
+        self.call_next(self._flush_held_keys)
+
+    async def _flush_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            await self.on_event(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.
         if action in ("section", "new_report", "log_progress"):
             return not isinstance(self.screen, ModalScreen) and self.store.device is not None
+        if action == "undo":
+            # Not under a dialog or a form (there ctrl+z is the text's own undo, and a
+            # change behind an open form would be taken back unseen).
+            return not isinstance(self.screen, ModalScreen) and self.store.device is not None
         return True
+
+    def action_undo(self) -> None:
+        """Take back the last change made on this device, and say what it was."""
+        try:
+            undone = self.store.undo_last(self.lang)
+        except TryggError as error:
+            self.notify(error.message(self.lang), severity="error", markup=False)
+            return
+        self.notify(undone.message, markup=False, timeout=8)
+        if undone.changed:
+            self.screen.post_message(DataChanged())
 
     def action_new_report(self) -> None:
         """A new quick report, one key away from any screen; the screen below is
@@ -375,7 +416,10 @@ def _run_gallring(store: Store) -> int:
 
 def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> None:
     """Open the database (refusing clearly if it cannot be used), then run the app."""
+    from tui import terminal
+
     Store(db_path).close()
+    terminal.install()
     app = TryggApp(db_path, lang, debug=debug)
     app.run()
     if app.return_code:

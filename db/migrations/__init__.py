@@ -20,6 +20,7 @@ from db.migrations import (
     m0004_protect,
     m0005_drafts,
     m0006_peers,
+    m0007_undo,
     m0009_views,
 )
 
@@ -38,6 +39,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "protect", m0004_protect.apply),
     Migration(5, "drafts", m0005_drafts.apply),
     Migration(6, "peers", m0006_peers.apply),
+    Migration(7, "undo", m0007_undo.apply),
     Migration(9, "views", m0009_views.apply),
 )
 

@@ -387,12 +387,41 @@ def import_plan(
                     "focus_area", {"plan_id": plan_id, "name": name, "position": position}
                 )
                 created_areas += 1
+        # Updating a plan: a measure already in it (the same activity) is updated, not
+        # made twice.
+        have = {
+            _same(m["activity"]): m["id"] for m in store.list("measure", where={"plan_id": plan_id})
+        }
+        numbers: dict[str | None, int] = {}
         for row in found.rows:
             values = {"plan_id": plan_id, "status": "planerad", **row.values}
             if row.area:
                 values["focus_area_id"] = existing[row.area.casefold()]
-            store.create("measure", values)
+            # Each measure gets its Nr: the file's own, or its place in its area.
+            numbers[row.area] = numbers.get(row.area, 0) + 1
+            values.setdefault("cause_nr", numbers[row.area])
+            if values.get("cause_nr") is None:
+                values["cause_nr"] = numbers[row.area]
+            known = have.get(_same(values["activity"]))
+            if known:
+                values.pop("status")
+                store.update("measure", known, values)
+            else:
+                store.create("measure", values)
     return Imported(plan_id, created_areas, len(found.rows))
+
+
+def _same(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def plan_titled(store: Store, title: str) -> str | None:
+    """The plan already called ``title`` (ignoring case and spacing), if any."""
+    wanted = _same(title)
+    for plan in store.list("plan"):
+        if _same(plan["title"]) == wanted:
+            return str(plan["id"])
+    return None
 
 
 def kommuner_in(text: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from db.files import atomic_file, write_failed
+from db.i18n import msg
 from db.store import Store
 from db.textutil import printable
 
@@ -111,6 +113,9 @@ def md(value: object) -> str:
 def html_page(title: str, body: str, *, lang: str = "sv", banner: str | None = None) -> str:
     """A plain page that prints well on A4: black on white, a table with borders."""
     top = f'<p class="banner">{esc(banner)}</p>\n' if banner else ""
+    # Page numbers on paper (CSS paged media: the browser's print counts the pages).
+    page = json.dumps(msg("report.page", lang) + " ")
+    of = json.dumps(" " + msg("report.page_of", lang) + " ")
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -126,6 +131,8 @@ th {{ background: #eee; }}
 .overdue {{ font-weight: bold; }}
 .meta td {{ border: none; padding: 1px 8px 1px 0; }}
 @media print {{ body {{ margin: 0; }} }}
+@page {{ size: A4; margin: 18mm 15mm;
+  @bottom-right {{ content: {page} counter(page) {of} counter(pages); font-size: 9pt; }} }}
 </style>
 </head>
 <body>

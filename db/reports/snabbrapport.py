@@ -37,6 +37,7 @@ def table_rows(periods: Sequence[Statistics], lang: str) -> list[Row]:
             msg("stats.individuals", lang),
             [p.individuals for p in periods],
         ),
+        (msg("stats.totals", lang), msg("stats.pm_sent", lang), [p.pm_sent for p in periods]),
     ]
     for tick in TICKS:
         rows.append(

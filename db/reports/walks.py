@@ -169,7 +169,15 @@ def write_walk_protocol(
     stem = f"{msg('report.protocol.file', lang)}-{safe_name(walk['area'])}-{walk['date']}"
     path = free_path(folder, stem, f".{fmt}")
     if fmt == "html":
-        write_text(path, _protocol_html(walk, rows, lang))
+        device = store.require_device()
+        org = choice_label("device", "org", device.org, lang) if device.org else ""
+        written = msg(
+            "report.protocol.written",
+            lang,
+            who=f"{device.name} ({org})" if org else device.name,
+            when=store.now().strftime("%Y-%m-%d %H:%M"),
+        )
+        write_text(path, _protocol_html(walk, rows, lang, written))
         return Written(path, len(rows))
     if fmt == "csv":
         write_text(path, "\ufeff" + _findings_csv(rows, lang))
@@ -182,7 +190,7 @@ def write_walk_protocol(
     return Written(path, len(features))
 
 
-def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None) -> str:
+def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None, written: str) -> str:
     title = msg("report.protocol.title", lang, area=walk["area"], date=walk["date"])
     times = " – ".join(t for t in (walk.get("start_time"), walk.get("end_time")) if t)
     light = choice_label("walk", "light", walk["light"], lang) if walk.get("light") else None
@@ -198,18 +206,18 @@ def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None) -> str:
         (msg("field.walk.participants", lang), participants),
         (msg("field.walk.organiser", lang), walk.get("organiser")),
         (msg("field.notes", lang), walk.get("notes")),
+        (msg("report.protocol.by", lang), written),
     ]
     negative = [r for r in rows if not r.positive]
     positive = [r for r in rows if r.positive]
-    header = ["nr", "place", "remark", "category", "owner", "status"]
+    # The handbook's list: Nr, Anmärkning, Problemägare, Åtgärdat — with the place, the
+    # category, the status and the date it is due by.
+    header = ["nr", "place", "remark", "category", "owner", "status", "due", "fixed"]
     body = [_meta_table(meta), f"<h2>{esc(msg('report.protocol.findings', lang))}</h2>"]
     body.append(
         _table(
             [msg(f"report.col.{h}", lang) for h in header],
-            [
-                [r.nr, r.place, r.remark, _category(r, lang), r.owner_name, _status(r, lang)]
-                for r in negative
-            ],
+            [_protocol_row(r, lang) for r in negative],
         )
     )
     if positive:
@@ -221,6 +229,11 @@ def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None) -> str:
             )
         )
     return html_page(title, "\n".join(body), lang=lang or "sv")
+
+
+def _protocol_row(r: FindingRow, lang: str | None) -> list[object]:
+    category, status = _category(r, lang), _status(r, lang)
+    return [r.nr, r.place, r.remark, category, r.owner_name, status, r.due_date, r.fixed_date]
 
 
 def _findings_csv(rows: list[FindingRow], lang: str | None) -> str:

@@ -36,6 +36,14 @@ class TryggAppLike(Protocol):
         on the UI thread (``failed(error)`` for a refusal)."""
         ...
 
+    def hold_keys(self) -> None:
+        """Keep the keys read from now on (a form is saving) until ``release_keys``."""
+        ...
+
+    def release_keys(self) -> None:
+        """Give the held keys out, in order."""
+        ...
+
     def check_mailbox(self) -> None:
         """Look in the mailbox folder for colleagues' files not announced yet."""
         ...

@@ -335,7 +335,7 @@ def test_a_received_erasure_clears_backups_drafts_and_the_log(tmp_path: Path) ->
     send(a, b, tmp_path / "1b.trygg", "--full", "--profile", "polis")  # a second backup
     with open_store(b) as store:
         # Bertil had started to edit the report when the laptop was closed.
-        drafts.save(store.conn, drafts.record_key("snabbrapport", report),
+        drafts.save(store, drafts.record_key("snabbrapport", report),
                     {"name": SECRETS[0], "phone": SECRETS[2]}, NOW)  # fmt: skip
     assert len(traces(b)) > 3, "the personal data is there before"
 
@@ -345,7 +345,7 @@ def test_a_received_erasure_clears_backups_drafts_and_the_log(tmp_path: Path) ->
     assert traces(b) == []
     assert "gallrade" in said.output, said.output
     with open_store(b) as store:
-        assert drafts.load(store.conn, drafts.record_key("snabbrapport", report)) is None
+        assert drafts.load(store, drafts.record_key("snabbrapport", report)) is None
         assert store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
 
 

@@ -93,6 +93,20 @@ def test_protocol_lists_every_finding_and_the_positive_ones(
     assert "Positive observations" in english.path.read_text(encoding="utf-8")
 
 
+def test_protocol_shows_due_and_fixed_dates_its_writer_and_page_numbers(
+    store: Store, walk: str, tmp_path: Path
+) -> None:
+    first = store.list("finding", order_by=("nr",))[0]
+    store.update("finding", first["id"], {"due_date": "2026-12-31", "fixed_date": "2026-11-20",
+                                          "status": "atgardad"})  # fmt: skip
+    page = write_walk_protocol(store, walk, tmp_path, TODAY).path.read_text(encoding="utf-8")
+    # The handbook's columns: Nr, Anmärkning, Problemägare, Åtgärdat — and the due date.
+    assert "<th>Åtgärdat</th>" in page and "<th>Åtgärdas senast</th>" in page
+    assert "2026-11-20" in page and "2026-12-31" in page
+    assert "Protokollet skrivet" in page and "av Testenhet (Polis)" in page
+    assert "counter(page)" in page and '"Sida "' in page and "counter(pages)" in page
+
+
 def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_path: Path) -> None:
     with pytest.raises(TryggError) as caught:
         write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
