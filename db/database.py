@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from db import views
 from db.errors import TryggError
 from db.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -205,6 +206,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[int]:
         if current > SCHEMA_VERSION:  # another process upgraded it meanwhile
             raise TryggError("db.newer", path="", version=current, supported=SCHEMA_VERSION)
         applied = []
+        # A view names its table's columns, and a migration may change a table: the views
+        # are made again afterwards, from the record registry as it then stands.
+        views.drop_views(conn)
         for migration in MIGRATIONS:
             if migration.version <= current:
                 continue
@@ -219,6 +223,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[int]:
             )
             applied.append(migration.version)
         if applied:
+            views.create_views(conn)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

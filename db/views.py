@@ -125,6 +125,12 @@ def view_sql(rtype: str) -> str:
     )
 
 
+def drop_views(conn: sqlite3.Connection) -> None:
+    """Remove the views (before a migration changes a table one of them reads)."""
+    for view in VIEWS.values():
+        conn.execute(f"DROP VIEW IF EXISTS {view}")
+
+
 def create_views(conn: sqlite3.Connection) -> None:
     """(Re)create every view. Runs inside the caller's transaction."""
     for rtype, view in VIEWS.items():
