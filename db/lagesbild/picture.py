@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date
+from difflib import get_close_matches
 from typing import Any
 
 from db.coordinates import LatLon
 from db.errors import TryggError
-from db.kommuner import canonical_kommun, suggest_kommun
+from db.kommuner import ALL_KOMMUNER, canonical_kommun, suggest_kommun
 from db.lagesbild.periods import Period, compared
 from db.lagesbild.sources import (
     NOT_POSITIVE,
@@ -39,6 +40,7 @@ from db.lagesbild.sources import (
 from db.places import located
 from db.plans.progress import MeasureProgress, plan_progress
 from db.store import Store
+from db.textutil import fold
 
 #: Monday … Sunday, as rows of the weekday × hour table.
 WEEKDAYS = 7
@@ -145,8 +147,12 @@ def kommun_named(store: Store, text: str) -> str:
                 f"SELECT 1 FROM {table} WHERE deleted = 0 AND kommun = ? LIMIT 1", (typed,)
             ).fetchone():
                 return typed
-    hint = ", ".join(suggest_kommun(typed, 5))
-    raise TryggError("lagesbild.unknown_kommun", kommun=typed, hint=hint or "–")
+    folded = {fold(k): k for k in ALL_KOMMUNER}
+    near = [folded[k] for k in get_close_matches(fold(typed), list(folded), n=3, cutoff=0.75)]
+    hint = suggest_kommun(typed, 3) or near
+    if not hint:
+        raise TryggError("lagesbild.unknown_kommun", kommun=typed)
+    raise TryggError("lagesbild.unknown_kommun_hint", kommun=typed, hint=" / ".join(hint))
 
 
 def lagesbild(

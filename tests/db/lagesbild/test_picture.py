@@ -224,6 +224,10 @@ def test_a_municipality_is_named_as_people_type_it(store: Store) -> None:
     assert kommun_named(store, " STORUMAN ") == "Storuman"
     with pytest.raises(TryggError) as caught:
         kommun_named(store, "Lyksele")
+    assert caught.value.key == "lagesbild.unknown_kommun_hint"
+    assert "Lycksele" in caught.value.message("sv")
+    with pytest.raises(TryggError) as caught:
+        kommun_named(store, "Ingenstans")
     assert caught.value.key == "lagesbild.unknown_kommun"
     store.create("walk", {"kommun": "Norra byn", "area": "x", "date": "2026-01-01"})
     assert kommun_named(store, "Norra byn") == "Norra byn"
