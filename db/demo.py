@@ -9,7 +9,8 @@
 - some 140 quick alcohol reports spread over Friday and Saturday nights of the
   last eight months, most in Lycksele, where the places carry coordinates (the beach in
   summer, the square and the station all year), so the lägesbild has two whole quarters
-  to compare; the measures at Torget and Ungdomsgården name their place.
+  to compare (those older than the retention period already erased, as gallring leaves
+  them); the measures at Torget and Ungdomsgården name their place.
 
 Every personnummer is a fictitious test number: a real date of birth with a serial number
 in 980-999, the range Skatteverket uses for its published test numbers, and a correct check
@@ -172,6 +173,12 @@ def build_demo(store: Store, today: date | None = None, seed: int = 2026) -> Non
         _walk(store, today, places)
         _plan(store, today, rng, places)
         _reports(store, today, rng, places)
+        # Reports past the retention period had their personal data erased in time, as
+        # gallring does: the statistics stay, the names and numbers are gone.
+        from db.protect.gallring import due
+
+        for report in due(store, today):
+            store.erase_personal("snabbrapport", report.id)
 
 
 def _places(store: Store) -> dict[str, str]:

@@ -169,23 +169,36 @@ def _named(
 
 
 def find_places(store: Store, text: str, kommun: str | None = None) -> list[PlaceRef]:
-    """Places whose name contains ``text`` (case and accents ignored): those starting
-    with it first, ``kommun``'s before the others', then in Swedish order."""
+    """Places whose name contains ``text`` (case and accents ignored): the place
+    register's, and names typed on findings and quick reports that never got a record.
+    Those starting with ``text`` first, ``kommun``'s before the others', then in Swedish
+    order."""
     wanted = fold(" ".join((text or "").split()))
-    found = [p for p in store.list("place") if wanted in fold(p.get("name") or "")]
+    found: dict[tuple[str, str | None], PlaceRef] = {}
+    for p in store.list("place"):
+        name = " ".join(str(p.get("name") or "").split())
+        if name and wanted in fold(name):
+            found.setdefault(
+                (key_of(name), p.get("kommun")), PlaceRef(p["id"], name, p.get("kommun"))
+            )
+    unregistered = store.conn.execute(
+        "SELECT DISTINCT place, kommun FROM snabbrapport WHERE deleted = 0 AND place_id IS NULL"
+        " UNION SELECT DISTINCT f.place, w.kommun FROM finding f JOIN walk w ON w.id = f.walk_id"
+        " WHERE f.deleted = 0 AND w.deleted = 0 AND f.place_id IS NULL AND f.place IS NOT NULL"
+    )
+    for text_typed, place_kommun in unregistered:
+        name = " ".join(str(text_typed or "").split())
+        if name and wanted in fold(name):
+            found.setdefault((key_of(name), place_kommun), PlaceRef(None, name, place_kommun))
 
-    def order(place: dict[str, Any]) -> tuple[bool, bool, str]:
-        name = fold(place.get("name") or "")
+    def order(ref: PlaceRef) -> tuple[bool, bool, str]:
         return (
-            not name.startswith(wanted),
-            bool(kommun) and place.get("kommun") != kommun,
-            swedish_sort_key(place.get("name") or ""),
+            not fold(ref.name).startswith(wanted),
+            bool(kommun) and ref.kommun != kommun,
+            swedish_sort_key(ref.name),
         )
 
-    return [
-        PlaceRef(p["id"], " ".join(str(p["name"]).split()), p.get("kommun"))
-        for p in sorted(found, key=order)
-    ]
+    return sorted(found.values(), key=order)
 
 
 def place_picture(

@@ -186,3 +186,19 @@ def test_places_are_found_as_typed(store: Store, town: dict[str, str]) -> None:
         ("Storgatan 85–89", "Lycksele"),  # contains "torg"
     ]
     assert [p.name for p in find_places(store, "JARNVAG")] == ["Järnvägsstationen"]
+
+
+def test_names_typed_without_a_record_are_found_too(store: Store, town: dict[str, str]) -> None:
+    walk = store.create("walk", walk_fields(kommun="Storuman"))
+    store.create("finding", {"walk_id": walk, "remark": "x", "place": "Gamla  macken"})
+    store.create("snabbrapport", report_fields(place="Macken vid E12", kommun="Storuman"))
+    found = find_places(store, "macken", "Lycksele")
+    assert found == [
+        PlaceRef(None, "Macken vid E12", "Storuman"),  # starts with what was typed
+        PlaceRef(None, "Gamla macken", "Storuman"),
+    ]
+    # A typed name that has a record is the record, once.
+    assert [p.place_id for p in find_places(store, "torget")] == [
+        town["torget"],
+        town["storuman"],
+    ]
