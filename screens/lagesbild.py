@@ -19,6 +19,8 @@ from db.lagesbild.layout import Mark
 from db.lagesbild.periods import Period, last_quarter, read_period
 from db.lagesbild.picture import HOURS, Lagesbild, PlaceRow, kommun_named, lagesbild
 from db.lagesbild.place import PlaceRef
+from db.lagesbild.sources import key_of
+from db.places import located
 from db.reports import output_folder
 from db.reports.lagesbild import change, percent, write_lagesbild
 from db.store import Store
@@ -151,7 +153,14 @@ class LagesbildScreen(TryggScreen):
         for row in picture.places:
             table.add_row(*self._row_cells(row), key=row.key)
         marks = [Mark(r.number, r.key, r.point) for r in picture.places if r.point is not None]
-        self.query_one(TerminalMap).show(marks, keep=keep)
+        # The municipality's other known places, where nothing happened: faint dots.
+        ranked = {r.key for r in picture.places}
+        quiet = [
+            where
+            for p in self.trygg.store.list("place", where={"kommun": picture.kommun})
+            if key_of(p.get("name")) not in ranked and (where := located(p)) is not None
+        ]
+        self.query_one(TerminalMap).show(marks, quiet, keep=keep)
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
         elif table.row_count:

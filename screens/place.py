@@ -37,6 +37,7 @@ from db.places import place_id_for, position_words
 from db.records import choice_label
 from db.reports.lagesbild import percent as percent_text
 from db.store import Store
+from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
 from screens.widgets.tables import row_under_cursor
@@ -366,7 +367,11 @@ def search_place(screen: Screen[Any] | Any, kommun: str | None = None) -> None:
         else:
             shown = found[:9]
             options = [
-                (str(i), str(i), ", ".join(p for p in (ref.name, ref.kommun) if p))
+                (
+                    str(i),
+                    str(i),
+                    printable(", ".join(p for p in (ref.name, ref.kommun) if p), single_line=True),
+                )
                 for i, ref in enumerate(shown, start=1)
             ]
 

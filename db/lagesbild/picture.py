@@ -126,10 +126,6 @@ class Lagesbild:
         """The day open findings are counted on."""
         return min(self.period.end, self.today)
 
-    @property
-    def as_of_before(self) -> date:
-        return min(self.before.end, self.today)
-
     def place(self, key: str) -> PlaceRow | None:
         return next((p for p in self.places if p.key == key), None)
 
@@ -181,7 +177,7 @@ def lagesbild(
         row.place_ids = ids_by_key.get(row.key, [])
         if row.place_ids:
             row.name = " ".join(str(names[row.place_ids[0]]["name"]).split())
-        row.point = _point(row.place_ids, names, kommun) or points.get(row.key)
+        row.point = _point(row.place_ids, names) or points.get(row.key)
     merged = [r for r in merged if r.now.score or r.before.score or r.now.fixed_findings]
     merged.sort(key=lambda r: (-r.now.score, -r.now.reports, -r.before.score, r.key))
     for number, row in enumerate(merged, start=1):
@@ -230,12 +226,9 @@ def _place_ids(names: dict[str, dict[str, Any]], kommun: str) -> dict[str, list[
     return ids
 
 
-def _point(ids: list[str], names: dict[str, dict[str, Any]], kommun: str) -> LatLon | None:
-    for place_id in ids:
-        place = names[place_id]
-        if located(place):
-            return located(place)
-    return None
+def _point(ids: list[str], names: dict[str, dict[str, Any]]) -> LatLon | None:
+    """Where the first of a place's records with coordinates lies."""
+    return next((located(names[i]) for i in ids if located(names[i])), None)
 
 
 Counts = dict[tuple[str, str], Figures]

@@ -75,7 +75,7 @@ class TerminalMap(Widget, can_focus=True):
     def show(
         self, marks: Sequence[Mark], dots: Sequence[LatLon] = (), keep: str | None = None
     ) -> None:
-        """Draw ``marks`` (and small ``dots``, e.g. findings with their own coordinates);
+        """Draw ``marks`` (and faint ``dots``: known places where nothing happened);
         keep the mark ``keep`` chosen if it is among them."""
         self.marks = list(marks)
         self.dots = list(dots)
