@@ -24,6 +24,7 @@ from db.places import located
 from db.reports import output_folder
 from db.reports.lagesbild import change, percent, write_lagesbild
 from db.store import Store
+from db.textutil import printable
 from screens.place import PlaceScreen, light_cell, search_place
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import KeyChoiceModal, TextPrompt
@@ -143,8 +144,9 @@ class LagesbildScreen(TryggScreen):
             return
         self.picture = picture
         self.kommun = picture.kommun
-        self.sub_title = self.t(
-            "lb.title", kommun=picture.kommun, period=picture.period.label(self.lang)
+        self.sub_title = printable(
+            self.t("lb.title", kommun=picture.kommun, period=picture.period.label(self.lang)),
+            single_line=True,
         )
         self._show_summary(picture)
         keep = self._current
@@ -201,7 +203,7 @@ class LagesbildScreen(TryggScreen):
                 red=sum(1 for m in picture.measures if m.light == "rod"),
             ),
         ]
-        self.query_one("#lb-summary", Static).update(Text("\n".join(lines)))
+        self.query_one("#lb-summary", Static).update(Text(printable("\n".join(lines))))
 
     def _row_cells(self, row: PlaceRow) -> list[Text]:
         name = row.name if len(row.name) <= NAME_WIDTH else row.name[: NAME_WIDTH - 1] + "…"

@@ -122,7 +122,7 @@ class PlaceScreen(TryggScreen):
         self.picture = picture
         lang = self.lang
         name = ", ".join(p for p in (picture.ref.name, picture.ref.kommun) if p)
-        self.sub_title = self.t("place.title", name=name)
+        self.sub_title = printable(self.t("place.title", name=name), single_line=True)
         self._show_head(picture, name)
         table = self.query_one(DataTable)
         keep = row_under_cursor(table)

@@ -309,3 +309,29 @@ async def test_unreadable_coordinates_on_a_finding_are_explained_in_words(db_pat
         # Not the message's key: a sentence saying what to write.
         assert "finding.coords_bad" not in error
         assert "förstår inte koordinaterna" in error
+
+
+HOSTILE = "[bold]Torg[/bold]\x1b[31m[@click=app.quit]"
+
+
+async def test_a_place_named_like_markup_shows_as_typed(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        place = store.create("place", {"name": HOSTILE, "kommun": "Lycksele", "lat": 64.59,
+                                       "lon": 18.67})  # fmt: skip
+        store.create(
+            "snabbrapport",
+            {"date": "2026-09-26", "time": "22:00", "place": HOSTILE, "place_id": place,
+             "kommun": "Lycksele", "name": "Alva Testsson"},
+        )  # fmt: skip
+    app = app_for(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lagesbild(pilot)
+        name = rows(app, "#lb-table")[0][1]
+        assert name.startswith("[bold]Torg[/b") and "\x1b" not in name
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PlaceScreen)
+        assert "[bold]Torg[/bold]␛[31m[@click=app.quit]" in app.screen.sub_title
+        assert "[bold]Torg[/bold]␛" in text_of(app, "#place-head")
+        await pilot.press("escape")
+        assert app.is_running
