@@ -46,7 +46,7 @@ from screens.widgets.text import plain
 LIGHT_STYLE = {"gron": "bold green", "gul": "bold yellow", "rod": "bold red"}
 SECTION = "section:"
 #: The middle column is cut to this many characters, so the state stays in view at 80×24.
-TEXT_WIDTH = 42
+TEXT_WIDTH = 40
 
 
 def light_cell(rating: str | None, lang: str | None) -> Text:
