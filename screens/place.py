@@ -142,9 +142,8 @@ class PlaceScreen(TryggScreen):
                 plain(self.t("place.quarter", n=(q.period.start.month - 1) // 3 + 1,
                              year=q.period.start.year)),
                 Text(self.t("place.quarter_line", reports=q.reports,
-                            drunk=percent_text(q.drunk, q.reports),
-                            custody=q.custody)),
-                Text(""),
+                            drunk=percent_text(q.drunk, q.reports))),
+                Text(self.t("place.quarter_custody", custody=q.custody)),
                 key=key,
             )  # fmt: skip
             self._details[key] = Text(
@@ -239,10 +238,11 @@ class PlaceScreen(TryggScreen):
         if line.metres is not None:
             distance = format_distance(line.metres)
             where = f"{where}, {distance}" if where else distance
-        remark = _cut(line.remark, max(TEXT_WIDTH - len(where) - 3, 16) if where else TEXT_WIDTH)
+        tail = f" – {where}" if where else ""
+        remark = _cut(line.remark, max(TEXT_WIDTH - len(tail), 12))
         text = plain(remark)
-        if where:
-            text.append_text(plain(_cut(f" – {where}", TEXT_WIDTH - len(remark)), style="dim"))
+        if tail:
+            text.append_text(plain(_cut(tail, TEXT_WIDTH - len(remark)), style="dim"))
         if line.positive:
             state = Text(self.t("place.positive"), style="green")
         elif line.overdue:
