@@ -17,7 +17,7 @@ Everything is counted in SQL with the indexes of schema 10, so a municipality wi
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
 from typing import Any
@@ -32,8 +32,6 @@ from db.lagesbild.sources import (
     kommun_measures,
     latest_lights,
     measure_places,
-    open_on,
-    overdue_on,
     place_names,
     record_place_name,
 )
@@ -61,7 +59,17 @@ class Figures:
     walks: int = 0
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(*(getattr(self, n) + getattr(other, n) for n in _FIGURES))
+        # Written out: places are summed thousands of times for one picture.
+        return Figures(
+            self.reports + other.reports,
+            self.drunk + other.drunk,
+            self.custody + other.custody,
+            self.new_findings + other.new_findings,
+            self.fixed_findings + other.fixed_findings,
+            self.open_findings + other.open_findings,
+            self.overdue_findings + other.overdue_findings,
+            self.walks + other.walks,
+        )
 
     @property
     def score(self) -> int:
@@ -71,9 +79,6 @@ class Figures:
     def share(self, count: int) -> float | None:
         """``count`` as a share of the quick reports (None without reports)."""
         return count / self.reports if self.reports else None
-
-
-_FIGURES = tuple(f.name for f in fields(Figures))
 
 
 @dataclass
@@ -159,7 +164,7 @@ def lagesbild(
     names = place_names(store)
     now_by_place, hours = _reports(store, kommun, period, names)
     before_by_place, hours_before = _reports(store, kommun, before, names)
-    findings, points = _findings(store, kommun, period, before, today, names)
+    findings = _findings(store, kommun, period, before, today, names)
     walks = _walks(store, kommun, (period, before))
 
     totals_now, totals_before = Figures(walks=walks[0]), Figures(walks=walks[1])
@@ -177,8 +182,9 @@ def lagesbild(
         row.place_ids = ids_by_key.get(row.key, [])
         if row.place_ids:
             row.name = " ".join(str(names[row.place_ids[0]]["name"]).split())
-        row.point = _point(row.place_ids, names) or points.get(row.key)
+        row.point = _point(row.place_ids, names)
     merged = [r for r in merged if r.now.score or r.before.score or r.now.fixed_findings]
+    _finding_points(store, merged)
     merged.sort(key=lambda r: (-r.now.score, -r.now.reports, -r.before.score, r.key))
     for number, row in enumerate(merged, start=1):
         row.number = number
@@ -261,6 +267,26 @@ def _reports(
     return counts, hours
 
 
+#: What is read of a finding that may count: all of it in the covering index
+#: ``finding_fixed`` (schema 10), so the table itself is not read. Each branch of the
+#: query says whether its findings still wait for their owner (new, sent, or no status).
+_FINDING_COLUMNS = "walk_id, place_id, place, fixed_date, due_date, positive"
+_BRANCHES = (
+    ("1", "status = 'ny'"),
+    ("1", "status = 'skickad'"),
+    ("1", "status IS NULL"),
+    ("0", "status = 'atgardad' AND fixed_date >= ?"),
+)
+
+
+def _open_on(day: date) -> str:
+    """SQL: the finding (``f``, with ``waiting``; its walk ``w``) was open on ``day`` —
+    found by then, and still waiting or fixed only later. A rejected finding carries no
+    date and counts as closed. (``day`` is a date: what is written is ``YYYY-MM-DD``.)"""
+    iso = day.isoformat()
+    return f"(w.date <= '{iso}' AND (f.waiting OR f.fixed_date > '{iso}'))"
+
+
 def _findings(
     store: Store,
     kommun: str,
@@ -268,63 +294,81 @@ def _findings(
     before: Period,
     today: date,
     names: dict[str, dict[str, Any]],
-) -> tuple[dict[tuple[str, str], tuple[Figures, Figures]], dict[str, LatLon]]:
-    """Per place (key, name): the findings' figures in both periods, and where findings
-    with their own coordinates lie on average (for places without coordinates).
+) -> dict[tuple[str, str], tuple[Figures, Figures]]:
+    """Per place (key, name): the findings' figures in both periods (positive remarks
+    are not findings to follow up and count nowhere).
 
-    Only the findings that can count are read, each through an index: those still open
-    or fixed since the earlier period began (by status and fixed date), and those found
-    on walks in either period (by municipality and date). Findings closed long ago, the
-    bulk of a municipality's history, are never touched."""
+    Only the findings that can count are read, each through an index: those still
+    waiting or fixed since the earlier period began (by status and fixed date), and
+    those found on walks in either period (by municipality and date). Findings closed
+    long ago, the bulk of a municipality's history, are never touched."""
     on_now, on_before = min(period.end, today), min(before.end, today)
     earliest = min(period.start, before.start).isoformat()
 
     def within(p: Period, column: str) -> str:
         return f"({column} >= '{p.start.isoformat()}' AND {column} <= '{p.end.isoformat()}')"
 
-    rows = store.conn.execute(
+    branches = " UNION ALL ".join(
+        f"SELECT {_FINDING_COLUMNS}, {waiting} AS waiting FROM finding"
+        f" WHERE deleted = 0 AND {condition}"
+        for waiting, condition in _BRANCHES
+    )
+    lately = store.conn.execute(
         "SELECT f.place_id, f.place,"
-        f" sum({open_on(on_now)}), sum({overdue_on(on_now)}),"
-        f" sum({open_on(on_before)}), sum({overdue_on(on_before)}),"
-        f" sum({NOT_POSITIVE} AND {within(period, 'w.date')}),"
-        f" sum({NOT_POSITIVE} AND {within(before, 'w.date')}),"
-        f" sum({NOT_POSITIVE} AND f.status = 'atgardad' AND {within(period, 'f.fixed_date')}),"
-        f" sum({NOT_POSITIVE} AND f.status = 'atgardad' AND {within(before, 'f.fixed_date')}),"
-        " avg(f.lat), avg(f.lon)"
-        " FROM finding f JOIN walk w ON w.id = f.walk_id"
-        " WHERE f.deleted = 0 AND w.deleted = 0 AND w.kommun = ? AND f.rowid IN ("
-        "  SELECT rowid FROM finding WHERE status IN ('ny', 'skickad') OR status IS NULL"
-        "  UNION ALL SELECT rowid FROM finding WHERE status = 'atgardad' AND fixed_date >= ?"
-        "  UNION ALL SELECT x.rowid FROM walk v JOIN finding x ON x.walk_id = v.id"
-        "   WHERE v.kommun = ? AND v.date >= ? AND v.date <= ?"
-        "  UNION ALL SELECT x.rowid FROM walk v JOIN finding x ON x.walk_id = v.id"
-        "   WHERE v.kommun = ? AND v.date >= ? AND v.date <= ?)"
+        f" sum({_open_on(on_now)}), sum({_open_on(on_now)} AND f.due_date < '{on_now}'),"
+        f" sum({_open_on(on_before)}),"
+        f" sum({_open_on(on_before)} AND f.due_date < '{on_before}'),"
+        f" sum(NOT f.waiting AND {within(period, 'f.fixed_date')}),"
+        f" sum(NOT f.waiting AND {within(before, 'f.fixed_date')})"
+        f" FROM ({branches}) f JOIN walk w ON w.id = f.walk_id"
+        f" WHERE w.deleted = 0 AND w.kommun = ? AND coalesce(f.positive, 0) = 0"
         " GROUP BY f.place_id, f.place",
-        (
-            kommun,
-            earliest,
-            kommun,
-            period.start.isoformat(),
-            period.end.isoformat(),
-            kommun,
-            before.start.isoformat(),
-            before.end.isoformat(),
-        ),
+        (earliest, kommun),
     )
     result: dict[tuple[str, str], tuple[Figures, Figures]] = {}
-    points: dict[str, LatLon] = {}
-    for place_id, text, *sums, lat, lon in rows:
-        # A sum over only unknown dates (NULL) is NULL: none.
-        o1, d1, o0, d0, n1, n0, f1, f0 = (int(value or 0) for value in sums)
+
+    def add(place_id: str | None, text: str | None, now: Figures, then: Figures) -> None:
         name = record_place_name(place_id, text, names)
         key = (key_of(name), name)
-        now = Figures(new_findings=n1, fixed_findings=f1, open_findings=o1, overdue_findings=d1)
-        then = Figures(new_findings=n0, fixed_findings=f0, open_findings=o0, overdue_findings=d0)
         known = result.get(key, (Figures(), Figures()))
         result[key] = (known[0] + now, known[1] + then)
+
+    for place_id, text, *sums in lately:
+        # A sum over only unknown dates (NULL) is NULL: none.
+        o1, d1, o0, d0, f1, f0 = (int(value or 0) for value in sums)
+        add(
+            place_id,
+            text,
+            Figures(open_findings=o1, overdue_findings=d1, fixed_findings=f1),
+            Figures(open_findings=o0, overdue_findings=d0, fixed_findings=f0),
+        )
+    found = store.conn.execute(
+        f"SELECT f.place_id, f.place, sum({within(period, 'w.date')}),"
+        f" sum({within(before, 'w.date')}) FROM walk w JOIN finding f ON f.walk_id = w.id"
+        f" WHERE w.deleted = 0 AND f.deleted = 0 AND {NOT_POSITIVE} AND w.kommun = ?"
+        f" AND ({within(period, 'w.date')} OR {within(before, 'w.date')})"
+        " GROUP BY f.place_id, f.place",
+        (kommun,),
+    )
+    for place_id, text, n1, n0 in found:
+        add(place_id, text, Figures(new_findings=int(n1 or 0)), Figures(new_findings=int(n0 or 0)))
+    return result
+
+
+def _finding_points(store: Store, rows: list[PlaceRow]) -> None:
+    """A place whose records have no coordinates is put where its findings' own
+    coordinates lie on average, when they have any."""
+    for row in rows:
+        if row.point is not None or not row.place_ids:
+            continue
+        marks = ", ".join("?" for _ in row.place_ids)
+        lat, lon = store.conn.execute(
+            f"SELECT avg(lat), avg(lon) FROM finding WHERE deleted = 0 AND place_id IN ({marks})"
+            " AND lat IS NOT NULL AND lon IS NOT NULL",
+            row.place_ids,
+        ).fetchone()
         if lat is not None and lon is not None:
-            points.setdefault(key[0], LatLon(lat, lon))
-    return result, points
+            row.point = LatLon(lat, lon)
 
 
 def _walks(store: Store, kommun: str, periods: tuple[Period, Period]) -> tuple[int, int]:

@@ -1,12 +1,12 @@
 """What the place view and the municipality's picture both read: which name a record's
-place goes by, whether a finding was open or overdue on a day, the lights of measures,
-and which measures belong to a municipality. Counting stays in SQL; only the handful of
-places and measures are handled in Python."""
+place goes by, the lights of measures, and which measures belong to a municipality.
+Counting stays in SQL; only the handful of places and measures are handled in Python."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from db.plans.followup import period_range
@@ -15,26 +15,9 @@ from db.textutil import fold
 
 #: A finding that is not a positive remark, in the query's ``f`` alias.
 NOT_POSITIVE = "coalesce(f.positive, 0) = 0"
-#: Still waiting for its owner (new or sent).
-OPEN_NOW = "coalesce(f.status, 'ny') IN ('ny', 'skickad')"
 
 
-def open_on(day: date) -> str:
-    """SQL: finding ``f`` (walk ``w``) was open on ``day`` — found by then, and new or
-    sent, or fixed only later. A rejected finding carries no date and counts as closed.
-    (The day is a ``date``, so what is written into the SQL is always ``YYYY-MM-DD``.)"""
-    iso = day.isoformat()
-    return (
-        f"({NOT_POSITIVE} AND w.date <= '{iso}' AND ({OPEN_NOW}"
-        f" OR (f.status = 'atgardad' AND f.fixed_date > '{iso}')))"
-    )
-
-
-def overdue_on(day: date) -> str:
-    """SQL: finding ``f`` was open on ``day`` and its owner's date had passed."""
-    return f"({open_on(day)} AND f.due_date < '{day.isoformat()}')"
-
-
+@lru_cache(maxsize=4096)
 def key_of(name: str | None) -> str:
     """The key places are counted under: the name, case and accents folded, spaces
     collapsed ("Torget", "torget " and "TORGET" are one place)."""

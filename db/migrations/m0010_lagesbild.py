@@ -23,7 +23,9 @@ CREATE INDEX snabbrapport_kommun
     ON snabbrapport(kommun, date, time, place_id, place, drunk, custody, deleted);
 CREATE INDEX snabbrapport_place ON snabbrapport(place_id, date);
 CREATE INDEX finding_place ON finding(place_id);
-CREATE INDEX finding_fixed ON finding(status, fixed_date)
+CREATE INDEX finding_fixed
+    ON finding(status, fixed_date, walk_id, place_id, place, due_date, positive, deleted);
+CREATE INDEX walk_in_kommun ON walk(id, kommun, date, deleted)
 """
 
 

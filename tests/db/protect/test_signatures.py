@@ -142,7 +142,8 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
     conn.executescript(
         # Undo the lägesbild's schema (measures' places and its indexes) ...
         "DROP INDEX measure_place; DROP INDEX snabbrapport_kommun; DROP INDEX snabbrapport_place;"
-        "DROP INDEX finding_place; DROP INDEX finding_fixed; ALTER TABLE measure DROP COLUMN"
+        "DROP INDEX finding_place; DROP INDEX finding_fixed; DROP INDEX walk_in_kommun;"
+        "ALTER TABLE measure DROP COLUMN"
         " place_id; DELETE FROM schema_migrations WHERE name = 'lagesbild';"
         # ... the drafts, and the keys.
         "DROP TABLE drafts; DELETE FROM schema_migrations WHERE version = 5;"
