@@ -289,6 +289,7 @@ TYPES: dict[str, RecordType] = {
                 Field("target_count", Kind.INT, minimum=0, maximum=100_000),
                 _choice("status", MEASURE_STATUS),
                 Field("finding_id", Kind.REF, ref="finding"),
+                Field("place_id", Kind.REF, ref="place"),
             ),
         ),
         RecordType(

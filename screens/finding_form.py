@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from db.coordinates import CoordinateError, coordinate_fields
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.places import place_names
@@ -263,13 +264,13 @@ class FindingFormScreen(FormModal):
 
         problems: list[FieldProblem] = []
         lat = lon = None
-        coords = text("finding-coords").strip()
-        if coords:
-            parts = [p for p in coords.replace(";", ",").replace(" ", ",").split(",") if p]
-            if len(parts) != 2:
-                problems.append(FieldProblem("lat", "finding.coords_bad"))
-            else:
-                lat, lon = parts
+        # Degrees as typed or pasted, a map link from a phone, or SWEREF 99 TM.
+        try:
+            position = coordinate_fields(text("finding-coords"))
+        except CoordinateError as error:
+            problems.append(FieldProblem("lat", error.key, error.params))
+        else:
+            lat, lon = position["lat"], position["lon"]
         extra: dict[str, Any] = {}
         if self.finding_id:
             extra["status"] = self.query_one("#finding-status", ChoiceLine).value

@@ -84,6 +84,7 @@ FOLLOW_UP_BINDINGS = [
         id="finding_delete",
         show=False,
     ),
+    Binding("k", "place", "key.place", tooltip="key.place.tooltip", id="finding_place", show=False),
 ]
 
 
@@ -204,6 +205,12 @@ class FindingsScreen(TryggScreen):
 
     def current_finding(self) -> str | None:
         return self.query_one("#finding-table", PagedTable).current_key
+
+    def action_place(self) -> None:
+        """The place of the finding under the cursor (the lägesbild's place screen)."""
+        from screens.place import open_place_of
+
+        open_place_of(self, "finding", self.current_finding())
 
     # -- follow-up -----------------------------------------------------------------
 

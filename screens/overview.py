@@ -45,6 +45,13 @@ class OverviewScreen(TryggScreen):
             id="home_overdue",
         ),
         Binding(
+            "l",
+            "lagesbild",
+            "key.lagesbild",
+            tooltip="key.lagesbild.tooltip",
+            id="home_lagesbild",
+        ),
+        Binding(
             "p",
             "app.section('owners')",
             "key.owners",
@@ -204,6 +211,11 @@ class OverviewScreen(TryggScreen):
         from screens.finding_list import FindingListScreen
 
         self.app.push_screen(FindingListScreen(status=status))
+
+    def action_lagesbild(self) -> None:
+        from screens.lagesbild import LagesbildScreen
+
+        self.app.push_screen(LagesbildScreen())
 
     def action_new_walk(self) -> None:
         from screens.walk import WalkScreen

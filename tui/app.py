@@ -333,6 +333,13 @@ class TryggApp(App[None]):
                 binding.tooltip or binding.description,
                 _runner(self, binding.action, active.node),
             )
+        if not isinstance(screen, ModalScreen) and self.store.device is not None:
+            yield SystemCommand(
+                self.t("cmd.lagesbild"), self.t("cmd.lagesbild.help"), self.action_lagesbild
+            )
+            yield SystemCommand(
+                self.t("cmd.search_place"), self.t("cmd.search_place.help"), self.action_find_place
+            )
         dark = self.theme == DARK_THEME
         yield SystemCommand(
             self.t("cmd.theme_light" if dark else "cmd.theme_dark"),
@@ -355,6 +362,19 @@ class TryggApp(App[None]):
         self.bell()
         self._exit_renderables.append(Text(printable(text)))
         self._close_messages_no_wait()
+
+    def action_lagesbild(self) -> None:
+        """The municipality's lägesbild (the joint picture), from anywhere."""
+        from screens.lagesbild import LagesbildScreen
+
+        if not isinstance(self.screen, LagesbildScreen):
+            self.push_screen(LagesbildScreen())
+
+    def action_find_place(self) -> None:
+        """Find a place by name and open it, from anywhere."""
+        from screens.place import search_place
+
+        search_place(self.screen)
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark (night) and the light theme."""

@@ -36,6 +36,7 @@ from db.records import (
 )
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
+from tui.cli_lagesbild import add_lagesbild_command
 from tui.cli_plans import add_import_plan_command, add_plan_report_commands
 from tui.cli_protect import add_protect_commands, print_export_log, settle_whereabouts
 from tui.cli_reports import add_report_commands
@@ -332,6 +333,7 @@ def build_cli(lang: str | None = None) -> click.Group:
     add_sync_commands(cli, db_option, open_for_sync)
     report = add_report_commands(cli, db_option, open_for_sync)
     add_plan_report_commands(report, db_option, open_for_sync)
+    add_lagesbild_command(report, db_option, open_for_sync)
     add_import_plan_command(cli, db_option, open_for_sync)
     add_protect_commands(cli, db_option, open_for_sync, lambda ctx, db: resolve_path(_db(ctx, db)))
     return cli

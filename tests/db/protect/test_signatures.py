@@ -143,7 +143,10 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
     conn.executescript(
         # The views name the tables' columns: a column is dropped only from under no view.
         "".join(f"DROP VIEW {view};" for view in VIEWS.values())
-        + "DROP TABLE undo_steps; ALTER TABLE snabbrapport DROP COLUMN age_unknown;"
+        + "DROP INDEX measure_place; DROP INDEX snabbrapport_kommun; DROP INDEX snabbrapport_place;"
+        "DROP INDEX finding_place; DROP INDEX finding_fixed; DROP INDEX walk_in_kommun;"
+        "ALTER TABLE measure DROP COLUMN place_id;"
+        "DROP TABLE undo_steps; ALTER TABLE snabbrapport DROP COLUMN age_unknown;"
         "DELETE FROM schema_migrations WHERE version = 7;"
         "ALTER TABLE devices DROP COLUMN offered_name; ALTER TABLE devices DROP COLUMN offered_org;"
         "ALTER TABLE devices DROP COLUMN police_confirmed_at;"
