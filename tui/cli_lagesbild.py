@@ -15,8 +15,7 @@ from db.reports import output_folder
 from db.reports.lagesbild import FORMATS, write_lagesbild
 from db.snabbrapport.statistics import read_day
 from db.store import Store
-from db.textutil import printable
-from tui.text import language, t
+from tui.text import echo, language, t
 
 Opener = Callable[[click.Context, str | None], Store]
 
@@ -64,9 +63,7 @@ def add_lagesbild_command(report: click.Group, db_option: Callable, open_store: 
             picture = lagesbild(store, named, period, today, compare=compare)
             folder = Path(out) if out else output_folder(store)
             written = write_lagesbild(picture, folder, fmt=fmt, lang=lang)
-        click.echo(
-            printable(t("cli.report.lagesbild.written", path=written.path, count=written.places))
-        )
+        echo(t("cli.report.lagesbild.written", path=written.path, count=written.places))
 
 
 def _period(today: date, start: str | None, end: str | None) -> Period:

@@ -68,7 +68,6 @@ MESSAGES: dict[str, str] = {
     "pnr.date": "the date of birth does not exist",
     "pnr.future": "the date of birth is after the report's date",
     "pnr.plus": "'+' means 100 years or older, but the person is younger",
-    "finding.coords_bad": "type two numbers, latitude and longitude, e.g. 64.5969, 18.6702",
     "pnr.in_field": "seems to hold a personal identity number – type it under ID no., not here",
     "report.age_needed": "type the age, or ? if it is unknown (no ID number)",
     "report.sex_needed": "choose the sex, or unknown (no ID number)",

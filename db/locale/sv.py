@@ -70,7 +70,6 @@ MESSAGES: dict[str, str] = {
     "pnr.date": "födelsedatumet finns inte",
     "pnr.future": "födelsedatumet ligger efter rapportens datum",
     "pnr.plus": "'+' betyder 100 år eller äldre, men personen är yngre",
-    "finding.coords_bad": "skriv två tal, latitud och longitud, t.ex. 64.5969, 18.6702",
     "pnr.in_field": "ser ut att innehålla ett personnummer – skriv det under P-nr, inte här",
     "report.age_needed": "skriv åldern, eller ? om den är okänd (inget personnummer)",
     "report.sex_needed": "välj kön, eller okänd (inget personnummer)",

@@ -307,8 +307,8 @@ async def test_unreadable_coordinates_on_a_finding_are_explained_in_words(db_pat
         await pilot.pause()
         error = str(form.query_one("#form-error", Static).render())
         # Not the message's key: a sentence saying what to write.
-        assert "finding.coords_bad" not in error
-        assert "förstår inte koordinaterna" in error
+        assert "coords." not in error
+        assert "förstår inte 'nära kiosken vid torget' som en position" in error
 
 
 HOSTILE = "[bold]Torg[/bold]\x1b[31m[@click=app.quit]"
