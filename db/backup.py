@@ -9,7 +9,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from db.files import atomic_file
+from db.errors import TryggError
+from db.files import atomic_file, is_disk_full
 
 AUTOMATIC_KEEP = 5
 
@@ -19,13 +20,21 @@ def backup_folder(db_path: Path) -> Path:
 
 
 def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
-    """Write a consistent copy of ``conn``'s database to ``target`` (mode 0600)."""
-    with atomic_file(target) as tmp:
-        dest = sqlite3.connect(tmp)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
+    """Write a consistent copy of ``conn``'s database to ``target`` (mode 0600). A copy
+    that cannot be written (a full disk) leaves no half file and raises a clear
+    TryggError."""
+    try:
+        with atomic_file(target) as tmp:
+            dest = sqlite3.connect(tmp)
+            try:
+                conn.backup(dest)
+            finally:
+                dest.close()
+    except (sqlite3.OperationalError, OSError) as exc:
+        if is_disk_full(exc):
+            raise TryggError("backup.disk_full", path=str(target)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TryggError("backup.failed", path=str(target), reason=reason) from None
     return target
 
 

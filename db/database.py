@@ -7,20 +7,25 @@ newer Trygg is refused after a read-only look, before anything is written to it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
 
+from db import views
 from db.errors import TryggError
 from db.migrations import MIGRATIONS, SCHEMA_VERSION
 
 #: ``PRAGMA application_id`` of every Trygg database ("Tryg" in ASCII).
 APPLICATION_ID = 0x54727967
-BUSY_TIMEOUT_MS = 10_000
-_SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long SQLite itself waits for another writer's lock at a time. A write never gives
+#: up (see :func:`begin_write`); this is how soon it says that it waits, and how often
+#: an interrupt (Ctrl+C) is noticed while it does.
+BUSY_TIMEOUT_MS = 2_000
 
 
 def default_path() -> Path:
@@ -40,35 +45,52 @@ def check_existing(path: Path) -> int:
     """Look at an existing file read-only; return its schema version (0 for an empty file).
 
     Raises TryggError if it is not a Trygg database, is damaged, or is newer than this Trygg.
+
+    The file is only ever looked at through SQLite. SQLite's locks belong to the process:
+    opening and closing the database file by any other means (reading its header with
+    ``open()``, say) in a process that has a connection to it would drop that
+    connection's locks, and another process could then delete the live write-ahead log
+    (SQLite's "How To Corrupt An SQLite Database File", 2.2). The app opens a store per
+    worker thread, so this check runs while the process holds connections.
     """
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
-    except OSError as exc:
-        raise TryggError("db.unreadable", path=str(path), reason=exc.strerror) from None
-    if not header:
-        return 0
-    if header != _SQLITE_HEADER:
-        raise TryggError("db.not_trygg", path=str(path))
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            # A database in WAL mode cannot even be read where nothing may be written
-            # (its index file cannot be made): that is a read-only place, not damage.
-            raise TryggError("db.readonly", path=str(path)) from None
-        raise TryggError("db.damaged", path=str(path)) from None
+    except sqlite3.DatabaseError as exc:
+        raise _refusal(path, exc) from None
     if app_id != APPLICATION_ID and (tables or app_id):
         raise TryggError("db.not_trygg", path=str(path))
     if version > SCHEMA_VERSION:
         raise TryggError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
     return version
+
+
+def _refusal(path: Path, exc: sqlite3.DatabaseError) -> TryggError:
+    """Why SQLite could not read an existing file: not a database at all (its header is
+    not SQLite's), a read-only place, unreadable, or damaged."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
+    if path.is_dir():
+        return TryggError("db.unreadable", path=str(path), reason=os.strerror(errno.EISDIR))
+    if code == sqlite3.SQLITE_NOTADB:
+        return TryggError("db.not_trygg", path=str(path))
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return TryggError("db.locked", path=str(path))
+    if not os.access(path, os.R_OK):
+        return TryggError("db.unreadable", path=str(path), reason=os.strerror(errno.EACCES))
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        # A database in WAL mode cannot even be read where nothing may be written
+        # (its index file cannot be made): that is a read-only place, not damage.
+        return TryggError("db.readonly", path=str(path))
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return TryggError("db.unreadable", path=str(path), reason=str(exc))
+    return TryggError("db.damaged", path=str(path))
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
@@ -92,7 +114,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         # Deleted and overwritten content is zeroed on disk, not left in free space:
         # erasure of personal data (gallring) must not be undone with a hex editor.
         conn.execute("PRAGMA secure_delete = ON")
-        migrate(conn)
+        migrate(conn, path)
     except sqlite3.OperationalError as exc:
         raise operational_error(path, exc) from None
     return conn
@@ -108,6 +130,50 @@ def operational_error(path: Path, exc: sqlite3.OperationalError) -> TryggError:
     if "locked" in text or "busy" in text:
         return TryggError("db.locked", path=str(path))
     return TryggError("db.unreadable", path=str(path), reason=str(exc))
+
+
+#: Told once per wait that another program holds the write lock (the path is passed).
+WaitNotice = Callable[[Path | None], None]
+_wait_notice: WaitNotice | None = None
+
+
+def set_wait_notice(notice: WaitNotice | None) -> None:
+    """Say how this process tells its user that a write waits for another program: the
+    command line prints one line, the app shows a notification. Process-wide, because
+    stores are opened in many places (one per worker thread in the app)."""
+    global _wait_notice
+    _wait_notice = notice
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` means that another connection holds the lock."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def begin_write(
+    conn: sqlite3.Connection, path: Path | None = None, *, notice: WaitNotice | None = None
+) -> None:
+    """Start a write transaction (``BEGIN IMMEDIATE``), waiting as long as another writer
+    holds the lock: writers wait, they never fail. An import of 20,000 records holds the
+    lock for many seconds; no timeout would be long enough, so after each of SQLite's own
+    waits (``BUSY_TIMEOUT_MS``) this simply asks again, having said once that it waits."""
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise operational_error(path or Path(""), exc) from None
+        if not told:
+            told = True
+            say = notice or _wait_notice
+            if say is not None:
+                say(path)
 
 
 def _create_private_file(path: Path) -> None:
@@ -127,14 +193,22 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection) -> list[int]:
-    """Apply every pending migration in one transaction; return the versions applied."""
-    conn.execute("BEGIN IMMEDIATE")
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[int]:
+    """Apply every pending migration in one transaction; return the versions applied.
+
+    A file that is up to date is not locked at all (opening a store must not wait for, or
+    hold up, another program's long import)."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return []
+    begin_write(conn, path)
     try:
         current = schema_version(conn)
         if current > SCHEMA_VERSION:  # another process upgraded it meanwhile
             raise TryggError("db.newer", path="", version=current, supported=SCHEMA_VERSION)
         applied = []
+        # A view names its table's columns, and a migration may change a table: the views
+        # are made again afterwards, from the record registry as it then stands.
+        views.drop_views(conn)
         for migration in MIGRATIONS:
             if migration.version <= current:
                 continue
@@ -149,6 +223,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             )
             applied.append(migration.version)
         if applied:
+            views.create_views(conn)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

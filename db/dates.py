@@ -199,11 +199,6 @@ def parse_iso_time(value: object) -> time | None:
         return None
 
 
-def local_now() -> datetime:
-    """The local wall-clock time, without seconds' fraction."""
-    return datetime.now().replace(microsecond=0)
-
-
 #: How a moment (a file written, a change stamped) is shown: to the minute, local time.
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 

@@ -4,8 +4,13 @@
 - Lycksele's citizen promises and local plan under the södra Lappland agreement (seed 000),
   with rhythms, some progress and follow-ups; the Sollefteå action plan (seed 001) is not
   in it but lies beside the demo database as a file to import (``demo_plan_files``);
-- a safety walk with the handbook's four findings (seed 003) and a positive one;
-- a few dozen quick alcohol reports spread over Friday and Saturday nights.
+- a safety walk with the handbook's four findings (seed 003), one at Torget and a
+  positive one;
+- some 140 quick alcohol reports spread over Friday and Saturday nights of the
+  last eight months, most in Lycksele, where the places carry coordinates (the beach in
+  summer, the square and the station all year), so the lägesbild has two whole quarters
+  to compare (those older than the retention period already erased, as gallring leaves
+  them); the measures at Torget and Ungdomsgården name their place.
 
 Every personnummer is a fictitious test number: a real date of birth with a serial number
 in 980-999, the range Skatteverket uses for its published test numbers, and a correct check
@@ -165,9 +170,15 @@ def build_demo(store: Store, today: date | None = None, seed: int = 2026) -> Non
     with store.transaction():
         store.set_setting(DEMO_SETTING, "1")
         places = _places(store)
-        _walk(store, today)
-        _plan(store, today, rng)
+        _walk(store, today, places)
+        _plan(store, today, rng, places)
         _reports(store, today, rng, places)
+        # Reports past the retention period had their personal data erased in time, as
+        # gallring does: the statistics stay, the names and numbers are gone.
+        from db.protect.gallring import due
+
+        for report in due(store, today):
+            store.erase_personal("snabbrapport", report.id)
 
 
 def _places(store: Store) -> dict[str, str]:
@@ -176,6 +187,9 @@ def _places(store: Store) -> dict[str, str]:
         ("Järnvägsstationen", "Lycksele", 64.5947, 18.6633),
         ("Ungdomsgården", "Lycksele", 64.5979, 18.6812),
         ("Badplatsen Ansia", "Lycksele", 64.5886, 18.7011),
+        ("Busstationen", "Lycksele", 64.5951, 18.6689),
+        ("Idrottsplatsen", "Lycksele", 64.6012, 18.6905),
+        ("Gång- och cykeltunneln under järnvägen", "Lycksele", 64.5940, 18.6648),
         ("Skolgården", "Vilhelmina", 64.6249, 16.6556),
         ("Torget", "Storuman", 65.0961, 17.1086),
         ("Idrottsplatsen", "Sorsele", 65.5337, 17.5364),
@@ -190,7 +204,7 @@ def _places(store: Store) -> dict[str, str]:
     }
 
 
-def _walk(store: Store, today: date) -> None:
+def _walk(store: Store, today: date, places: dict[str, str]) -> None:
     kommunen = store.create(
         "owner",
         {
@@ -308,7 +322,22 @@ def _walk(store: Store, today: date) -> None:
         "finding",
         {
             "walk_id": walk,
+            "place": "Torget",
+            "place_id": places["Torget, Lycksele"],
+            "remark": "Klotter på elskåpet vid busshållplatsen",
+            "category": "klotter",
+            "owner_id": kommunen,
+            "status": "skickad",
+            "sent_date": sent.isoformat(),
+            "due_date": (sent + timedelta(days=30)).isoformat(),
+        },
+    )
+    store.create(
+        "finding",
+        {
+            "walk_id": walk,
             "place": "Gång- och cykeltunneln under järnvägen",
+            "place_id": places["Gång- och cykeltunneln under järnvägen, Lycksele"],
             "remark": "Bra upplyst och fri sikt – upplevs tryggt av ungdomarna",
             "category": "belysning",
             "positive": True,
@@ -316,7 +345,11 @@ def _walk(store: Store, today: date) -> None:
     )
 
 
-def _plan(store: Store, today: date, rng: random.Random) -> None:
+#: Where the Lycksele measures take place (by their position in LYCKSELE_MEASURES).
+MEASURE_PLACES = {0: "Torget, Lycksele", 1: "Ungdomsgården, Lycksele"}
+
+
+def _plan(store: Store, today: date, rng: random.Random, places: dict[str, str]) -> None:
     from db.plans.followup import period_of, previous_period
 
     start = date(today.year, 1, 1)
@@ -340,7 +373,9 @@ def _plan(store: Store, today: date, rng: random.Random) -> None:
             )
     cause_numbers: dict[str, int] = {}
     measures: list[str] = []
-    for area, activity, goal, responsible, rule, target, kind, promise in LYCKSELE_MEASURES:
+    for index, (area, activity, goal, responsible, rule, target, kind, promise) in enumerate(
+        LYCKSELE_MEASURES
+    ):
         cause_numbers[area] = cause_numbers.get(area, 0) + 1
         measure = store.create(
             "measure",
@@ -358,6 +393,7 @@ def _plan(store: Store, today: date, rng: random.Random) -> None:
                 "one_off": False,
                 "start_date": start.isoformat(),
                 "status": "pagaende",
+                "place_id": places.get(MEASURE_PLACES.get(index, "")),
             },
         )
         measures.append(measure)
@@ -471,25 +507,51 @@ def _progress_weekends(
         day += timedelta(days=1)
 
 
+#: How often each municipality's places turn up in the demo's quick reports.
+KOMMUN_WEIGHTS = {
+    "Lycksele": 9,
+    "Vilhelmina": 2,
+    "Storuman": 2,
+    "Sorsele": 1,
+    "Dorotea": 1,
+    "Åsele": 1,
+}
+#: Within Lycksele: the square and the station all year, the beach in summer.
+LYCKSELE_WEIGHTS = {
+    "Torget": 6,
+    "Järnvägsstationen": 4,
+    "Ungdomsgården": 3,
+    "Busstationen": 2,
+    "Idrottsplatsen": 1,
+    "Gång- och cykeltunneln under järnvägen": 1,
+}
+SUMMER_MONTHS = (6, 7, 8)
+#: Quick reports in the demo, over Friday and Saturday nights of the last eight months.
+DEMO_REPORTS = 140
+DEMO_REPORT_DAYS = 240
+
+
+def _report_place(rng: random.Random, night: date, places: dict[str, str]) -> str:
+    """A place for a report on ``night`` (a key of ``places``)."""
+    kommun = rng.choices(list(KOMMUN_WEIGHTS), list(KOMMUN_WEIGHTS.values()))[0]
+    if kommun != "Lycksele":
+        local = [k for k in places if k.endswith(f", {kommun}")]
+        return rng.choice(local)
+    weights = dict(LYCKSELE_WEIGHTS)
+    weights["Badplatsen Ansia"] = 8 if night.month in SUMMER_MONTHS else 0
+    return rng.choices([f"{name}, Lycksele" for name in weights], list(weights.values()))[0]
+
+
 def _reports(store: Store, today: date, rng: random.Random, places: dict[str, str]) -> None:
     nights = [
         today - timedelta(days=back)
-        for back in range(1, 71)
+        for back in range(1, DEMO_REPORT_DAYS)
         if (today - timedelta(days=back)).weekday() in (4, 5)
     ]
-    weights = {
-        "Lycksele": 5,
-        "Vilhelmina": 2,
-        "Storuman": 2,
-        "Sorsele": 1,
-        "Dorotea": 1,
-        "Åsele": 1,
-    }
-    place_keys = list(places)
     serial = 980
-    for index in range(36):
+    for index in range(DEMO_REPORTS):
         night = rng.choice(nights)
-        key = rng.choices(place_keys, [weights[k.split(", ")[1]] for k in place_keys])[0]
+        key = _report_place(rng, night, places)
         place_name, kommun = key.split(", ")
         age = rng.choice((13, 14, 14, 15, 15, 15, 16, 16, 17))
         birth = night - timedelta(days=age * 365 + rng.randint(10, 350))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import time
 import uuid
 
@@ -12,6 +13,7 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 
 _last: tuple[int, int] = (0, 0)
+_lock = threading.Lock()
 
 
 def new_id(now_ms: int | None = None) -> str:
@@ -21,9 +23,11 @@ def new_id(now_ms: int | None = None) -> str:
     global _last
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
     tail = int.from_bytes(secrets.token_bytes(10), "big") >> 8  # room to count upwards
-    if now_ms is None and ms <= _last[0]:
-        ms, tail = _last[0], _last[1] + 1
-    if now_ms is None:
+    # Also for a given time (the store passes its clock's): an id made after another in
+    # this process sorts after it, even when the times given are equal or go backwards.
+    with _lock:
+        if ms <= _last[0]:
+            ms, tail = _last[0], _last[1] + 1
         _last = (ms, tail)
     raw = bytearray(ms.to_bytes(6, "big") + tail.to_bytes(10, "big"))
     raw[6] = (raw[6] & 0x0F) | 0x70  # version 7

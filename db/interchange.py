@@ -13,19 +13,20 @@ bad line means nothing is written. Records whose id exists are updated through t
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from sqlite_utils.utils import Format
+
+from db import tabular
 from db.errors import TryggError, ValidationFailed
 from db.i18n import msg
 from db.ids import is_id
 from db.records import TYPE_NAMES, TYPES, Kind, field_label, record_type
 from db.store import Store
+from db.textutil import json_text
 from db.validation import validate
 
 
@@ -39,8 +40,9 @@ def iter_records(store: Store, types: Iterable[str] | None = None) -> Iterator[d
 
 
 def dump_record(record: dict[str, Any]) -> str:
-    """One interchange line (without the newline)."""
-    return json.dumps(record, ensure_ascii=False)
+    """One interchange line (without the newline). Characters a terminal would obey or
+    hide are written as JSON escapes, so the file reads back exactly and prints safely."""
+    return json_text(record)
 
 
 def export_records(
@@ -63,6 +65,8 @@ class LineProblem:
     params: dict[str, Any] = field(default_factory=dict)
     rtype: str | None = None
     field: str | None = None
+    #: The line is the position of an item in a JSON array, not a line of text.
+    item: bool = False
 
     def message(self, lang: str | None = None) -> str:
         problem = msg(self.key, lang, **self.params)
@@ -71,7 +75,8 @@ class LineProblem:
             problem = f"{label} ({self.field}): {problem}"
         elif self.field:
             problem = f"{self.field}: {problem}"
-        return msg("records.line", lang, line=self.line, problem=problem)
+        key = "records.item" if self.item else "records.line"
+        return msg(key, lang, line=self.line, problem=problem)
 
 
 class RecordsImportFailed(TryggError):
@@ -106,20 +111,31 @@ class _Incoming:
     fields: dict[str, Any]
 
 
-def read_file(path: Path, default_type: str | None = None) -> list[tuple[int, dict[str, Any]]]:
-    """Read an interchange file (JSON Lines, or CSV by its ``.csv`` ending) into
-    ``(line number, object)`` pairs. Raises RecordsImportFailed for unreadable lines."""
+def read_file(
+    path: Path, default_type: str | None = None
+) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
+    """Read an import file into ``(line number, object)`` pairs: JSON Lines (the
+    interchange format), a JSON array, or CSV/TSV (``;``, ``,`` or tab; UTF-8 or Excel's
+    Windows-1252) — by its ending, else by its content. A CSV row's number is its row in
+    a spreadsheet; a JSON array's item its position (the second value returned says
+    which). Raises RecordsImportFailed for unreadable lines, naming each."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise TryggError("records.unreadable", path=str(path), reason=exc.strerror) from None
+    fmt = tabular.format_of(raw, path.suffix)
+    if fmt in (Format.CSV, Format.TSV):
+        encoding = tabular.encoding_of(raw)
+        if encoding is None:
+            raise TryggError("records.not_utf8", path=str(path))
+        return _read_csv(raw, fmt, encoding, default_type), False
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TryggError("records.not_utf8", path=str(path)) from None
-    if path.suffix.lower() == ".csv":
-        return _read_csv(text, default_type)
-    return _read_jsonl(text)
+    if fmt is Format.JSON:
+        return _read_json(raw.removeprefix(b"\xef\xbb\xbf")), True
+    return _read_jsonl(text), False
 
 
 def _read_jsonl(text: str) -> list[tuple[int, dict[str, Any]]]:
@@ -131,9 +147,9 @@ def _read_jsonl(text: str) -> list[tuple[int, dict[str, Any]]]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            problems.append(LineProblem(number, "records.not_json"))
+            obj = tabular.json_value(line)
+        except tabular.Unreadable as bad:
+            problems.append(LineProblem(number, bad.key, bad.params))
             continue
         if not isinstance(obj, dict):
             problems.append(LineProblem(number, "records.not_object"))
@@ -144,31 +160,51 @@ def _read_jsonl(text: str) -> list[tuple[int, dict[str, Any]]]:
     return objects
 
 
-def _read_csv(text: str, default_type: str | None) -> list[tuple[int, dict[str, Any]]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if reader.fieldnames is None:
-        return []
-    if "type" not in reader.fieldnames and default_type is None:
-        raise TryggError("records.csv_no_type")
+def _read_json(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        items = tabular.json_rows(raw)
+    except tabular.Unreadable as bad:
+        raise RecordsImportFailed([LineProblem(bad.params.get("line", 1), bad.key)]) from None
+    objects, problems = [], []
+    for number, obj in enumerate(items, start=1):
+        if isinstance(obj, dict):
+            objects.append((number, obj))
+        else:
+            problems.append(LineProblem(number, "records.not_object", item=True))
+    if problems:
+        raise RecordsImportFailed(problems)
+    return objects
+
+
+def _read_csv(
+    raw: bytes, fmt: Format, encoding: str, default_type: str | None
+) -> list[tuple[int, dict[str, Any]]]:
+    rows = tabular.table_rows(raw, fmt, encoding)
     objects = []
-    for row in reader:
-        obj: dict[str, Any] = {}
-        for key, value in row.items():
-            if key is None:  # more cells than header columns
+    try:
+        for number, row in enumerate(rows, start=2):
+            if number == 2 and "type" not in row and default_type is None:
+                raise TryggError("records.csv_no_type")
+            obj: dict[str, Any] = {}
+            for key, value in row.items():
+                if key is None:  # more cells than header columns
+                    continue
+                obj[key.strip()] = value if value is None or value.strip() else None
+            if not any(v is not None for v in obj.values()):
                 continue
-            obj[key.strip()] = value if value is None or value.strip() else None
-        if not any(v is not None for v in obj.values()):
-            continue
-        rtype = obj.get("type") or default_type
-        # A mixed CSV has every type's columns; keep those of this row's type.
-        if rtype in TYPES:
-            rt = TYPES[rtype]
-            obj = {
-                k: v for k, v in obj.items() if k in ("type", "id") or rt.has(k) or v is not None
-            }
-        objects.append((reader.line_num, obj))
+            rtype = obj.get("type") or default_type
+            # A mixed CSV has every type's columns; keep those of this row's type.
+            if rtype in TYPES:
+                rt = TYPES[rtype]
+                obj = {
+                    k: v
+                    for k, v in obj.items()
+                    if k in ("type", "id") or rt.has(k) or v is not None
+                }
+            objects.append((number, obj))
+    except tabular.Unreadable as bad:
+        line = objects[-1][0] + 1 if objects else 2
+        raise RecordsImportFailed([LineProblem(line, bad.key, bad.params)]) from None
     return objects
 
 
@@ -179,12 +215,12 @@ def import_records(store: Store, path: Path, default_type: str | None = None) ->
     """
     if default_type is not None:
         record_type(default_type)
-    objects = read_file(path, default_type)
+    objects, items = read_file(path, default_type)
     if not objects:
         raise TryggError("records.empty_file", path=str(path))
     incoming, problems = _check(store, objects, default_type)
     if problems:
-        raise RecordsImportFailed(problems)
+        raise RecordsImportFailed([replace(p, item=items) for p in problems])
 
     summary = ImportSummary()
     with store.transaction():

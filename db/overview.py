@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from db.journal.clock import clocks_ahead
+from db.peers import names as device_names
 from db.plans.deadlines import deadlines
 from db.plans.progress import plan_progress
 from db.records import PERSONAL
@@ -39,6 +41,9 @@ class Overview:
     exchanges: tuple[tuple[str, str | None], ...] = ()
     #: Unresolved sync conflicts.
     open_conflicts: int = 0
+    #: Devices whose clock runs more than a day ahead: (name, day of their furthest
+    #: stamp). Their changes still lose to a later edit here (db/journal/versions.py).
+    clocks_ahead: tuple[tuple[str, date], ...] = ()
 
     def remind_to_send(self, today: date) -> bool:
         """True when changes have waited to be sent for a week or more."""
@@ -80,6 +85,11 @@ def overview(store: Store, today: date) -> Overview:
     per_peer.sort(key=lambda pair: pair[1] or "", reverse=True)
     known = [e for e in exchanges if e]
     open_conflicts = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    names = device_names(conn)
+    ahead = tuple(
+        (names.get(a.device, a.device[:8]), a.newest.as_datetime().date())
+        for a in clocks_ahead(conn, store._wall())
+    )
     return Overview(
         open_findings=open_findings,
         overdue_findings=overdue,
@@ -93,6 +103,7 @@ def overview(store: Store, today: date) -> Overview:
         oldest_unsent=oldest,
         exchanges=tuple(per_peer),
         open_conflicts=open_conflicts,
+        clocks_ahead=ahead,
     )
 
 

@@ -114,3 +114,20 @@ def parse_personnummer(text: str, at: date) -> Personnummer:
 
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
+
+
+#: A personnummer written inside other text (six or eight digits, a sign, four digits).
+_EMBEDDED = re.compile(r"(?<!\d)(?:\d{6}|\d{8})[-+ ]?\d{4}(?!\d)")
+
+
+def contains_personnummer(text: str | None, at: date) -> bool:
+    """True if ``text`` holds a valid personnummer (or samordningsnummer) for an event on
+    ``at``: a number typed in the wrong field (a name, a place), caught before it is
+    saved where personal data does not belong."""
+    for match in _EMBEDDED.finditer(text or ""):
+        try:
+            parse_personnummer(match.group(0), at)
+        except PersonnummerError:
+            continue
+        return True
+    return False

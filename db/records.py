@@ -19,6 +19,14 @@ from db.i18n import msg
 CORE = "core"
 PERSONAL = "personal"
 
+#: The two organisations a device belongs to. They also name the two export profiles: a
+#: file for the police carries both scopes, a file for the municipality the core only.
+POLIS = "polis"
+KOMMUN = "kommun"
+ORGANISATIONS = (POLIS, KOMMUN)
+PROFILES = ORGANISATIONS
+PROFILE_SCOPES: dict[str, tuple[str, ...]] = {POLIS: (CORE, PERSONAL), KOMMUN: (CORE,)}
+
 
 class Kind(StrEnum):
     TEXT = "text"  # one line
@@ -100,7 +108,6 @@ def _choice(name: str, choices: tuple[str, ...], **kw: object) -> Field:
     return Field(name, Kind.CHOICE, choices=choices, **kw)  # type: ignore[arg-type]
 
 
-ORGANISATIONS = ("polis", "kommun")
 LIGHT = ("dagsljus", "skymning", "morker")
 CATEGORIES = (
     "belysning",
@@ -130,7 +137,7 @@ ALCOHOL_SOURCE = (
     "butik_krog",
     "ej_angivet",
 )
-SEX = ("kvinna", "man")
+SEX = ("kvinna", "man", "okand")
 GOAL_KINDS = ("effekt", "produktion", "process")
 MEASURE_STATUS = ("planerad", "pagaende", "genomford", "installd")
 FOLLOWUP_INTERVALS = ("kvartal", "halvar", "ar")
@@ -217,6 +224,8 @@ TYPES: dict[str, RecordType] = {
                 # Statistics that must survive erasure of the personal fields: set by the
                 # store from the personnummer, or typed when there is none.
                 Field("age", Kind.INT, minimum=0, maximum=130),
+                # No personnummer and the age not known either: said, not left blank.
+                Field("age_unknown", Kind.BOOL),
                 _choice("sex", SEX),
                 Field("seized", Kind.TEXTLIST),
                 _long("seized_note", scope=PERSONAL),
@@ -280,6 +289,7 @@ TYPES: dict[str, RecordType] = {
                 Field("target_count", Kind.INT, minimum=0, maximum=100_000),
                 _choice("status", MEASURE_STATUS),
                 Field("finding_id", Kind.REF, ref="finding"),
+                Field("place_id", Kind.REF, ref="place"),
             ),
         ),
         RecordType(

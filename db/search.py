@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from db.database import begin_write
 from db.migrations.m0003_lists import SEARCHED
 
 
@@ -20,7 +21,7 @@ def refresh(conn: sqlite3.Connection) -> int:
         return 0
     own_transaction = not conn.in_transaction
     if own_transaction:
-        conn.execute("BEGIN IMMEDIATE")
+        begin_write(conn)
     try:
         for table, columns in SEARCHED.items():
             cols = ", ".join(columns)
@@ -42,18 +43,6 @@ def refresh(conn: sqlite3.Connection) -> int:
             conn.execute("ROLLBACK")
         raise
     return pending
-
-
-def rebuild(conn: sqlite3.Connection) -> None:
-    """Rebuild every search index from the records (after ``VACUUM``)."""
-    for table, columns in SEARCHED.items():
-        cols = ", ".join(columns)
-        conn.execute(f"DELETE FROM {table}_fts")
-        conn.execute(
-            f"INSERT INTO {table}_fts (rowid, {cols})"
-            f" SELECT rowid, {cols} FROM {table} WHERE deleted = 0"
-        )
-    conn.execute("DELETE FROM search_queue")
 
 
 def match(text: str) -> str | None:

@@ -15,19 +15,26 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from db import database
-from db.clock import HybridClock, Stamp, wall_ms
+from db import database, peers, undo, whereabouts
 from db.errors import FieldProblem, TryggError, ValidationFailed
-from db.ids import is_id, new_device_id, new_id
+from db.files import register_database, release_database
+from db.ids import is_id, new_id
+from db.journal import conflicts, vectors, versions
+from db.journal.clock import HybridClock, Stamp, wall_ms
+from db.journal.markers import (
+    DELETED,
+    ERASED,
+    ack_field,
+    apply_erasure,
+    field_scope,
+)
 from db.kommuner import canonical_kommun
-from db.migrations.m0004_protect import install_secrets
+from db.peers import Device
 from db.records import CORE, ORGANISATIONS, PERSONAL, Kind, RecordType, record_type
-from db.sync import conflicts, vectors
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED, ack_field
 from db.textutil import swedish_sort_key
 from db.validation import validate
 
@@ -38,16 +45,6 @@ CASCADE: dict[str, tuple[tuple[str, str], ...]] = {
     "measure": (("progress", "measure_id"), ("followup", "measure_id")),
 }
 _JSON_KINDS = {Kind.TEXTLIST, Kind.PARTICIPANTS}
-
-
-@dataclass(frozen=True)
-class Device:
-    """This database's device identity."""
-
-    id: str
-    name: str
-    org: str | None
-    kommun: str | None
 
 
 @dataclass(frozen=True)
@@ -103,16 +100,21 @@ class Store:
     ) -> None:
         self.path = database.resolve_path(path)
         self.conn = database.connect(self.path, create=create)
+        self._file = register_database(self.path)
         self.conn.row_factory = sqlite3.Row
         self._now = now or (lambda: datetime.now().replace(microsecond=0))
         self._wall = wall
         self._depth = 0
         self._cached_device_id: str | None = None
+        #: Set by db/undo.py inside an undo: the step the transaction takes back.
+        self.undo_marker: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
     def close(self) -> None:
         self.conn.close()
+        release_database(self._file)
+        self._file = None
 
     def __enter__(self) -> Store:
         return self
@@ -126,7 +128,8 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction; nested uses join the outermost one."""
+        """One write transaction; nested uses join the outermost one. Starting it waits
+        for as long as another program holds the write lock."""
         if self._depth:
             self._depth += 1
             try:
@@ -134,13 +137,14 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise database.operational_error(self.path, exc) from None
+        # Waits as long as another program writes (saying so once), never fails for it.
+        database.begin_write(self.conn, self.path)
         self._depth = 1
         try:
+            # Each transaction that writes records here is one step ctrl+z can take back.
+            mark = undo.begin(self.conn)
             yield
+            undo.end(self.conn, mark, self.undo_marker)
             self.conn.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -150,16 +154,14 @@ class Store:
             raise
         finally:
             self._depth = 0
+            self.undo_marker = None
 
     # -- device identity and settings ----------------------------------------------
 
     @property
     def device(self) -> Device | None:
         """This database's device, or None before it has been set up."""
-        row = self.conn.execute(
-            "SELECT id, name, org, kommun FROM devices WHERE is_self = 1"
-        ).fetchone()
-        return Device(*row) if row else None
+        return peers.this_device(self.conn)
 
     def require_device(self) -> Device:
         device = self.device
@@ -180,19 +182,14 @@ class Store:
         with self.transaction():
             if self.device is not None:
                 raise TryggError("device.already_set_up", path=str(self.path))
-            device_id = new_device_id()
             kommun = canonical_kommun(kommun or "") or (kommun or "").strip() or None
-            self.conn.execute(
-                "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"
-                " VALUES (?, ?, ?, ?, ?, 1)",
-                (device_id, name, org, kommun, _utc_now()),
-            )
-            install_secrets(self.conn, device_id)
+            peers.create_this_device(self.conn, name, org, kommun)
+            whereabouts.record(self.conn, whereabouts.here(self.path))
         return self.require_device()
 
     def update_device(self, **changes: str | None) -> Device:
         """Change this device's name, organisation or default municipality."""
-        device = self.require_device()
+        self.require_device()
         allowed = {"name", "org", "kommun"}
         unknown = set(changes) - allowed
         if unknown:
@@ -205,8 +202,7 @@ class Store:
         if "name" in changes and not (changes["name"] or "").strip():
             raise ValidationFailed("device", [FieldProblem("name", "value.required")])
         with self.transaction():
-            for key, value in changes.items():
-                self.conn.execute(f"UPDATE devices SET {key} = ? WHERE id = ?", (value, device.id))
+            peers.update_this_device(self.conn, dict(changes))
         return self.require_device()
 
     def kommuner(self) -> list[tuple[str, str]]:
@@ -445,6 +441,10 @@ class Store:
             params.append(values.get(rt.number_within))
         return self.conn.execute(sql, params).fetchone()[0]
 
+    def forget_device_cache(self) -> None:
+        """Read the device id afresh (after this database took a new identity)."""
+        self._cached_device_id = None
+
     def _device_id(self) -> str:
         # The device id never changes while a Store is open, so read it once.
         if self._cached_device_id is None:
@@ -479,13 +479,7 @@ class Store:
             scope = field_scope(rt, name)
             scopes.add(scope)
             # A record created here has no earlier versions to name.
-            prev = None
-            if not new_record:
-                prev = self.conn.execute(
-                    "SELECT ts, device FROM journal WHERE record_id = ? AND field = ?"
-                    " ORDER BY ts DESC, device DESC LIMIT 1",
-                    (record_id, name),
-                ).fetchone()
+            prev = None if new_record else self._current_version(record_id, name)
             rows.append(
                 (
                     stamp.ts,
@@ -508,6 +502,21 @@ class Store:
             vectors.advance(self.conn, scope, stamp.device, stamp.ts)
         if not new_record and conflicts.has_conflicts(self.conn, record_id):
             conflicts.recompute(self.conn, rt.name, record_id)
+
+    def _current_version(self, record_id: str, name: str) -> tuple[int, str] | None:
+        """The stamp of the version of a field a write now replaces (None for none): the
+        current one by the journal's rule, so the write outranks it whatever its stamp."""
+        rows = self.conn.execute(
+            "SELECT ts, device, prev_ts, prev_device FROM journal"
+            " WHERE record_id = ? AND field = ?",
+            (record_id, name),
+        ).fetchall()
+        if not rows:
+            return None
+        return versions.current(
+            ((ts, device), (prev_ts, prev_device) if prev_ts is not None else None)
+            for ts, device, prev_ts, prev_device in rows
+        )
 
     def erase_personal(self, rtype: str, record_id: str) -> bool:
         """Erase the personal fields of one record now (gallring): null them, remove their
@@ -608,6 +617,12 @@ class Store:
             conflicts.recompute(self.conn, rt.name, chosen.record_id)
         return restored
 
+    # -- undo ------------------------------------------------------------------------
+
+    def undo_last(self, lang: str | None = None) -> undo.Undone:
+        """Take back this device's last change not taken back yet (see db/undo.py)."""
+        return undo.undo_last(self, lang)
+
     # -- the audit trail ---------------------------------------------------------------
 
     def journal(
@@ -654,37 +669,3 @@ class Store:
             return None
         record = self.get(row[0], record_id, include_deleted=True)
         return (row[0], record) if record is not None else None
-
-
-def apply_erasure(conn: sqlite3.Connection, rt: RecordType, record_id: str, day: str) -> None:
-    """Null the personal fields of a record, and remove their history and conflicts."""
-    personal = rt.personal_fields
-    marks = ", ".join("?" for _ in personal)
-    acks = [ack_field(name) for name in personal]
-    conn.execute(
-        f"DELETE FROM journal WHERE record_id = ? AND field IN ({marks}, {marks})",
-        (record_id, *personal, *acks),
-    )
-    conn.execute(
-        f"DELETE FROM conflicts WHERE record_id = ? AND field IN ({marks})",
-        (record_id, *personal),
-    )
-    assignments = ", ".join(f"{name} = NULL" for name in personal)
-    conn.execute(
-        f"UPDATE {rt.name} SET {assignments}, erased_date = ? WHERE id = ?", (day, record_id)
-    )
-
-
-def field_scope(rt: RecordType, name: str) -> str:
-    """The sync scope of a journal field: a record field's own scope; markers are core,
-    so deletions and erasures travel in every profile; an acknowledgement has the scope
-    of the field it acknowledges."""
-    if name in (DELETED, ERASED):
-        return CORE
-    if name.startswith(ACK_PREFIX):
-        return rt.field(name[len(ACK_PREFIX) :]).scope
-    return rt.field(name).scope
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

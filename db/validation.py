@@ -40,6 +40,14 @@ class Refused(Exception):
         self.params = params
 
 
+#: SQLite's integers are 64 bits; no count, number or day count in Trygg comes near.
+_INT_LIMIT = 2**63 - 1
+_INT_DIGITS = 19
+#: Longer number texts are refused before conversion (Python refuses more than 4,300
+#: digits anyway, and no coordinate or hour count needs more than a few).
+_REAL_DIGITS = 40
+
+
 def clean_value(f: Field, value: Any) -> Any:
     """The canonical form of ``value`` for field ``f`` (None for empty); raises Refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -70,9 +78,13 @@ def _clean_int(f: Field, value: Any) -> int:
         stripped = value.strip().replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"-?\d+", stripped):
             raise Refused("value.not_int")
+        if len(stripped.lstrip("-")) > _INT_DIGITS:
+            raise Refused("value.number_too_long")
         value = int(stripped)
     if not isinstance(value, int):
         raise Refused("value.not_int")
+    if not -_INT_LIMIT <= value <= _INT_LIMIT:  # beyond what SQLite stores as an integer
+        raise Refused("value.number_too_long")
     _check_range(f, value)
     return value
 
@@ -84,10 +96,17 @@ def _clean_real(f: Field, value: Any) -> float:
         stripped = value.strip().replace(",", ".")
         if not re.fullmatch(r"-?\d+(\.\d+)?", stripped):
             raise Refused("value.not_number")
+        if len(stripped) > _REAL_DIGITS:
+            raise Refused("value.number_too_long")
         value = float(stripped)
-    if not isinstance(value, int | float) or not math.isfinite(value):
+    if not isinstance(value, int | float):
         raise Refused("value.not_number")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise Refused("value.number_too_long") from None
+    if not math.isfinite(value):
+        raise Refused("value.not_number")
     _check_range(f, value)
     return value
 
@@ -276,7 +295,7 @@ def validate(
             problems.append(FieldProblem(f.name, "value.required"))
 
     _check_dates_not_future(rt, merged, cleaned, now, problems)
-    _check_record_rules(rt, merged, cleaned, problems)
+    _check_record_rules(rt, merged, cleaned, current, problems)
     if problems:
         raise ValidationFailed(rtype, problems)
     return cleaned
@@ -320,17 +339,21 @@ def _check_record_rules(
     rt: RecordType,
     merged: dict[str, Any],
     cleaned: dict[str, Any],
+    current: Mapping[str, Any] | None,
     problems: list[FieldProblem],
 ) -> None:
     if rt.has("start_date") and merged.get("start_date") and merged.get("end_date"):
         if merged["end_date"] < merged["start_date"]:
             problems.append(FieldProblem("end_date", "value.end_before_start"))
     if rt.name == "snabbrapport":
-        _check_snabbrapport(merged, cleaned, problems)
+        _check_snabbrapport(merged, cleaned, current, problems)
 
 
 def _check_snabbrapport(
-    merged: dict[str, Any], cleaned: dict[str, Any], problems: list[FieldProblem]
+    merged: dict[str, Any],
+    cleaned: dict[str, Any],
+    current: Mapping[str, Any] | None,
+    problems: list[FieldProblem],
 ) -> None:
     pnr_text = merged.get("personnummer")
     report_date = parse_iso_date(merged.get("date"))
@@ -344,6 +367,12 @@ def _check_snabbrapport(
             cleaned["age"] = number.age_at(report_date)
             cleaned["sex"] = number.sex
     erased = merged.get("erased_date") is not None
-    if not erased and not merged.get("name") and not merged.get("personnummer"):
+    # Who the report is about is asked for when it is written and whenever the name or
+    # personnummer changes; a change to the other fields leaves that question alone, so a
+    # municipal device, which never holds them, can still change what it holds.
+    identity = current is None or any(
+        name in cleaned and cleaned[name] != current.get(name) for name in ("name", "personnummer")
+    )
+    if identity and not erased and not merged.get("name") and not merged.get("personnummer"):
         if "personnummer" not in _problem_fields(problems):
             problems.append(FieldProblem("name", "value.name_or_pnr"))

@@ -267,16 +267,6 @@ def reopen(store: Store, finding_id: str) -> None:
     store.update("finding", finding_id, {"status": status, "fixed_date": None})
 
 
-def is_overdue(finding: dict, today: date) -> bool:
-    """True if the finding is open and its due date has passed."""
-    return (
-        not finding.get("positive")
-        and (finding.get("status") or "ny") in OPEN_STATUSES
-        and bool(finding.get("due_date"))
-        and finding["due_date"] < today.isoformat()
-    )
-
-
 def _require(store: Store, finding_id: str) -> dict:
     finding = store.get("finding", finding_id)
     if finding is None:

@@ -1,6 +1,7 @@
 """A finding on a walk. New findings are entered in a row without leaving the form:
-place, remark, category by a key or a few letters, owner by a few letters, Enter saves
-and the form is ready for the next Nr. Editing adds the follow-up: status and dates."""
+place, remark, category by a key or a few letters, owner by a few letters, coordinates,
+positive or not; Enter on the last field (or ctrl+s on any) saves and the form is ready
+for the next Nr. Editing adds the follow-up: status and dates."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Input, Static
 
+from db.coordinates import CoordinateError, coordinate_fields
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.places import place_names
@@ -25,7 +27,8 @@ from db.walks import (
     resolve_owner,
     save_finding,
 )
-from screens.widgets.forms import FormModal
+from screens.widgets.choices import ChoiceLine, YesNoLine, numbered_options
+from screens.widgets.forms import FormInput, FormModal, FormTextArea
 
 
 class FindingFormScreen(FormModal):
@@ -54,8 +57,6 @@ class FindingFormScreen(FormModal):
         "reject_reason": "finding-reason",
         "notes": "finding-notes",
     }
-    #: In quick entry, Enter on these saves (the coordinates are optional and come last).
-    SAVE_ON_ENTER = ("finding-owner", "finding-coords", "finding-reason")
     AUTO_FOCUS = "#finding-place"
 
     def __init__(self, walk_id: str, finding_id: str | None = None) -> None:
@@ -79,7 +80,7 @@ class FindingFormScreen(FormModal):
             yield Static(id="finding-title", classes="section-title", markup=False)
             yield self.row(
                 self.t("finding_form.place"),
-                Input(
+                FormInput(
                     value("place") or "",
                     id="finding-place",
                     suggester=SuggestFromList(
@@ -88,11 +89,11 @@ class FindingFormScreen(FormModal):
                 ),
             )
             yield self.row(
-                self.t("finding_form.remark"), Input(value("remark") or "", id="finding-remark")
+                self.t("finding_form.remark"), FormInput(value("remark") or "", id="finding-remark")
             )
             yield self.row(
                 self.t("finding_form.category"),
-                Input(
+                FormInput(
                     category_text,
                     id="finding-category",
                     placeholder=self.t("finding_form.category.placeholder"),
@@ -101,7 +102,7 @@ class FindingFormScreen(FormModal):
             yield Static(self._category_keys(), classes="hint", id="finding-category-hint")
             yield self.row(
                 self.t("finding_form.owner"),
-                Input(
+                FormInput(
                     (owner or {}).get("name") or "",
                     id="finding-owner",
                     placeholder=self.t("finding_form.owner.placeholder"),
@@ -111,49 +112,48 @@ class FindingFormScreen(FormModal):
             yield Static(id="finding-owner-hint", classes="hint", markup=False)
             yield self.row(
                 self.t("finding_form.coords"),
-                Input(
+                FormInput(
                     coords,
                     id="finding-coords",
                     placeholder=self.t("finding_form.coords.placeholder"),
                 ),
             )
-            yield Checkbox(
-                self.t("finding_form.positive"), bool(value("positive")), id="finding-positive"
+            yield self.row(
+                self.t("finding_form.positive"),
+                self.yes_no(bool(value("positive")), id="finding-positive"),
             )
             if finding is not None:
                 yield Static(self.t("finding_form.follow_up"), classes="section-title")
                 status = value("status") or ("" if value("positive") else "ny")
-                buttons = [
-                    RadioButton(
-                        choice_label("finding", "status", code, self.lang), value=status == code
-                    )
-                    for code in FINDING_STATUS
-                ]
                 yield self.row(
-                    self.t("finding_form.status"), RadioSet(*buttons, id="finding-status")
+                    self.t("finding_form.status"),
+                    ChoiceLine(
+                        numbered_options("finding", "status", FINDING_STATUS, self.lang),
+                        status or None,
+                        id="finding-status",
+                    ),
                 )
                 yield self.row(
-                    self.t("finding_form.sent"), Input(value("sent_date") or "", id="finding-sent")
+                    self.t("finding_form.sent"),
+                    FormInput(value("sent_date") or "", id="finding-sent"),
                 )
                 yield self.row(
-                    self.t("finding_form.due"), Input(value("due_date") or "", id="finding-due")
+                    self.t("finding_form.due"), FormInput(value("due_date") or "", id="finding-due")
                 )
                 yield self.row(
                     self.t("finding_form.fixed"),
-                    Input(value("fixed_date") or "", id="finding-fixed"),
+                    FormInput(value("fixed_date") or "", id="finding-fixed"),
                 )
                 yield self.row(
                     self.t("finding_form.reason"),
-                    Input(value("reject_reason") or "", id="finding-reason"),
+                    FormInput(value("reject_reason") or "", id="finding-reason"),
                 )
                 yield self.row(
-                    self.t("finding_form.notes"), TextArea(value("notes") or "", id="finding-notes")
+                    self.t("finding_form.notes"),
+                    FormTextArea(value("notes") or "", id="finding-notes"),
                 )
-            yield from self.error_line()
-            yield Static(
-                self.t("finding_form.keys_new" if finding is None else "form.keys"),
-                classes="hint",
-                markup=False,
+            yield from self.form_footer(
+                self.t("finding_form.keys_new" if finding is None else "form.keys")
             )
 
     def on_mount(self) -> None:
@@ -161,6 +161,15 @@ class FindingFormScreen(FormModal):
         self._show_title()
         self._show_owner_hint()
         self.remember_initial()
+
+    def draft_base(self) -> str:
+        if self.finding_id:
+            return f"finding:{self.finding_id}"
+        return f"finding:new:{self.walk_id}"
+
+    def draft_restored(self) -> None:
+        self._show_category_hint()
+        self._show_owner_hint()
 
     def _show_title(self) -> None:
         store = self.trygg.store
@@ -227,13 +236,10 @@ class FindingFormScreen(FormModal):
         else:
             hint.update(self.t("finding_form.owner_hint"))
 
-    def submitted(self, field: Input) -> None:
+    def field_done(self, field: Any) -> None:
         if field.id == "finding-category":
             self._complete_category()
-        if field.id in self.SAVE_ON_ENTER:
-            self.action_save()
-        else:
-            self.focus_next()
+        super().field_done(field)
 
     def _complete_category(self) -> None:
         """Show the full name of the category chosen by a key or a few letters."""
@@ -246,8 +252,9 @@ class FindingFormScreen(FormModal):
             field.value = choice_label("finding", "category", code, self.lang)
 
     def action_toggle_positive(self) -> None:
-        box = self.query_one("#finding-positive", Checkbox)
-        box.value = not box.value
+        line = self.query_one("#finding-positive", YesNoLine)
+        line.checked = not line.checked
+        self.draft_soon()
 
     # -- saving --------------------------------------------------------------------
 
@@ -257,17 +264,16 @@ class FindingFormScreen(FormModal):
 
         problems: list[FieldProblem] = []
         lat = lon = None
-        coords = text("finding-coords").strip()
-        if coords:
-            parts = [p for p in coords.replace(";", ",").replace(" ", ",").split(",") if p]
-            if len(parts) != 2:
-                problems.append(FieldProblem("lat", "finding.coords_bad"))
-            else:
-                lat, lon = parts
+        # Degrees as typed or pasted, a map link from a phone, or SWEREF 99 TM.
+        try:
+            position = coordinate_fields(text("finding-coords"))
+        except CoordinateError as error:
+            problems.append(FieldProblem("lat", error.key, error.params))
+        else:
+            lat, lon = position["lat"], position["lon"]
         extra: dict[str, Any] = {}
         if self.finding_id:
-            pressed = self.query_one("#finding-status", RadioSet).pressed_index
-            extra["status"] = FINDING_STATUS[pressed] if pressed >= 0 else None
+            extra["status"] = self.query_one("#finding-status", ChoiceLine).value
             today = self.trygg.store.now().date()
             for name, widget_id in (
                 ("sent_date", "finding-sent"),
@@ -283,7 +289,7 @@ class FindingFormScreen(FormModal):
                 except TryggError as error:
                     problems.append(FieldProblem(name, error.key, error.params))
             extra["reject_reason"] = text("finding-reason")
-            extra["notes"] = self.query_one("#finding-notes", TextArea).text
+            extra["notes"] = self.query_one("#finding-notes", FormTextArea).text
         if problems:
             raise ValidationFailed("finding", problems)
         return FindingInput(
@@ -291,7 +297,7 @@ class FindingFormScreen(FormModal):
             place=text("finding-place"),
             category=text("finding-category"),
             owner=text("finding-owner"),
-            positive=self.query_one("#finding-positive", Checkbox).value,
+            positive=self.query_one("#finding-positive", YesNoLine).checked,
             lat=lat,
             lon=lon,
             extra=extra,
@@ -312,8 +318,9 @@ class FindingFormScreen(FormModal):
         self.cancel_result = finding_id
         if self.finding_id:
             self.app.notify(self.t("finding_form.saved", nr=nr), markup=False)
-            self.dismiss(finding_id)
+            self.saved(finding_id)
             return
+        self.forget_draft()
         # Ready for the next finding of the walk.
         self.app.notify(self.t("finding_form.saved_next", nr=nr), markup=False, timeout=3)
         for widget_id in (
@@ -324,10 +331,10 @@ class FindingFormScreen(FormModal):
             "finding-coords",
         ):
             self.query_one(f"#{widget_id}", Input).value = ""
-        self.query_one("#finding-positive", Checkbox).value = False
+        self.query_one("#finding-positive", YesNoLine).checked = False
         self.clear_error()
         self._show_title()
         self._show_category_hint()
         self._show_owner_hint()
         self.remember_initial()
-        self.query_one("#finding-place", Input).focus()
+        self.move_to(self.query_one("#finding-place", Input))

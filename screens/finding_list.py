@@ -87,6 +87,7 @@ FOLLOW_UP_BINDINGS = [
         id="finding_delete",
         show=False,
     ),
+    Binding("k", "place", "key.place", tooltip="key.place.tooltip", id="finding_place", show=False),
 ]
 
 
@@ -249,16 +250,31 @@ class FindingsScreen(TryggScreen):
     def current_finding(self) -> str | None:
         return self.query_one("#finding-table", PagedTable).current_key
 
+    def action_place(self) -> None:
+        """The place of the finding under the cursor (the lägesbild's place screen)."""
+        from screens.place import open_place_of
+
+        open_place_of(self, "finding", self.current_finding())
+
     # -- follow-up -----------------------------------------------------------------
 
     def _write(self, action: str, job: object) -> None:
+        """Run a one-key change on the finding under the cursor and say what it did (and
+        that ctrl+z takes it back)."""
         lang = self.lang
+        finding_id = self.current_finding()
+        finding = (
+            self.trygg.store.get("finding", finding_id, include_deleted=True)
+            if finding_id
+            else None
+        )
         try:
             job()
         except TryggError as error:
             self.app.notify(error.message(lang), severity="error", markup=False)
             return
-        self.app.notify(self.t(f"findings.done.{action}"), markup=False, timeout=3)
+        nr = (finding or {}).get("nr") or "?"
+        self.app.notify(self.t(f"findings.done.{action}", nr=nr), markup=False, timeout=6)
         self.reload()
 
     def action_sent(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Static
 
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.i18n import msg
@@ -21,7 +21,7 @@ from db.plans.followup import (
 )
 from db.records import RATINGS, choice_label
 from screens.widgets.choices import ChoiceLine, numbered_options
-from screens.widgets.forms import FormModal
+from screens.widgets.forms import FormInput, FormModal, FormTextArea
 
 WIDGETS = {
     "period": "fu-period",
@@ -38,7 +38,7 @@ class FollowupFormScreen(FormModal):
     """Dismisses with the follow-up's id once saved."""
 
     FIELD_WIDGETS = WIDGETS
-    AUTO_FOCUS = "#fu-rating"
+    AUTO_FOCUS = "#fu-count"
 
     def __init__(self, measure_id: str, period: str) -> None:
         super().__init__()
@@ -56,19 +56,20 @@ class FollowupFormScreen(FormModal):
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("followup_form.title"), classes="section-title")
             yield Static(" ".join(str(measure.get("activity", "")).split()), markup=False)
-            yield self.row(self.t("followup_form.period"), Input(self.period, id="fu-period"))
+            yield self.row(self.t("followup_form.period"), FormInput(self.period, id="fu-period"))
             yield Static(id="fu-period-said", classes="hint", markup=False)
+            # The handbook's order: was it done and how often, how, what it did; the
+            # light sums them up last.
+            yield self.row(self.t("followup_form.count"), FormInput(id="fu-count"))
+            yield Static(id="fu-logged", classes="hint", markup=False)
+            for name in _TEXTS:
+                yield self.row(self.t(f"followup_form.{name}"), FormTextArea(id=WIDGETS[name]))
             yield self.row(
                 self.t("followup_form.rating"),
                 ChoiceLine(numbered_options("followup", "rating", RATINGS, lang), id="fu-rating"),
             )
             yield Static(meanings, id="fu-meanings", classes="hint", markup=False)
-            yield self.row(self.t("followup_form.count"), Input(id="fu-count"))
-            yield Static(id="fu-logged", classes="hint", markup=False)
-            for name in _TEXTS:
-                yield self.row(self.t(f"followup_form.{name}"), TextArea(id=WIDGETS[name]))
-            yield from self.error_line()
-            yield Static(self.t("form.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("form.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -86,33 +87,43 @@ class FollowupFormScreen(FormModal):
         count = saved.get("production_count")
         self.query_one("#fu-count", Input).value = str(logged if count is None else count)
         self.query_one("#fu-rating", ChoiceLine).value = saved.get("rating")
+        self.loading = True
         for name in _TEXTS:
-            self.query_one(f"#{WIDGETS[name]}", TextArea).text = saved.get(name) or ""
+            self.query_one(f"#{WIDGETS[name]}", FormTextArea).load_text(saved.get(name) or "")
+        self.loading = False
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "fu-period":
-            super().on_input_submitted(event)
+    def draft_base(self) -> str:
+        return f"followup:{self.measure_id}"
+
+    def field_done(self, field: Any) -> None:
+        if field.id != "fu-period":
+            super().field_done(field)
             return
-        event.stop()
+        # Another period: show what is saved for it (text typed for the old one stays
+        # in the draft of this form until it is saved or thrown away).
         store = self.trygg.store
         plan = store.get("plan", (store.get("measure", self.measure_id) or {}).get("plan_id", ""))
         try:
             period = read_period(
-                event.value, (plan or {}).get("followup_interval"), store.now().date()
+                field.value, (plan or {}).get("followup_interval"), store.now().date()
             )
         except TryggError as error:
             self.show_error(error)
+            self.move_to(field)
             return
         self.clear_error()
-        event.input.value = period
-        self._load(period)
-        self.remember_initial()
-        self.focus_next()
+        if period != self.period:
+            self.write_draft()
+            field.value = period
+            self._load(period)
+            self.remember_initial()
+        else:
+            field.value = period
 
     def _values(self) -> dict[str, Any]:
         text = self.query_one("#fu-count", Input).value.strip()
         values: dict[str, Any] = {
-            name: self.query_one(f"#{WIDGETS[name]}", TextArea).text for name in _TEXTS
+            name: self.query_one(f"#{WIDGETS[name]}", FormTextArea).text for name in _TEXTS
         }
         values["rating"] = self.query_one("#fu-rating", ChoiceLine).value
         if text and not text.isdigit():
@@ -132,4 +143,4 @@ class FollowupFormScreen(FormModal):
             self.show_error(error)
             return
         self.app.notify(self.t("followup_form.saved"), markup=False)
-        self.dismiss(saved)
+        self.saved(saved)

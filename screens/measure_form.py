@@ -10,7 +10,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Static, TextArea
+from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
@@ -19,8 +19,8 @@ from db.plans.plans import link_finding, origin
 from db.plans.rhythm import describe, parse_rhythm
 from db.plans.smart import smart_hints
 from db.records import GOAL_KINDS, MEASURE_STATUS
-from screens.widgets.choices import AnswerLine, ChoiceLine, numbered_options
-from screens.widgets.forms import FormModal
+from screens.widgets.choices import ChoiceLine, YesNoLine, numbered_options
+from screens.widgets.forms import FormInput, FormModal, FormTextArea
 
 WIDGETS = {
     "focus_area_id": "measure-area",
@@ -90,7 +90,7 @@ class MeasureFormScreen(FormModal):
                 yield Static(self._origin_text(came), classes="hint", markup=False)
             yield self.row(
                 self.t("measure_form.area"),
-                Input(
+                FormInput(
                     self._areas.get(value("focus_area_id") or "", ""),
                     id="measure-area",
                     placeholder=self.t("measure_form.area.placeholder"),
@@ -99,17 +99,17 @@ class MeasureFormScreen(FormModal):
             )
             yield self.row(
                 self.t("measure_form.cause_nr"),
-                Input(str(value("cause_nr") or ""), id="measure-cause-nr"),
+                FormInput(str(value("cause_nr") or ""), id="measure-cause-nr"),
             )
             yield self.row(
-                self.t("measure_form.cause"), TextArea(value("cause") or "", id="measure-cause")
+                self.t("measure_form.cause"), FormTextArea(value("cause") or "", id="measure-cause")
             )
             yield self.row(
                 self.t("measure_form.activity"),
-                TextArea(value("activity") or "", id="measure-activity"),
+                FormTextArea(value("activity") or "", id="measure-activity"),
             )
             yield self.row(
-                self.t("measure_form.goal"), TextArea(value("goal") or "", id="measure-goal")
+                self.t("measure_form.goal"), FormTextArea(value("goal") or "", id="measure-goal")
             )
             yield Static(id="measure-smart", classes="hint", markup=False)
             yield self.row(
@@ -122,7 +122,7 @@ class MeasureFormScreen(FormModal):
             )
             yield self.row(
                 self.t("measure_form.rhythm"),
-                Input(
+                FormInput(
                     rhythm,
                     id="measure-rhythm",
                     placeholder=self.t("measure_form.rhythm.placeholder"),
@@ -132,18 +132,20 @@ class MeasureFormScreen(FormModal):
             for name, key in (("due_date", "due"), ("start_date", "start"), ("end_date", "end")):
                 yield self.row(
                     self.t(f"measure_form.{key}"),
-                    Input(
+                    FormInput(
                         value(name) or "",
                         id=WIDGETS[name],
                         placeholder=self.t("plan_form.date.placeholder"),
                     ),
                 )
-            yield Checkbox(
-                self.t("measure_form.one_off"), bool(value("one_off")), id="measure-one-off"
+            yield self.row(
+                self.t("measure_form.one_off"),
+                self.yes_no(bool(value("one_off")), id="measure-one-off"),
             )
+            yield Static(self.t("measure_form.one_off.hint"), classes="hint", markup=False)
             yield self.row(
                 self.t("measure_form.responsible"),
-                Input(
+                FormInput(
                     value("responsible") or "",
                     id="measure-responsible",
                     placeholder=self.t("measure_form.responsible.placeholder"),
@@ -151,13 +153,13 @@ class MeasureFormScreen(FormModal):
             )
             yield self.row(
                 self.t("measure_form.partners"),
-                Input(value("partners") or "", id="measure-partners"),
+                FormInput(value("partners") or "", id="measure-partners"),
             )
-            yield Checkbox(
+            yield self.row(
                 self.t("measure_form.promise"),
-                bool(value("citizen_promise")),
-                id="measure-promise",
+                self.yes_no(bool(value("citizen_promise")), id="measure-promise"),
             )
+            yield Static(self.t("measure_form.promise.hint"), classes="hint", markup=False)
             yield self.row(
                 self.t("measure_form.status"),
                 ChoiceLine(
@@ -166,8 +168,7 @@ class MeasureFormScreen(FormModal):
                     id="measure-status",
                 ),
             )
-            yield from self.error_line()
-            yield Static(self.t("form.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("form.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -187,7 +188,7 @@ class MeasureFormScreen(FormModal):
     # -- live hints ------------------------------------------------------------------
 
     def _show_smart(self) -> None:
-        goal = self.query_one("#measure-goal", TextArea).text
+        goal = self.query_one("#measure-goal", FormTextArea).text
         hints = [msg(key, self.lang) for key in smart_hints(goal)]
         self.query_one("#measure-smart", Static).update("\n".join(f"⚑ {hint}" for hint in hints))
 
@@ -204,7 +205,7 @@ class MeasureFormScreen(FormModal):
             return
         said.update(f"✓ {describe(rhythm.rule, rhythm.times, self.lang)}")
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: FormTextArea.Changed) -> None:
         if event.text_area.id == "measure-goal":
             self._show_smart()
 
@@ -212,12 +213,14 @@ class MeasureFormScreen(FormModal):
         if event.input.id == "measure-rhythm":
             self._show_rhythm()
 
-    def answer_done(self, line: AnswerLine) -> None:
-        # Status is the last field: Enter there saves, as on the last field of any form.
-        if line.id == "measure-status":
-            self.action_save()
-        else:
-            self.focus_next()
+    def draft_base(self) -> str:
+        if self.measure_id:
+            return f"measure:{self.measure_id}"
+        return f"measure:new:{self.plan_id}"
+
+    def draft_restored(self) -> None:
+        self._show_smart()
+        self._show_rhythm()
 
     # -- saving ----------------------------------------------------------------------
 
@@ -230,14 +233,14 @@ class MeasureFormScreen(FormModal):
             return self.query_one(f"#{WIDGETS[name]}", Input).value.strip()
 
         values: dict[str, Any] = {
-            name: self.query_one(f"#{WIDGETS[name]}", TextArea).text
+            name: self.query_one(f"#{WIDGETS[name]}", FormTextArea).text
             for name in ("cause", "activity", "goal")
         }
         values["responsible"] = text("responsible")
         values["partners"] = text("partners")
         values["cause_nr"] = text("cause_nr") or None
-        values["one_off"] = self.query_one("#measure-one-off", Checkbox).value
-        values["citizen_promise"] = self.query_one("#measure-promise", Checkbox).value
+        values["one_off"] = self.query_one("#measure-one-off", YesNoLine).checked
+        values["citizen_promise"] = self.query_one("#measure-promise", YesNoLine).checked
         values["goal_kind"] = self.query_one("#measure-kind", ChoiceLine).value
         values["status"] = self.query_one("#measure-status", ChoiceLine).value
         for name in _DATES:
@@ -295,4 +298,4 @@ class MeasureFormScreen(FormModal):
             self.show_error(error)
             return
         self.app.notify(self.t("measure_form.saved"), markup=False)
-        self.dismiss(measure_id)
+        self.saved(measure_id)

@@ -45,6 +45,13 @@ class OverviewScreen(TryggScreen):
             id="home_overdue",
         ),
         Binding(
+            "l",
+            "lagesbild",
+            "key.lagesbild",
+            tooltip="key.lagesbild.tooltip",
+            id="home_lagesbild",
+        ),
+        Binding(
             "p",
             "app.section('owners')",
             "key.owners",
@@ -160,11 +167,14 @@ class OverviewScreen(TryggScreen):
             )
         if figures.open_conflicts:
             rows.append(("conflicts", self.t("home.conflicts"), str(figures.open_conflicts), "F9"))
+        for i, (name, day) in enumerate(figures.clocks_ahead[:MAX_PEER_ROWS]):
+            rows.append((f"clock-{i}", self.t("home.clock_ahead", name=name), str(day), "F9"))
         for key, label, value, shortcut in rows:
             late = (
                 (key == "forsenade" and figures.overdue_findings)
                 or (key == "measures" and figures.measures_behind)
                 or key == "conflicts"
+                or key.startswith("clock-")
             )
             style = "bold red" if late else ""
             table.add_record(
@@ -196,7 +206,7 @@ class OverviewScreen(TryggScreen):
             from screens.sync_conflicts import ConflictListScreen
 
             self.app.push_screen(ConflictListScreen())
-        elif key in ("unsent", "exchange") or (key or "").startswith("peer-"):
+        elif key in ("unsent", "exchange") or (key or "").startswith(("peer-", "clock-")):
             self.trygg.action_section("sync")
         elif key == "pm_due":
             from screens.report_list import ReportListScreen
@@ -211,6 +221,11 @@ class OverviewScreen(TryggScreen):
         from screens.finding_list import FindingListScreen
 
         self.app.push_screen(FindingListScreen(status=status))
+
+    def action_lagesbild(self) -> None:
+        from screens.lagesbild import LagesbildScreen
+
+        self.app.push_screen(LagesbildScreen())
 
     def action_new_walk(self) -> None:
         from screens.walk import WalkScreen

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, Static
 
 from db.errors import TryggError
 from db.records import OWNER_KINDS, choice_label
 from db.walks import DEFAULT_DUE_MONTHS, DUE_MONTHS_BY_KIND
-from screens.widgets.forms import FormModal
+from screens.widgets.choices import ChoiceLine, numbered_options
+from screens.widgets.forms import FormInput, FormModal
 
 
 class OwnerFormScreen(FormModal):
@@ -37,33 +38,37 @@ class OwnerFormScreen(FormModal):
             yield Static(
                 self.t("owner_form.edit" if owner else "owner_form.new"), classes="section-title"
             )
-            yield self.row(self.t("owner_form.name"), Input(value("name") or "", id="owner-name"))
-            buttons = [
-                RadioButton(choice_label("owner", "kind", kind, lang), value=value("kind") == kind)
-                for kind in OWNER_KINDS
-            ]
-            yield self.row(self.t("owner_form.kind"), RadioSet(*buttons, id="owner-kind"))
             yield self.row(
-                self.t("owner_form.contact"), Input(value("contact") or "", id="owner-contact")
+                self.t("owner_form.name"), FormInput(value("name") or "", id="owner-name")
             )
             yield self.row(
-                self.t("owner_form.email"), Input(value("email") or "", id="owner-email")
+                self.t("owner_form.kind"),
+                ChoiceLine(
+                    numbered_options("owner", "kind", OWNER_KINDS, lang),
+                    value("kind"),
+                    id="owner-kind",
+                ),
             )
             yield self.row(
-                self.t("owner_form.phone"), Input(value("phone") or "", id="owner-phone")
+                self.t("owner_form.contact"), FormInput(value("contact") or "", id="owner-contact")
+            )
+            yield self.row(
+                self.t("owner_form.email"), FormInput(value("email") or "", id="owner-email")
+            )
+            yield self.row(
+                self.t("owner_form.phone"), FormInput(value("phone") or "", id="owner-phone")
             )
             days = value("default_due_days")
             yield self.row(
                 self.t("owner_form.days"),
-                Input(
+                FormInput(
                     "" if days is None else str(days),
                     id="owner-days",
                     placeholder=self.t("owner_form.days.placeholder"),
                 ),
             )
             yield Static(self._due_hint(), classes="hint", markup=False)
-            yield from self.error_line()
-            yield Static(self.t("form.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("form.keys"))
 
     def _due_hint(self) -> str:
         lang = self.lang
@@ -77,12 +82,14 @@ class OwnerFormScreen(FormModal):
         super().on_mount()
         self.remember_initial()
 
+    def draft_base(self) -> str:
+        return f"owner:{self.owner_id}" if self.owner_id else "owner:new"
+
     def action_save(self) -> None:
         store = self.trygg.store
-        pressed = self.query_one("#owner-kind", RadioSet).pressed_index
         fields = {
             "name": self.query_one("#owner-name", Input).value,
-            "kind": OWNER_KINDS[pressed] if pressed >= 0 else None,
+            "kind": self.query_one("#owner-kind", ChoiceLine).value,
             "contact": self.query_one("#owner-contact", Input).value,
             "email": self.query_one("#owner-email", Input).value,
             "phone": self.query_one("#owner-phone", Input).value,
@@ -98,4 +105,4 @@ class OwnerFormScreen(FormModal):
             self.show_error(error)
             return
         self.app.notify(self.t("owner_form.saved"), markup=False)
-        self.dismiss(owner_id)
+        self.saved(owner_id)

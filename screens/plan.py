@@ -85,6 +85,8 @@ class PlanScreen(TryggScreen):
                 id="plan_edit_plan", show=False),
         Binding("delete", "delete", "key.delete", tooltip="key.delete_measure.tooltip",
                 id="plan_delete", show=False),
+        Binding("k", "place", "key.place", tooltip="key.place.tooltip", id="plan_place",
+                show=False),
     ]  # fmt: skip
 
     def __init__(
@@ -417,6 +419,12 @@ class PlanScreen(TryggScreen):
         from screens.plan_form import PlanFormScreen
 
         self.app.push_screen(PlanFormScreen(self.plan_id), lambda _: self.reload())
+
+    def action_place(self) -> None:
+        """The place of the measure under the cursor (its own, or its finding's)."""
+        from screens.place import open_place_of
+
+        open_place_of(self, "measure", self._current_measure())
 
     def action_delete(self) -> None:
         current = self._current()

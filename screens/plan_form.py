@@ -7,13 +7,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.records import FOLLOWUP_INTERVALS
 from screens.widgets.choices import ChoiceLine, numbered_options
-from screens.widgets.forms import FormModal
+from screens.widgets.forms import FormInput, FormModal, FormTextArea
 
 WIDGETS = {
     "title": "plan-title",
@@ -52,7 +52,7 @@ class PlanFormScreen(FormModal):
             )
             yield self.row(
                 self.t("plan_form.title"),
-                Input(
+                FormInput(
                     value("title") or "",
                     id="plan-title",
                     placeholder=self.t("plan_form.title.placeholder"),
@@ -60,19 +60,19 @@ class PlanFormScreen(FormModal):
             )
             yield self.row(
                 self.t("plan_form.kommuner"),
-                Input(", ".join(value("kommuner") or []), id="plan-kommuner"),
+                FormInput(", ".join(value("kommuner") or []), id="plan-kommuner"),
             )
             yield self.row(
                 self.t("plan_form.start"),
-                Input(value("start_date") or "", id="plan-start", placeholder=date_hint),
+                FormInput(value("start_date") or "", id="plan-start", placeholder=date_hint),
             )
             yield self.row(
                 self.t("plan_form.end"),
-                Input(value("end_date") or "", id="plan-end", placeholder=date_hint),
+                FormInput(value("end_date") or "", id="plan-end", placeholder=date_hint),
             )
             yield self.row(
                 self.t("plan_form.agreement"),
-                Input(value("agreement_ref") or "", id="plan-agreement"),
+                FormInput(value("agreement_ref") or "", id="plan-agreement"),
             )
             yield self.row(
                 self.t("plan_form.followup"),
@@ -83,14 +83,16 @@ class PlanFormScreen(FormModal):
                 ),
             )
             yield self.row(
-                self.t("plan_form.notes"), TextArea(value("notes") or "", id="plan-notes")
+                self.t("plan_form.notes"), FormTextArea(value("notes") or "", id="plan-notes")
             )
-            yield from self.error_line()
-            yield Static(self.t("form.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("form.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
         self.remember_initial()
+
+    def draft_base(self) -> str:
+        return f"plan:{self.plan_id}" if self.plan_id else "plan:new"
 
     def _values(self) -> dict[str, Any]:
         today = self.trygg.store.now().date()
@@ -104,7 +106,7 @@ class PlanFormScreen(FormModal):
             "kommuner": [k.strip() for k in text("kommuner").split(",") if k.strip()] or None,
             "agreement_ref": text("agreement_ref"),
             "followup_interval": self.query_one("#plan-followup", ChoiceLine).value,
-            "notes": self.query_one("#plan-notes", TextArea).text,
+            "notes": self.query_one("#plan-notes", FormTextArea).text,
         }
         for name in ("start_date", "end_date"):
             try:
@@ -128,4 +130,4 @@ class PlanFormScreen(FormModal):
             self.show_error(error)
             return
         self.app.notify(self.t("plan_form.saved"), markup=False)
-        self.dismiss(plan_id)
+        self.saved(plan_id)

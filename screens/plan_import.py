@@ -27,6 +27,7 @@ from db.plans.importer import (
     guess_mapping,
     import_plan,
     kommuner_in,
+    plan_titled,
     preview,
     read_table,
     title_from_file,
@@ -35,8 +36,8 @@ from db.plans.rhythm import describe
 from db.records import FOLLOWUP_INTERVALS
 from db.reports import output_folder
 from screens.widgets.choices import ChoiceLine, numbered_options
-from screens.widgets.dialogs import DialogModal
-from screens.widgets.forms import FormModal
+from screens.widgets.dialogs import DialogModal, KeyChoiceModal
+from screens.widgets.forms import FormInput, FormModal
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import plain
 
@@ -172,16 +173,18 @@ class PlanImportScreen(FormModal):
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("plan_import.title", file=self.path.name), classes="section-title")
             yield Static(self.t("plan_import.mapping_help"), classes="hint", markup=False)
-            yield MappingTable(id="import-mapping", zebra_stripes=False)
-            yield self.row(self.t("plan_form.title"), Input(title, id="import-title"))
+            yield MappingTable(id="import-mapping", zebra_stripes=False, cursor_type="row")
+            yield self.row(self.t("plan_form.title"), FormInput(title, id="import-title"))
             yield self.row(
-                self.t("plan_form.kommuner"), Input(", ".join(kommuner), id="import-kommuner")
+                self.t("plan_form.kommuner"), FormInput(", ".join(kommuner), id="import-kommuner")
             )
             date_hint = self.t("plan_form.date.placeholder")
             yield self.row(
-                self.t("plan_form.start"), Input(id="import-start", placeholder=date_hint)
+                self.t("plan_form.start"), FormInput(id="import-start", placeholder=date_hint)
             )
-            yield self.row(self.t("plan_form.end"), Input(id="import-end", placeholder=date_hint))
+            yield self.row(
+                self.t("plan_form.end"), FormInput(id="import-end", placeholder=date_hint)
+            )
             yield self.row(
                 self.t("plan_form.followup"),
                 ChoiceLine(
@@ -191,8 +194,7 @@ class PlanImportScreen(FormModal):
                 ),
             )
             yield Static(id="import-preview", markup=False)
-            yield from self.error_line()
-            yield Static(self.t("plan_import.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("plan_import.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -303,12 +305,33 @@ class PlanImportScreen(FormModal):
         return fields
 
     def action_save(self) -> None:
+        title = self.query_one("#import-title", Input).value
+        same = plan_titled(self.trygg.store, title)
+        if same is None:
+            self._import(None)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "update":
+                self._import(same)
+            elif choice == "new":
+                self._import(None)
+
+        options = [
+            (self.t("plan_import.same.update_key"), "update", self.t("plan_import.same.update")),
+            (self.t("plan_import.same.new_key"), "new", self.t("plan_import.same.new")),
+        ]
+        question = self.t("plan_import.same_title", title=" ".join(title.split()))
+        self.app.push_screen(KeyChoiceModal(question, options), answered)
+
+    def _import(self, into: str | None) -> None:
+        """Read the plan in: a new plan, or into the plan ``into`` (updating it)."""
         store = self.trygg.store
         try:
             if self.table is None:
                 raise TryggError("plan_import.empty", path=str(self.path))
             found = preview(self.table, self.mapping, store.now().date())
-            done = import_plan(store, found, self._plan_fields())
+            done = import_plan(store, found, self._plan_fields(), into=into)
         except TryggError as error:
             self.show_error(error)
             return

@@ -18,7 +18,7 @@ from db.plans.progress import find_measure, log_progress, measure_choices, measu
 from db.plans.rhythm import describe
 from db.records import record_type
 from db.validation import Refused, clean_value
-from screens.widgets.forms import FormModal
+from screens.widgets.forms import FormInput, FormModal
 
 FIELDS = {
     "measure_id": "prog-measure",
@@ -57,7 +57,7 @@ class ProgressFormScreen(FormModal):
             yield Static(self.t("progress_form.title"), classes="section-title")
             yield self.row(
                 self.t("progress_form.measure"),
-                Input(
+                FormInput(
                     first,
                     id="prog-measure",
                     suggester=SuggestFromList([c[1] for c in self.choices], case_sensitive=False),
@@ -66,14 +66,13 @@ class ProgressFormScreen(FormModal):
             yield Static(id="prog-status", classes="hint", markup=False)
             yield self.row(
                 self.t("progress_form.date"),
-                Input(store.now().date().isoformat(), id="prog-date"),
+                FormInput(store.now().date().isoformat(), id="prog-date"),
             )
-            yield self.row(self.t("progress_form.count"), Input("1", id="prog-count"))
-            yield self.row(self.t("progress_form.people"), Input(id="prog-people"))
-            yield self.row(self.t("progress_form.hours"), Input(id="prog-hours"))
-            yield self.row(self.t("progress_form.note"), Input(id="prog-note"))
-            yield from self.error_line()
-            yield Static(self.t("progress_form.keys"), classes="hint", markup=False)
+            yield self.row(self.t("progress_form.count"), FormInput("1", id="prog-count"))
+            yield self.row(self.t("progress_form.people"), FormInput(id="prog-people"))
+            yield self.row(self.t("progress_form.hours"), FormInput(id="prog-hours"))
+            yield self.row(self.t("progress_form.note"), FormInput(id="prog-note"))
+            yield from self.form_footer(self.t("progress_form.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -112,11 +111,11 @@ class ProgressFormScreen(FormModal):
         if event.input.id == "prog-measure":
             self._show_status()
 
-    def submitted(self, field: Input) -> None:
-        if field.id == "prog-note":
-            self.action_save()
-        else:
-            self.focus_next()
+    def draft_base(self) -> str:
+        return "progress:new"
+
+    def draft_restored(self) -> None:
+        self._show_status()
 
     def _values(self) -> dict[str, Any]:
         store = self.trygg.store
@@ -162,4 +161,4 @@ class ProgressFormScreen(FormModal):
             self.t("progress_form.saved", measure=str(measure.get("activity") or "")[:60]),
             markup=False,
         )
-        self.dismiss(entry)
+        self.saved(entry)

@@ -2,9 +2,16 @@
 personnummer, phone; seized alcohol; other; the follow-up ticks and the choice groups,
 each answered with one key.
 
+The municipality is chosen (ctrl+k), shown above the fields and off the path of typing,
+so a name typed by paper habit never lands in it. Without a personnummer the form asks for
+age and sex (either may be "okänd"); a personnummer typed where it does not belong is
+refused before saving.
+
 Ctrl+S saves from any field; Ctrl+N saves and starts the next young person of the same
-group (the event and what the group shared stay, the personal fields are cleared). What
-is typed is kept as a draft on this laptop as it is typed, so a crash loses nothing.
+group (what the group shared stays, the personal fields are cleared, and the new report
+takes the moment it was started). Saving the last report of a group sums the group up,
+with the notes to social services one key away. What is typed is kept as a draft on this
+laptop as it is typed (screens/widgets/forms.py), so a crash loses nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
@@ -32,6 +38,7 @@ from db.snabbrapport.entry import (
     RTYPE,
     TICK_FIELDS,
     choice_keys,
+    group_summary,
     new_report_defaults,
     next_in_group,
     next_number,
@@ -43,8 +50,8 @@ from db.snabbrapport.entry import (
 )
 from db.snabbrapport.listing import report_officers
 from screens.widgets.choices import AnswerLine, ChoiceLine, TickLine
-from screens.widgets.dialogs import ConfirmModal
-from screens.widgets.forms import FormModal
+from screens.widgets.dialogs import DialogModal
+from screens.widgets.forms import FormInput, FormModal, FormTextArea
 
 #: Record field → widget id (the form's order is the paper's).
 WIDGETS: dict[str, str] = {
@@ -75,13 +82,11 @@ _TEXT_FIELDS = (
     "date",
     "time",
     "place",
-    "kommun",
     "name",
     "personnummer",
     "phone",
     "age",
     "seized_note",
-    "ovrigt",
     "custody_other",
     "guardian_action_other",
     "pm_sent_date",
@@ -90,6 +95,7 @@ _TEXT_FIELDS = (
 _CHOICE_FIELDS = ("sex", *CHOICE_FIELDS)
 _PERSONAL_WIDGETS = tuple(WIDGETS[f] for f in record_type(RTYPE).personal_fields if f in WIDGETS)
 NEW_DRAFT = "snabbrapport:new"
+AGE_UNKNOWN_TEXT = "?"
 
 
 class ReportFormScreen(FormModal):
@@ -97,27 +103,36 @@ class ReportFormScreen(FormModal):
 
     DEFAULT_CSS = """
     ReportFormScreen .form { width: 100; }
+    ReportFormScreen #rep-kommun { height: 1; color: $text-muted; }
     ReportFormScreen .row > Label { width: 18; }
     ReportFormScreen .row > Label.second { width: auto; padding: 0 1 0 2; }
     ReportFormScreen #rep-date, ReportFormScreen #rep-time { width: 14; }
     ReportFormScreen #rep-pnr { width: 17; }
-    ReportFormScreen #rep-age { width: 6; }
+    ReportFormScreen #rep-age { width: 18; }
     ReportFormScreen #rep-pnr-hint { width: 1fr; padding: 0 1; }
     ReportFormScreen .pnr-bad { color: $error; text-style: bold; }
     ReportFormScreen .pnr-ok { color: $success; text-style: bold; }
     ReportFormScreen #rep-seized-hint { padding: 0 0 0 18; }
     ReportFormScreen .other { display: none; }
-    ReportFormScreen .other.shown { display: block; }
     ReportFormScreen #rep-erased { color: $warning; text-style: bold; }
     """
 
     BINDINGS = [
         Binding(
+            "ctrl+k",
+            "pick_kommun",
+            "key.pick_kommun",
+            tooltip="key.pick_kommun.tooltip",
+            id="report_kommun",
+            priority=True,
+        ),
+        Binding(
             "ctrl+n",
-            "save_next",
+            "save_next_key",
             "key.save_next",
             tooltip="key.save_next.tooltip",
             id="report_save_next",
+            priority=True,
         ),
     ]
     FIELD_WIDGETS = WIDGETS
@@ -130,9 +145,13 @@ class ReportFormScreen(FormModal):
         self.report_id = report_id
         #: Values a new report starts from (the group's, for the next young person).
         self._start = start
-        self._draft_timer: Timer | None = None
-        self._loading = False
         self._loaded: dict[str, Any] = {}
+        #: The municipality, chosen with ctrl+k (never typed into a field).
+        self.kommun: str | None = None
+        #: True while age and sex come from the personnummer.
+        self._derived = False
+        #: The date and time the form started with (a report keeps its own moment).
+        self._started: tuple[str, str] = ("", "")
 
     # -- building ------------------------------------------------------------------
 
@@ -159,7 +178,10 @@ class ReportFormScreen(FormModal):
     def _other_row(self, name: str, widget_id: str) -> Horizontal:
         """The "Annat, vad" line under a choice: shown only when Annat is chosen."""
         row = Horizontal(
-            Label(self._label(name)), Input(id=widget_id), classes="row", id=f"{widget_id}-row"
+            Label(self._label(name)),
+            FormInput(id=widget_id),
+            classes="row",
+            id=f"{widget_id}-row",
         )
         row.add_class("other")
         return row
@@ -175,42 +197,42 @@ class ReportFormScreen(FormModal):
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(id="rep-title", classes="section-title", markup=False)
             yield Static(id="rep-erased", markup=False)
+            yield Static(id="rep-kommun", markup=False)
             yield self._pair(
-                self._label("date"), Input(id="rep-date"), self._label("time"), Input(id="rep-time")
+                self._label("date"),
+                FormInput(id="rep-date"),
+                self._label("time"),
+                FormInput(id="rep-time"),
             )
-            yield self._pair(
+            yield self.row(
                 self._label("place"),
-                Input(
+                FormInput(
                     id="rep-place",
                     suggester=SuggestFromList(place_names(store, kommun), case_sensitive=False),
                 ),
-                self._label("kommun"),
-                Input(id="rep-kommun"),
             )
-            yield self.row(self._label("name"), Input(id="rep-name"))
+            yield self.row(self._label("name"), FormInput(id="rep-name"))
             yield Horizontal(
                 Label(self._label("personnummer")),
-                Input(id="rep-pnr", placeholder=self.t("report_form.pnr.placeholder")),
+                FormInput(id="rep-pnr", placeholder=self.t("report_form.pnr.placeholder")),
                 Static(id="rep-pnr-hint"),
                 classes="row",
             )
-            yield self.row(self._label("phone"), Input(id="rep-phone"))
+            yield self.row(self._label("phone"), FormInput(id="rep-phone"))
             yield self._pair(
                 self._label("age"),
-                Input(id="rep-age"),
+                FormInput(id="rep-age", placeholder=self.t("report_form.age.placeholder")),
                 self._label("sex"),
                 ChoiceLine(self._options("sex"), id="rep-sex"),
             )
             yield self.row(
                 self._label("seized"),
-                Input(id="rep-seized", placeholder=self.t("report_form.seized.placeholder")),
+                FormInput(id="rep-seized", placeholder=self.t("report_form.seized.placeholder")),
             )
             yield Static(self._seized_hint(), id="rep-seized-hint", classes="hint")
-            yield self.row(self._label("seized_note"), Input(id="rep-seized-note"))
-            yield self.row(
-                self._label("ovrigt"),
-                Input(id="rep-ovrigt", placeholder=self.t("report_form.ovrigt.placeholder")),
-            )
+            yield self.row(self._label("seized_note"), FormInput(id="rep-seized-note"))
+            yield self.row(self._label("ovrigt"), FormTextArea(id="rep-ovrigt"))
+            yield Static(self.t("report_form.ovrigt.placeholder"), classes="hint", markup=False)
             yield self.row(self._label("ticks"), TickLine(ticks, id="rep-ticks"))
             yield self.row(
                 self._label("custody"), ChoiceLine(self._options("custody"), id="rep-custody")
@@ -229,7 +251,7 @@ class ReportFormScreen(FormModal):
                 self._label("pm_social"), ChoiceLine(self._options("pm_social"), id="rep-pm")
             )
             if self.report_id:
-                yield self.row(self._label("pm_sent_date"), Input(id="rep-pm-sent"))
+                yield self.row(self._label("pm_sent_date"), FormInput(id="rep-pm-sent"))
             yield self.row(self._label("obot"), ChoiceLine(self._options("obot"), id="rep-obot"))
             yield self.row(
                 self._label("alcohol_source"),
@@ -237,13 +259,12 @@ class ReportFormScreen(FormModal):
             )
             yield self.row(
                 self._label("officer"),
-                Input(
+                FormInput(
                     id="rep-officer",
                     suggester=SuggestFromList(report_officers(store), case_sensitive=False),
                 ),
             )
-            yield from self.error_line()
-            yield Static(self.t("report_form.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("report_form.keys"))
 
     def _seized_hint(self) -> Text:
         text = Text()
@@ -265,7 +286,6 @@ class ReportFormScreen(FormModal):
         self._show_title()
         self.remember_initial()
         self._focus_first()
-        self._offer_draft()
 
     def _focus_first(self) -> None:
         """Start where typing starts: the place when there is none yet, else the name."""
@@ -275,11 +295,45 @@ class ReportFormScreen(FormModal):
             first = "#rep-place"
         else:
             first = "#rep-name"
-        self.query_one(first, Input).focus()
+        self.move_to(self.query_one(first, Input))
 
-    @property
-    def draft_key(self) -> str:
-        return f"{RTYPE}:{self.report_id}" if self.report_id else NEW_DRAFT
+    def draft_base(self) -> str:
+        return drafts.record_key(RTYPE, self.report_id) if self.report_id else NEW_DRAFT
+
+    def draft_extra(self) -> dict[str, Any]:
+        return {"start": self._start, "kommun": self.kommun, "started": list(self._started)}
+
+    def restore_extra(self, data: dict[str, Any]) -> None:
+        if not self.report_id and isinstance(data.get("start"), dict):
+            self._start = data["start"]
+        if isinstance(data.get("kommun"), str):
+            self.kommun = data["kommun"]
+        started = data.get("started")
+        if isinstance(started, list) and len(started) == 2:
+            self._started = (str(started[0]), str(started[1]))
+
+    def draft_restored(self) -> None:
+        self._show_others()
+        self._show_pnr()
+        self._show_title()
+        self._show_kommun()
+
+    def _show_kommun(self) -> None:
+        self.query_one("#rep-kommun", Static).update(
+            self.t("report_form.kommun_line", kommun=self.kommun or "–")
+        )
+
+    def action_pick_kommun(self) -> None:
+        """Choose the municipality (type to filter, Enter takes it)."""
+        from screens.widgets.kommun_picker import KommunPickerModal
+
+        def chosen(kommun: str | None) -> None:
+            if kommun:
+                self.kommun = kommun
+                self._show_kommun()
+                self.draft_soon()
+
+        self.app.push_screen(KommunPickerModal(self.kommun), chosen)
 
     def _show_title(self) -> None:
         store = self.trygg.store
@@ -300,13 +354,18 @@ class ReportFormScreen(FormModal):
 
     def _load(self, values: dict[str, Any]) -> None:
         """Put record values (field names) into the widgets."""
-        self._loading = True
+        self.loading = True
         self._loaded = dict(values)
+        self.kommun = values.get("kommun") or None
         for name in _TEXT_FIELDS:
             widgets = self.query(f"#{WIDGETS[name]}")
             if widgets:
                 value = values.get(name)
                 widgets.first(Input).value = "" if value is None else str(value)
+        if values.get("age_unknown") and values.get("age") is None:
+            self.query_one("#rep-age", Input).value = AGE_UNKNOWN_TEXT
+        self.query_one("#rep-ovrigt", FormTextArea).load_text(values.get("ovrigt") or "")
+        self._started = (str(values.get("date") or ""), str(values.get("time") or ""))
         self.query_one("#rep-seized", Input).value = ", ".join(values.get("seized") or [])
         for name in _CHOICE_FIELDS:
             self.query_one(f"#{WIDGETS[name]}", ChoiceLine).value = values.get(name)
@@ -320,9 +379,10 @@ class ReportFormScreen(FormModal):
         for widget_id in _PERSONAL_WIDGETS:
             for widget in self.query(f"#{widget_id}"):
                 widget.disabled = bool(erased)
-        self._loading = False
+        self.loading = False
         self._show_others()
         self._show_pnr()
+        self._show_kommun()
 
     def _collect(self) -> dict[str, Any]:
         """The record values the widgets hold (text as typed; parse_typed reads it)."""
@@ -332,6 +392,8 @@ class ReportFormScreen(FormModal):
             if widgets:
                 values[name] = widgets.first(Input).value
         values["seized"] = self.query_one("#rep-seized", Input).value
+        values["ovrigt"] = self.query_one("#rep-ovrigt", FormTextArea).text
+        values["kommun"] = self.kommun
         for name in _CHOICE_FIELDS:
             values[name] = self.query_one(f"#{WIDGETS[name]}", ChoiceLine).value
         ticked = self.query_one("#rep-ticks", TickLine).value
@@ -375,11 +437,14 @@ class ReportFormScreen(FormModal):
         else:
             hint.update(Text(self.t("report_form.pnr.typing")))
             hint.set_classes("hint")
-        number_removed = age.disabled and not derived
-        if number_removed and not self._loading and not self._loaded.get("erased_date"):
+        number_removed = self._derived and not derived
+        if number_removed and not self.loading and not self._loaded.get("erased_date"):
             # The number that gave them is gone: age and sex are typed again.
             age.value, sex.value = "", None
-        age.disabled = sex.disabled = derived
+        # Age and sex stay on the path either way (Enter passes them, filled in from the
+        # number): how many Enters a report takes never depends on what was typed, so
+        # keys typed ahead always land in the field they were meant for.
+        self._derived = derived
 
     def _show_others(self) -> None:
         for choice, row in (
@@ -387,99 +452,26 @@ class ReportFormScreen(FormModal):
             ("rep-action", "rep-action-other-row"),
         ):
             shown = self.query_one(f"#{choice}", ChoiceLine).value == "annat"
-            self.query_one(f"#{row}").set_class(shown, "shown")
+            # Set at once (not by a class, applied at the next refresh): "Annat" moves
+            # the cursor to its line in the same keystroke.
+            self.query_one(f"#{row}").display = shown
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self._loading:
+        if self.loading:
             return
         if event.input.id in ("rep-pnr", "rep-date"):
             self._show_pnr()
-        self._draft_soon()
 
     def answered(self, line: AnswerLine, advance: bool) -> None:
         self._show_others()
-        self._draft_soon()
-        if not advance:
-            return
-        other = {"rep-custody": "rep-custody-other", "rep-action": "rep-action-other"}
-        target = other.get(line.id or "")
-        if target and line.value == "annat":  # type: ignore[attr-defined]
-            self.query_one(f"#{target}", Input).focus()
-        else:
-            self.focus_next()
+        # The "Annat, vad" line comes next in the form when Annat was chosen.
+        super().answered(line, advance)
 
-    def answer_done(self, line: AnswerLine) -> None:
-        self._write_draft()
-        self.focus_next()
-
-    def submitted(self, field: Input) -> None:
-        self._write_draft()
+    def field_done(self, field: Any) -> None:
         if field.id == "rep-seized":
             items = parse_typed({"seized": field.value}, self.trygg.store.now().date(), self.lang)
             field.value = ", ".join(items["seized"] or [])
-        if field.id == "rep-officer":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    # -- drafts --------------------------------------------------------------------
-
-    def _draft_soon(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(1.0, self._write_draft)
-
-    def _write_draft(self) -> None:
-        """Keep what the form holds (only once something differs from how it opened)."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        if not self.is_mounted or not self.dirty:
-            return
-        data = {
-            key: sorted(value) if isinstance(value, frozenset) else value
-            for key, value in self.current_values().items()
-        }
-        data["_start"] = self._start
-        drafts.save(self.trygg.store, self.draft_key, data, self.trygg.store.now())
-
-    def _offer_draft(self) -> None:
-        draft = drafts.load(self.trygg.store, self.draft_key)
-        if draft is None:
-            return
-
-        def answered(restore: bool | None) -> None:
-            if restore:
-                self._apply_draft(draft.data)
-            else:
-                drafts.discard(self.trygg.store, self.draft_key)
-
-        when = draft.saved_at.replace("T", " ")[:16]
-        self.app.push_screen(ConfirmModal(self.t("report_form.draft_found", when=when)), answered)
-
-    def _apply_draft(self, data: dict[str, Any]) -> None:
-        self._loading = True
-        if not self.report_id and isinstance(data.get("_start"), dict):
-            self._start = data["_start"]
-        for widget in self.query(Input):
-            if widget.id in data and isinstance(data[widget.id], str):
-                widget.value = data[widget.id]  # type: ignore[attr-defined]
-        for line in self.query(ChoiceLine):
-            if line.id in data:
-                line.value = data[line.id]
-        for ticks in self.query(TickLine):
-            if ticks.id in data and isinstance(data[ticks.id], list):
-                ticks.value = frozenset(data[ticks.id])
-        self._loading = False
-        self._show_others()
-        self._show_pnr()
-        self._show_title()
-
-    def _forget_draft(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        drafts.discard(self.trygg.store, self.draft_key)
+        super().field_done(field)
 
     # -- saving --------------------------------------------------------------------
 
@@ -494,7 +486,7 @@ class ReportFormScreen(FormModal):
         except TryggError as error:
             self.show_error(error)
             return None
-        self._forget_draft()
+        self.forget_draft()
         self.cancel_result = report_id
         saved = store.get(RTYPE, report_id) or {}
         return report_id, nr, saved
@@ -503,9 +495,18 @@ class ReportFormScreen(FormModal):
         result = self._save()
         if result is None:
             return
-        report_id, nr, _ = result
+        report_id, nr, saved = result
         self.app.notify(self.t("report_form.saved", nr=nr), markup=False)
-        self.dismiss(report_id)
+        group = saved.get("group_id")
+        if group and self.report_id is None:
+            # The last report of a group: sum the group up, notes one key away.
+            self.saved(report_id)
+            self.app.push_screen(GroupSummaryModal(group))
+            return
+        self.saved(report_id)
+
+    def action_save_next_key(self) -> None:
+        self.after_keys(self.focused, self.action_save_next)
 
     def action_save_next(self) -> None:
         """Save, then start the next young person of the same group."""
@@ -514,8 +515,9 @@ class ReportFormScreen(FormModal):
             return
         _, nr, saved = result
         self.app.notify(self.t("report_form.saved_next", nr=nr), markup=False, timeout=3)
+        typed = (saved.get("date"), saved.get("time")) != self._started
         self.report_id = None
-        self._start = next_in_group(saved)
+        self._start = next_in_group(self.trygg.store, saved, typed_moment=typed)
         self._load(self._start)
         self.clear_error()
         self._show_title()
@@ -523,15 +525,63 @@ class ReportFormScreen(FormModal):
         self._focus_first()
         self.query_one(VerticalScroll).scroll_home(animate=False)
 
-    def action_cancel(self) -> None:
-        if not self.dirty:
-            self._forget_draft()
-            self.dismiss(self.cancel_result)
+
+class GroupSummaryModal(DialogModal[None]):
+    """After the last report of a group: how many, custody, notes to send — and P writes
+    every note still due in one go."""
+
+    BINDINGS = [
+        Binding("p", "pm", "key.pm_all", tooltip="key.pm_all.tooltip", id="group_pm"),
+        Binding(
+            "escape,enter", "close", "key.close", tooltip="key.close.tooltip", id="group_close"
+        ),
+    ]
+
+    def __init__(self, group_id: str) -> None:
+        super().__init__()
+        self.group_id = group_id
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        with Vertical(classes="dialog"):
+            yield Static(id="group-summary", markup=False)
+            yield Static(id="group-keys", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show()
+
+    def _show(self) -> None:
+        summary = group_summary(self.trygg.store, self.group_id)
+        custody = ", ".join(
+            f"{count} {choice_label(RTYPE, 'custody', code, self.lang)}"
+            for code, count in summary.custody.items()
+        )
+        text = self.t(
+            "report_group.summary",
+            count=len(summary.ids),
+            custody=custody or self.t("report_group.no_custody"),
+            pm=len(summary.pm_due),
+        )
+        self.query_one("#group-summary", Static).update(text)
+        keys = "report_group.keys_pm" if summary.pm_due else "report_group.keys"
+        self.query_one("#group-keys", Static).update(self.t(keys))
+
+    def action_pm(self) -> None:
+        from screens.report_pm import PmModal
+
+        due = group_summary(self.trygg.store, self.group_id).pm_due
+        if not due:
             return
 
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self._forget_draft()
-                self.dismiss(self.cancel_result)
+        def written(done: bool | None) -> None:
+            if done:
+                self.dismiss(None)
+            else:
+                self._show()
 
-        self.app.push_screen(ConfirmModal(self.t("form.leave_unsaved")), answered)
+        self.app.push_screen(PmModal(due), written)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

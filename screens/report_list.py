@@ -112,6 +112,9 @@ class ReportListScreen(FilteredListScreen):
             id="reports_delete",
             show=False,
         ),
+        Binding(
+            "k", "place", "key.place", tooltip="key.place.tooltip", id="reports_place", show=False
+        ),
     ]
 
     def __init__(self, *, pm: str = "alla") -> None:
@@ -349,6 +352,12 @@ class ReportListScreen(FilteredListScreen):
 
         question = self.t("reports.erase_question", nr=report["nr"])
         self.app.push_screen(ConfirmModal(question), answered)
+
+    def action_place(self) -> None:
+        """The place of the quick report under the cursor."""
+        from screens.place import open_place_of
+
+        open_place_of(self, "snabbrapport", self.current)
 
     def action_delete(self) -> None:
         report_id = self.current

@@ -14,8 +14,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from db.dates import local_moment
+from db.errors import TryggError
+from db.peers import PeerKey
 from db.protect.pinning import forget, trust
-from db.records import choice_label
+from db.records import KOMMUN, POLIS, choice_label
 from db.store import Store
 from db.sync.mailbox import configure_mailbox
 from db.sync.status import Colleague, SyncStatus, sync_status
@@ -61,6 +63,9 @@ class SyncScreen(TryggScreen):
             id="sync_mailbox",
         ),
         Binding("g", "trust", "key.sync_trust", tooltip="key.sync_trust.tooltip", id="sync_trust"),
+        Binding(
+            "p", "police", "key.sync_police", tooltip="key.sync_police.tooltip", id="sync_police"
+        ),
         Binding(
             "delete",
             "forget",
@@ -216,11 +221,13 @@ class SyncScreen(TryggScreen):
         for c in colleagues:
             peer = c.key.peer
             org = choice_label("device", "org", peer.org, self.lang) if peer.org else "–"
+            # Police by decision: ✓ confirmed here, ? only said by the device itself.
+            mark = " ✓" if peer.police else (" ?" if peer.org == POLIS else "")
             table.add_record(
                 peer.id,
                 {
                     "name": plain(peer.name, style="bold"),
-                    "org": Text(org),
+                    "org": Text(org + mark, style="yellow" if mark == " ?" else ""),
                     "key": self._key_cell(c),
                     "heard": Text(ago(self.t, peer.last_heard, self.trygg.store.now())),
                     "sent": Text(ago(self.t, peer.last_sent, self.trygg.store.now())),
@@ -291,6 +298,12 @@ class SyncScreen(TryggScreen):
             lines.append(
                 self.t("sync.peer.offered", fingerprint=key.offered_fingerprint, name=key.peer.name)
             )
+        if key.peer.police:
+            lines.append(self.t("sync.peer.police"))
+        elif key.peer.org == POLIS:
+            lines.append(self.t("sync.peer.police_unconfirmed"))
+        if key.offered_card:
+            lines.append(self.t("sync.peer.card_offered", **self._offer(key)))
         self.query_one("#sync-peer", Static).update(printable("\n".join(lines)), layout=True)
 
     # -- actions -------------------------------------------------------------------------
@@ -345,8 +358,8 @@ class SyncScreen(TryggScreen):
             if folder is None:
                 return
             options = [
-                ("1", "kommun", self.t("sync.profile.kommun.short")),
-                ("2", "polis", self.t("sync.profile.polis.short")),
+                ("1", KOMMUN, self.t("sync.profile.kommun.short")),
+                ("2", POLIS, self.t("sync.profile.polis.short")),
             ]
             self.app.push_screen(
                 KeyChoiceModal(self.t("sync.mailbox_profile"), options),
@@ -374,6 +387,8 @@ class SyncScreen(TryggScreen):
             return
         question_key = "sync.trust_new" if key.offered_fingerprint else "sync.trust_question"
         question = self.t(question_key, name=key.peer.name, fingerprint=fingerprint)
+        if key.offered_card:
+            question += "\n" + self.t("sync.trust_card", name=key.peer.name, **self._offer(key))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -385,6 +400,46 @@ class SyncScreen(TryggScreen):
                 self.reload()
 
         self.app.push_screen(ConfirmModal(question), answered)
+
+    def action_police(self) -> None:
+        """Confirm the colleague under the cursor as police, once the fingerprint has been
+        compared by phone: only then do files to it carry personal data by default."""
+        c = self._colleague()
+        if c is None:
+            return
+        key = c.key
+        fingerprint = key.offered_fingerprint or key.fingerprint
+        if fingerprint is None:
+            self.notify(self.t("sync.peer.no_key"), severity="warning", markup=False)
+            return
+        says = key.offered_card.org if key.offered_card else key.peer.org
+        if says != POLIS:
+            refusal = TryggError("peer.not_police", name=key.peer.name)
+            self.notify(refusal.message(self.lang), severity="warning", markup=False)
+            return
+        question = self.t("sync.police_question", name=key.peer.name, fingerprint=fingerprint)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                trust(self.trygg.store, key.peer.id, fingerprint, police=True)
+            except TryggError as error:
+                self.notify(error.message(self.lang), severity="error", markup=False)
+                return
+            self.notify(
+                printable(self.t("sync.police_done", name=key.peer.name), single_line=True),
+                markup=False,
+            )
+            self.reload()
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def _offer(self, key: PeerKey) -> dict[str, str]:
+        offered = key.offered_card
+        assert offered is not None
+        org = choice_label("device", "org", offered.org, self.lang) if offered.org else "–"
+        return {"offered": offered.name, "org": org}
 
     def action_forget(self) -> None:
         c = self._colleague()

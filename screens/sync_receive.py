@@ -265,7 +265,7 @@ class ReceiveScreen(TryggScreen):
         table.clear_records()
         for i, outcome in enumerate(good):
             assert outcome.summary is not None
-            sender = printable(outcome.summary.sender.get("name", "?"), single_line=True)
+            sender = printable(outcome.summary.sender.name, single_line=True)
             for n, change in enumerate(outcome.summary.changes):
                 conflict = ", ".join(
                     field_label(change.rtype, f, self.lang) for f in change.conflicts
@@ -309,7 +309,7 @@ class ReceiveScreen(TryggScreen):
                 continue
             s = outcome.summary
             assert s is not None
-            sender = printable(s.sender.get("name", "?"), single_line=True)
+            sender = printable(s.sender.name, single_line=True)
             org = choice_label("device", "org", s.sender_org, lang) if s.sender_org else "–"
             line(
                 self.t(

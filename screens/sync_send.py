@@ -17,7 +17,7 @@ from textual.widgets import Input, ProgressBar, Static
 from db.errors import TryggError
 from db.files import usual_places
 from db.protect.encryption import Encryption, passphrase_encryption
-from db.records import DISPLAY_ORDER, type_label
+from db.records import DISPLAY_ORDER, KOMMUN, POLIS, type_label
 from db.reports import output_folder
 from db.store import Store
 from db.sync.exporter import (
@@ -32,7 +32,7 @@ from db.sync.exporter import (
 from db.sync.mailbox import configured_mailbox, preview_own_file, write_own_file
 from db.textutil import printable
 from screens.widgets.choices import AnswerLine, ChoiceLine
-from screens.widgets.forms import FormModal
+from screens.widgets.forms import FormInput, FormModal
 
 #: The "to" choices that are not a colleague's device.
 MAILBOX = "*mailbox"
@@ -78,14 +78,14 @@ class SendScreen(FormModal):
             to = self.known[0].id if self.known else NEW
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("send.title"), classes="section-title", markup=False)
-            yield self.row(self.t("send.folder"), Input(str(folder), id="send-folder"))
+            yield self.row(self.t("send.folder"), FormInput(str(folder), id="send-folder"))
             yield self.row(self.t("send.to"), ChoiceLine(options, to, id="send-to"))
             yield self.row(
                 self.t("send.profile"),
                 ChoiceLine(
                     [
-                        ("1", "kommun", self.t("send.profile.kommun")),
-                        ("2", "polis", self.t("send.profile.polis")),
+                        ("1", KOMMUN, self.t("send.profile.kommun")),
+                        ("2", POLIS, self.t("send.profile.polis")),
                     ],
                     self._default_profile(to),
                     id="send-profile",
@@ -104,17 +104,18 @@ class SendScreen(FormModal):
                     id="send-crypt",
                 ),
             )
-            yield self._hidden_row("send.passphrase", Input(password=True, id="send-pass"))
-            yield self._hidden_row("send.passphrase_again", Input(password=True, id="send-pass2"))
+            yield self._hidden_row("send.passphrase", FormInput(password=True, id="send-pass"))
+            yield self._hidden_row(
+                "send.passphrase_again", FormInput(password=True, id="send-pass2")
+            )
             yield self._hidden_row(
                 "send.recipients",
-                Input(id="send-recipients", placeholder=self.t("send.recipients.placeholder")),
+                FormInput(id="send-recipients", placeholder=self.t("send.recipients.placeholder")),
             )
             yield Static(id="send-preview", markup=False)
             yield ProgressBar(id="send-progress", show_eta=False)
             yield Static(id="send-done", markup=False)
-            yield from self.error_line()
-            yield Static(self.t("send.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("send.keys"))
 
     def _hidden_row(self, label: str, widget: Input) -> Horizontal:
         row = self.row(self.t(label), widget)
@@ -138,7 +139,7 @@ class SendScreen(FormModal):
     def _default_profile(self, to: str | None) -> str:
         if to == MAILBOX:
             mailbox = configured_mailbox(self.trygg.store)
-            return mailbox.profile if mailbox else "kommun"
+            return mailbox.profile if mailbox else KOMMUN
         return default_profile(self._peer(to))
 
     def _value(self, name: str) -> str | None:
@@ -170,10 +171,10 @@ class SendScreen(FormModal):
             self.update_preview()
 
     def _explain_profile(self) -> None:
-        profile = self._value("profile") or "kommun"
+        profile = self._value("profile") or KOMMUN
         text = self.t(f"send.profile.{profile}.explain")
         peer = self._peer(self._value("to"))
-        if profile == "polis" and (self._value("to") == MAILBOX or (peer and peer.org != "polis")):
+        if profile == POLIS and (self._value("to") == MAILBOX or (peer and not peer.police)):
             text += "\n" + self.t("send.profile.polis_warning")
         self.query_one("#send-profile-said", Static).update(text)
 
@@ -193,7 +194,7 @@ class SendScreen(FormModal):
 
     def update_preview(self) -> None:
         """Count what the file would carry (in a worker; only the latest answer shows)."""
-        to, profile, folder = self._value("to"), self._value("profile") or "kommun", self._folder()
+        to, profile, folder = self._value("to"), self._value("profile") or KOMMUN, self._folder()
         peer = self._peer(to)
 
         def count(store: Store) -> ExportPreview | None:
@@ -260,7 +261,7 @@ class SendScreen(FormModal):
             return
         self.clear_error()
         folder = self._folder()
-        to, profile = self._value("to"), self._value("profile") or "kommun"
+        to, profile = self._value("to"), self._value("profile") or KOMMUN
         peer = self._peer(to)
         try:
             if not folder.is_dir():

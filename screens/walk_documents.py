@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Static
 
 from db.errors import TryggError
 from db.reports import OUTPUT_FOLDER, output_folder
@@ -18,7 +18,8 @@ from db.reports.walks import (
     write_owner_list,
     write_walk_protocol,
 )
-from screens.widgets.forms import FormModal
+from screens.widgets.choices import AnswerLine, ChoiceLine, YesNoLine
+from screens.widgets.forms import FormInput, FormModal
 
 
 class _DocumentModal(FormModal):
@@ -29,24 +30,25 @@ class _DocumentModal(FormModal):
     def folder_and_format(self) -> ComposeResult:
         store = self.trygg.store
         yield self.row(
-            self.t("documents.folder"), Input(str(output_folder(store)), id="documents-folder")
+            self.t("documents.folder"),
+            FormInput(str(output_folder(store)), id="documents-folder"),
         )
-        buttons = [
-            RadioButton(self.t(f"documents.format.{fmt}"), value=i == 0)
-            for i, fmt in enumerate(self.FORMATS)
+        options = [
+            (str(i), fmt, self.t(f"documents.format.{fmt}"))
+            for i, fmt in enumerate(self.FORMATS, start=1)
         ]
-        yield self.row(self.t("documents.format"), RadioSet(*buttons, id="documents-format"))
+        line = ChoiceLine(options, self.FORMATS[0], id="documents-format")
+        line.required = True
+        yield self.row(self.t("documents.format"), line)
 
     def chosen(self) -> tuple[Path, str]:
         """The folder (remembered for next time) and the format chosen."""
-        folder = Path(self.query_one("#documents-folder", Input).value.strip() or ".").expanduser()
+        typed = self.query_one("#documents-folder", FormInput).value.strip()
+        folder = Path(typed or ".").expanduser()
         if str(folder) != str(output_folder(self.trygg.store)):
             self.trygg.store.set_setting(OUTPUT_FOLDER, str(folder))
-        pressed = self.query_one("#documents-format", RadioSet).pressed_index
-        return folder, self.FORMATS[max(pressed, 0)]
-
-    def submitted(self, field: Input) -> None:
-        self.action_save()
+        chosen = self.query_one("#documents-format", ChoiceLine).value
+        return folder, chosen or self.FORMATS[0]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -69,22 +71,24 @@ class OwnerListsModal(_DocumentModal):
             yield Static(self.t("documents.owner_lists"), classes="section-title")
             yield Static(id="documents-owners")
             yield from self.folder_and_format()
-            yield Checkbox(self.t("documents.reminder"), False, id="documents-reminder")
-            yield Checkbox(self.t("documents.mark_sent"), True, id="documents-mark")
-            yield from self.error_line()
-            yield Static(self.t("documents.keys"), classes="hint", markup=False)
+            yield self.row(
+                self.t("documents.reminder"), self.yes_no(False, id="documents-reminder")
+            )
+            yield self.row(self.t("documents.mark_sent"), self.yes_no(True, id="documents-mark"))
+            yield from self.form_footer(self.t("documents.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
         self._show_owners()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        if event.checkbox.id == "documents-reminder":
+    def answered(self, line: AnswerLine, advance: bool) -> None:
+        if line.id == "documents-reminder":
             self._show_owners()
+        super().answered(line, advance)
 
     @property
     def scope(self) -> str:
-        return "open" if self.query_one("#documents-reminder", Checkbox).value else "new"
+        return "open" if self.query_one("#documents-reminder", YesNoLine).checked else "new"
 
     def _owners(self) -> tuple[list, int]:
         store = self.trygg.store
@@ -116,7 +120,7 @@ class OwnerListsModal(_DocumentModal):
             self.query_one("#form-error", Static).update(self.t("documents.nothing_to_send"))
             return
         folder, fmt = self.chosen()
-        mark = self.query_one("#documents-mark", Checkbox).value
+        mark = self.query_one("#documents-mark", YesNoLine).checked
         written = []
         try:
             for owner in owners:
@@ -155,8 +159,7 @@ class ProtocolModal(_DocumentModal):
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("documents.protocol"), classes="section-title")
             yield from self.folder_and_format()
-            yield from self.error_line()
-            yield Static(self.t("documents.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("documents.keys"))
 
     def action_save(self) -> None:
         store = self.trygg.store

@@ -8,14 +8,15 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Static
 
 from db.dates import parse_date, parse_time
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.places import place_names
-from db.records import LIGHT, choice_label
+from db.records import LIGHT
 from db.walks import format_participants, parse_participants
-from screens.widgets.forms import FormModal
+from screens.widgets.choices import ChoiceLine, numbered_options
+from screens.widgets.forms import FormInput, FormModal, FormTextArea
 
 
 class WalkFormScreen(FormModal):
@@ -54,7 +55,7 @@ class WalkFormScreen(FormModal):
             )
             yield self.row(
                 self.t("walk_form.kommun"),
-                Input(
+                FormInput(
                     value("kommun") or device.kommun or "",
                     id="walk-kommun",
                     suggester=SuggestFromList(kommuner, case_sensitive=False),
@@ -62,7 +63,7 @@ class WalkFormScreen(FormModal):
             )
             yield self.row(
                 self.t("walk_form.area"),
-                Input(
+                FormInput(
                     value("area") or "",
                     id="walk-area",
                     placeholder=self.t("walk_form.area.placeholder"),
@@ -71,10 +72,12 @@ class WalkFormScreen(FormModal):
                     ),
                 ),
             )
-            yield self.row(self.t("walk_form.date"), Input(value("date") or today, id="walk-date"))
+            yield self.row(
+                self.t("walk_form.date"), FormInput(value("date") or today, id="walk-date")
+            )
             yield self.row(
                 self.t("walk_form.start"),
-                Input(
+                FormInput(
                     value("start_time") or "",
                     id="walk-start",
                     placeholder=self.t("walk_form.time.placeholder"),
@@ -82,20 +85,21 @@ class WalkFormScreen(FormModal):
             )
             yield self.row(
                 self.t("walk_form.end"),
-                Input(
+                FormInput(
                     value("end_time") or "",
                     id="walk-end",
                     placeholder=self.t("walk_form.time.placeholder"),
                 ),
             )
-            buttons = [
-                RadioButton(choice_label("walk", "light", code, lang), value=value("light") == code)
-                for code in LIGHT
-            ]
-            yield self.row(self.t("walk_form.light"), RadioSet(*buttons, id="walk-light"))
+            yield self.row(
+                self.t("walk_form.light"),
+                ChoiceLine(
+                    numbered_options("walk", "light", LIGHT, lang), value("light"), id="walk-light"
+                ),
+            )
             yield self.row(
                 self.t("walk_form.weather"),
-                Input(
+                FormInput(
                     value("weather") or "",
                     id="walk-weather",
                     placeholder=self.t("walk_form.weather.placeholder"),
@@ -103,31 +107,34 @@ class WalkFormScreen(FormModal):
             )
             yield self.row(
                 self.t("walk_form.participants"),
-                Input(
+                FormInput(
                     format_participants(value("participants")),
                     id="walk-participants",
                     placeholder=self.t("walk_form.participants.placeholder"),
                 ),
             )
             yield self.row(
-                self.t("walk_form.organiser"), Input(value("organiser") or "", id="walk-organiser")
+                self.t("walk_form.organiser"),
+                FormInput(value("organiser") or "", id="walk-organiser"),
             )
             yield self.row(
-                self.t("walk_form.notes"), TextArea(value("notes") or "", id="walk-notes")
+                self.t("walk_form.notes"), FormTextArea(value("notes") or "", id="walk-notes")
             )
-            yield from self.error_line()
-            yield Static(self.t("form.keys"), classes="hint", markup=False)
+            yield from self.form_footer(self.t("form.keys"))
 
     def on_mount(self) -> None:
         super().on_mount()
         self.remember_initial()
+
+    def draft_base(self) -> str:
+        return f"walk:{self.walk_id}" if self.walk_id else "walk:new"
 
     def _values(self) -> dict[str, Any]:
         store = self.trygg.store
         today = store.now().date()
         problems: list[FieldProblem] = []
         text = {
-            key: self.query_one(f"#{wid}", Input).value
+            key: self.query_one(f"#{wid}", FormInput).value
             for key, wid in self.FIELD_WIDGETS.items()
             if key not in ("light", "notes")
         }
@@ -136,7 +143,7 @@ class WalkFormScreen(FormModal):
             "area": text["area"],
             "weather": text["weather"],
             "organiser": text["organiser"],
-            "notes": self.query_one("#walk-notes", TextArea).text,
+            "notes": self.query_one("#walk-notes", FormTextArea).text,
         }
         try:
             fields["date"] = parse_date(text["date"], today).isoformat()
@@ -151,8 +158,7 @@ class WalkFormScreen(FormModal):
             fields["participants"] = parse_participants(text["participants"])
         except TryggError as error:
             problems.append(FieldProblem("participants", error.key, error.params))
-        pressed = self.query_one("#walk-light", RadioSet).pressed_index
-        fields["light"] = LIGHT[pressed] if pressed >= 0 else None
+        fields["light"] = self.query_one("#walk-light", ChoiceLine).value
         if problems:
             raise ValidationFailed("walk", problems)
         return fields
@@ -170,4 +176,4 @@ class WalkFormScreen(FormModal):
             self.show_error(error)
             return
         self.app.notify(self.t("walk_form.saved"), markup=False)
-        self.dismiss(walk_id)
+        self.saved(walk_id)

@@ -58,6 +58,9 @@ class WalkListScreen(FilteredListScreen):
             id="walks_delete",
             show=False,
         ),
+        Binding(
+            "k", "place", "key.place", tooltip="key.place.tooltip", id="walks_place", show=False
+        ),
     ]
 
     def __init__(self) -> None:
@@ -193,6 +196,12 @@ class WalkListScreen(FilteredListScreen):
         walk_id = self.query_one(PagedTable).current_key
         if walk_id:
             self.app.push_screen(WalkFormScreen(walk_id), lambda _: self.reload(walk_id))
+
+    def action_place(self) -> None:
+        """The place of the walk under the cursor (its area, or its first finding's)."""
+        from screens.place import open_place_of
+
+        open_place_of(self, "walk", self.query_one(PagedTable).current_key)
 
     def action_delete(self) -> None:
         walk_id = self.query_one(PagedTable).current_key

@@ -3,19 +3,25 @@ and moves between the sections (one function key each, from anywhere)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 
+from db import database
 from db.errors import TryggError
 from db.i18n import normalise_language, render
+from db.protect import copies
 from db.store import Store
+from db.textutil import printable
 from screens.widgets.base import DataChanged, MailboxChanged, localise_bindings
 
 #: Night use outdoors: dark by default; a light theme for daylight and projectors.
@@ -60,6 +66,7 @@ class TryggApp(App[None]):
         ),
         Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
         Binding("f9", "section('sync')", "key.sync", tooltip="key.sync.tooltip", id="sync"),
+        Binding("ctrl+z", "undo", "key.undo", tooltip="key.undo.tooltip", id="undo"),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -72,6 +79,8 @@ class TryggApp(App[None]):
     }
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
     MAILBOX_EVERY = 20.0
+    #: How long the note that a write waits for another program stays (seconds).
+    WAITING_TOLD_FOR = 10.0
 
     def __init__(
         self,
@@ -94,6 +103,9 @@ class TryggApp(App[None]):
         self._newest: dict[str, object] = {}
         #: The screen each notification on display was given on (see ``on_notify``).
         self._notified_on: dict[str, Screen[Any]] = {}
+        self._told_waiting_at = -self.WAITING_TOLD_FOR
+        #: Keys read while a form saves, given out in order once it has (hold_keys).
+        self._held_keys: list[events.Key] | None = None
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -105,10 +117,14 @@ class TryggApp(App[None]):
         from screens.device_setup import SetupScreen
         from screens.overview import OverviewScreen
 
+        # A write that finds another program (a long import) holding the database waits
+        # for it; the user is told, from whichever thread waits.
+        database.set_wait_notice(self._say_waiting)
         try:
             self.store = Store(self.db_path, now=self.now)
         except TryggError as error:
-            self.exit(message=error.message(self.lang))
+            # Printed on the terminal after the app: a file name in it must not steer it.
+            self.exit(message=Text(printable(error.message(self.lang))))
             return
         self.in_thread(_catch_up_search, lambda _: None)
         if self.store.device is None:
@@ -119,8 +135,11 @@ class TryggApp(App[None]):
 
             self.push_screen(SetupScreen(), after_setup)
         else:
-            self.push_screen(OverviewScreen())
-            self.in_thread(_gallring_due, self._offer_gallring)
+            change = copies.check(self.store)
+            if change is None:
+                self._start()
+            else:
+                self._ask_moved_or_copied(change.before.path)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
         self.screen_change_signal.subscribe(self, self._forget_left_notifications)
@@ -150,6 +169,42 @@ class TryggApp(App[None]):
             if n.identity in self._notified_on
         }
         self._refresh_notifications()
+
+    def _start(self) -> None:
+        from screens.overview import OverviewScreen
+
+        self.push_screen(OverviewScreen())
+        self.in_thread(_gallring_due, self._offer_gallring)
+
+    def _ask_moved_or_copied(self, before: str) -> None:
+        """The database is not where it recorded living: ask, before anything is written
+        under its identity, whether it was moved (the same device) or is a copy (a new
+        device, as after a restore)."""
+        from screens.widgets.dialogs import KeyChoiceModal
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                self.exit(message=self.t("copy.unanswered"))
+                return
+            if choice == "moved":
+                copies.settle_moved(self.store)
+            else:
+                copies.settle_copy(self.store)
+                self.notify(self.t("copy.copied"), markup=False)
+            self._start()
+
+        options = [("f", "moved", self.t("copy.moved")), ("k", "copy", self.t("copy.copy"))]
+        question = self.t("copy.question", path=printable(before, single_line=True))
+        self.push_screen(KeyChoiceModal(question, options), answered)
+
+    def _say_waiting(self, _path: Path | None) -> None:
+        """Say that a write waits for another program (thread-safe: ``notify`` posts a
+        message). Once per wait; waits close together are told once."""
+        now = time.monotonic()
+        if now - self._told_waiting_at < self.WAITING_TOLD_FOR:
+            return
+        self._told_waiting_at = now
+        self.notify(self.t("app.waiting"), markup=False, timeout=self.WAITING_TOLD_FOR)
 
     def check_mailbox(self) -> None:
         """Look in the mailbox folder (if one is set up) for colleagues' files not read
@@ -238,11 +293,48 @@ class TryggApp(App[None]):
             exit_on_error=False,
         )
 
+    def hold_keys(self) -> None:
+        """Keep the keys read from now on until ``release_keys``: a form is saving, and
+        what is typed next belongs wherever the save puts the cursor (the next finding's
+        first field, the wrong field of a refusal, the list below)."""
+        if self._held_keys is None:
+            self._held_keys = []
+
+    def release_keys(self) -> None:
+        """Give out the held keys, in order, before any read after them."""
+        self.call_next(self._flush_held_keys)
+
+    async def _flush_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            await self.on_event(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.
         if action in ("section", "new_report", "log_progress"):
             return not isinstance(self.screen, ModalScreen) and self.store.device is not None
+        if action == "undo":
+            # Not under a dialog or a form (there ctrl+z is the text's own undo, and a
+            # change behind an open form would be taken back unseen).
+            return not isinstance(self.screen, ModalScreen) and self.store.device is not None
         return True
+
+    def action_undo(self) -> None:
+        """Take back the last change made on this device, and say what it was."""
+        try:
+            undone = self.store.undo_last(self.lang)
+        except TryggError as error:
+            self.notify(error.message(self.lang), severity="error", markup=False)
+            return
+        self.notify(undone.message, markup=False, timeout=8)
+        if undone.changed:
+            self.screen.post_message(DataChanged())
 
     def action_new_report(self) -> None:
         """A new quick report, one key away from any screen; the screen below is
@@ -278,6 +370,7 @@ class TryggApp(App[None]):
             self.push_screen(section())
 
     def on_unmount(self) -> None:
+        database.set_wait_notice(None)
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
@@ -300,6 +393,13 @@ class TryggApp(App[None]):
                 binding.tooltip or binding.description,
                 _runner(self, binding.action, active.node),
             )
+        if not isinstance(screen, ModalScreen) and self.store.device is not None:
+            yield SystemCommand(
+                self.t("cmd.lagesbild"), self.t("cmd.lagesbild.help"), self.action_lagesbild
+            )
+            yield SystemCommand(
+                self.t("cmd.search_place"), self.t("cmd.search_place.help"), self.action_find_place
+            )
         dark = self.theme == DARK_THEME
         yield SystemCommand(
             self.t("cmd.theme_light" if dark else "cmd.theme_dark"),
@@ -314,16 +414,27 @@ class TryggApp(App[None]):
         if self.show_tracebacks:
             super()._fatal_error()
             return
-        from rich.text import Text
-
         error = self._exception
         if isinstance(error, TryggError):
             text = error.message(self.lang)
         else:
             text = self.t("app.unexpected", kind=type(error).__name__)
         self.bell()
-        self._exit_renderables.append(Text(text))
+        self._exit_renderables.append(Text(printable(text)))
         self._close_messages_no_wait()
+
+    def action_lagesbild(self) -> None:
+        """The municipality's lägesbild (the joint picture), from anywhere."""
+        from screens.lagesbild import LagesbildScreen
+
+        if not isinstance(self.screen, LagesbildScreen):
+            self.push_screen(LagesbildScreen())
+
+    def action_find_place(self) -> None:
+        """Find a place by name and open it, from anywhere."""
+        from screens.place import search_place
+
+        search_place(self.screen)
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark (night) and the light theme."""
@@ -385,7 +496,10 @@ def _run_gallring(store: Store) -> int:
 
 def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> None:
     """Open the database (refusing clearly if it cannot be used), then run the app."""
+    from tui import terminal
+
     Store(db_path).close()
+    terminal.install()
     app = TryggApp(db_path, lang, debug=debug)
     app.run()
     if app.return_code:

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import click
 
-from db.database import resolve_path
+from db.database import resolve_path, set_wait_notice
 from db.demo import build_demo, demo_plan_files, is_demo_database
 from db.errors import TryggError
 from db.files import atomic_file
@@ -36,11 +36,12 @@ from db.records import (
 )
 from db.store import DELETED, JournalEntry, Store
 from db.textutil import printable
+from tui.cli_lagesbild import add_lagesbild_command
 from tui.cli_plans import add_import_plan_command, add_plan_report_commands
-from tui.cli_protect import add_protect_commands, print_export_log
+from tui.cli_protect import add_protect_commands, print_export_log, settle_whereabouts
 from tui.cli_reports import add_report_commands
 from tui.cli_sync import add_sync_commands
-from tui.text import language, set_language, t
+from tui.text import echo, language, set_language, t
 
 EXIT_FAILED = 1
 EXIT_UNEXPECTED = 3
@@ -49,10 +50,18 @@ DEMO_FILE_NAME = "trygg-demo.db"
 
 class _State:
     debug = False
+    told_waiting = False
+
+
+def _say_waiting(_path: Path | None) -> None:
+    """Tell once per command, on stderr, that a write waits for another program."""
+    if not _State.told_waiting:
+        _State.told_waiting = True
+        echo(t("cli.waiting"), err=True)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    click.echo(printable(message), err=True)
+    echo(printable(message), err=True)
     sys.exit(code)
 
 
@@ -130,7 +139,20 @@ class TryggGroup(_LocalisedHelp, click.Group):
 
 
 def _open_store(db: str | None, *, create: bool = False) -> Store:
-    return Store(resolve_path(db), create=create)
+    """The store at ``db``; a database that was moved or copied is settled first (asked,
+    or taken for a copy when nobody can be asked)."""
+    store = Store(resolve_path(db), create=create)
+    try:
+        settle_whereabouts(store, interactive=_interactive())
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _interactive() -> bool:
+    """Whether a person at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 def build_cli(lang: str | None = None) -> click.Group:
@@ -158,6 +180,8 @@ def build_cli(lang: str | None = None) -> click.Group:
     def cli(ctx: click.Context, db: str | None, lang: str | None, debug: bool) -> None:
         set_language(lang)
         _State.debug = debug
+        _State.told_waiting = False
+        set_wait_notice(_say_waiting)
         ctx.ensure_object(dict)
         ctx.obj["db"] = db
         if ctx.invoked_subcommand is None:
@@ -187,7 +211,7 @@ def build_cli(lang: str | None = None) -> click.Group:
                     store.close()
                     _remove_database(path)
                 raise
-        click.echo(
+        echo(
             t(
                 "cli.init.done",
                 path=printable(path),
@@ -208,10 +232,10 @@ def build_cli(lang: str | None = None) -> click.Group:
         with Store(path, create=True) as store:
             store.set_up_device(t("cli.demo.device_name"), "polis", "Lycksele")
             build_demo(store)
-        click.echo(t("cli.demo.done", path=printable(path)))
+        echo(t("cli.demo.done", path=printable(path)))
         try:
             plan_file = demo_plan_files(path.parent)[0]
-            click.echo(t("cli.demo.plan_file", path=printable(plan_file)))
+            echo(t("cli.demo.plan_file", path=printable(plan_file)))
         except (OSError, TryggError):
             pass  # the demo works without the file to import
         if not no_tui:
@@ -272,9 +296,7 @@ def build_cli(lang: str | None = None) -> click.Group:
         with _open_store(_db(ctx, db)) as store:
             if out:
                 counts = _export_atomically(store, Path(out), types)
-                click.echo(
-                    t("cli.records.export.done", count=sum(counts.values()), path=out), err=True
-                )
+                echo(t("cli.records.export.done", count=sum(counts.values()), path=out), err=True)
             else:
                 export_records(store, sys.stdout, types or None)
 
@@ -290,9 +312,9 @@ def build_cli(lang: str | None = None) -> click.Group:
                 summary = import_records(store, Path(file), rtype)
             except RecordsImportFailed as failure:
                 for problem in failure.problems:
-                    click.echo(printable(problem.message(language())), err=True)
+                    echo(printable(problem.message(language())), err=True)
                 _fail(failure.message(language()))
-        click.echo(
+        echo(
             t(
                 "cli.records.import.done",
                 created=summary.total_created,
@@ -301,7 +323,7 @@ def build_cli(lang: str | None = None) -> click.Group:
             )
         )
         if summary.skipped_deleted:
-            click.echo(t("cli.records.import.skipped_deleted", count=summary.skipped_deleted))
+            echo(t("cli.records.import.skipped_deleted", count=summary.skipped_deleted))
 
     def open_for_sync(ctx: click.Context, db: str | None) -> Store:
         store = _open_store(_db(ctx, db))
@@ -311,6 +333,7 @@ def build_cli(lang: str | None = None) -> click.Group:
     add_sync_commands(cli, db_option, open_for_sync)
     report = add_report_commands(cli, db_option, open_for_sync)
     add_plan_report_commands(report, db_option, open_for_sync)
+    add_lagesbild_command(report, db_option, open_for_sync)
     add_import_plan_command(cli, db_option, open_for_sync)
     add_protect_commands(cli, db_option, open_for_sync, lambda ctx, db: resolve_path(_db(ctx, db)))
     return cli
@@ -327,7 +350,7 @@ def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:
     """Print the journal grouped by write: one heading per stamp (when, who, which record),
     then the fields that write changed. Personal values stay hidden unless asked for."""
     if not entries:
-        click.echo(t("cli.log.empty"))
+        echo(t("cli.log.empty"))
         return
     lang = language()
     heading = None
@@ -337,21 +360,21 @@ def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:
             heading = key
             when = datetime.fromtimestamp(entry.stamp.ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
             who = entry.device_name or entry.stamp.device[:8]
-            click.echo(
+            echo(
                 printable(
                     f"{when} · {who} · {type_label(entry.rtype, lang)} {entry.record_id}",
                     single_line=True,
                 )
             )
         if entry.field == DELETED:
-            click.echo("    " + t("cli.log.deleted"))
+            echo("    " + t("cli.log.deleted"))
             continue
         if entry.scope == "personal" and not show_personal and entry.value is not None:
             value = t("cli.log.personal_hidden")
         else:
             value = _show_value(entry.rtype, entry.field, entry.value, lang)
         label = field_label(entry.rtype, entry.field, lang)
-        click.echo(printable(f"    {label}: {value}", single_line=True))
+        echo(printable(f"    {label}: {value}", single_line=True))
 
 
 def _show_value(rtype: str, name: str, value: Any, lang: str) -> str:

@@ -35,7 +35,7 @@ from db.reports.followup import (
 from db.snabbrapport.statistics import read_day
 from db.store import Store
 from db.textutil import printable
-from tui.text import language, t
+from tui.text import echo, language, t
 
 Opener = Callable[[click.Context, str | None], Store]
 
@@ -91,10 +91,10 @@ def add_import_plan_command(cli: click.Group, db_option: Callable, open_store: O
         with open_store(ctx, db) as store:
             today = store.now().date()
             found = preview(table, mapping, today)
-            click.echo(printable(t("cli.import_plan.mapping")))
+            echo(printable(t("cli.import_plan.mapping")))
             for heading, target in zip(table.header, mapping, strict=True):
-                click.echo(printable(f"  {heading:<28} → {target_name(target)}"))
-            click.echo(
+                echo(printable(f"  {heading:<28} → {target_name(target)}"))
+            echo(
                 printable(
                     t(
                         "cli.import_plan.found",
@@ -105,9 +105,9 @@ def add_import_plan_command(cli: click.Group, db_option: Callable, open_store: O
                 )
             )
             for line in found.skipped:
-                click.echo(printable(t("cli.import_plan.skipped", line=line)))
+                echo(printable(t("cli.import_plan.skipped", line=line)))
             if dry_run:
-                click.echo(t("cli.import_plan.dry_run"))
+                echo(t("cli.import_plan.dry_run"))
                 return
             chosen_title = title or table.title or title_from_file(path)
             named = list(kommuner) or kommuner_in(chosen_title)
@@ -122,7 +122,7 @@ def add_import_plan_command(cli: click.Group, db_option: Callable, open_store: O
             }
             target_plan = find_plan(store, into, today)["id"] if into else None
             done = import_plan(store, found, plan, into=target_plan)
-        click.echo(
+        echo(
             printable(
                 t("cli.import_plan.done", measures=done.measures, areas=done.areas, id=done.plan_id)
             )
@@ -185,9 +185,7 @@ def add_plan_report_commands(report: click.Group, db_option: Callable, open_stor
             wanted = read_period(period or "", chosen.get("followup_interval"), today)
             folder = Path(out) if out else output_folder(store)
             written = writer(store, chosen["id"], wanted, folder, today, fmt=fmt, lang=lang)
-        click.echo(
-            printable(t("cli.report.plan.written", path=written.path, count=written.measures))
-        )
+        echo(printable(t("cli.report.plan.written", path=written.path, count=written.measures)))
 
     @report.command(name="followup", help=t("cli.report.followup.help"))
     @plan_options(FOLLOWUP_FORMATS)
@@ -216,4 +214,4 @@ def add_plan_report_commands(report: click.Group, db_option: Callable, open_stor
             path, count = write_calendar(
                 store, folder, today, plan_id=plan_id, days=days, lang=language()
             )
-        click.echo(printable(t("cli.report.calendar.written", path=path, count=count)))
+        echo(printable(t("cli.report.calendar.written", path=path, count=count)))

@@ -20,16 +20,16 @@ from db.backup import manual_backup
 from db.dates import local_moment
 from db.errors import TryggError
 from db.i18n import render
-from db.protect import doctor, gallring
+from db.protect import copies, doctor, gallring
 from db.protect.encryption import Encryption, Unlock, passphrase_encryption
 from db.protect.pinning import forget, own_keys, peer_key, trust
 from db.protect.restore import restore
-from db.records import choice_label
+from db.records import POLIS, choice_label
 from db.store import Store
 from db.sync import export_log
 from db.sync.exporter import peers, unconfirmed_entries
 from db.textutil import printable
-from tui.text import language, t
+from tui.text import echo, language, t
 
 PASSPHRASE_ENV = "TRYGG_PASSPHRASE"
 #: A yes typed at a question, in either language (anything else, Enter included, is no).
@@ -137,11 +137,11 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
             return
         with open_store(ctx, db) as store:
             mine = own_keys(store)
-            click.echo(t("cli.peers.self", fingerprint=mine.fingerprint))
-            click.echo(t("cli.peers.self_age", recipient=mine.age_recipient))
+            echo(t("cli.peers.self", fingerprint=mine.fingerprint))
+            echo(t("cli.peers.self_age", recipient=mine.age_recipient))
             known = peers(store)
             if not known:
-                click.echo(t("cli.peers.empty"))
+                echo(t("cli.peers.empty"))
                 return
             for peer in known:
                 _print_peer(store, peer)
@@ -150,18 +150,21 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
     @db_option
     @click.argument("device")
     @click.option("--fingerprint", help=t("cli.peers.trust.opt.fingerprint"))
+    @click.option("--police", is_flag=True, help=t("cli.peers.trust.opt.police"))
     @click.pass_context
     def trust_command(
-        ctx: click.Context, db: str | None, device: str, fingerprint: str | None
+        ctx: click.Context, db: str | None, device: str, fingerprint: str | None, police: bool
     ) -> None:
         with open_store(ctx, db or ctx.obj.get("peers_db")) as store:
-            key = trust(store, device, fingerprint)
-        click.echo(
+            key = trust(store, device, fingerprint, police=police)
+        echo(
             printable(
                 t("cli.peers.trusted", name=key.peer.name, fingerprint=key.fingerprint),
                 single_line=True,
             )
         )
+        if key.peer.police:
+            echo(printable(t("cli.peers.police_confirmed", name=key.peer.name), single_line=True))
 
     @peers_command.command(name="forget", help=t("cli.peers.forget.help"))
     @db_option
@@ -170,14 +173,14 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
     def forget_command(ctx: click.Context, db: str | None, device: str) -> None:
         with open_store(ctx, db or ctx.obj.get("peers_db")) as store:
             peer = forget(store, device)
-        click.echo(printable(t("cli.peers.forgotten", name=peer.name), single_line=True))
+        echo(printable(t("cli.peers.forgotten", name=peer.name), single_line=True))
 
 
 def _print_peer(store: Store, peer: Any) -> None:
     lang = language()
     key = peer_key(store, peer)
     org = choice_label("device", "org", peer.org, lang) if peer.org else "–"
-    click.echo(
+    echo(
         printable(
             t(
                 "cli.peers.line",
@@ -192,14 +195,27 @@ def _print_peer(store: Store, peer: Any) -> None:
         )
     )
     if key.fingerprint is None:
-        click.echo(t("cli.peers.no_key"))
+        echo(t("cli.peers.no_key"))
     else:
         state = "cli.peers.verified" if key.verified_at else "cli.peers.not_verified"
-        click.echo(t("cli.peers.key", fingerprint=key.fingerprint, state=t(state)))
+        echo(t("cli.peers.key", fingerprint=key.fingerprint, state=t(state)))
     if key.offered_fingerprint:
-        click.echo(
+        echo(
             printable(
                 t("cli.peers.offered", fingerprint=key.offered_fingerprint, name=peer.name),
+                single_line=True,
+            )
+        )
+    if peer.police:
+        echo(t("cli.peers.police", when=_when(key.police_confirmed_at)))
+    elif peer.org == POLIS:
+        echo(printable(t("cli.peers.police_unconfirmed", name=peer.name), single_line=True))
+    if key.offered_card:
+        offered = key.offered_card
+        org = choice_label("device", "org", offered.org, lang) if offered.org else "–"
+        echo(
+            printable(
+                t("cli.peers.card_offered", offered=offered.name, org=org, name=peer.name),
                 single_line=True,
             )
         )
@@ -208,10 +224,45 @@ def _print_peer(store: Store, peer: Any) -> None:
 PathOf = Callable[[click.Context, str | None], Path]
 
 
+def settle_whereabouts(store: Store, *, interactive: bool) -> None:
+    """A database not where it recorded living (another machine, path or file) is asked
+    once whether it was moved or is a copy. Without a person to ask (a script), it is
+    taken for a copy and gets a new device identity: that never lets two databases speak
+    with one voice, and loses nothing. ``trygg moved`` answers ahead of time."""
+    change = copies.check(store)
+    if change is None:
+        return
+    where = printable(change.before.path, single_line=True)
+    answer = "k"
+    if interactive:
+        answer = click.prompt(
+            printable(t("cli.copy.question", path=where), single_line=True),
+            type=click.Choice(["f", "k"]),
+            show_choices=True,
+            err=True,
+        )
+    if answer == "f":
+        copies.settle_moved(store)
+        echo(t("cli.copy.moved"), err=True)
+        return
+    old, new = copies.settle_copy(store)
+    key = "cli.copy.copied" if interactive else "cli.copy.copied_unasked"
+    echo(printable(t(key, path=where, old=old[:8], new=new[:8])), err=True)
+
+
 def add_protect_commands(
     cli: click.Group, db_option: Callable, open_store: Opener, path_of: PathOf
 ) -> None:
-    """Attach ``gallra``, ``backup``, ``restore`` and ``doctor``."""
+    """Attach ``gallra``, ``backup``, ``restore``, ``doctor`` and ``moved``."""
+
+    @cli.command(name="moved", help=t("cli.moved.help"))
+    @db_option
+    @click.pass_context
+    def moved_command(ctx: click.Context, db: str | None) -> None:
+        with Store(path_of(ctx, db), create=False) as store:
+            store.require_device()
+            copies.settle_moved(store)
+        echo(t("cli.copy.moved"))
 
     @cli.group(name="gallra", invoke_without_command=True, help=t("cli.gallra.help"))
     @db_option
@@ -244,9 +295,9 @@ def add_protect_commands(
                 current = gallring.rule(store)
             else:
                 current = gallring.set_rule(store, days, basis)
-        click.echo(t("cli.gallra.rule", days=current.days))
+        echo(t("cli.gallra.rule", days=current.days))
         basis_text = current.basis or t("cli.gallra.no_basis")
-        click.echo(printable(t("cli.gallra.basis", basis=basis_text)))
+        echo(printable(t("cli.gallra.basis", basis=basis_text)))
 
     @cli.command(name="backup", help=t("cli.backup.help"))
     @db_option
@@ -255,7 +306,7 @@ def add_protect_commands(
     def backup_command(ctx: click.Context, db: str | None, out: str | None) -> None:
         with open_store(ctx, db) as store:
             written = manual_backup(store.conn, store.path, Path(out) if out else None)
-        click.echo(printable(t("cli.backup.done", path=written)))
+        echo(printable(t("cli.backup.done", path=written)))
 
     @cli.command(name="restore", help=t("cli.restore.help"))
     @db_option
@@ -273,12 +324,10 @@ def add_protect_commands(
             return answer.strip().casefold() in YES_ANSWERS
 
         summary = restore(target, Path(file), confirm=confirm)
-        click.echo(printable(t("cli.restore.done", path=target, records=summary.records)))
+        echo(printable(t("cli.restore.done", path=target, records=summary.records)))
         if summary.safety_copy:
-            click.echo(printable(t("cli.restore.safety", path=summary.safety_copy)))
-        click.echo(
-            t("cli.restore.new_identity", old=summary.old_device[:8], new=summary.new_device[:8])
-        )
+            echo(printable(t("cli.restore.safety", path=summary.safety_copy)))
+        echo(t("cli.restore.new_identity", old=summary.old_device[:8], new=summary.new_device[:8]))
 
     @cli.command(name="doctor", help=t("cli.doctor.help"))
     @db_option
@@ -290,45 +339,45 @@ def add_protect_commands(
         for item in found:
             text = render("db", lang, item.key, **item.params)
             label = t(_DOCTOR_LEVELS[item.level])
-            click.echo(printable(f"{label}  {text}", single_line=True))
+            echo(printable(f"{label}  {text}", single_line=True))
         errors = sum(1 for f in found if f.level == doctor.ERROR)
         warnings = sum(1 for f in found if f.level == doctor.WARNING)
-        click.echo(t("cli.doctor.summary", errors=errors, warnings=warnings))
+        echo(t("cli.doctor.summary", errors=errors, warnings=warnings))
         if errors:
             sys.exit(1)
 
 
 def _say_gallring(summary: gallring.GallringSummary) -> None:
     if summary.cutoff:
-        click.echo(t("cli.gallra.rule_line", days=summary.rule.days, cutoff=summary.cutoff))
+        echo(t("cli.gallra.rule_line", days=summary.rule.days, cutoff=summary.cutoff))
     if summary.dry_run:
-        click.echo(t("cli.gallra.dry_run", count=len(summary.due)))
+        echo(t("cli.gallra.dry_run", count=len(summary.due)))
         for report in summary.due:
-            click.echo(t("cli.gallra.due_line", nr=report.nr or "–", date=report.date))
+            echo(t("cli.gallra.due_line", nr=report.nr or "–", date=report.date))
     elif not summary.due:
-        click.echo(t("cli.gallra.nothing"))
+        echo(t("cli.gallra.nothing"))
     else:
-        click.echo(t("cli.gallra.done", count=summary.erased))
+        echo(t("cli.gallra.done", count=summary.erased))
         if summary.backups_scrubbed:
-            click.echo(t("cli.gallra.backups", count=summary.backups_scrubbed))
+            echo(t("cli.gallra.backups", count=summary.backups_scrubbed))
         for path in summary.removed_files:
-            click.echo(printable(t("cli.gallra.removed", path=path)))
+            echo(printable(t("cli.gallra.removed", path=path)))
     if summary.files_left:
-        click.echo(t("cli.gallra.files_left", count=len(summary.files_left)))
+        echo(t("cli.gallra.files_left", count=len(summary.files_left)))
         for path in summary.files_left:
-            click.echo(printable(f"  {path}"))
+            echo(printable(f"  {path}"))
 
 
 def print_export_log(store: Store, limit: int) -> None:
     """``trygg log --exports``: every file written, newest first."""
     logged = export_log.entries(store.conn, limit=limit)
     if not logged:
-        click.echo(t("cli.exports.empty"))
+        echo(t("cli.exports.empty"))
         return
     for entry in logged:
         when_text = local_moment(entry.at)
         encryption = t(_ENCRYPTION_LABELS[entry.encryption.split(":")[0]])
-        click.echo(
+        echo(
             printable(
                 t(
                     "cli.exports.line",
@@ -343,7 +392,7 @@ def print_export_log(store: Store, limit: int) -> None:
                 single_line=True,
             )
         )
-        click.echo(printable(f"  {entry.path}", single_line=True))
+        echo(printable(f"  {entry.path}", single_line=True))
 
 
 def _when(iso: str | None) -> str:

@@ -23,7 +23,7 @@ from db.snabbrapport.statistics import (
 )
 from db.store import Store
 from db.textutil import printable
-from tui.text import language, t
+from tui.text import echo, language, t
 
 Opener = Callable[[click.Context, str | None], Store]
 FORMATS = tables.FORMATS
@@ -80,9 +80,9 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
                 months = monthly(store.conn, wanted)
                 if out:
                     path = tables.save_chart(Path(out), months, lang, fmt)
-                    click.echo(printable(t("cli.report.written", path=path)))
+                    echo(printable(t("cli.report.written", path=path)))
                 else:
-                    click.echo(tables.monthly_chart(months), nl=False)
+                    echo(tables.monthly_chart(months), nl=False)
                 return
             periods = [wanted]
             if compare_from or compare_to:
@@ -101,10 +101,10 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
             counted = [statistics(store.conn, p) for p in periods]
         if out:
             path = tables.save(Path(out), counted, lang, fmt)
-            click.echo(printable(t("cli.report.written", path=path)))
+            echo(printable(t("cli.report.written", path=path)))
         else:
             render = {"text": tables.as_text, "csv": tables.as_csv, "md": tables.as_markdown}
-            click.echo(render[fmt](counted, lang), nl=False)
+            echo(render[fmt](counted, lang), nl=False)
 
     @report.command(name="pm", help=t("cli.report.pm.help"))
     @db_option
@@ -130,7 +130,7 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
             if reference is not None:
                 set_legal_reference(store, reference)
             written = write_pm(store, ids, store.now().date(), lang, out=Path(out) if out else None)
-        click.echo(printable(t("cli.report.pm.written", path=written.path)))
+        echo(printable(t("cli.report.pm.written", path=written.path)))
 
     return report
 

@@ -11,10 +11,10 @@ import click
 
 from db.dates import moment_of_ms
 from db.protect.encryption import Unlock
-from db.records import field_label, type_label
+from db.records import KOMMUN, POLIS, PROFILES, choice_label, field_label, type_label
 from db.reports import output_folder
 from db.store import Store
-from db.sync.exporter import PROFILES, ExportSummary, export_bundle, find_peer
+from db.sync.exporter import ExportSummary, export_bundle, find_peer
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
@@ -26,7 +26,7 @@ from tui.cli_protect import (
     unlock_from,
     unlock_options,
 )
-from tui.text import language, t
+from tui.text import echo, language, t
 
 Opener = Callable[[click.Context, str | None], Store]
 
@@ -92,7 +92,7 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
     @click.option(
         "--profile",
         type=click.Choice(PROFILES),
-        default="kommun",
+        default=KOMMUN,
         show_default=True,
         help=t("cli.sync.opt.profile"),
     )
@@ -120,13 +120,13 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
         for result in summary.imported:
             _say_import(result)
         for path, error in summary.failed:
-            click.echo(
+            echo(
                 printable(t("cli.sync.failed", path=path.name, reason=error.message(language()))),
                 err=True,
             )
         if summary.sent is not None:
             _say_export(summary.sent)
-        click.echo(
+        echo(
             t(
                 "cli.sync.done",
                 folder=printable(folder),
@@ -161,15 +161,15 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
     def resolve_command(ctx: click.Context, db: str | None, conflict_id: str, keep: str) -> None:
         with open_store(ctx, db or ctx.obj.get("conflicts_db")) as store:
             copy = store.resolve_conflict(conflict_id, keep)
-        click.echo(t("cli.conflicts.resolved"))
+        echo(t("cli.conflicts.resolved"))
         if copy:
-            click.echo(t("cli.conflicts.restored", id=copy))
+            echo(t("cli.conflicts.restored", id=copy))
 
 
 def _say_export(summary: ExportSummary) -> None:
     lang = language()
     types = ", ".join(f"{type_label(k, lang).lower()} {v}" for k, v in summary.records.items())
-    click.echo(
+    echo(
         printable(
             t(
                 "cli.export.done",
@@ -181,27 +181,40 @@ def _say_export(summary: ExportSummary) -> None:
             )
         )
     )
-    click.echo(t("cli.export.personal" if summary.personal else "cli.export.no_personal"))
+    echo(t("cli.export.personal" if summary.personal else "cli.export.no_personal"))
     if summary.encryption == "passphrase":
-        click.echo(t("cli.export.encrypted_passphrase"))
+        echo(t("cli.export.encrypted_passphrase"))
     elif summary.encryption.startswith("recipients:"):
-        click.echo(t("cli.export.encrypted_recipients", count=summary.encryption.split(":")[1]))
+        echo(t("cli.export.encrypted_recipients", count=summary.encryption.split(":")[1]))
     else:
-        click.echo(t("cli.export.not_encrypted"))
+        echo(t("cli.export.not_encrypted"))
 
 
 def _say_import(summary: ImportSummary) -> None:
-    sender = printable(summary.sender.get("name", "?"), single_line=True)
+    sender = printable(summary.sender.name, single_line=True)
     if summary.dry_run:
-        click.echo(t("cli.import.dry_run"))
+        echo(t("cli.import.dry_run"))
     if summary.encrypted:
-        click.echo(t("cli.import.encrypted"))
+        echo(t("cli.import.encrypted"))
+    if summary.from_database:
+        echo(printable(t("cli.import.database", path=summary.path, sender=sender)))
     if summary.first_contact:
-        click.echo(t("cli.import.first_contact", sender=sender))
-        click.echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))
+        echo(t("cli.import.first_contact", sender=sender))
+        echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))
+        if summary.sender_org == POLIS and not summary.sender_police:
+            echo(t("cli.import.police_unconfirmed", sender=sender))
+    if summary.offered_card:
+        offered = summary.offered_card
+        org = choice_label("device", "org", offered.org, language()) if offered.org else "–"
+        echo(
+            printable(
+                t("cli.import.card_offered", sender=sender, offered=offered.name, org=org),
+                single_line=True,
+            )
+        )
     if summary.already_imported and not summary.changed:
-        click.echo(t("cli.import.already"))
-    click.echo(
+        echo(t("cli.import.already"))
+    echo(
         t(
             "cli.import.done",
             sender=sender,
@@ -212,26 +225,28 @@ def _say_import(summary: ImportSummary) -> None:
         )
     )
     if summary.future_stamps:
-        click.echo(t("cli.import.future", count=summary.future_stamps))
+        echo(t("cli.import.future", count=summary.future_stamps))
     if summary.gaps:
         devices = printable(", ".join(summary.gaps), single_line=True)
-        click.echo(t("cli.import.gap", devices=devices, sender=sender))
+        echo(t("cli.import.gap", devices=devices, sender=sender))
     if summary.dropped_personal:
-        click.echo(t("cli.import.dropped", count=summary.dropped_personal))
+        echo(t("cli.import.dropped", count=summary.dropped_personal))
+    if summary.erased and not summary.dry_run:
+        echo(t("cli.import.erased", count=len(summary.erased), backups=summary.backups_scrubbed))
     if summary.open_conflicts:
-        click.echo(t("cli.import.conflicts_open", count=summary.open_conflicts))
+        echo(t("cli.import.conflicts_open", count=summary.open_conflicts))
     if summary.backup:
-        click.echo(printable(t("cli.import.backup", path=summary.backup)))
+        echo(printable(t("cli.import.backup", path=summary.backup)))
 
 
 def _print_conflicts(store: Store) -> None:
     lang = language()
     found = store.conflicts()
     if not found:
-        click.echo(t("cli.conflicts.empty"))
+        echo(t("cli.conflicts.empty"))
         return
     for c in found:
-        click.echo(
+        echo(
             t(
                 "cli.conflicts.line",
                 id=c.id[:8],
@@ -241,7 +256,7 @@ def _print_conflicts(store: Store) -> None:
             )
         )
         shown = t("cli.conflicts.deleted") if c.winner_deletes else _value(c.winner_value)
-        click.echo(
+        echo(
             printable(
                 t(
                     "cli.conflicts.shown",
@@ -252,7 +267,7 @@ def _print_conflicts(store: Store) -> None:
                 single_line=True,
             )
         )
-        click.echo(
+        echo(
             printable(
                 t(
                     "cli.conflicts.other",

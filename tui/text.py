@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import click
+
 from db.i18n import normalise_language, render
+from db.textutil import printable
 
 _language = normalise_language(None)
 
@@ -21,3 +24,11 @@ def language() -> str:
 def t(key: str, **params: object) -> str:
     """The UI string ``key`` in the current language."""
     return render("tui", _language, key, **params)
+
+
+def echo(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print one line (or block) of the command line's output. Everything the command line
+    prints goes through here, so that a name, a value or a file name from a colleague's
+    file can never steer the terminal: control and bidirectional characters are shown as
+    visible stand-ins (``printable``)."""
+    click.echo(printable(text), err=err, nl=nl)

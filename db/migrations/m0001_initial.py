@@ -10,15 +10,10 @@ from __future__ import annotations
 import sqlite3
 
 from db.kommuner import KOMMUNER_BY_LAN
-from db.migrations.statements import run_statements
+from db.migrations.schema import database, record_table, run_sql
 
+#: What sqlite-utils cannot say: CHECK constraints and a partial unique index.
 SQL = """
-CREATE TABLE schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-);
-
 -- This device (is_self = 1) and every device heard of through files.
 CREATE TABLE devices (
     id         TEXT PRIMARY KEY,
@@ -29,17 +24,6 @@ CREATE TABLE devices (
     is_self    INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX devices_one_self ON devices(is_self) WHERE is_self = 1;
-
--- Reference list of municipalities (seeded below); records name their kommun as text.
-CREATE TABLE kommun (
-    name TEXT PRIMARY KEY,
-    lan  TEXT NOT NULL
-);
-
-CREATE TABLE settings (
-    key   TEXT PRIMARY KEY,
-    value TEXT
-);
 
 -- The hybrid logical clock's last issued stamp.
 CREATE TABLE clock (
@@ -62,190 +46,95 @@ CREATE TABLE journal (
     prev_device TEXT,
     scope       TEXT NOT NULL CHECK (scope IN ('core', 'personal'))
 );
-CREATE UNIQUE INDEX journal_entry ON journal(record_id, field, ts, device);
-CREATE INDEX journal_origin ON journal(device, ts);
-
--- Version vectors per scope: the highest stamp held from each origin device.
-CREATE TABLE vectors (
-    scope  TEXT NOT NULL,
-    device TEXT NOT NULL,
-    ts     INTEGER NOT NULL,
-    PRIMARY KEY (scope, device)
-);
-
-CREATE TABLE place (
-    id      TEXT PRIMARY KEY,
-    name    TEXT,
-    kommun  TEXT,
-    lat     REAL,
-    lon     REAL,
-    note    TEXT,
-    deleted INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE owner (
-    id               TEXT PRIMARY KEY,
-    name             TEXT,
-    kind             TEXT,
-    contact          TEXT,
-    email            TEXT,
-    phone            TEXT,
-    default_due_days INTEGER,
-    deleted          INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE walk (
-    id           TEXT PRIMARY KEY,
-    kommun       TEXT,
-    area         TEXT,
-    date         TEXT,
-    start_time   TEXT,
-    end_time     TEXT,
-    light        TEXT,
-    weather      TEXT,
-    participants TEXT,
-    organiser    TEXT,
-    notes        TEXT,
-    deleted      INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX walk_date ON walk(date);
-
-CREATE TABLE finding (
-    id            TEXT PRIMARY KEY,
-    walk_id       TEXT,
-    nr            INTEGER,
-    place         TEXT,
-    place_id      TEXT,
-    lat           REAL,
-    lon           REAL,
-    remark        TEXT,
-    category      TEXT,
-    positive      INTEGER,
-    owner_id      TEXT,
-    status        TEXT,
-    sent_date     TEXT,
-    due_date      TEXT,
-    fixed_date    TEXT,
-    reject_reason TEXT,
-    notes         TEXT,
-    measure_id    TEXT,
-    deleted       INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX finding_walk ON finding(walk_id, nr);
-CREATE INDEX finding_owner ON finding(owner_id);
-
-CREATE TABLE snabbrapport (
-    id                    TEXT PRIMARY KEY,
-    nr                    INTEGER,
-    date                  TEXT,
-    time                  TEXT,
-    place                 TEXT,
-    place_id              TEXT,
-    kommun                TEXT,
-    name                  TEXT,
-    personnummer          TEXT,
-    phone                 TEXT,
-    age                   INTEGER,
-    sex                   TEXT,
-    seized                TEXT,
-    seized_note           TEXT,
-    ovrigt                TEXT,
-    drunk                 INTEGER,
-    carried_alcohol       INTEGER,
-    with_carrier          INTEGER,
-    custody               TEXT,
-    custody_other         TEXT,
-    guardian_contacted    TEXT,
-    guardian_action       TEXT,
-    guardian_action_other TEXT,
-    pm_social             TEXT,
-    pm_sent_date          TEXT,
-    obot                  TEXT,
-    alcohol_source        TEXT,
-    officer               TEXT,
-    group_id              TEXT,
-    erased_date           TEXT,
-    deleted               INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX snabbrapport_date ON snabbrapport(date, time);
-
-CREATE TABLE plan (
-    id                TEXT PRIMARY KEY,
-    title             TEXT,
-    kommuner          TEXT,
-    start_date        TEXT,
-    end_date          TEXT,
-    agreement_ref     TEXT,
-    followup_interval TEXT,
-    notes             TEXT,
-    deleted           INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE focus_area (
-    id       TEXT PRIMARY KEY,
-    plan_id  TEXT,
-    name     TEXT,
-    position INTEGER,
-    deleted  INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX focus_area_plan ON focus_area(plan_id);
-
-CREATE TABLE measure (
-    id              TEXT PRIMARY KEY,
-    plan_id         TEXT,
-    focus_area_id   TEXT,
-    cause_nr        INTEGER,
-    cause           TEXT,
-    activity        TEXT,
-    goal            TEXT,
-    goal_kind       TEXT,
-    due_date        TEXT,
-    start_date      TEXT,
-    end_date        TEXT,
-    one_off         INTEGER,
-    responsible     TEXT,
-    partners        TEXT,
-    citizen_promise INTEGER,
-    rrule           TEXT,
-    target_count    INTEGER,
-    status          TEXT,
-    finding_id      TEXT,
-    deleted         INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX measure_plan ON measure(plan_id, focus_area_id);
-
-CREATE TABLE progress (
-    id             TEXT PRIMARY KEY,
-    measure_id     TEXT,
-    date           TEXT,
-    count          INTEGER,
-    people_reached INTEGER,
-    hours          REAL,
-    note           TEXT,
-    by             TEXT,
-    deleted        INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX progress_measure ON progress(measure_id, date);
-
-CREATE TABLE followup (
-    id               TEXT PRIMARY KEY,
-    measure_id       TEXT,
-    period           TEXT,
-    rating           TEXT,
-    production_count INTEGER,
-    production       TEXT,
-    process          TEXT,
-    effect           TEXT,
-    deleted          INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX followup_measure ON followup(measure_id, period);
 """
+
+# The record tables: their fields in order (after ``id``, before ``deleted``), and indexes.
+RECORDS: dict[str, tuple[dict[str, type], tuple[tuple[str, tuple[str, ...]], ...]]] = {
+    "place": (
+        {"name": str, "kommun": str, "lat": float, "lon": float, "note": str},
+        (),
+    ),
+    "owner": (
+        {"name": str, "kind": str, "contact": str, "email": str, "phone": str,
+         "default_due_days": int},
+        (),
+    ),
+    "walk": (
+        {"kommun": str, "area": str, "date": str, "start_time": str, "end_time": str,
+         "light": str, "weather": str, "participants": str, "organiser": str, "notes": str},
+        (("walk_date", ("date",)),),
+    ),
+    "finding": (
+        {"walk_id": str, "nr": int, "place": str, "place_id": str, "lat": float, "lon": float,
+         "remark": str, "category": str, "positive": int, "owner_id": str, "status": str,
+         "sent_date": str, "due_date": str, "fixed_date": str, "reject_reason": str,
+         "notes": str, "measure_id": str},
+        (("finding_walk", ("walk_id", "nr")), ("finding_owner", ("owner_id",))),
+    ),
+    "snabbrapport": (
+        {"nr": int, "date": str, "time": str, "place": str, "place_id": str, "kommun": str,
+         "name": str, "personnummer": str, "phone": str, "age": int, "sex": str,
+         "seized": str, "seized_note": str, "ovrigt": str, "drunk": int,
+         "carried_alcohol": int, "with_carrier": int, "custody": str, "custody_other": str,
+         "guardian_contacted": str, "guardian_action": str, "guardian_action_other": str,
+         "pm_social": str, "pm_sent_date": str, "obot": str, "alcohol_source": str,
+         "officer": str, "group_id": str, "erased_date": str},
+        (("snabbrapport_date", ("date", "time")),),
+    ),
+    "plan": (
+        {"title": str, "kommuner": str, "start_date": str, "end_date": str,
+         "agreement_ref": str, "followup_interval": str, "notes": str},
+        (),
+    ),
+    "focus_area": (
+        {"plan_id": str, "name": str, "position": int},
+        (("focus_area_plan", ("plan_id",)),),
+    ),
+    "measure": (
+        {"plan_id": str, "focus_area_id": str, "cause_nr": int, "cause": str,
+         "activity": str, "goal": str, "goal_kind": str, "due_date": str, "start_date": str,
+         "end_date": str, "one_off": int, "responsible": str, "partners": str,
+         "citizen_promise": int, "rrule": str, "target_count": int, "status": str,
+         "finding_id": str},
+        (("measure_plan", ("plan_id", "focus_area_id")),),
+    ),
+    "progress": (
+        {"measure_id": str, "date": str, "count": int, "people_reached": int, "hours": float,
+         "note": str, "by": str},
+        (("progress_measure", ("measure_id", "date")),),
+    ),
+    "followup": (
+        {"measure_id": str, "period": str, "rating": str, "production_count": int,
+         "production": str, "process": str, "effect": str},
+        (("followup_measure", ("measure_id", "period")),),
+    ),
+}  # fmt: skip
 
 
 def apply(conn: sqlite3.Connection) -> None:
     """Create schema 1. Runs inside the caller's transaction."""
-    run_statements(conn, SQL)
-    conn.executemany(
-        "INSERT INTO kommun (name, lan) VALUES (?, ?)",
-        [(name, lan) for lan, names in KOMMUNER_BY_LAN.items() for name in names],
+    db = database(conn)
+    db.create_table(
+        "schema_migrations",
+        {"version": int, "name": str, "applied_at": str},
+        pk="version",
+        not_null={"name", "applied_at"},
+    )
+    run_sql(conn, SQL)
+    # Reference list of municipalities; records name their kommun as text.
+    db.create_table("kommun", {"name": str, "lan": str}, pk="name", not_null={"lan"})
+    db.create_table("settings", {"key": str, "value": str}, pk="key")
+    db["journal"].create_index(["record_id", "field", "ts", "device"], "journal_entry", unique=True)
+    db["journal"].create_index(["device", "ts"], "journal_origin")
+    # Version vectors per scope: the highest stamp held from each origin device.
+    db.create_table(
+        "vectors",
+        {"scope": str, "device": str, "ts": int},
+        pk=("scope", "device"),
+        not_null={"scope", "device", "ts"},
+    )
+    for name, (fields, indexes) in RECORDS.items():
+        record_table(db, name, fields, indexes=indexes)
+    db["kommun"].insert_all(
+        {"name": name, "lan": lan} for lan, names in KOMMUNER_BY_LAN.items() for name in names
     )

@@ -14,40 +14,29 @@ from __future__ import annotations
 
 import sqlite3
 
-from db.migrations.statements import run_statements
+from db.migrations.schema import database
 from db.protect.keys import new_secrets
-
-SQL = """
-ALTER TABLE devices ADD COLUMN public_key TEXT;
-ALTER TABLE devices ADD COLUMN key_pinned_at TEXT;
-ALTER TABLE devices ADD COLUMN key_verified_at TEXT;
-ALTER TABLE devices ADD COLUMN offered_key TEXT;
-ALTER TABLE devices ADD COLUMN offered_at TEXT;
-
-CREATE TABLE device_secrets (
-    device_id    TEXT PRIMARY KEY,
-    signing_key  TEXT NOT NULL,
-    age_identity TEXT NOT NULL
-);
-
-CREATE TABLE export_log (
-    id         INTEGER PRIMARY KEY,
-    at         TEXT NOT NULL,
-    file_id    TEXT NOT NULL,
-    path       TEXT NOT NULL,
-    recipient  TEXT,
-    profile    TEXT NOT NULL,
-    personal   INTEGER NOT NULL,
-    encryption TEXT NOT NULL,
-    entries    INTEGER NOT NULL,
-    records    TEXT NOT NULL
-);
-"""
 
 
 def apply(conn: sqlite3.Connection) -> None:
     """Create schema 4's additions and give an existing device its keys."""
-    run_statements(conn, SQL)
+    db = database(conn)
+    for column in ("public_key", "key_pinned_at", "key_verified_at", "offered_key", "offered_at"):
+        db["devices"].add_column(column, str)
+    db.create_table(
+        "device_secrets",
+        {"device_id": str, "signing_key": str, "age_identity": str},
+        pk="device_id",
+        not_null={"signing_key", "age_identity"},
+    )
+    db.create_table(
+        "export_log",
+        {"id": int, "at": str, "file_id": str, "path": str, "recipient": str, "profile": str,
+         "personal": int, "encryption": str, "entries": int, "records": str},
+        pk="id",
+        not_null={"at", "file_id", "path", "profile", "personal", "encryption", "entries",
+                  "records"},
+    )  # fmt: skip
     row = conn.execute("SELECT id FROM devices WHERE is_self = 1").fetchone()
     if row is not None:
         install_secrets(conn, row[0])

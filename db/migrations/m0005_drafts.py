@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from db.migrations.statements import run_statements
+from db.migrations.schema import run_sql
 
+# WITHOUT ROWID, which sqlite-utils cannot say: plain SQL.
 SQL = """
 CREATE TABLE drafts (
     form     TEXT PRIMARY KEY,
@@ -23,4 +24,4 @@ CREATE TABLE drafts (
 
 def apply(conn: sqlite3.Connection) -> None:
     """Create schema 5's drafts table."""
-    run_statements(conn, SQL)
+    run_sql(conn, SQL)

@@ -18,6 +18,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils.utils import maximize_csv_field_size_limit
+
+from db import tabular
 from db.dates import parse_date
 from db.errors import TryggError
 from db.plans.rhythm import PERIOD_RULES, Rhythm, parse_rhythm
@@ -106,16 +109,18 @@ def read_table(path: Path) -> Table:
 
 
 def csv_rows(path: Path) -> list[list[str]]:
+    """The cells of a CSV or TSV file, row by row, with the encoding and delimiter that
+    records import detects too (``db.tabular``). Read as a grid, not as dicts keyed by
+    the first row: a plan's table often has its title above the headings, and empty or
+    repeated headings, which a dict would merge."""
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    sample = text[:4096]
-    delimiter = max((";", ",", "\t"), key=sample.count)
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    text = raw.decode(tabular.encoding_of(raw) or "latin-1")
+    dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else tabular.dialect_of(text)
+    maximize_csv_field_size_limit()
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise TryggError("plan_import.unreadable", path=str(path), reason=str(exc)) from None
 
 
 def _tidy(cell: str) -> str:
@@ -382,12 +387,41 @@ def import_plan(
                     "focus_area", {"plan_id": plan_id, "name": name, "position": position}
                 )
                 created_areas += 1
+        # Updating a plan: a measure already in it (the same activity) is updated, not
+        # made twice.
+        have = {
+            _same(m["activity"]): m["id"] for m in store.list("measure", where={"plan_id": plan_id})
+        }
+        numbers: dict[str | None, int] = {}
         for row in found.rows:
             values = {"plan_id": plan_id, "status": "planerad", **row.values}
             if row.area:
                 values["focus_area_id"] = existing[row.area.casefold()]
-            store.create("measure", values)
+            # Each measure gets its Nr: the file's own, or its place in its area.
+            numbers[row.area] = numbers.get(row.area, 0) + 1
+            values.setdefault("cause_nr", numbers[row.area])
+            if values.get("cause_nr") is None:
+                values["cause_nr"] = numbers[row.area]
+            known = have.get(_same(values["activity"]))
+            if known:
+                values.pop("status")
+                store.update("measure", known, values)
+            else:
+                store.create("measure", values)
     return Imported(plan_id, created_areas, len(found.rows))
+
+
+def _same(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def plan_titled(store: Store, title: str) -> str | None:
+    """The plan already called ``title`` (ignoring case and spacing), if any."""
+    wanted = _same(title)
+    for plan in store.list("plan"):
+        if _same(plan["title"]) == wanted:
+            return str(plan["id"])
+    return None
 
 
 def kommuner_in(text: str | None) -> list[str]:

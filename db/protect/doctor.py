@@ -14,14 +14,19 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
+from db import peers
 from db.backup import backup_folder
-from db.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.journal.clock import clocks_ahead
+from db.journal.conflicts import JOURNAL_COLUMNS
+from db.journal.versions import current_versions
+from db.migrations.m0003_lists import SEARCHED
+from db.migrations.schema import database
 from db.protect import gallring
 from db.protect.keys import own_secrets
 from db.records import TYPES
 from db.store import Store
-from db.sync.conflicts import JOURNAL_COLUMNS
-from db.sync.merge import column_value, newest_versions
+from db.sync.merge import column_value
+from db.views import VIEWS
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -38,6 +43,8 @@ def check(store: Store, today: date) -> list[Finding]:
     conn = store.conn
     found: list[Finding] = []
     found += _integrity(conn)
+    if not any(f.level == ERROR for f in found):
+        found += _schema(conn)
     if any(f.level == ERROR for f in found):
         return found  # a damaged file makes every further answer unreliable
     if own_secrets(conn) is None:
@@ -67,9 +74,35 @@ def _integrity(conn: sqlite3.Connection) -> list[Finding]:
     return [Finding(ERROR, "doctor.integrity", {"detail": "; ".join(rows[:3])})]
 
 
+#: Tables every check below reads, besides the record tables.
+_CORE_TABLES = ("devices", "clock", "journal", "vectors", "settings", "conflicts")
+
+
+def _schema(conn: sqlite3.Connection) -> list[Finding]:
+    """The tables, columns, views and search indexes this Trygg expects, read by sqlite-utils'
+    introspection: something missing means the file was changed outside Trygg."""
+    db = database(conn)
+    missing = [name for name in (*_CORE_TABLES, *TYPES) if not db[name].exists()]
+    for name, rt in TYPES.items():
+        if name not in missing:
+            columns = db[name].columns_dict
+            missing += [f"{name}.{c}" for c in ("id", "deleted", *rt.names) if c not in columns]
+    if missing:
+        return [Finding(ERROR, "doctor.schema", {"missing": ", ".join(missing)})]
+    found = []
+    views = [view for view in VIEWS.values() if view not in db.view_names()]
+    if views:
+        found.append(Finding(WARNING, "doctor.views_missing", {"views": ", ".join(views)}))
+    fts5 = set(db.table_names(fts5=True))
+    unindexed = [table for table in SEARCHED if f"{table}_fts" not in fts5]
+    if unindexed:
+        found.append(Finding(WARNING, "doctor.search_missing", {"tables": ", ".join(unindexed)}))
+    return found or [Finding(INFO, "doctor.schema_ok")]
+
+
 def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:
-    """Each record's row must hold its newest journal value for every field (the merge's
-    own rule); every row must have a history and every history a row."""
+    """Each record's row must hold its current journal value for every field (the merge's
+    own rule, db/journal/versions.py); every row must have a history and every history a row."""
     found: list[Finding] = []
     out_of_step: dict[str, int] = {}
     orphans = 0
@@ -88,7 +121,7 @@ def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:
             if row is None:
                 orphans += 1
                 continue
-            newest = newest_versions(entry[1:] for entry in entries)
+            newest = current_versions(entry[1:] for entry in entries)
             if any(
                 column_value(rt, field, value) != row[index[field]]
                 for field, (_ts, _device, value) in newest.items()
@@ -129,15 +162,15 @@ def _duplicates(conn: sqlite3.Connection) -> list[Finding]:
 
 
 def _future_stamps(store: Store) -> list[Finding]:
-    limit = (store._wall() + MAX_FUTURE_MS) << COUNTER_BITS
-    found = []
-    for name, count in store.conn.execute(
-        "SELECT coalesce(d.name, substr(j.device, 1, 8)), count(*) FROM journal j"
-        " LEFT JOIN devices d ON d.id = j.device WHERE j.ts > ? GROUP BY j.device",
-        (limit,),
-    ):
-        found.append(Finding(WARNING, "doctor.future", {"name": name, "count": count}))
-    return found
+    names = peers.names(store.conn)
+    return [
+        Finding(
+            WARNING,
+            "doctor.future",
+            {"name": names.get(ahead.device, ahead.device[:8]), "count": ahead.count},
+        )
+        for ahead in clocks_ahead(store.conn, store._wall())
+    ]
 
 
 def _figures(store: Store) -> list[Finding]:

@@ -5,26 +5,33 @@ A file is encrypted either with a team passphrase (scrypt) or to colleagues' pub
 needs: the passphrase for a passphrase file; for a file encrypted to keys, this device's
 own identity is tried first, then any identity the user named.
 
-Plaintext never touches the destination: a file to encrypt is first written into a private
-temporary folder on this machine, and a received file is decrypted into one (a USB stick
-must never hold a plaintext copy, not even a deleted one).
+Plaintext never touches a disk: a file to encrypt is built in memory and encrypted there,
+and a received file is decrypted into memory (SQLite reads the bundle from there). No
+decrypted copy lies in a temporary folder, not even for a moment, so an import or export
+that is killed half-way leaves nothing in clear behind (a USB stick, a shared temp folder
+and a laptop's disk never hold a plaintext copy, not even a deleted one).
+
+Files in age's ASCII armour (``age -a``, "-----BEGIN AGE ENCRYPTED FILE-----") are read
+like binary ones.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+import base64
+import binascii
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyrage
 
 from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, is_database_in_use
 
 AGE_HEADER = b"age-encryption.org/v1\n"
+#: The first and last lines of a file in age's ASCII armour (``age -a``).
+ARMOUR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOUR_END = b"-----END AGE ENCRYPTED FILE-----"
 _CHUNK = 64 * 1024
 _TAG = 16
 _NONCE = 16
@@ -90,81 +97,104 @@ def parse_recipients(texts: list[str]) -> list[pyrage.x25519.Recipient]:
 
 
 def is_encrypted(path: Path) -> bool:
-    """True if ``path`` starts like an age file."""
+    """True if ``path`` starts like an age file, binary or armoured."""
+    if is_database_in_use(path):
+        return False  # never opened outside SQLite (that would drop SQLite's locks)
     try:
         with path.open("rb") as handle:
-            return handle.read(len(AGE_HEADER)) == AGE_HEADER
+            head = handle.read(64)
     except OSError:
         return False
+    return head.startswith(AGE_HEADER) or head.lstrip().startswith(ARMOUR_BEGIN)
 
 
-def stanzas(path: Path) -> list[str]:
-    """The kinds of the age header's recipient stanzas (``scrypt``, ``X25519`` …)."""
+def read_encrypted(path: Path) -> bytes:
+    """The age file at ``path`` in age's binary form (armour taken off). An armoured file
+    that is cut off or damaged gives bytes that do not decrypt, which tells why."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TryggError("bundle.unreadable", path=str(path), reason=exc.strerror) from None
+    return dearmoured(raw)
+
+
+def dearmoured(raw: bytes) -> bytes:
+    """``raw`` without age's ASCII armour (unchanged when it has none). An armoured text
+    with no end line or with damaged Base64 yields what could be decoded of it."""
+    text = raw.strip()
+    if not text.startswith(ARMOUR_BEGIN):
+        return raw
+    lines = text.splitlines()[1:]
+    body = []
+    for line in lines:
+        if line.strip() == ARMOUR_END:
+            break
+        body.append(line.strip())
+    joined = b"".join(body)
+    try:
+        return base64.b64decode(joined, validate=True)
+    except (binascii.Error, ValueError):
+        # A cut-off or damaged copy: decode what forms whole groups, so that the header
+        # can still be read and the file is reported as incomplete, not as foreign.
+        try:
+            return base64.b64decode(joined[: len(joined) - len(joined) % 4])
+        except (binascii.Error, ValueError):
+            return b""
+
+
+def stanzas(source: Path | bytes) -> list[str]:
+    """The kinds of the age header's recipient stanzas (``scrypt``, ``X25519`` …) of an
+    age file (a path, or its binary bytes)."""
+    data = read_encrypted(source) if isinstance(source, Path) else source
     kinds = []
-    with path.open("rb") as handle:
-        handle.readline()
-        for _ in range(100):
-            line = handle.readline(4096)
-            if not line or line.startswith(b"---"):
-                break
-            if line.startswith(b"-> "):
-                kinds.append(line[3:].split(b" ", 1)[0].strip().decode("ascii", "replace"))
+    for line in data[: 100 * 4096].split(b"\n")[1:101]:
+        if line.startswith(b"---"):
+            break
+        if line.startswith(b"-> "):
+            kinds.append(line[3:].split(b" ", 1)[0].strip().decode("ascii", "replace"))
     return kinds
 
 
-@contextlib.contextmanager
-def private_folder() -> Iterator[Path]:
-    """A temporary folder readable by this user only, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="trygg-") as name:
-        os.chmod(name, 0o700)
-        yield Path(name)
-
-
-def encrypt_into(plain: Path, target: Path, how: Encryption, *, private: bool = True) -> None:
-    """Encrypt ``plain`` into ``target`` atomically."""
+def write_encrypted(plain: bytes, target: Path, how: Encryption, *, private: bool = True) -> None:
+    """Encrypt ``plain`` in memory and write the result to ``target`` atomically: only the
+    encrypted bytes ever reach a disk."""
     try:
-        with atomic_file(target, private=private) as tmp:
-            if how.passphrase:
-                data = plain.read_bytes()
-                tmp.write_bytes(pyrage.passphrase.encrypt(data, how.passphrase))
-            else:
-                pyrage.encrypt_file(str(plain), str(tmp), parse_recipients(how.recipients))
+        if how.passphrase:
+            sealed = pyrage.passphrase.encrypt(plain, how.passphrase)
+        else:
+            sealed = pyrage.encrypt(plain, parse_recipients(how.recipients))
     except pyrage.EncryptError:
         raise TryggError("encrypt.failed", path=str(target)) from None
+    with atomic_file(target, private=private) as tmp:
+        tmp.write_bytes(sealed)
 
 
-@contextlib.contextmanager
-def decrypted(path: Path, unlock: Unlock, own_identity: str | None) -> Iterator[Path]:
-    """Yield a private plaintext copy of the encrypted ``path`` (removed afterwards).
+def decrypt(path: Path, unlock: Unlock, own_identity: str | None) -> bytes:
+    """The plaintext of the encrypted ``path``, in memory (never on disk).
 
     Raises one clear TryggError for each way it can fail: no passphrase given, a wrong
     passphrase, a file for someone else's key, a cut-off file, a changed file."""
-    kinds = stanzas(path)
-    with private_folder() as folder:
-        plain = folder / "bundle.trygg"
-        try:
-            if "scrypt" in kinds:
-                secret = unlock.passphrase()
-                if not secret:
-                    raise TryggError("decrypt.need_passphrase", path=str(path))
-                plain.write_bytes(pyrage.passphrase.decrypt(path.read_bytes(), secret))
-            else:
-                identities = [own_identity] if own_identity else []
-                identities += unlock.identities
-                parsed = [_identity(text) for text in identities]
-                if not parsed:
-                    raise TryggError("decrypt.not_for_us", path=str(path))
-                pyrage.decrypt_file(str(path), str(plain), parsed)
-        except pyrage.DecryptError as error:
-            raise _why(path, kinds, str(error)) from None
-        except OSError as error:
-            if error.errno is not None:  # a real I/O failure, not a bad file
-                raise TryggError(
-                    "bundle.unreadable", path=str(path), reason=error.strerror
-                ) from None
-            # pyrage's streaming reader reports a bad payload as a bare OSError.
-            raise _why(path, kinds, str(error)) from None
-        yield plain
+    data = read_encrypted(path)
+    kinds = stanzas(data)
+    try:
+        if "scrypt" in kinds:
+            secret = unlock.passphrase()
+            if not secret:
+                raise TryggError("decrypt.need_passphrase", path=str(path))
+            return pyrage.passphrase.decrypt(data, secret)
+        identities = [own_identity] if own_identity else []
+        identities += unlock.identities
+        parsed = [_identity(text) for text in identities]
+        if not parsed:
+            raise TryggError("decrypt.not_for_us", path=str(path))
+        return pyrage.decrypt(data, parsed)
+    except pyrage.DecryptError as error:
+        raise _why(path, data, kinds, str(error)) from None
+    except OSError as error:
+        if error.errno is not None:  # a real I/O failure, not a bad file
+            raise TryggError("bundle.unreadable", path=str(path), reason=error.strerror) from None
+        # pyrage reports some bad payloads as a bare OSError.
+        raise _why(path, data, kinds, str(error)) from None
 
 
 def _identity(text: str) -> pyrage.x25519.Identity:
@@ -174,11 +204,11 @@ def _identity(text: str) -> pyrage.x25519.Identity:
         raise TryggError("decrypt.bad_identity") from None
 
 
-def _why(path: Path, kinds: list[str], reason: str) -> TryggError:
+def _why(path: Path, data: bytes, kinds: list[str], reason: str) -> TryggError:
     """Tell a cut-off file, a changed file, a wrong key and a wrong passphrase apart."""
     if "No matching keys" in reason:
         return TryggError("decrypt.not_for_us", path=str(path))
-    if not _whole(path):
+    if not _whole(data):
         return TryggError("decrypt.truncated", path=str(path))
     if reason == "Decryption failed" and "scrypt" in kinds:
         # The header could not be opened: the passphrase (or, rarely, a changed header).
@@ -186,28 +216,28 @@ def _why(path: Path, kinds: list[str], reason: str) -> TryggError:
     return TryggError("decrypt.tampered", path=str(path))
 
 
-def _whole(path: Path) -> bool:
+def _whole(data: bytes) -> bool:
     """Whether the payload length fits a complete encrypted bundle: age writes 64 KiB
     chunks with a 16-byte tag each, and a bundle's plaintext is a multiple of 512 bytes,
     so a copy cut off at a random byte almost never fits."""
-    data_start = _header_length(path)
+    data_start = _header_length(data)
     if data_start is None:
         return False
-    payload = path.stat().st_size - data_start - _NONCE
+    payload = len(data) - data_start - _NONCE
     if payload <= 0:
         return False
     rest = payload % (_CHUNK + _TAG)
     return rest == 0 or (rest > _TAG and (rest - _TAG) % _PAGE_MULTIPLE == 0)
 
 
-def _header_length(path: Path) -> int | None:
-    with path.open("rb") as handle:
-        offset = 0
-        for _ in range(200):
-            line = handle.readline(4096)
-            if not line:
-                return None
-            offset += len(line)
-            if line.startswith(b"--- "):
-                return offset
+def _header_length(data: bytes) -> int | None:
+    offset = 0
+    for _ in range(200):
+        end = data.find(b"\n", offset, offset + 4096)
+        if end < 0:
+            return None
+        line = data[offset : end + 1]
+        offset = end + 1
+        if line.startswith(b"--- "):
+            return offset
     return None

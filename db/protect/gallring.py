@@ -9,8 +9,10 @@ place, age at the event, sex, the tick boxes and choices.
 
 Then the traces: SQLite's ``secure_delete`` (always on, see db/database.py) has zeroed
 the freed bytes; a checkpoint truncates the write-ahead log, which held the old pages. The
-automatic backup copies are erased the same way, and this device's own mailbox file, if
-it carried personal data, is removed (the next sync writes it anew). Files handed to
+automatic backup copies are erased the same way, drafts editing the reports are
+discarded, and this device's own mailbox file, if it carried personal data, is removed
+(the next sync writes it anew). An erasure marker received from another device clears
+the same traces here (``clear_traces``, called by the merge). Files handed to
 others are out of reach: the summary names those still on disk.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,10 +29,10 @@ from pathlib import Path
 from db import drafts
 from db.backup import backup_folder
 from db.errors import TryggError
+from db.journal.markers import ERASED, apply_erasure
 from db.records import record_type
-from db.store import Store, apply_erasure
+from db.store import Store
 from db.sync import export_log
-from db.sync.conflicts import ERASED
 
 RTYPE = "snabbrapport"
 DAYS_KEY = "retention.snabbrapport.days"
@@ -120,15 +123,15 @@ def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
         return summary
     # A draft left unsaved holds the same kind of data and follows the same rule.
     day_after = datetime.combine(cutoff(store, today) + timedelta(days=1), datetime.min.time())
-    summary.drafts = drafts.discard_older_than(store, day_after)
-    if not summary.due:
+    summary.drafts = drafts.discard_older_than(store.conn, day_after)
+    if not summary.due and not summary.drafts:
         summary.files_left = export_log.personal_files_still_present(store.conn)
         return summary
     with store.transaction():
         for report in summary.due:
             if store.erase_personal(RTYPE, report.id):
                 summary.erased += 1
-    _clear_traces(store, summary)
+    _clear_traces(store, summary, drafts_before=day_after)
     return summary
 
 
@@ -146,16 +149,49 @@ def erase_now(store: Store, record_id: str) -> GallringSummary:
     return summary
 
 
-def _clear_traces(store: Store, summary: GallringSummary) -> None:
+def _clear_traces(
+    store: Store, summary: GallringSummary, *, drafts_before: datetime | None = None
+) -> None:
+    erased = [report.id for report in summary.due]
+    traces = clear_traces(store, erased, drafts_before=drafts_before)
+    summary.backups_scrubbed = traces.backups_scrubbed
+    summary.drafts += traces.drafts
+    summary.removed_files = traces.removed_files
+    summary.files_left = traces.files_left
+
+
+@dataclass
+class Traces:
+    """What clearing the traces of an erasure did."""
+
+    backups_scrubbed: int = 0
+    drafts: int = 0
+    removed_files: list[Path] = field(default_factory=list)
+    files_left: list[Path] = field(default_factory=list)
+
+
+def clear_traces(
+    store: Store, erased: Iterable[str], *, drafts_before: datetime | None = None
+) -> Traces:
+    """After personal data was erased — here, or by a marker received from another device
+    (db/sync/merge.py) — clear the copies this device keeps: the erasure markers go into
+    every automatic backup copy, drafts editing the erased reports are discarded, this
+    device's own mailbox files that carried personal data are removed, and the
+    write-ahead log, which still holds the pages as they were, is emptied. With
+    ``drafts_before``, the backup copies lose their drafts older than that too."""
     markers = store.conn.execute(
         "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
         " FROM journal WHERE field = ?",
         (ERASED,),
     ).fetchall()
-    summary.backups_scrubbed = scrub_backups(store.path, [tuple(m) for m in markers])
-    summary.removed_files = _remove_own_mailbox_files(store)
-    summary.files_left = export_log.personal_files_still_present(store.conn)
+    traces = Traces()
+    traces.drafts = drafts.discard_for_records(store.conn, RTYPE, erased)
+    found = [tuple(m) for m in markers]
+    traces.backups_scrubbed = scrub_backups(store.path, found, drafts_before=drafts_before)
+    traces.removed_files = _remove_own_mailbox_files(store)
+    traces.files_left = export_log.personal_files_still_present(store.conn)
     checkpoint(store.conn)
+    return traces
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:
@@ -164,12 +200,15 @@ def checkpoint(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def scrub_backups(db_path: Path, markers: list[tuple]) -> int:
+def scrub_backups(
+    db_path: Path, markers: list[tuple], *, drafts_before: datetime | None = None
+) -> int:
     """Erase the same reports in every automatic backup copy: the same markers go into
-    its journal (so a restored copy knows), the personal fields and their history go.
-    Returns how many copies were changed."""
+    its journal (so a restored copy knows), the personal fields and their history go, and
+    so do the copy's drafts of those reports (and, with ``drafts_before``, its drafts
+    older than that, as gallring removes them here). Returns how many copies changed."""
     folder = backup_folder(db_path)
-    if not folder.is_dir() or not markers:
+    if not folder.is_dir() or not (markers or drafts_before):
         return 0
     rt = record_type(RTYPE)
     changed = 0
@@ -190,8 +229,11 @@ def scrub_backups(db_path: Path, markers: list[tuple]) -> int:
                     marker,
                 )
                 apply_erasure(conn, rt, marker[3], json.loads(marker[5])["date"])
+            dropped = drafts.discard_for_records(conn, RTYPE, [m[3] for m in markers])
+            if drafts_before is not None:
+                dropped += drafts.discard_older_than(conn, drafts_before)
             conn.execute("COMMIT")
-            if wanted:
+            if wanted or dropped:
                 conn.execute("VACUUM")
                 changed += 1
         except sqlite3.DatabaseError:

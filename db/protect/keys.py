@@ -40,6 +40,17 @@ def public_hex(private: Ed25519PrivateKey) -> str:
     return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
 
 
+def holds_private_key(signing_key: object, public_key: str) -> bool:
+    """True if ``signing_key`` (a hex Ed25519 seed) is the private half of ``public_key``."""
+    if not isinstance(signing_key, str) or len(signing_key) != 64:
+        return False
+    try:
+        private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(signing_key))
+    except ValueError:
+        return False
+    return public_hex(private) == public_key
+
+
 def fingerprint(public_key: str) -> str:
     """The short form of a public key people compare: ``3F2A-9C1B-77D0-E4A2``."""
     digest = hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:16].upper()

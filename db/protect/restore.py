@@ -17,14 +17,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from db import database
+from db import database, peers, whereabouts
 from db.backup import automatic_backup
 from db.errors import TryggError
-from db.ids import new_device_id
-from db.migrations.m0004_protect import install_secrets
 from db.store import Store
 
 
@@ -83,7 +80,8 @@ def restore(
             src.close()
         database.migrate(live.conn)
         with live.transaction():
-            old, new = _new_identity(live)
+            old, new = take_new_identity(live)
+            whereabouts.record(live.conn, whereabouts.here(db_path))
         records = sum(
             live.conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
             for table in ("walk", "finding", "snabbrapport", "plan", "measure")
@@ -91,27 +89,13 @@ def restore(
     return RestoreSummary(source, safety, old, new, records)
 
 
-def _new_identity(store: Store) -> tuple[str, str]:
-    conn = store.conn
-    row = conn.execute("SELECT id, name, org, kommun FROM devices WHERE is_self = 1").fetchone()
-    old_id, name, org, kommun = row[0], row[1], row[2], row[3]
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    # The old identity becomes a colleague known up to the copy's moment; its keys go.
-    conn.execute(
-        "UPDATE devices SET is_self = 0, declared = NULL, last_heard = NULL, last_sent = NULL,"
-        " key_pinned_at = ? WHERE id = ?",
-        (now, old_id),
-    )
-    conn.execute("DELETE FROM device_secrets")
-    new_id = new_device_id()
-    conn.execute(
-        "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"
-        " VALUES (?, ?, ?, ?, ?, 1)",
-        (new_id, name, org, kommun, now),
-    )
-    install_secrets(conn, new_id)
+def take_new_identity(store: Store) -> tuple[str, str]:
+    """Make this database a new device (a restored backup, a copy): new id and keys, the
+    old identity a colleague, nothing of the new one sent anywhere yet. Runs inside the
+    caller's transaction; returns (old id, new id)."""
+    old_id, new_id = peers.become_new_device(store.conn)
     # Nothing of the new device has been sent anywhere yet.
-    conn.execute(
+    store.conn.execute(
         "DELETE FROM settings WHERE key LIKE 'sent_upto.%' OR key LIKE 'mailbox.%'"
         " OR key = 'last_export_at'"
     )

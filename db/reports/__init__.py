@@ -9,14 +9,16 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import platformdirs
 
-from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, write_failed
+from db.i18n import msg
 from db.store import Store
 from db.textutil import printable
 
@@ -56,7 +58,7 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8", private: bool 
         with atomic_file(path, private=private) as tmp:
             tmp.write_text(text, encoding=encoding, newline="")
     except OSError as exc:
-        raise TryggError("export.failed", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise write_failed(path, exc) from None
     return path
 
 
@@ -75,6 +77,8 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if not math.isfinite(value):  # no number to show: an empty cell, not "nan"
+            return ""
         return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     text = printable(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
@@ -87,9 +91,31 @@ def esc(value: object) -> str:
     return html.escape(printable(value)).replace("\n", "<br>")
 
 
+#: Characters Markdown would read as formatting, links or table borders inside a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+#: What would turn the start of a line into a heading, list, quote, rule or setext line.
+_MD_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
+
+
+def md(value: object) -> str:
+    """User text for Markdown: one line, shown exactly as typed when rendered. Formatting
+    characters are escaped, ``<`` and ``&`` become entities (so a ``<script>`` is text, not
+    HTML), control and bidirectional characters are visible stand-ins, and '–' stands for
+    nothing."""
+    text = " ".join(printable(value).split())
+    if not text:
+        return "–"
+    text = _MD_INLINE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    # A numbered item is escaped after its digits ("1\\."): a digit cannot be escaped.
+    return _MD_LINE_START.sub(lambda m: m[1] + "\\" if m[1][0].isdigit() else "\\" + m[1], text)
+
+
 def html_page(title: str, body: str, *, lang: str = "sv", banner: str | None = None) -> str:
     """A plain page that prints well on A4: black on white, a table with borders."""
     top = f'<p class="banner">{esc(banner)}</p>\n' if banner else ""
+    # Page numbers on paper (CSS paged media: the browser's print counts the pages).
+    page = json.dumps(msg("report.page", lang) + " ")
+    of = json.dumps(" " + msg("report.page_of", lang) + " ")
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -105,6 +131,8 @@ th {{ background: #eee; }}
 .overdue {{ font-weight: bold; }}
 .meta td {{ border: none; padding: 1px 8px 1px 0; }}
 @media print {{ body {{ margin: 0; }} }}
+@page {{ size: A4; margin: 18mm 15mm;
+  @bottom-right {{ content: {page} counter(page) {of} counter(pages); font-size: 9pt; }} }}
 </style>
 </head>
 <body>

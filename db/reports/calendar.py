@@ -1,38 +1,56 @@
-"""The plans' deadlines as an iCalendar file (RFC 5545) a coordinator opens in Outlook,
-Thunderbird or a phone: one all-day event per deadline, with a stable UID so that
-importing a newer file updates the events instead of doubling them."""
+"""The plans' deadlines as an iCalendar file (RFC 5545, written by the ``icalendar``
+library) that a coordinator opens in Outlook, Thunderbird or a phone: one all-day event per
+deadline.
+
+Importing a newer file must update the events it already holds, not double them or leave
+stale ones behind. So an event's UID names what the deadline is, never its date: a measure's
+own deadline, a plan's end and a follow-up period keep their UID when their date moves. (An
+occurrence of a rhythm is its date, so its UID holds the date.) SEQUENCE counts the changes
+to what the event shows, and LAST-MODIFIED is the time of the latest, both read from the
+journal, so a calendar sees that an event it holds has changed.
+
+User text is shown with control and bidirectional characters as visible stand-ins, and a
+carriage return cannot start a line of its own.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from icalendar import Calendar, Event
+
 from db.i18n import msg
+from db.journal.clock import Stamp
 from db.plans.deadlines import Deadline, deadlines
 from db.plans.followup import period_label
 from db.reports import free_path, write_text
 from db.store import Store
+from db.textutil import printable
 
 #: How far ahead the calendar reaches by default.
 HORIZON_DAYS = 365
 
+#: The fields each kind of deadline shows (record type → fields): a change to any of them
+#: is a new version of the event.
+_SHOWN: dict[str, dict[str, tuple[str, ...]]] = {
+    "due": {"measure": ("due_date", "activity"), "plan": ("title",)},
+    "rhythm": {
+        "measure": ("rrule", "activity", "start_date", "end_date"),
+        "plan": ("title", "start_date", "end_date"),
+    },
+    "followup": {"plan": ("title", "followup_interval", "end_date")},
+    "plan_end": {"plan": ("title", "end_date")},
+}
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
+@dataclass(frozen=True)
+class Version:
+    """How often an event's content has changed, and when it last did."""
 
-def _fold(line: str) -> list[str]:
-    """Lines of at most 75 octets; continuation lines start with a space (RFC 5545 3.1)."""
-    out, current = [], ""
-    for char in line:
-        limit = 75 if not out else 74
-        if len((current + char).encode("utf-8")) > limit:
-            out.append(current)
-            current = char
-        else:
-            current += char
-    out.append(current)
-    return [out[0], *(" " + part for part in out[1:])]
+    sequence: int = 0
+    modified: datetime | None = None
 
 
 def summary(deadline: Deadline, lang: str | None = None) -> str:
@@ -50,31 +68,76 @@ def summary(deadline: Deadline, lang: str | None = None) -> str:
     return msg(key, lang, activity=" ".join((deadline.activity or "").split()))
 
 
-def ical(found: list[Deadline], stamp: datetime, lang: str | None = None) -> str:
-    """The deadlines as an iCalendar text (CRLF line ends, as the standard wants)."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Trygg//Deadlines//SV",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(msg('calendar.name', lang))}",
-    ]
-    stamped = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for d in found:
-        uid = f"{d.kind}-{d.measure_id or d.plan_id}-{d.day.isoformat()}@trygg"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"DTSTAMP:{stamped}",
-            f"DTSTART;VALUE=DATE:{d.day.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(d.day + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_escape(summary(d, lang))}",
-            f"DESCRIPTION:{_escape(d.plan_title)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(part + "\r\n" for line in lines for part in _fold(line))
+def uid(deadline: Deadline) -> str:
+    """The event's identity: what the deadline is, not the day it falls on."""
+    if deadline.kind == "due":
+        return f"due-{deadline.measure_id}@trygg"
+    if deadline.kind == "rhythm":
+        return f"rhythm-{deadline.measure_id}-{deadline.day.isoformat()}@trygg"
+    if deadline.kind == "followup":
+        return f"followup-{deadline.plan_id}-{deadline.period}@trygg"
+    return f"{deadline.kind}-{deadline.plan_id}@trygg"
+
+
+def _text(value: str | None) -> str:
+    """User text for a property: line ends as newlines (the library escapes them as
+    ``\\n``), every other control character a visible stand-in."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return printable(text)
+
+
+def ical(
+    found: list[Deadline],
+    stamp: datetime,
+    lang: str | None = None,
+    versions: dict[str, Version] | None = None,
+) -> str:
+    """The deadlines as an iCalendar text (CRLF line ends, lines folded at 75 octets).
+    ``versions`` gives each event's SEQUENCE and LAST-MODIFIED by UID."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Trygg//Deadlines//SV")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", msg("calendar.name", lang))
+    stamped = stamp.astimezone(UTC).replace(microsecond=0)
+    for deadline in found:
+        event = Event()
+        key = uid(deadline)
+        version = (versions or {}).get(key, Version())
+        event.add("uid", key)
+        event.add("dtstamp", stamped)
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + timedelta(days=1))
+        event.add("summary", _text(summary(deadline, lang)))
+        event.add("description", _text(deadline.plan_title))
+        event.add("sequence", version.sequence)
+        if version.modified is not None:
+            event.add("last-modified", version.modified)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def event_versions(store: Store, found: list[Deadline]) -> dict[str, Version]:
+    """Each event's version from the journal: how many writes changed what it shows
+    (so SEQUENCE only grows, on every device that holds the same journal), and when the
+    latest was made."""
+    versions = {}
+    for deadline in found:
+        records = {"measure": deadline.measure_id, "plan": deadline.plan_id}
+        clauses, params = [], []
+        for rtype, fields in _SHOWN[deadline.kind].items():
+            marks = ", ".join("?" for _ in fields)
+            clauses.append(f"(tbl = ? AND record_id = ? AND field IN ({marks}))")
+            params += [rtype, records[rtype], *fields]
+        count, ts = store.conn.execute(
+            "SELECT count(*), max(ts) FROM journal WHERE " + " OR ".join(clauses),
+            params,
+        ).fetchone()
+        modified = Stamp.from_ts(ts, "").as_datetime().replace(microsecond=0) if ts else None
+        versions[uid(deadline)] = Version(max(count - 1, 0), modified)
+    return versions
 
 
 def write_calendar(
@@ -90,5 +153,5 @@ def write_calendar(
     number of events."""
     found = deadlines(store, today, today + timedelta(days=days), plan_id=plan_id)
     path = free_path(folder, msg("calendar.file", lang), ".ics")
-    write_text(path, ical(found, store.now(), lang))
+    write_text(path, ical(found, store.now(), lang, event_versions(store, found)))
     return path, len(found)

@@ -20,9 +20,10 @@ from db.i18n import msg
 from db.plans.followup import FollowupRow, followup_rows, period_label, period_range
 from db.plans.progress import format_hours
 from db.records import choice_label
-from db.reports import esc, free_path, html_page, safe_name, write_text
-from db.reports.xlsx import Coloured, write_xlsx
+from db.reports import esc, free_path, html_page, md, safe_name, write_text
+from db.reports.xlsx import Coloured, Column, write_xlsx
 from db.store import Store
+from db.textutil import printable
 
 FOLLOWUP_FORMATS = ("html", "md", "xlsx")
 PROMISE_FORMATS = ("html", "md", "txt")
@@ -200,21 +201,16 @@ def _light_html(rating: str | None, lang: str | None) -> str:
     return f'<span style="color:{colour};font-weight:bold">● {word}</span>'
 
 
-def _md(text: object) -> str:
-    """Text for a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text or "").split()).replace("|", "\\|") or "–"
-
-
 def followup_markdown(
     plan: dict[str, Any], rows: list[FollowupRow], period: str, today: date, lang: str | None
 ) -> str:
     """The steering group's report in Markdown (for e-mail, wikis and Word's import)."""
     title = msg("followup.title", lang, plan=plan["title"], period=period_label(period, lang))
-    out = [f"# {_md(title)}", ""]
-    out += [f"- **{_md(k)}:** {_md(v)}" for k, v in _meta(plan, period, today, lang) if v]
-    out += ["", _summary(rows, lang), ""]
+    out = [f"# {md(title)}", ""]
+    out += [f"- **{md(k)}:** {md(v)}" for k, v in _meta(plan, period, today, lang) if v]
+    out += ["", md(_summary(rows, lang)), ""]
     out += [
-        f"- {_LIGHT_MARK[r]} {light_word(r, lang)} – {msg(f'followup.meaning.{r}', lang)}"
+        f"- {_LIGHT_MARK[r]} {md(light_word(r, lang))} – {md(msg(f'followup.meaning.{r}', lang))}"
         for r in ("gron", "gul", "rod")
     ]
     header = [
@@ -222,30 +218,30 @@ def followup_markdown(
         for c in ("cause", "activity", "goal", "when", "who", "followup")
     ]
     for area, members in _by_area(rows):
-        out += ["", f"## {_md(area)}", ""]
+        out += ["", f"## {md(area)}", ""]
         hours = sum(r.hours for r in members)
         if hours:
-            out += [msg("followup.area_hours", lang, hours=format_hours(hours)), ""]
-        out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+            out += [md(msg("followup.area_hours", lang, hours=format_hours(hours))), ""]
+        out += ["| " + " | ".join(md(h) for h in header) + " |", "|" + "---|" * len(header)]
         for row in members:
             f = row.followup or {}
             mark = _LIGHT_MARK.get(row.rating or "", "○")
-            parts = [f"{mark} {light_word(row.rating, lang)}", _production(row, lang)]
+            parts = [f"{mark} {md(light_word(row.rating, lang))}", md(_production(row, lang))]
             parts += [
-                f"**{msg(f'field.followup.{p}', lang)}:** {_md(f[p])}"
+                f"**{md(msg(f'field.followup.{p}', lang))}:** {md(f[p])}"
                 for p in ("production", "process", "effect")
                 if f.get(p)
             ]
-            activity = _md(row.measure["activity"])
+            activity = md(row.measure["activity"])
             if row.measure.get("citizen_promise"):
                 activity += f" _({msg('followup.promise_mark', lang)})_"
             cells = [
-                _md(_cause(row)),
+                md(_cause(row)),
                 activity,
-                _md(row.measure.get("goal")),
-                _md(row.when),
-                _md(_who(row)),
-                "<br>".join(_md(p) for p in parts),
+                md(row.measure.get("goal")),
+                md(row.when),
+                md(_who(row)),
+                "<br>".join(parts),
             ]
             out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
@@ -257,7 +253,9 @@ def _followup_sheets(
     names = ("area", "cause_nr", "cause", "activity", "goal", "goal_kind", "when", "who",
              "promise", "production_count", "logged", "done", "expected", "hours", "production",
              "process", "effect", "rating")  # fmt: skip
-    header = [msg(f"followup.xlsx.{n}", lang) for n in names]
+    kinds = {"cause_nr": "int", "production_count": "int", "logged": "int", "done": "int",
+             "expected": "int", "hours": "number"}  # fmt: skip
+    header = [Column(msg(f"followup.xlsx.{n}", lang), kinds.get(n, "text")) for n in names]
     lines = []
     for row in rows:
         m, f = row.measure, row.followup or {}
@@ -280,7 +278,7 @@ def _followup_sheets(
         (period, header, lines),
         (
             msg("followup.xlsx.hours_sheet", lang),
-            [msg("followup.xlsx.area", lang), msg("followup.xlsx.hours", lang)],
+            [msg("followup.xlsx.area", lang), Column(msg("followup.xlsx.hours", lang), "number")],
             [[area, round(hours, 2)] for area, hours in area_hours.items()],
         ),
     ]
@@ -317,13 +315,15 @@ def write_promise_report(
         )
         write_text(path, html_page(title, body, lang=lang or "sv"))
     elif fmt == "md":
-        lines = [f"# {title}"]
+        lines = [f"# {md(title)}"]
         for kind, text in paragraphs[1:]:
-            lines += ["", f"## {text}" if kind == "h2" else text]
+            lines += ["", f"## {md(text)}" if kind == "h2" else md(text)]
         write_text(path, "\n".join(lines) + "\n")
     else:
+        title = printable(title)
         lines = [title, "=" * len(title)]
         for kind, text in paragraphs[1:]:
+            text = printable(text)
             lines += ["", text, "-" * len(text)] if kind == "h2" else ["", text]
         write_text(path, "\n".join(lines) + "\n")
     return PlanReport(path, len(rows))

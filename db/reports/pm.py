@@ -26,6 +26,7 @@ from db.records import choice_label, field_label
 from db.reports import free_path, output_folder, write_text
 from db.store import Store
 from db.sync import export_log
+from db.textutil import printable
 
 RTYPE = "snabbrapport"
 LEGAL_REFERENCE = "pm.legal_reference"
@@ -69,7 +70,8 @@ def reports_for_pm(store: Store, report_ids: Sequence[str]) -> list[dict[str, An
 
 
 def pm_text(store: Store, report_ids: Sequence[str], today: date, lang: str | None = None) -> str:
-    """The memo as plain text."""
+    """The memo as plain text (control and bidirectional characters in what was typed
+    shown as visible stand-ins: the memo is printed, and read with ``cat``)."""
     return _memo(store, reports_for_pm(store, report_ids), today, lang)
 
 
@@ -98,7 +100,7 @@ def _memo(store: Store, reports: list[dict[str, Any]], today: date, lang: str | 
         msg("pm.marking", lang),
         "",
     ]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _section(report: dict[str, Any], lang: str | None) -> list[str]:

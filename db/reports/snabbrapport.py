@@ -9,9 +9,10 @@ from pathlib import Path
 
 from db.i18n import msg
 from db.records import choice_label, field_label
-from db.reports import excel_csv, write_text
-from db.reports.xlsx import Sheet, write_xlsx
+from db.reports import excel_csv, md, write_text
+from db.reports.xlsx import Column, Sheet, write_xlsx
 from db.snabbrapport.statistics import NOT_ANSWERED, TICKS, Statistics
+from db.textutil import printable
 
 Row = tuple[str, str, list[int]]
 
@@ -36,6 +37,7 @@ def table_rows(periods: Sequence[Statistics], lang: str) -> list[Row]:
             msg("stats.individuals", lang),
             [p.individuals for p in periods],
         ),
+        (msg("stats.totals", lang), msg("stats.pm_sent", lang), [p.pm_sent for p in periods]),
     ]
     for tick in TICKS:
         rows.append(
@@ -101,13 +103,13 @@ def as_csv(periods: Sequence[Statistics], lang: str) -> str:
 def as_markdown(periods: Sequence[Statistics], lang: str) -> str:
     header = _header(periods, lang)
     lines = [
-        f"# {msg('stats.title', lang)}",
+        f"# {md(msg('stats.title', lang))}",
         "",
-        "| " + " | ".join(header) + " |",
+        "| " + " | ".join(md(h) for h in header) + " |",
         "|" + "---|" * len(header),
     ]
     for row in table_rows(periods, lang):
-        cells = [c.replace("|", "\\|") for c in _cells(periods, row)]
+        cells = [md(c) for c in _cells(periods, row)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -132,7 +134,7 @@ def as_text(periods: Sequence[Statistics], lang: str) -> str:
             for i, cell in enumerate(cells)
         ]
         lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def as_screen(periods: Sequence[Statistics], lang: str, *, label_width: int = 52) -> str:
@@ -189,9 +191,14 @@ def as_xlsx(
     lang: str,
     months: list[tuple[str, int]] | None = None,
 ) -> Path:
-    """The table as an Excel workbook: counts as numbers, shares as fractions; with
+    """The table as an Excel workbook: counts as numbers, shares as percentages; with
     ``months``, a second sheet of reports per month."""
-    header = _header(periods, lang)
+    header: list[str | Column] = [msg("stats.col.question", lang), msg("stats.col.answer", lang)]
+    for stats in periods:
+        header += [
+            Column(period_label(stats), "int"),
+            Column(msg("stats.col.share", lang), "percent"),
+        ]
     rows: list[list[str | int | float | None]] = []
     for section, answer, counts in table_rows(periods, lang):
         cells: list[str | int | float | None] = [section, answer]
@@ -201,7 +208,7 @@ def as_xlsx(
         rows.append(cells)
     sheets: list[Sheet] = [(msg("stats.sheet", lang), header, rows)]
     if months is not None:
-        month_header = [msg("stats.col.month", lang), msg("stats.reports", lang)]
+        month_header = [msg("stats.col.month", lang), Column(msg("stats.reports", lang), "int")]
         sheets.append((msg("stats.sheet_months", lang), month_header, months))
     return write_xlsx(path, sheets)
 
@@ -213,12 +220,15 @@ def save(
     fmt: str,
     months: list[tuple[str, int]] | None = None,
 ) -> Path:
-    """Write the statistics to ``path`` in ``fmt`` (one of FORMATS)."""
+    """Write the statistics to ``path`` in ``fmt`` (one of FORMATS); ``months`` (reports
+    per month) becomes a second sheet in XLSX and a bar chart after the table in text and
+    Markdown, and is left out of a CSV."""
     if fmt == "xlsx":
         return as_xlsx(path, periods, lang, months)
     render = {"text": as_text, "csv": as_csv, "md": as_markdown}[fmt]
     text = render(periods, lang)
-    if months is not None:
+    # A CSV is one table: a chart after it would land in column A of the spreadsheet.
+    if months is not None and fmt != "csv":
         chart = monthly_chart(months)
         text += "\n" + (f"```\n{chart}```\n" if fmt == "md" else chart)
     return write_text(path, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
@@ -228,7 +238,8 @@ def save_chart(path: Path, months: list[tuple[str, int]], lang: str, fmt: str) -
     """Reports per month alone: a table in CSV, Markdown or XLSX, the bar chart as text."""
     header = [msg("stats.col.month", lang), msg("stats.reports", lang)]
     if fmt == "xlsx":
-        return write_xlsx(path, [(msg("stats.sheet_months", lang), header, months)])
+        columns = [header[0], Column(header[1], "int")]
+        return write_xlsx(path, [(msg("stats.sheet_months", lang), columns, months)])
     if fmt == "csv":
         return write_text(path, excel_csv(header, months), encoding="utf-8-sig")
     if fmt == "md":

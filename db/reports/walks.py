@@ -3,7 +3,7 @@ when each finding is fixed), the walk protocol, and the findings as GeoJSON for 
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,7 +13,7 @@ from db.i18n import msg
 from db.records import choice_label
 from db.reports import esc, excel_csv, free_path, html_page, safe_name, write_text
 from db.store import Store
-from db.textutil import swedish_sort_key
+from db.textutil import json_text, swedish_sort_key
 from db.walks import (
     FindingFilter,
     FindingRow,
@@ -169,7 +169,15 @@ def write_walk_protocol(
     stem = f"{msg('report.protocol.file', lang)}-{safe_name(walk['area'])}-{walk['date']}"
     path = free_path(folder, stem, f".{fmt}")
     if fmt == "html":
-        write_text(path, _protocol_html(walk, rows, lang))
+        device = store.require_device()
+        org = choice_label("device", "org", device.org, lang) if device.org else ""
+        written = msg(
+            "report.protocol.written",
+            lang,
+            who=f"{device.name} ({org})" if org else device.name,
+            when=store.now().strftime("%Y-%m-%d %H:%M"),
+        )
+        write_text(path, _protocol_html(walk, rows, lang, written))
         return Written(path, len(rows))
     if fmt == "csv":
         write_text(path, "\ufeff" + _findings_csv(rows, lang))
@@ -178,11 +186,11 @@ def write_walk_protocol(
     if not features:
         raise TryggError("report.no_coordinates")
     collection = {"type": "FeatureCollection", "features": features}
-    write_text(path, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
+    write_text(path, json_text(collection, indent=1) + "\n")
     return Written(path, len(features))
 
 
-def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None) -> str:
+def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None, written: str) -> str:
     title = msg("report.protocol.title", lang, area=walk["area"], date=walk["date"])
     times = " – ".join(t for t in (walk.get("start_time"), walk.get("end_time")) if t)
     light = choice_label("walk", "light", walk["light"], lang) if walk.get("light") else None
@@ -198,18 +206,18 @@ def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None) -> str:
         (msg("field.walk.participants", lang), participants),
         (msg("field.walk.organiser", lang), walk.get("organiser")),
         (msg("field.notes", lang), walk.get("notes")),
+        (msg("report.protocol.by", lang), written),
     ]
     negative = [r for r in rows if not r.positive]
     positive = [r for r in rows if r.positive]
-    header = ["nr", "place", "remark", "category", "owner", "status"]
+    # The handbook's list: Nr, Anmärkning, Problemägare, Åtgärdat — with the place, the
+    # category, the status and the date it is due by.
+    header = ["nr", "place", "remark", "category", "owner", "status", "due", "fixed"]
     body = [_meta_table(meta), f"<h2>{esc(msg('report.protocol.findings', lang))}</h2>"]
     body.append(
         _table(
             [msg(f"report.col.{h}", lang) for h in header],
-            [
-                [r.nr, r.place, r.remark, _category(r, lang), r.owner_name, _status(r, lang)]
-                for r in negative
-            ],
+            [_protocol_row(r, lang) for r in negative],
         )
     )
     if positive:
@@ -221,6 +229,11 @@ def _protocol_html(walk: dict, rows: list[FindingRow], lang: str | None) -> str:
             )
         )
     return html_page(title, "\n".join(body), lang=lang or "sv")
+
+
+def _protocol_row(r: FindingRow, lang: str | None) -> list[object]:
+    category, status = _category(r, lang), _status(r, lang)
+    return [r.nr, r.place, r.remark, category, r.owner_name, status, r.due_date, r.fixed_date]
 
 
 def _findings_csv(rows: list[FindingRow], lang: str | None) -> str:
@@ -266,8 +279,8 @@ def _geojson_features(store: Store, rows: list[FindingRow], lang: str | None) ->
         if lat is None or lon is None:
             place = store.get("place", finding["place_id"]) if finding.get("place_id") else None
             lat, lon = (place or {}).get("lat"), (place or {}).get("lon")
-        if lat is None or lon is None:
-            continue
+        if lat is None or lon is None or not math.isfinite(lat) or not math.isfinite(lon):
+            continue  # GeoJSON has no infinity: such a point is no place on a map
         features.append(
             {
                 "type": "Feature",

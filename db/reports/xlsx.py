@@ -1,25 +1,32 @@
-"""A small XLSX (Office Open XML spreadsheet) writer: sheets of text and numbers, a bold
-header row, nothing else. Enough for statistics a coordinator opens in Excel or
-LibreOffice, without a dependency.
+"""Every XLSX workbook Trygg writes, by xlsxwriter: sheets of a header and rows, laid out
+to be read on screen and printed.
 
-Strings are written inline (``inlineStr``), so no shared-string table is needed; numbers
-stay numbers so that Excel can sum them. Text that would start a formula is only ever
-text here: a cell is a formula only with an ``<f>`` element, which this writer never
-writes.
+Each sheet has a bold, frozen header row with an autofilter; columns as wide as their
+content (long text wraps in a capped column); numbers as numbers, shares as percentages,
+dates as dates; traffic-light fills; and prints in landscape on A4, fitted to the page's
+width with the header repeated on every page.
+
+Text is only ever text: cells are written with ``write_string``, so ``=1+1`` or a URL stays
+what was typed, and xlsxwriter escapes control characters the way Excel does (``_x0007_``).
+A number that is not finite (NaN, infinity, which a file from elsewhere may carry) is
+left blank: Excel and openpyxl refuse a workbook holding one.
 """
 
 from __future__ import annotations
 
+import math
 import re
-import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
 
 from db.errors import TryggError
 from db.files import atomic_file
-
-# ruff: noqa: E501  (the fixed XML parts below read best unwrapped)
 
 
 class Coloured(str):
@@ -33,93 +40,29 @@ class Coloured(str):
         return cell
 
 
-#: Fill colours (Excel's own "good", "neutral", "bad") → cell style index in _STYLES.
-_FILL_STYLES = {"gron": 2, "gul": 3, "rod": 4}
+@dataclass(frozen=True)
+class Column:
+    """A column's heading and what it holds: ``text`` (wrapped when long), ``int``,
+    ``number``, ``percent`` (a fraction shown as "58 %") or ``date``
+    (a ``date`` or an ISO date text)."""
 
-Cell = str | int | float | None
-Sheet = tuple[str, Sequence[str], Sequence[Sequence[Cell]]]
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-{sheets}
-</Types>"""
-_SHEET_TYPE = (
-    '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType='
-    '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-)
-_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>"""
-_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="5"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFC6EFCE"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFEB9C"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/></patternFill></fill></fills>
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="0" fontId="0" fillId="4" borderId="0" xfId="0" applyFill="1"/></cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>"""
+    title: str
+    kind: str = "text"
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+Cell = str | int | float | date | None
+Sheet = tuple[str, Sequence[str | Column], Sequence[Sequence[Cell]]]
 
-
-def _cell(ref: str, value: Cell, style: int) -> str:
-    if isinstance(value, Coloured):
-        style = _FILL_STYLES.get(value.colour, style)
-    s = f' s="{style}"' if style else ""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = escape(_CONTROL.sub("\ufffd", str(value)))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
-def _sheet_xml(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    lines = []
-    for r, row in enumerate([list(header), *rows], start=1):
-        style = 1 if r == 1 else 0
-        cells = "".join(_cell(f"{_column(c)}{r}", v, style) for c, v in enumerate(row))
-        lines.append(f'<row r="{r}">{cells}</row>')
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"{_widths(header, rows)}<sheetData>{''.join(lines)}</sheetData></worksheet>"
-    )
-
-
-def _widths(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    """Column widths from the longest value (a long text capped, so it does not push
-    the other columns off the screen)."""
-    longest = [len(str(h)) for h in header]
-    for row in rows:
-        for c, value in enumerate(row):
-            size = max((len(line) for line in str(value or "").splitlines()), default=0)
-            if c < len(longest):
-                longest[c] = max(longest[c], size)
-            else:
-                longest.append(size)
-    cols = "".join(
-        f'<col min="{c}" max="{c}" width="{min(max(size, 6), 60) + 2}" customWidth="1"/>'
-        for c, size in enumerate(longest, start=1)
-    )
-    return f"<cols>{cols}</cols>" if cols else ""
+#: Excel's own "good", "neutral" and "bad" cell styles: fill and font colour.
+_LIGHTS = {
+    "gron": ("#C6EFCE", "#006100"),
+    "gul": ("#FFEB9C", "#9C5700"),
+    "rod": ("#FFC7CE", "#9C0006"),
+}
+#: Number formats by column kind; other numbers use Excel's General (12, 1.5, 0.25).
+_NUMBER_FORMATS = {"int": "0", "percent": "0 %", "date": "yyyy-mm-dd"}
+#: Widths in characters: at least this, and text wraps beyond the most.
+_MIN_WIDTH, _MAX_WIDTH = 6, 50
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -133,49 +76,127 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _column(spec: str | Column) -> Column:
+    return spec if isinstance(spec, Column) else Column(str(spec))
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _width(value: Any, kind: str) -> int:
+    if value is None:
+        return 0
+    if kind == "date" or isinstance(value, date):
+        return 10
+    if kind == "percent":
+        return 6
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+class _Formats:
+    """The workbook's cell formats, made once each (xlsxwriter wants them shared)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.header = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#F2F2F2"}
+        )
+        self._made: dict[tuple[str, str | None], Any] = {}
+
+    def cell(self, kind: str, light: str | None = None) -> Any:
+        key = (kind, light)
+        if key not in self._made:
+            spec: dict[str, Any] = {"valign": "top"}
+            if kind == "text":
+                spec["text_wrap"] = True
+            if kind in _NUMBER_FORMATS:
+                spec["num_format"] = _NUMBER_FORMATS[kind]
+            if light in _LIGHTS:
+                spec["bg_color"], spec["font_color"] = _LIGHTS[light]
+            self._made[key] = self.book.add_format(spec)
+        return self._made[key]
+
+
+def _write_sheet(
+    book: Any,
+    formats: _Formats,
+    name: str,
+    header: Sequence[str | Column],
+    rows: Sequence[Sequence[Cell]],
+) -> None:
+    sheet = book.add_worksheet(name)
+    columns = [_column(spec) for spec in header]
+    width = max([len(columns), *(len(row) for row in rows)])
+    columns += [Column("") for _ in range(width - len(columns))]
+    widths = [len(c.title) for c in columns]
+    for c, column in enumerate(columns):
+        sheet.write_string(0, c, column.title, formats.header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            kind = columns[c].kind
+            widths[c] = max(widths[c], _width(value, kind))
+            _write_cell(sheet, formats, r, c, value, kind)
+    for c, size in enumerate(widths):
+        sheet.set_column(c, c, min(max(size, _MIN_WIDTH), _MAX_WIDTH) + 2)
+    sheet.freeze_panes(1, 0)
+    if width:
+        sheet.autofilter(0, 0, max(len(rows), 1), width - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.fit_to_pages(1, 0)  # as wide as the page, as many pages long as it takes
+    sheet.repeat_rows(0)
+    sheet.set_footer("&L&A&R&P / &N")
+
+
+def _write_cell(sheet: Any, formats: _Formats, r: int, c: int, value: Cell, kind: str) -> None:
+    if value is None or value == "" or not _finite(value):
+        return
+    if isinstance(value, Coloured):
+        sheet.write_string(r, c, str(value), formats.cell("text", value.colour))
+        return
+    if isinstance(value, bool):
+        value = int(value)
+    day = _as_date(value) if kind == "date" or isinstance(value, date) else None
+    if day is not None:
+        sheet.write_datetime(r, c, datetime(day.year, day.month, day.day), formats.cell("date"))
+    elif isinstance(value, int | float):
+        number_kind = kind if kind in ("int", "percent") else "number"
+        if kind == "text" and isinstance(value, int):
+            number_kind = "int"
+        sheet.write_number(r, c, value, formats.cell(number_kind))
+    else:
+        sheet.write_string(r, c, str(value), formats.cell("text"))
+
+
 def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
-    """Write ``sheets`` (name, header, rows) as an XLSX workbook at ``path``, atomically."""
+    """Write ``sheets`` (name, header, rows) as an XLSX workbook at ``path``, atomically.
+    A header item is a title or a ``Column`` saying what the column holds."""
     taken: set[str] = set()
-    names = [_sheet_name(name, taken) for name, _, _ in sheets]
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        "<sheets>"
-        + "".join(
-            f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
-            for n, name in enumerate(names, start=1)
-        )
-        + "</sheets></workbook>"
-    )
-    rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(
-            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
-            f'2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
-            for n in range(1, len(sheets) + 1)
-        )
-        + f'<Relationship Id="rId{len(sheets) + 1}" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-    types = _CONTENT_TYPES.format(
-        sheets="\n".join(_SHEET_TYPE.format(n=n) for n in range(1, len(sheets) + 1))
-    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with (
-            atomic_file(path, private=False) as tmp,
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z,
-        ):
-            z.writestr("[Content_Types].xml", types)
-            z.writestr("_rels/.rels", _ROOT_RELS)
-            z.writestr("xl/workbook.xml", workbook)
-            z.writestr("xl/_rels/workbook.xml.rels", rels)
-            z.writestr("xl/styles.xml", _STYLES)
-            for n, (_, header, rows) in enumerate(sheets, start=1):
-                z.writestr(f"xl/worksheets/sheet{n}.xml", _sheet_xml(header, rows))
+        with atomic_file(path, private=False) as tmp:
+            book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False})
+            formats = _Formats(book)
+            for name, header, rows in sheets:
+                _write_sheet(book, formats, _sheet_name(name, taken), header, rows)
+            book.close()
     except OSError as exc:
         raise TryggError("export.failed", path=str(path), reason=exc.strerror or str(exc)) from None
+    except XlsxWriterException as exc:
+        raise TryggError("export.failed", path=str(path), reason=str(exc)) from None
     return path

@@ -16,7 +16,8 @@ from typing import Any
 from db.dates import parse_date, parse_time
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.i18n import msg
-from db.personnummer import PersonnummerError, parse_personnummer
+from db.kommuner import canonical_kommun
+from db.personnummer import PersonnummerError, contains_personnummer, parse_personnummer
 from db.places import place_id_for
 from db.records import record_type
 from db.store import Store
@@ -36,13 +37,12 @@ CHOICE_FIELDS: tuple[str, ...] = (
 )
 #: "Uppgifter för uppföljning": tick any.
 TICK_FIELDS: tuple[str, ...] = ("drunk", "carried_alcohol", "with_carrier")
-#: Kept for the next young person of the same group: the event, and what the group
+#: Kept for the next young person of the same group: the place, and what the group
 #: shared (where the alcohol came from, the prohibited zone, the agreement on notes to
 #: social services). What is each person's own — the ticks too, which a key toggles and a
-#: kept tick would be toggled off by mistake — is cleared.
+#: kept tick would be toggled off by mistake — is cleared. Each report keeps its own
+#: moment: the time it was started, unless a time was typed (``next_in_group``).
 SHARED_IN_GROUP: tuple[str, ...] = (
-    "date",
-    "time",
     "place",
     "kommun",
     "officer",
@@ -62,6 +62,11 @@ SEIZED_KINDS: tuple[str, ...] = (
     "hembrant",
 )
 _SEIZED_TOKEN = re.compile(r"^(\d{1,4})?\s*([^\W\d_])$")
+#: What may be typed as the age when it is not known.
+UNKNOWN_AGE = ("?", "okänd", "okand", "o", "unknown", "u")
+#: Fields where a personnummer does not belong (the name has its own P-nr beside it).
+NOT_FOR_PERSONNUMMER: tuple[str, ...] = ("name", "place", "officer", "custody_other",
+                                         "guardian_action_other", "seized")  # fmt: skip
 
 
 # -- keys --------------------------------------------------------------------------------
@@ -187,11 +192,40 @@ def next_number(store: Store) -> int:
     return int(row[0] or 0) + 1
 
 
-def next_in_group(report: Mapping[str, Any]) -> dict[str, Any]:
-    """The start of the report for the next young person of ``report``'s group."""
+def next_in_group(
+    store: Store, report: Mapping[str, Any], *, typed_moment: bool = False
+) -> dict[str, Any]:
+    """The start of the report for the next young person of ``report``'s group: the
+    group's shared answers, and now as its moment — or ``report``'s date and time when
+    they were typed rather than taken from the clock (a report written afterwards)."""
     values = {name: report.get(name) for name in SHARED_IN_GROUP}
     values["group_id"] = report.get("group_id") or report.get("id")
+    if typed_moment:
+        values["date"], values["time"] = report.get("date"), report.get("time")
+    else:
+        now = store.now()
+        values["date"], values["time"] = now.date().isoformat(), now.strftime("%H:%M")
     return values
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """What a group of reports came to, said after its last report."""
+
+    ids: list[str]
+    custody: dict[str, int]
+    pm_due: list[str]
+
+
+def group_summary(store: Store, group_id: str) -> GroupSummary:
+    """The reports of a group: how many, taken into custody how, notes still to send."""
+    reports = store.list(RTYPE, where={"group_id": group_id}, order_by=("nr",))
+    custody: dict[str, int] = {}
+    for report in reports:
+        if report.get("custody") and report["custody"] != "nej":
+            custody[report["custody"]] = custody.get(report["custody"], 0) + 1
+    due = [r["id"] for r in reports if r.get("pm_social") == "ja" and not r.get("pm_sent_date")]
+    return GroupSummary([r["id"] for r in reports], custody, due)
 
 
 def parse_typed(typed: Mapping[str, Any], today: date, lang: str | None = None) -> dict[str, Any]:
@@ -216,6 +250,12 @@ def parse_typed(typed: Mapping[str, Any], today: date, lang: str | None = None) 
             problems.append(FieldProblem("time", error.key, error.params))
     if isinstance(values.get("seized"), str):
         values["seized"] = expand_seized(values["seized"], lang) or None
+    if isinstance(values.get("age"), str):
+        age = values["age"].strip()
+        if age.casefold() in UNKNOWN_AGE:
+            values["age"], values["age_unknown"] = None, True
+        else:
+            values["age"], values["age_unknown"] = age or None, False
     if problems:
         raise ValidationFailed(RTYPE, problems)
     return values
@@ -234,12 +274,14 @@ def save_report(
     personnummer (the store derives them from one). Raises ValidationFailed.
     """
     fields = {k: v for k, v in values.items() if k not in ("id", "nr", "erased_date")}
+    check_entry(fields, store.now().date())
     place = " ".join(str(fields.get("place") or "").split())
     if "place" in fields or report_id is None:
         fields["place"] = place or None
     if fields.get("personnummer"):
         fields.pop("age", None)
         fields.pop("sex", None)
+        fields["age_unknown"] = None
     for name in ("custody_other", "guardian_action_other"):
         # The "annat" text belongs to the "annat" answer only.
         choice = name.removesuffix("_other")
@@ -263,6 +305,39 @@ def save_report(
         if fields.get("officer"):
             store.set_setting(LAST_OFFICER, str(fields["officer"]))
     return report_id, int(saved["nr"])
+
+
+def check_entry(fields: Mapping[str, Any], today: date) -> None:
+    """What a report filed by hand must hold beyond valid values: a municipality that is
+    one (chosen, never free text), no personnummer outside its own field, and — without a
+    personnummer — the age and sex, each possibly said to be unknown. Raises
+    ValidationFailed naming each field."""
+    problems: list[FieldProblem] = []
+    kommun = fields.get("kommun")
+    if kommun and not canonical_kommun(str(kommun)):
+        problems.append(FieldProblem("kommun", "report.kommun_unknown", {"kommun": kommun}))
+    when = _report_day(fields.get("date"), today)
+    for name in NOT_FOR_PERSONNUMMER:
+        value = fields.get(name)
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and contains_personnummer(t, when) for t in texts):
+            problems.append(FieldProblem(name, "pnr.in_field"))
+    # Erased (the personal fields are not sent), or nobody named at all (refused anyway).
+    anonymous = not fields.get("name") and not fields.get("personnummer")
+    if not fields.get("personnummer") and not anonymous:
+        if fields.get("age") in (None, "") and not fields.get("age_unknown"):
+            problems.append(FieldProblem("age", "report.age_needed"))
+        if not fields.get("sex"):
+            problems.append(FieldProblem("sex", "report.sex_needed"))
+    if problems:
+        raise ValidationFailed(RTYPE, problems)
+
+
+def _report_day(value: Any, today: date) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return today
 
 
 def delete_report(store: Store, report_id: str) -> None:

@@ -78,6 +78,9 @@ class Statistics:
     filter: StatsFilter
     reports: int = 0
     individuals: int = 0
+    #: Notes to social services actually sent (a sent date), beside ``pm_social``'s
+    #: "ja" (agreed on the form, to be sent).
+    pm_sent: int = 0
     ticks: dict[str, int] = field(default_factory=dict)
     distributions: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -104,7 +107,8 @@ def statistics(conn: sqlite3.Connection, wanted: StatsFilter) -> Statistics:
         "SELECT count(*), count(DISTINCT personnummer),"
         " sum(personnummer IS NULL OR personnummer = ''),"
         " sum(coalesce(drunk, 0)), sum(coalesce(carried_alcohol, 0)),"
-        f" sum(coalesce(with_carrier, 0)), {', '.join(expressions)}"
+        f" sum(coalesce(with_carrier, 0)), {', '.join(expressions)},"
+        " sum(pm_sent_date IS NOT NULL AND pm_sent_date != '')"
         f" FROM snabbrapport WHERE {where}",
         params,
     ).fetchone()
@@ -113,7 +117,8 @@ def statistics(conn: sqlite3.Connection, wanted: StatsFilter) -> Statistics:
     result.ticks = {name: row[3 + i] or 0 for i, name in enumerate(TICKS)}
     for name, answers in (*CHOICES.items(), ("age_group", AGE_GROUPS)):
         result.distributions[name] = {answer: 0 for answer in answers}
-    for (name, answer), count in zip(sums, row[6:], strict=True):
+    result.pm_sent = row[-1] or 0
+    for (name, answer), count in zip(sums, row[6:-1], strict=True):
         result.distributions[name][answer] = count or 0
     for counts in result.distributions.values():
         counts[NOT_ANSWERED] = result.reports - sum(counts.values())
@@ -208,14 +213,20 @@ def month_of(day: date) -> StatsFilter:
 
 
 def previous_period(wanted: StatsFilter) -> StatsFilter:
-    """The period just before ``wanted``: the previous calendar month when ``wanted``
-    starts on the first of a month and stays within it; else as many days just before."""
-    if wanted.start.day == 1 and (wanted.start.year, wanted.start.month) == (
-        wanted.end.year,
-        wanted.end.month,
-    ):
-        month = month_of(wanted.start - timedelta(days=1))
-        return StatsFilter(month.start, month.end, wanted.kommun, wanted.place)
+    """The period to compare ``wanted`` with, like with like: a whole calendar month with
+    the month before; a month so far with the same days of the month before (1–2
+    December with 1–2 November, not the whole of November); else as many days just
+    before (a week with the week before)."""
+    same_month = (wanted.start.year, wanted.start.month) == (wanted.end.year, wanted.end.month)
+    if same_month and wanted.start.day == 1:
+        this = month_of(wanted.start)
+        month = month_of(wanted.start - timedelta(days=wanted.start.day))
+        if wanted.start == this.start and wanted.end == this.end:
+            return StatsFilter(month.start, month.end, wanted.kommun, wanted.place)
+        last = month.end.day
+        start = month.start.replace(day=min(wanted.start.day, last))
+        end = month.start.replace(day=min(wanted.end.day, last))
+        return StatsFilter(start, end, wanted.kommun, wanted.place)
     length = (wanted.end - wanted.start).days + 1
     end = wanted.start - timedelta(days=1)
     return StatsFilter(end - timedelta(days=length - 1), end, wanted.kommun, wanted.place)

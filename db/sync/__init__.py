@@ -8,8 +8,8 @@ The rules (DESIGN.md, "Sync by files"), and where each lives:
                   declared, in the scopes of the profile (``kommun`` leaves personal out).
 - ``merge.py``    taking a file in: per field, the newest stamp wins; deletions and
                   erasures are sticky; vectors advance only where nothing is missing.
-- ``conflicts.py``the conflict list, a pure function of the journal, so every device
-                  that holds the same entries shows the same conflicts.
-- ``vectors.py``  version vectors per scope, kept as their own state.
 - ``mailbox.py``  ``trygg sync DIR``: one outgoing file per device in a shared folder.
+
+The journal rules these share with the store (clock, markers, vectors, conflicts) sit
+below both, in db/journal/.
 """

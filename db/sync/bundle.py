@@ -18,27 +18,23 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from db.dates import parse_iso_date
 from db.errors import TryggError
-from db.files import atomic_file
+from db.files import atomic_file, is_database_in_use
 from db.ids import is_id
-from db.migrations import SCHEMA_VERSION
-from db.protect import keys
+from db.journal import vectors as vec
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import TYPES, Kind
-from db.sync import vectors as vec
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+from db.sync.manifest import Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
-FORMAT = "trygg-bundle"
-#: 2: every file is signed by its sender's device key (version 1 files were not).
-FORMAT_VERSION = 2
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
 _AGE_HEADER = b"age-encryption.org/"
+_ARMOUR = b"-----BEGIN AGE ENCRYPTED FILE-----"
 
 SCHEMA_SQL = (
     "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -59,90 +55,81 @@ Entry = tuple[int, str, str, str, str, "str | None", "int | None", "str | None",
 _CHUNK = 5000
 
 
-@dataclass(frozen=True)
-class Manifest:
-    """What a bundle says about itself."""
-
-    file_id: str
-    created_at: str
-    schema_version: int
-    sender: dict[str, Any]
-    profile: str
-    scopes: tuple[str, ...]
-    sender_vectors: vec.Vectors
-    base_vectors: vec.Vectors
-    entry_count: int
-    devices: list[dict[str, Any]]
-    body_sha256: str
-    personal: bool
-    #: ``SEKRETESS`` when the file carries personal data, else None.
-    marking: str | None = None
-
-    @property
-    def sender_key(self) -> str:
-        """The sender's public signing key (checked: it signed this manifest)."""
-        return str(self.sender["key"])
-
-    @property
-    def fingerprint(self) -> str:
-        return keys.fingerprint(self.sender_key)
-
-
 def entry_line(entry: Entry) -> bytes:
     """The canonical bytes of one entry for the body hash."""
     return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def canonical_manifest(manifest: dict[str, Any]) -> bytes:
-    """The bytes a bundle's signature covers: every manifest key but the signature, as
-    sorted compact JSON. The body is covered through ``body_sha256``."""
-    signed = {k: v for k, v in manifest.items() if k != "signature"}
-    return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def write_bundle(
     path: Path,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     entries: Iterable[Entry],
     *,
     signing_key: str,
     private: bool = True,
-) -> int:
+) -> Manifest:
     """Write a bundle to ``path`` atomically (a temporary name, then rename). The manifest's
-    ``entry_count`` and ``body_sha256`` are filled in here, and the whole manifest is signed
-    with ``signing_key``. Returns the entry count.
+    ``entry_count`` and ``body_sha256`` are filled in here, its device cards narrowed to the
+    devices whose entries the file carries, and the whole manifest is signed with
+    ``signing_key``. Returns the manifest as written.
 
     A ``private`` file is readable by its owner only; a mailbox file keeps the folder's
     usual permissions, since the colleagues sharing the folder must read it."""
-    digest = hashlib.sha256()
-    count = 0
     with atomic_file(path, private=private) as tmp:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            conn.execute("BEGIN")
-            for sql in SCHEMA_SQL:
-                conn.execute(sql)
-            chunk: list[Entry] = []
-            for entry in entries:
-                digest.update(entry_line(entry))
-                chunk.append(entry)
-                count += 1
-                if len(chunk) >= _CHUNK:
-                    _insert(conn, chunk)
-                    chunk = []
-            _insert(conn, chunk)
-            full = {**manifest, "entry_count": count, "body_sha256": digest.hexdigest()}
-            full["signature"] = keys.sign(signing_key, canonical_manifest(full))
-            conn.executemany(
-                "INSERT INTO manifest (key, value) VALUES (?, ?)",
-                [(key, json.dumps(value, ensure_ascii=False)) for key, value in full.items()],
-            )
-            conn.execute("COMMIT")
+            written = _fill(conn, manifest, entries, signing_key)
         finally:
             conn.close()
-    return count
+    return written
+
+
+def bundle_bytes(
+    manifest: Manifest, entries: Iterable[Entry], *, signing_key: str
+) -> tuple[bytes, Manifest]:
+    """A bundle built in memory, as the bytes of its file, and the manifest as written:
+    what is encrypted before it is written, so that its plaintext never reaches a disk."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")
+        written = _fill(conn, manifest, entries, signing_key)
+        return conn.serialize(), written
+    finally:
+        conn.close()
+
+
+def _fill(
+    conn: sqlite3.Connection, manifest: Manifest, entries: Iterable[Entry], signing_key: str
+) -> Manifest:
+    """Write the schema, the entries and the completed, signed manifest into ``conn``."""
+    digest = hashlib.sha256()
+    count = 0
+    origins: set[str] = set()
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    for sql in SCHEMA_SQL:
+        conn.execute(sql)
+    chunk: list[Entry] = []
+    for entry in entries:
+        digest.update(entry_line(entry))
+        origins.add(entry[1])
+        chunk.append(entry)
+        count += 1
+        if len(chunk) >= _CHUNK:
+            _insert(conn, chunk)
+            chunk = []
+    _insert(conn, chunk)
+    written = manifest.completed(count, digest.hexdigest(), origins)
+    conn.executemany(
+        "INSERT INTO manifest (key, value) VALUES (?, ?)",
+        [
+            (key, json.dumps(value, ensure_ascii=False))
+            for key, value in written.signed(signing_key).items()
+        ],
+    )
+    conn.execute("COMMIT")
+    return written
 
 
 def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
@@ -155,12 +142,17 @@ def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
 
 
 class BundleReader:
-    """A received bundle, opened read-only. Call :meth:`check` before anything else."""
+    """A received bundle, opened read-only. Call :meth:`check` before anything else.
 
-    def __init__(self, path: Path, *, shown: Path | None = None) -> None:
+    ``data``, when given, is the bundle itself, decrypted in memory: it is read from
+    there (``path`` is then the encrypted original, for messages), and never written to
+    a disk."""
+
+    def __init__(self, path: Path, *, shown: Path | None = None, data: bytes | None = None) -> None:
         self.path = path
         #: The name messages use (the encrypted original when reading a decrypted copy).
         self.shown = shown or path
+        self._data = data
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
 
@@ -191,12 +183,8 @@ class BundleReader:
     def peek(self) -> Manifest:
         """Check the header, the schema and the manifest only (cheap: for deciding whether
         a file is worth reading at all). :meth:`check` is still needed before use."""
-        self.close()
-        self._check_header()
         try:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-            self._conn = conn
-            conn.execute("PRAGMA trusted_schema = OFF")
+            conn = self._conn or self._open()
             master = {(t, n) for t, n in conn.execute("SELECT type, name FROM sqlite_master")}
             sqls = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='table'")]
             if master != _EXPECTED_MASTER or sorted(sqls) != sorted(SCHEMA_SQL):
@@ -205,18 +193,43 @@ class BundleReader:
         except sqlite3.DatabaseError:
             raise self._damaged() from None
 
-    def _check_header(self) -> None:
+    def _open(self) -> sqlite3.Connection:
+        if self._data is not None:
+            head, size = self._data[:64], len(self._data)
+        else:
+            head, size = self._read_head()
+        self._check_header(head, size)
+        if self._data is not None:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            self._conn = conn
+            conn.deserialize(self._data)
+            self._data = None  # SQLite holds its own copy now
+            conn.execute("PRAGMA query_only = ON")
+            # Sorting and grouping stay in memory too: no plaintext in temporary files.
+            conn.execute("PRAGMA temp_store = MEMORY")
+        else:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            self._conn = conn
+        conn.execute("PRAGMA trusted_schema = OFF")
+        return conn
+
+    def _read_head(self) -> tuple[bytes, int]:
+        if is_database_in_use(self.path):
+            # Reading it with open() would drop this process's SQLite locks on it.
+            raise TryggError("bundle.own_database", path=str(self.shown))
         try:
             with self.path.open("rb") as handle:
                 head = handle.read(64)
-            size = self.path.stat().st_size
+            return head, self.path.stat().st_size
         except OSError as exc:
             raise TryggError(
                 "bundle.unreadable", path=str(self.shown), reason=exc.strerror
             ) from None
+
+    def _check_header(self, head: bytes, size: int) -> None:
         if size == 0:
             raise TryggError("bundle.empty", path=str(self.shown))
-        if head.startswith(_AGE_HEADER):
+        if head.startswith(_AGE_HEADER) or head.lstrip().startswith(_ARMOUR):
             raise TryggError("bundle.encrypted", path=str(self.shown))
         if not head.startswith(_HEADER):
             raise TryggError("bundle.not_trygg", path=str(self.shown))
@@ -233,48 +246,10 @@ class BundleReader:
                 raw[key] = json.loads(value)
             except (json.JSONDecodeError, TypeError):
                 raise self._damaged() from None
-        if raw.get("format") != FORMAT:
-            raise TryggError("bundle.not_trygg", path=str(self.shown))
-        version = raw.get("format_version")
-        schema = raw.get("schema_version")
-        if not isinstance(version, int) or not isinstance(schema, int):
-            raise self._damaged()
-        if version > FORMAT_VERSION or schema > SCHEMA_VERSION:
-            raise TryggError("bundle.newer", path=str(self.shown), version=raw.get("app_version"))
-        if version < 2:
-            raise TryggError("bundle.unsigned", path=str(self.shown))
-        sender = raw.get("sender")
-        sender_key = sender.get("key") if isinstance(sender, dict) else None
-        if not keys.is_public_key(sender_key) or not keys.verify(
-            str(sender_key), raw.get("signature"), canonical_manifest(raw)
-        ):
-            raise TryggError("bundle.bad_signature", path=str(self.shown))
         try:
-            manifest = Manifest(
-                file_id=_text(raw["file_id"]),
-                created_at=_text(raw["created_at"]),
-                schema_version=schema,
-                sender={**_device(raw["sender"]), "key": sender_key},
-                profile=_text(raw["profile"]),
-                scopes=tuple(raw["scopes"]),
-                sender_vectors=raw["sender_vectors"],
-                base_vectors=raw["base_vectors"],
-                entry_count=int(raw["entry_count"]),
-                devices=[_device(d) for d in raw["devices"]],
-                body_sha256=_text(raw["body_sha256"]),
-                personal=bool(raw["personal"]),
-                marking="SEKRETESS" if raw.get("marking") == "SEKRETESS" else None,
-            )
-        except (KeyError, TypeError, ValueError):
-            raise self._damaged() from None
-        if not (vec.is_vectors(manifest.sender_vectors) and vec.is_vectors(manifest.base_vectors)):
-            raise self._damaged()
-        if not set(manifest.scopes) <= set(vec.SCOPES) or manifest.profile not in (
-            "polis",
-            "kommun",
-        ):
-            raise self._damaged()
-        return manifest
+            return Manifest.from_signed(raw)
+        except ManifestProblem as problem:
+            raise TryggError(problem.key, path=str(self.shown), **problem.params) from None
 
     def _check_entries(self, conn: sqlite3.Connection, manifest: Manifest) -> None:
         digest = hashlib.sha256()
@@ -293,6 +268,12 @@ class BundleReader:
         ).fetchone()
         if duplicates:
             raise TryggError("bundle.duplicate_entries", path=str(self.shown))
+        highest = conn.execute("SELECT device, scope, max(ts) FROM entries GROUP BY device, scope")
+        origin = vec.unaccounted(highest, manifest.sender_vectors)
+        if origin is not None:
+            names = {card.id: card.name for card in (manifest.sender, *manifest.devices)}
+            device = names.get(origin, origin[:8])
+            raise TryggError("bundle.undeclared", path=str(self.shown), device=device)
 
     @staticmethod
     def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:
@@ -314,6 +295,12 @@ class BundleReader:
             raise RuntimeError("check() first")
         return self._chunks(self._conn)
 
+    def origins(self) -> set[str]:
+        """The devices whose entries this file carries."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return {row[0] for row in self._conn.execute("SELECT DISTINCT device FROM entries")}
+
     def records_with_field(self, field: str) -> set[str]:
         """Ids of the records that have an entry for ``field`` in this file."""
         if self._conn is None or self.manifest is None:
@@ -324,21 +311,6 @@ class BundleReader:
                 "SELECT DISTINCT record_id FROM entries WHERE field = ?", (field,)
             )
         }
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > 400:
-        raise ValueError("text")
-    return value
-
-
-def _device(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValueError("device")
-    org = data.get("org")
-    if org not in (None, "polis", "kommun"):
-        raise ValueError("org")
-    return {"id": _text(data["id"]), "name": _text(data["name"]), "org": org}
 
 
 def entry_problem(entry: Entry, scopes: tuple[str, ...]) -> str | None:

@@ -1,7 +1,8 @@
 """Writing a bundle: what a peer lacks, or everything.
 
 A delta holds every journal entry, whoever wrote it (relayed changes included), above the
-vectors the peer last declared, in the scopes of the profile. Profile ``kommun`` leaves
+vectors the peer last declared and up to the vectors this device declares in the file, in
+the scopes of the profile: a device relays exactly what it claims. Profile ``kommun`` leaves
 the personal scope out, so no name, personnummer, phone or free text about a person
 leaves the device; it is the default for any peer not known to be police.
 """
@@ -16,37 +17,23 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from db.errors import TryggError
+from db.files import write_failed
 from db.ids import new_id
-from db.migrations import SCHEMA_VERSION
-from db.protect.encryption import Encryption, encrypt_into, private_folder
+from db.journal import vectors as vec
+from db.peers import Peer, all_peers, mark_sent
+from db.peers import find_peer as peer_named
+from db.protect.encryption import Encryption, write_encrypted
 from db.protect.keys import own_secrets
-from db.records import CORE, PERSONAL
+from db.records import CORE, KOMMUN, PERSONAL, POLIS, PROFILE_SCOPES, PROFILES
 from db.store import Store
 from db.sync import export_log
-from db.sync import vectors as vec
-from db.sync.bundle import FORMAT, FORMAT_VERSION, SUFFIX, Entry, write_bundle
+from db.sync.bundle import SUFFIX, Entry, bundle_bytes, write_bundle
+from db.sync.manifest import SEKRETESS, DeviceCard, Manifest
 
 #: Settings kept for the overview: per scope, the highest stamp of this device's own
 #: changes written to any file; and when a file was last written.
 SENT_UPTO = "sent_upto.{scope}"
 LAST_EXPORT = "last_export_at"
-#: The marking of a file that carries personal data (manifest and default file name).
-SEKRETESS = "SEKRETESS"
-
-PROFILES = ("polis", "kommun")
-PROFILE_SCOPES = {"polis": (CORE, PERSONAL), "kommun": (CORE,)}
-
-
-@dataclass(frozen=True)
-class Peer:
-    """Another device this database has heard from."""
-
-    id: str
-    name: str
-    org: str | None
-    declared: vec.Vectors
-    last_heard: str | None
-    last_sent: str | None
 
 
 @dataclass
@@ -72,29 +59,18 @@ def app_version() -> str:
 
 def peers(store: Store) -> list[Peer]:
     """Every other device known to this database, most recently heard from first."""
-    rows = store.conn.execute(
-        "SELECT id, name, org, declared, last_heard, last_sent FROM devices"
-        " WHERE is_self = 0 ORDER BY last_heard DESC, name"
-    ).fetchall()
-    return [Peer(r[0], r[1], r[2], vec.loads(r[3]), r[4], r[5]) for r in rows]
+    return all_peers(store.conn)
 
 
 def find_peer(store: Store, name_or_id: str) -> Peer:
     """The peer named ``name_or_id`` (its name, or the start of its id)."""
-    wanted = name_or_id.strip().casefold()
-    known = peers(store)
-    matches = [p for p in known if p.name.casefold() == wanted] or [
-        p for p in known if p.id.startswith(wanted)
-    ]
-    if len(matches) != 1:
-        key = "peer.unknown" if not matches else "peer.ambiguous"
-        raise TryggError(key, peer=name_or_id)
-    return matches[0]
+    return peer_named(store.conn, name_or_id)
 
 
 def default_profile(peer: Peer | None) -> str:
-    """``polis`` only towards a device known to be police; ``kommun`` otherwise."""
-    return "polis" if peer is not None and peer.org == "polis" else "kommun"
+    """``polis`` only towards a device a person here confirmed as police (with its
+    fingerprint); ``kommun`` otherwise, whatever the device says of itself."""
+    return POLIS if peer is not None and peer.police else KOMMUN
 
 
 @dataclass(frozen=True)
@@ -140,11 +116,11 @@ def carries_personal(store: Store, plan: ExportPlan) -> bool:
     """Whether a file made from ``plan`` would hold any personal data."""
     if PERSONAL not in plan.scopes:
         return False
-    for origin in plan.held.get(PERSONAL, {}):
+    for origin, upto in plan.held.get(PERSONAL, {}).items():
         since = plan.base.get(PERSONAL, {}).get(origin, 0)
         row = store.conn.execute(
-            "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts > ? LIMIT 1",
-            (origin, PERSONAL, since),
+            "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts > ? AND ts <= ? LIMIT 1",
+            (origin, PERSONAL, since, upto),
         ).fetchone()
         if row:
             return True
@@ -172,9 +148,9 @@ def _ranges(plan: ExportPlan) -> tuple[str, list[object]]:
     """A WHERE clause selecting the journal entries a file made from ``plan`` holds."""
     clauses, params = [], []
     for scope in plan.scopes:
-        for origin in plan.held.get(scope, {}):
-            clauses.append("(device = ? AND scope = ? AND ts > ?)")
-            params += [origin, scope, plan.base.get(scope, {}).get(origin, 0)]
+        for origin, upto in plan.held.get(scope, {}).items():
+            clauses.append("(device = ? AND scope = ? AND ts > ? AND ts <= ?)")
+            params += [origin, scope, plan.base.get(scope, {}).get(origin, 0), upto]
     return (" OR ".join(clauses) or "0"), params
 
 
@@ -209,12 +185,13 @@ def unconfirmed_entries(store: Store, peer: Peer) -> int:
     is not counted, since it is never sent there)."""
     total = 0
     for scope, vector in (peer.declared or {CORE: {}}).items():
-        for (origin,) in store.conn.execute(
-            "SELECT device FROM vectors WHERE scope = ?", (scope,)
+        for origin, upto in store.conn.execute(
+            "SELECT device, ts FROM vectors WHERE scope = ?", (scope,)
         ).fetchall():
             total += store.conn.execute(
-                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?",
-                (origin, scope, vector.get(origin, 0)),
+                "SELECT count(*) FROM journal WHERE device = ? AND scope = ? AND ts > ?"
+                " AND ts <= ?",
+                (origin, scope, vector.get(origin, 0), upto),
             ).fetchone()[0]
     return total
 
@@ -255,33 +232,25 @@ def export_bundle(
     summary = ExportSummary(out, profile, full or peer is None, peer)
     summary.encryption = encryption.label if encryption else "none"
 
-    devices = {
-        row[0]: {"id": row[0], "name": row[1], "org": row[2]}
-        for row in store.conn.execute("SELECT id, name, org FROM devices")
-    }
+    cards = [
+        DeviceCard(row[0], row[1], row[2])
+        for row in store.conn.execute("SELECT id, name, org FROM devices WHERE is_self = 0")
+    ]
     origins = sorted({d for v in held.values() for d in v})
     file_id = new_id()
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "schema_version": SCHEMA_VERSION,
-        "app_version": app_version(),
-        "file_id": file_id,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "sender": {
-            "id": device.id,
-            "name": device.name,
-            "org": device.org,
-            "key": secrets.public_key,
-        },
-        "profile": profile,
-        "scopes": list(scopes),
-        "personal": PERSONAL in scopes,
-        "marking": SEKRETESS if personal else None,
-        "sender_vectors": held,
-        "base_vectors": plan.base_declared,
-        "devices": [devices[d] for d in origins if d in devices],
-    }
+    manifest = Manifest(
+        file_id=file_id,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        sender=DeviceCard(device.id, device.name, device.org),
+        sender_key=secrets.public_key,
+        profile=profile,
+        sender_vectors=held,
+        base_vectors=plan.base_declared,
+        # Narrowed, once written, to the devices whose entries the file carries.
+        devices=tuple(cards),
+        marking=SEKRETESS if personal else None,
+        app_version=app_version(),
+    )
 
     touched: dict[str, set[str]] = {}
     total = preview_export(store, plan=plan).entries if progress else 0
@@ -292,11 +261,14 @@ def export_bundle(
         for origin in origins:
             for scope in scopes:
                 since = base.get(scope, {}).get(origin, 0)
+                # Up to what we claim, no further: a receiver refuses entries the sender
+                # does not account for (entries held here beyond a gap wait for it to close).
+                upto = held.get(scope, {}).get(origin, 0)
                 cursor = store.conn.execute(
                     "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device,"
-                    " scope FROM journal WHERE device = ? AND ts > ? AND scope = ?"
+                    " scope FROM journal WHERE device = ? AND ts > ? AND ts <= ? AND scope = ?"
                     " ORDER BY ts, record_id, field",
-                    (origin, since, scope),
+                    (origin, since, upto, scope),
                 )
                 while rows := cursor.fetchmany(5000):
                     for row in rows:
@@ -310,30 +282,23 @@ def export_bundle(
 
     try:
         if encryption is None:
-            summary.entries = write_bundle(
+            sent = write_bundle(
                 out, manifest, entries(), signing_key=secrets.signing_key, private=private
             )
         else:
-            with private_folder() as folder:
-                plain = folder / "bundle.trygg"
-                summary.entries = write_bundle(
-                    plain, manifest, entries(), signing_key=secrets.signing_key
-                )
-                encrypt_into(plain, out, encryption, private=private)
+            # Built and encrypted in memory: its plaintext never reaches a disk.
+            plain, sent = bundle_bytes(manifest, entries(), signing_key=secrets.signing_key)
+            write_encrypted(plain, out, encryption, private=private)
+            del plain
+        summary.entries = sent.entry_count
         summary.records = {rtype: len(ids) for rtype, ids in sorted(touched.items())}
         if progress:
             progress(written, max(total, written))
-    except sqlite3.OperationalError as exc:
-        raise TryggError("export.failed", path=str(out), reason=str(exc)) from None
-    except OSError as exc:
-        raise TryggError("export.failed", path=str(out), reason=exc.strerror or str(exc)) from None
+    except (sqlite3.OperationalError, OSError) as exc:
+        raise write_failed(out, exc) from None
     with store.transaction():
         recipients = sent_to if sent_to is not None else ([peer.id] if peer else [])
-        for recipient in recipients:
-            store.conn.execute(
-                "UPDATE devices SET last_sent = ? WHERE id = ? AND is_self = 0",
-                (_now(), recipient),
-            )
+        mark_sent(store.conn, recipients)
         for scope in scopes:
             upto = held.get(scope, {}).get(device.id, 0)
             store.set_setting(SENT_UPTO.format(scope=scope), str(upto))

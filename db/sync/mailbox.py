@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import TryggError
+from db.journal import vectors as vec
 from db.protect.encryption import Encryption, Unlock, is_encrypted
+from db.records import KOMMUN, PROFILES
 from db.store import Store
-from db.sync import vectors as vec
 from db.sync.bundle import SUFFIX, BundleReader
 from db.sync.exporter import (
     SEKRETESS,
@@ -56,13 +57,13 @@ def configured_mailbox(store: Store) -> Mailbox | None:
     folder = store.setting(MAILBOX_FOLDER)
     if not folder:
         return None
-    profile = store.setting(MAILBOX_PROFILE) or "kommun"
-    return Mailbox(Path(folder), profile if profile in ("polis", "kommun") else "kommun")
+    profile = store.setting(MAILBOX_PROFILE) or KOMMUN
+    return Mailbox(Path(folder), profile if profile in PROFILES else KOMMUN)
 
 
-def configure_mailbox(store: Store, folder: Path | None, profile: str = "kommun") -> None:
+def configure_mailbox(store: Store, folder: Path | None, profile: str = KOMMUN) -> None:
     """Set (or, with None, stop using) the mailbox folder and its profile."""
-    if profile not in ("polis", "kommun"):
+    if profile not in PROFILES:
         raise TryggError("export.bad_profile", profile=profile)
     if folder is not None and not folder.is_dir():
         raise TryggError("mailbox.not_folder", path=str(folder))
@@ -109,7 +110,7 @@ def sync_folder(
     store: Store,
     folder: Path,
     *,
-    profile: str = "kommun",
+    profile: str = KOMMUN,
     encryption: Encryption | None = None,
     unlock: Unlock | None = None,
 ) -> MailboxSummary:
@@ -167,7 +168,7 @@ def receive_file(
     if result.encrypted:
         with store.transaction():
             store.set_setting(_SEEN.format(name=path.name), _age_header_digest(path))
-            store.set_setting(_SENDER.format(name=path.name), result.sender["id"])
+            store.set_setting(_SENDER.format(name=path.name), result.sender.id)
     return result
 
 
@@ -189,7 +190,7 @@ def folder_senders(store: Store, folder: Path) -> set[str]:
                 manifest = reader.peek()
         except TryggError:
             continue
-        senders.add(manifest.sender["id"])
+        senders.add(manifest.sender.id)
     return senders
 
 
@@ -208,7 +209,7 @@ def _folder_plan(
     return everyone, plan, senders
 
 
-def preview_own_file(store: Store, folder: Path, *, profile: str = "kommun") -> ExportPreview:
+def preview_own_file(store: Store, folder: Path, *, profile: str = KOMMUN) -> ExportPreview:
     """What this device's file in the mailbox ``folder`` would carry."""
     _everyone, plan, _senders = _folder_plan(store, folder, profile)
     return preview_export(store, plan=plan)
@@ -218,7 +219,7 @@ def write_own_file(
     store: Store,
     folder: Path,
     *,
-    profile: str = "kommun",
+    profile: str = KOMMUN,
     encryption: Encryption | None = None,
     progress: Progress | None = None,
 ) -> ExportSummary | None:

@@ -11,23 +11,28 @@ leaves nothing missing. A dry run does all of this and rolls it back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from db import peers
 from db.backup import automatic_backup
-from db.clock import COUNTER_BITS, MAX_FUTURE_MS
 from db.errors import TryggError
+from db.journal import conflicts
+from db.journal import vectors as vec
+from db.journal.clock import COUNTER_BITS, MAX_FUTURE_MS
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED, apply_erasure
+from db.journal.versions import current_versions
 from db.labels import record_label
-from db.protect.encryption import Unlock, decrypted, is_encrypted
+from db.peers import DeviceCard
+from db.protect import gallring
+from db.protect.encryption import Unlock, decrypt, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
-from db.store import Store, apply_erasure
-from db.sync import conflicts
-from db.sync import vectors as vec
-from db.sync.bundle import BundleReader, Manifest
-from db.sync.conflicts import ACK_PREFIX, DELETED, ERASED
+from db.store import Store
+from db.sync.bundle import BundleReader
+from db.sync.database_file import DatabaseReader, is_trygg_database
+from db.sync.manifest import Manifest
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
 LISTED = 2000
@@ -51,7 +56,7 @@ class RecordChange:
 @dataclass
 class ImportSummary:
     path: Path
-    sender: dict
+    sender: DeviceCard
     dry_run: bool
     already_imported: bool = False
     first_contact: bool = False
@@ -70,8 +75,19 @@ class ImportSummary:
     fingerprint: str = ""
     #: The sender's organisation (polis/kommun), and whether the file carries personal data.
     sender_org: str | None = None
+    #: A person here confirmed the sender as police (only then does it get personal data).
+    sender_police: bool = False
+    #: The name and organisation the sender's file gives, when they differ from the card
+    #: pinned here (shown as ``sender``): they wait for a person to accept them.
+    offered_card: DeviceCard | None = None
     personal: bool = False
     created_at: str = ""
+    #: The file was a colleague's database, read as a full export from its device.
+    from_database: bool = False
+    #: Records whose personal data the file erased (gallring on the sender's side), and
+    #: how many backup copies here were erased the same way.
+    erased: list[str] = field(default_factory=list)
+    backups_scrubbed: int = 0
     #: The records created or changed, the first LISTED of them, in file order.
     changes: list[RecordChange] = field(default_factory=list)
 
@@ -97,41 +113,48 @@ def import_bundle(
     lang: str | None = None,
 ) -> ImportSummary:
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
-    change). An encrypted file is opened with ``unlock`` (or this device's own key) into a
-    private temporary copy first. Raises TryggError, with the database untouched, for any
+    change). An encrypted file is opened with ``unlock`` (or this device's own key) and
+    read from memory. Raises TryggError, with the database untouched, for any
     bad file. With ``lang``, the changed records listed in the summary are named in that
     language (for a screen to show); without it they are left unnamed, sparing the
     command line and the mailbox a query per record."""
+    refuse_own_database(store, path)
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
-        with decrypted(path, unlock or Unlock(), identity) as plain:
-            summary = _import_plain(store, plain, path, dry_run, lang)
+        # Decrypted in memory: no plaintext copy on any disk, even if this is killed.
+        plain = decrypt(path, unlock or Unlock(), identity)
+        summary = _import_plain(store, BundleReader(path, data=plain), dry_run, lang)
         summary.encrypted = True
         return summary
-    return _import_plain(store, path, path, dry_run, lang)
+    # A colleague's database handed over as it is reads like a full export from its device.
+    reader = DatabaseReader(path) if is_trygg_database(path) else BundleReader(path)
+    return _import_plain(store, reader, dry_run, lang)
 
 
 def _import_plain(
-    store: Store, path: Path, shown: Path, dry_run: bool, lang: str | None
+    store: Store, reader: BundleReader | DatabaseReader, dry_run: bool, lang: str | None
 ) -> ImportSummary:
     device = store.require_device()
-    with BundleReader(path, shown=shown) as reader:
-        peeked = reader.peek()
-        check_sender_key(store, peeked, shown)
-        if _imported_before(store, peeked):
-            # The same file, byte for byte in its entries, was merged whole before:
-            # it cannot bring anything new, so its entries need not be read again.
-            done = ImportSummary(shown, peeked.sender, dry_run, already_imported=True)
-            done.unchanged = peeked.entry_count
-            return done
+    shown = reader.shown
+    with reader:
+        check_sender_key(store, reader.peek(), shown)
+        # The whole file is checked even when its manifest names a file merged before:
+        # a damaged copy of it must be reported as damaged, not as already read.
         manifest = reader.check()
+        if _imported_before(store, manifest):
+            # The same file, byte for byte in its entries, was merged whole before: it
+            # cannot bring anything new.
+            done = ImportSummary(shown, manifest.sender, dry_run, already_imported=True)
+            done.unchanged = manifest.entry_count
+            return done
         summary = ImportSummary(shown, manifest.sender, dry_run)
+        summary.from_database = isinstance(reader, DatabaseReader)
         summary.fingerprint = manifest.fingerprint
-        summary.sender_org = manifest.sender.get("org")
+        summary.sender_org = manifest.sender.org
         summary.personal = manifest.marking is not None
         summary.created_at = manifest.created_at
-        if manifest.sender["id"] == device.id and not dry_run:
+        if manifest.sender.id == device.id and not dry_run:
             # Our own file (e.g. in the mailbox folder): nothing to learn from it.
             summary.unchanged = manifest.entry_count
             summary.already_imported = True
@@ -145,44 +168,63 @@ def _import_plain(
                     raise _DryRun
         except _DryRun:
             pass
+    if summary.erased and not dry_run:
+        # An erasure received is an erasure here: the same traces go as after a local one
+        # (the copy just taken before this import among them).
+        traces = gallring.clear_traces(store, summary.erased)
+        summary.backups_scrubbed = traces.backups_scrubbed
     return summary
+
+
+def refuse_own_database(store: Store, path: Path) -> None:
+    """Refuse this device's own database (or its log files) as a file to import — before
+    anything opens it: opening and closing it by other means than SQLite would drop this
+    process's locks on it."""
+    try:
+        given = path.stat()
+    except OSError:
+        return  # the reader says why it cannot be read
+    for own in (store.path, *(Path(f"{store.path}{tail}") for tail in _SIDE_FILES)):
+        try:
+            mine = own.stat()
+        except OSError:
+            continue
+        if (given.st_dev, given.st_ino) == (mine.st_dev, mine.st_ino):
+            raise TryggError("import.own_database", path=str(path))
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     """Refuse a file whose sender claims a device whose pinned key is another one (this
     device included). The offered key is remembered, so that after comparing fingerprints
     by phone the users can accept it with ``trygg peers trust``."""
-    conn = store.conn
-    row = conn.execute(
-        "SELECT public_key, name, is_self FROM devices WHERE id = ?", (manifest.sender["id"],)
-    ).fetchone()
-    if row is None or row[0] is None or row[0] == manifest.sender_key:
+    known = peers.pinned_key(store.conn, manifest.sender.id)
+    if known is None or known[0] is None or known[0] == manifest.sender_key:
         return
-    if row[2]:
+    pinned, name, is_self = known
+    if is_self:
         raise TryggError("bundle.claims_this_device", path=str(shown))
     with store.transaction():
-        conn.execute(
-            "UPDATE devices SET offered_key = ?, offered_at = ? WHERE id = ?",
-            (manifest.sender_key, _now(), manifest.sender["id"]),
-        )
+        peers.offer_key(store.conn, manifest.sender.id, manifest.sender_key)
     raise TryggError(
         "bundle.key_changed",
         path=str(shown),
-        name=row[1],
-        pinned=fingerprint(row[0]),
+        name=name,
+        pinned=fingerprint(pinned),
         offered=manifest.fingerprint,
     )
 
 
 def _merge(
     store: Store,
-    reader: BundleReader,
+    reader: BundleReader | DatabaseReader,
     manifest: Manifest,
     summary: ImportSummary,
     lang: str | None,
 ) -> None:
     conn = store.conn
-    self_id = store.require_device().id
     held_before = vec.held(conn)
     conflicts_before = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     summary.already_imported = (
@@ -191,7 +233,15 @@ def _merge(
         ).fetchone()
         is not None
     )
-    summary.first_contact = _register_devices(conn, manifest, self_id)
+    origins = reader.origins()
+    listed = [card for card in manifest.devices if card.id in origins]
+    summary.first_contact = peers.meet(conn, manifest.sender, manifest.sender_key, listed)
+    sender = peers.peer_by_id(conn, manifest.sender.id)
+    if sender is not None:
+        summary.sender = DeviceCard(sender.id, sender.name, sender.org)
+        summary.sender_org = sender.org
+        summary.sender_police = sender.police
+        summary.offered_card = peers.peer_key(conn, sender).offered_card
 
     erased = {
         row[0]
@@ -221,12 +271,14 @@ def _merge(
             kept,
         )
         fresh = conn.execute(
-            "SELECT tbl, record_id FROM journal WHERE seq > ?", (last_seq,)
+            "SELECT tbl, record_id, field FROM journal WHERE seq > ?", (last_seq,)
         ).fetchall()
         summary.new_entries += len(fresh)
         summary.unchanged += len(kept) - len(fresh)
-        for tbl, record_id in fresh:
+        for tbl, record_id, name in fresh:
             touched[record_id] = tbl
+            if name == ERASED:
+                summary.erased.append(record_id)
 
     for record_id, tbl in touched.items():
         _apply_record(
@@ -242,14 +294,14 @@ def _merge(
 
     _observe_clock(store, newest_ts)
     _advance_vectors(conn, manifest, held_before, summary)
-    _remember_peer(conn, manifest)
+    peers.remember_declared(conn, manifest.sender.id, manifest.sender_vectors)
     conn.execute(
         "INSERT OR IGNORE INTO imported_bundles (file_id, body_sha256, sender, created_at,"
         " imported_at) VALUES (?, ?, ?, ?, ?)",
         (
             manifest.file_id,
             manifest.body_sha256,
-            manifest.sender["id"],
+            manifest.sender.id,
             manifest.created_at,
             _now(),
         ),
@@ -262,15 +314,16 @@ def _merge(
 def _apply_record(
     conn, rt: RecordType, record_id: str, erased: bool, had_conflicts: bool, summary: ImportSummary
 ) -> None:
-    """Bring one record's row in line with its journal: each field takes its newest
-    version; a tombstone deletes; an erasure marker erases; conflicts are rebuilt."""
+    """Bring one record's row in line with its journal: each field takes its current
+    version (db/journal/versions.py); a tombstone deletes; an erasure marker erases;
+    conflicts are rebuilt."""
     row = conn.execute(f"SELECT * FROM {rt.name} WHERE id = ?", (record_id,)).fetchone()
     existed = row is not None
     current = dict(row) if existed else {}
     rows = conn.execute(
         f"SELECT {conflicts.JOURNAL_COLUMNS} FROM journal WHERE record_id = ?", (record_id,)
     ).fetchall()
-    newest = newest_versions(rows)
+    newest = current_versions(rows)
 
     changes: dict[str, object] = {}
     for name, (_ts, _device, value) in newest.items():
@@ -318,16 +371,6 @@ def _apply_record(
         )
 
 
-def newest_versions(rows: Iterable[Sequence]) -> dict[str, tuple[int, str, str | None]]:
-    """Per journal field, the (ts, device, value) of its newest version — the rule every
-    row follows. ``rows`` are journal rows in ``conflicts.JOURNAL_COLUMNS`` order."""
-    newest: dict[str, tuple[int, str, str | None]] = {}
-    for name, ts, device, _prev_ts, _prev_device, value in rows:
-        if name not in newest or (ts, device) > newest[name][:2]:
-            newest[name] = (ts, device, value)
-    return newest
-
-
 def column_value(rt: RecordType, name: str, value: str | None) -> object:
     """What a row's column holds for the journal value ``value`` of field ``name``."""
     return Store._encode_column(rt, name, None if value is None else json.loads(value))
@@ -368,46 +411,8 @@ def _advance_vectors(
                 gaps.add(device)  # entries in between are missing here: claim nothing
             elif sender.get(device):
                 vec.advance(conn, scope, device, sender[device])
-    names = dict(conn.execute("SELECT id, name FROM devices"))
+    names = peers.names(conn)
     summary.gaps = sorted(names.get(d, d[:8]) for d in gaps)
-
-
-def _register_devices(conn, manifest: Manifest, self_id: str) -> bool:
-    known = conn.execute("SELECT 1 FROM devices WHERE id = ?", (manifest.sender["id"],)).fetchone()
-    for device in [*manifest.devices, manifest.sender]:
-        if device["id"] == self_id:
-            continue
-        conn.execute(
-            "INSERT INTO devices (id, name, org, created_at, is_self) VALUES (?, ?, ?, ?, 0)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, org = excluded.org"
-            " WHERE devices.is_self = 0",
-            (device["id"], device["name"], device.get("org"), _now()),
-        )
-    # The first signed file from a device pins its key (check_sender_key refused any
-    # other key before we got here).
-    conn.execute(
-        "UPDATE devices SET public_key = ?, key_pinned_at = ?"
-        " WHERE id = ? AND is_self = 0 AND public_key IS NULL",
-        (manifest.sender_key, _now(), manifest.sender["id"]),
-    )
-    return known is None
-
-
-def _remember_peer(conn, manifest: Manifest) -> None:
-    row = conn.execute(
-        "SELECT declared FROM devices WHERE id = ?", (manifest.sender["id"],)
-    ).fetchone()
-    if row is None:
-        return
-    try:
-        declared = vec.loads(row[0])
-    except ValueError:
-        declared = {}
-    declared = vec.merged(declared, manifest.sender_vectors)
-    conn.execute(
-        "UPDATE devices SET declared = ?, last_heard = ? WHERE id = ?",
-        (vec.dumps(declared), _now(), manifest.sender["id"]),
-    )
 
 
 def _now() -> str:

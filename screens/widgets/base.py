@@ -42,6 +42,14 @@ class TryggAppLike(Protocol):
         newest shows."""
         ...
 
+    def hold_keys(self) -> None:
+        """Keep the keys read from now on (a form is saving) until ``release_keys``."""
+        ...
+
+    def release_keys(self) -> None:
+        """Give the held keys out, in order."""
+        ...
+
     def check_mailbox(self) -> None:
         """Look in the mailbox folder for colleagues' files not announced yet."""
         ...

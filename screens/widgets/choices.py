@@ -1,9 +1,11 @@
-"""Answer lines of a paper form, one key per option: ``ChoiceLine`` (pick one, like the
-form's "Nej · LOB · PL 12 · PL 13 · Annat") and ``TickLine`` (tick any).
+"""The one choice widget of Trygg: answer lines of a paper form, one key per option.
+``ChoiceLine`` picks one (like the form's "Nej · LOB · PL 12 · PL 13 · Annat", a document's
+format, yes or no); ``TickLine`` ticks any.
 
 A key chooses and moves on, so a whole group is answered with one keystroke; Backspace
-clears an answer, Enter (or Tab) moves on keeping it. Each option shows its key, so nothing
-has to be learnt by heart.
+clears an answer, Enter (or Tab) moves on keeping it. Each option shows its key, and its
+mark says what is chosen without colour: ● ○ for pick-one, ☒ ☐ for ticks. The line's
+label is the form row's own label, beside the line, so it is there focused or not.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ class AnswerLine(Widget, can_focus=True):
     def __init__(self, options: Sequence[tuple[str, str, str]], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="form-value")
         self.options = list(options)
+        # Option keys are priority bindings, handled as the key is read: a key typed
+        # straight after goes to the field the answer moved on to, however fast.
+        for key, code, _ in self.options:
+            keys = f"{key},{key.upper()}" if key.upper() != key else key
+            self._bindings.bind(keys, f"choose({code!r})", show=False, priority=True)
 
     def chosen(self, code: str) -> bool:
         raise NotImplementedError
@@ -89,6 +96,18 @@ class AnswerLine(Widget, can_focus=True):
                 self.press(code)
                 return
 
+    def action_choose(self, code: str) -> None:
+        self.press(code)
+
+    def answer(self, advance: bool) -> None:
+        """Tell the form (at once, so that the next key goes where the answer moved the
+        cursor) or, outside a form, whoever listens."""
+        form = getattr(self.screen, "line_answered", None)
+        if form is not None:
+            form(self, advance)
+        else:
+            self.post_message(self.Answered(self, advance))
+
     def press(self, code: str) -> None:
         raise NotImplementedError
 
@@ -114,13 +133,37 @@ class ChoiceLine(AnswerLine):
     def chosen(self, code: str) -> bool:
         return self.value == code
 
+    #: A line that must keep an answer (yes/no, a format): Backspace does not clear it.
+    required = False
+
     def press(self, code: str) -> None:
         self.value = code
-        self.post_message(self.Answered(self, advance=True))
+        self.answer(advance=True)
 
     def clear(self) -> None:
+        if self.required:
+            return
         self.value = None
-        self.post_message(self.Answered(self, advance=False))
+        self.answer(advance=False)
+
+
+class YesNoLine(ChoiceLine):
+    """A yes-or-no answer ("Medborgarlöfte", "Punktinsats"): ``checked`` is True for yes.
+    Always answered (no blank), so it reads the same focused or not."""
+
+    required = True
+
+    def __init__(self, value: bool, keys: str, yes: str, no: str, *, id: str | None = None):
+        options = [(keys[0], "ja", yes), (keys[1], "nej", no)]
+        super().__init__(options, "ja" if value else "nej", id=id)
+
+    @property
+    def checked(self) -> bool:
+        return self.value == "ja"
+
+    @checked.setter
+    def checked(self, value: bool) -> None:
+        self.value = "ja" if value else "nej"
 
 
 class TickLine(AnswerLine):
@@ -144,11 +187,11 @@ class TickLine(AnswerLine):
 
     def press(self, code: str) -> None:
         self.value = self.value ^ {code}
-        self.post_message(self.Answered(self, advance=False))
+        self.answer(advance=False)
 
     def clear(self) -> None:
         self.value = frozenset()
-        self.post_message(self.Answered(self, advance=False))
+        self.answer(advance=False)
 
 
 def numbered_options(

@@ -98,10 +98,18 @@ class KeyChoiceModal(DialogModal[str | None]):
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="choice_cancel"),
     ]
 
-    def __init__(self, question: str, options: Sequence[tuple[str, str, str]]) -> None:
+    def __init__(
+        self,
+        question: str,
+        options: Sequence[tuple[str, str, str]],
+        *,
+        cancel_hint: str | None = None,
+    ) -> None:
         super().__init__()
         self._question = question
         self._options = list(options)
+        #: What Esc does, when it is more than "cancel" (a form's draft kept for later).
+        self._cancel_hint = cancel_hint
 
     def compose(self) -> ComposeResult:
         lines = Text()
@@ -111,11 +119,14 @@ class KeyChoiceModal(DialogModal[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self._question, markup=False)
             yield Static(lines)
-            yield Static(self.t("keychoice.keys"), classes="hint", markup=False)
+            keys = self.t("keychoice.keys")
+            if self._cancel_hint:
+                keys = self.t("keychoice.keys_esc", esc=self._cancel_hint)
+            yield Static(keys, classes="hint", markup=False)
 
     def on_key(self, event: events.Key) -> None:
         for key, code, _ in self._options:
-            if event.character == key:
+            if event.character is not None and event.character.lower() == key:
                 event.stop()
                 self.dismiss(code)
                 return

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import datetime
 
-from db import drafts
+import pytest
+
+from db import database, drafts
 from db.protect import gallring
 from db.store import Store
 from tests.conftest import NOW
@@ -36,3 +40,41 @@ def test_gallring_erases_drafts_older_than_the_rule(store: Store) -> None:
     assert drafts.load(store, "new") is not None
     dry = gallring.run(store, NOW.date(), dry_run=True)
     assert dry.drafts == 0
+
+
+def test_a_draft_is_left_for_later_while_another_program_writes(store: Store) -> None:
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a long import elsewhere
+    try:
+        # The form must not freeze: keeping the draft gives way at once, writing nothing.
+        assert drafts.save(store, "snabbrapport:new", {"rep-name": "Alva"}, NOW) is False
+        assert not store.conn.in_transaction
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert drafts.save(store, "snabbrapport:new", {"rep-name": "Alva"}, NOW) is True
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == database.BUSY_TIMEOUT_MS
+    draft = drafts.load(store, "snabbrapport:new")
+    assert draft is not None and draft.data == {"rep-name": "Alva"}
+
+
+def test_discarding_a_draft_waits_for_another_program(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    store.conn.execute("PRAGMA busy_timeout = 50")
+    drafts.save(store, "x", {"a": 1}, NOW)
+    told: list[object] = []
+    database.set_wait_notice(told.append)
+    other = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        drafts.discard(store, "x")
+    finally:
+        release.join()
+        other.close()
+        database.set_wait_notice(None)
+    assert drafts.load(store, "x") is None
+    assert len(told) == 1

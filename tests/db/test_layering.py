@@ -60,3 +60,37 @@ def test_screens_never_touch_the_connection() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr == "conn":
                 raise AssertionError(f"{path}:{node.lineno} reaches into .conn")
+
+
+def _imports(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def test_the_journal_rules_sit_below_the_store_and_sync() -> None:
+    below = [*(ROOT / "db" / "journal").glob("*.py"), ROOT / "db" / "peers.py"]
+    for path in [*below, ROOT / "db" / "store.py"]:
+        for name in _imports(path):
+            assert not name.startswith("db.sync"), f"{path}: imports {name}"
+    for path in below:
+        for name in _imports(path):
+            assert not name.startswith(("db.store", "db.sync")), f"{path}: imports {name}"
+    for path in (ROOT / "db" / "journal").glob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(("db.peers", "db.protect")), f"{path}: imports {name}"
+
+
+def test_only_the_peers_module_writes_the_devices_table() -> None:
+    for package in ("db", "tui", "screens"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path == ROOT / "db" / "peers.py" or "migrations" in path.parts:
+                continue
+            text = " ".join(path.read_text(encoding="utf-8").upper().split())
+            for write in ("INSERT INTO DEVICES", "UPDATE DEVICES", "DELETE FROM DEVICES"):
+                assert write not in text, f"{path} writes the devices table ({write})"

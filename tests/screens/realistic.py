@@ -18,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db.demo import build_demo, demo_plan_files
-from db.protect import keys
+from db.protect import copies, keys
 from db.store import Store
 from db.sync.exporter import export_bundle, find_peer
 from db.sync.merge import import_bundle
@@ -51,7 +51,7 @@ def fix_identities(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("db.migrations.m0004_protect.new_secrets", secrets)
     monkeypatch.setattr(
-        "db.store.new_device_id", lambda: f"00000000-0000-4000-8000-{next(numbers):012d}"
+        "db.peers.new_device_id", lambda: f"00000000-0000-4000-8000-{next(numbers):012d}"
     )
 
 
@@ -234,7 +234,9 @@ def build_realistic(folder: Path) -> Path:
 
 
 def copy_database(source: Path, target: Path) -> Path:
-    """A copy of a closed database, made by SQLite (``VACUUM INTO``)."""
+    """A copy of a closed database, made by SQLite (``VACUUM INTO``), that stands in for
+    the original: the same device, moved (else the app would first ask at start whether
+    it was moved or copied)."""
     with sqlite3.connect(source) as conn:
         conn.execute("VACUUM INTO ?", (str(target),))
     conn.close()
@@ -242,6 +244,8 @@ def copy_database(source: Path, target: Path) -> Path:
         extra = Path(f"{target}{suffix}")
         if extra.exists():
             extra.unlink()
+    with Store(target) as store:
+        copies.settle_moved(store)
     return target
 
 

@@ -17,6 +17,7 @@ from screens.plan import PlanScreen
 from screens.plan_import import PlanImportFileModal, PlanImportScreen
 from screens.plan_list import PlanListScreen
 from screens.progress_form import ProgressFormScreen
+from screens.widgets.dialogs import KeyChoiceModal
 from tests.conftest import NOW, open_store, walk_fields
 from tests.screens.test_reports import app_for, settle
 
@@ -86,9 +87,13 @@ async def test_import_log_follow_up_and_report_by_keyboard(db_path: Path, tmp_pa
         assert "med gott resultat på problemet" in str(
             form.query_one("#fu-meanings", Static).render()
         )
-        await pilot.press("1")
-        form.query_one("#fu-effect", TextArea).text = "Lugnare vid stängning"
-        await pilot.press("ctrl+s")
+        # The documented path: Enter between the fields, in the handbook's order
+        # (count, production, process, effect), the light last, Enter on it saves.
+        assert app.focused is form.query_one("#fu-count", Input)
+        await pilot.press("enter", *"Varje helg", "enter", *"Två patruller", "enter")
+        await pilot.press(*"Lugnare vid stängning", "enter", "1")
+        assert isinstance(app.screen, FollowupFormScreen)  # a light alone does not save
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         light = str(table.get_row(visits)[5])
@@ -105,6 +110,7 @@ async def test_import_log_follow_up_and_report_by_keyboard(db_path: Path, tmp_pa
             "gron",
             "Lugnare vid stängning",
         )
+        assert (followup["production"], followup["process"]) == ("Varje helg", "Två patruller")
     (report,) = (tmp_path / "documents" / "Trygg").glob("uppfoljning-*.html")
     html = report.read_text(encoding="utf-8")
     assert "Oplanerade besök på krogarna" in html and "● Grön" in html
@@ -282,3 +288,38 @@ async def test_user_text_that_looks_like_markup_is_shown_as_typed(db_path: Path)
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, PlanScreen)
+
+
+async def test_importing_a_plan_twice_asks_and_keeps_the_files_order(
+    db_path: Path, tmp_path: Path
+) -> None:
+    open_store(db_path).close()
+    csv = demo_plan_files(tmp_path / "files")[1]
+    app = app_for(db_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        for answer in (None, "u", "n"):
+            app.push_screen(PlanImportScreen(str(csv)))
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            if answer is not None:
+                # The title exists: update that plan, or make a second one.
+                assert isinstance(app.screen, KeyChoiceModal)
+                await pilot.press(answer)
+                await settle(pilot)
+            assert not isinstance(app.screen, PlanImportScreen | KeyChoiceModal)
+    with Store(db_path) as store:
+        plans = store.list("plan")
+        assert len(plans) == 2  # the update made no second plan; "n" did
+        first = store.list("measure", where={"plan_id": plans[0]["id"]}, order_by=("id",))
+        second = store.list("measure", where={"plan_id": plans[1]["id"]}, order_by=("id",))
+    assert len(first) == len(second) == 26  # updated in place, not doubled
+    # The file's order, and a Nr for each measure within its area.
+    assert [m["activity"] for m in first] == [m["activity"] for m in second]
+    assert first[0]["activity"].startswith(second[0]["activity"][:10])
+    assert all(m["cause_nr"] for m in first)
+    areas: dict[str, list[int]] = {}
+    for m in first:
+        areas.setdefault(m["focus_area_id"], []).append(m["cause_nr"])
+    assert all(nrs == sorted(nrs) for nrs in areas.values())

@@ -49,7 +49,7 @@ def fixed_devices(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr("db.migrations.m0004_protect.new_secrets", secrets)
     monkeypatch.setattr(
-        "db.store.new_device_id", lambda: f"00000000-0000-4000-8000-{next(numbers):012d}"
+        "db.peers.new_device_id", lambda: f"00000000-0000-4000-8000-{next(numbers):012d}"
     )
     yield
     if old_tz is None:

@@ -59,7 +59,10 @@ def test_quick_finding_entry(snap_compare: Any, db_path: Path) -> None:
     app = TryggApp(db_path, "sv", now=lambda: NOW)
 
     async def typed(pilot: Pilot[Any]) -> None:
-        await pilot.press("v", "enter", "n", *"Torget", "enter", *"Klotter", "enter", *"kl")
+        for key in ("v", "enter", "n"):  # each screen up before the next key
+            await pilot.press(key)
+            await _steady(pilot)
+        await pilot.press(*"Torget", "enter", *"Klotter", "enter", *"kl")
         await _steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=typed)

@@ -23,8 +23,6 @@ from tui.app import TryggApp
 
 #: Where the tour's database lives while a test runs (shown on the overview).
 FOLDER = Path("/tmp/trygg-screens")
-#: The reason a form that does not fit yet is marked (the forms are another branch's).
-FORM_LAYOUT = "form layout: issue-18 branch"
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
 

@@ -128,6 +128,9 @@ def test_an_excel_workbook_opens_in_a_real_reader(tmp_path: Path) -> None:
     assert reports[2:] == [3, 1, 1, 1]  # counts are numbers, shares fractions
     lob = next(r for r in rows if r[1] == "LOB")
     assert lob[2:] == [3, 1, 0, 0]
+    row = 1 + rows.index(lob)
+    assert sheet.cell(row, 4).number_format == "0 %"  # "100 %" as the CSV says, not 1
+    assert sheet.cell(row, 3).number_format == "0"
     text = " ".join(str(c) for r in rows for c in r)
     assert "Alva" not in text and "20100315" not in text
 

@@ -195,3 +195,13 @@ def test_an_excel_file_with_a_cp1252_csv_twin_reads_the_same(tmp_path: Path) -> 
     csv = tmp_path / "p.csv"
     csv.write_bytes("\r\n".join(";".join(r) for r in rows).encode("cp1252"))
     assert read_table(xlsx).rows == read_table(csv).rows == [rows[1]]
+
+
+def test_tab_separated_and_undecodable_text_still_read(tmp_path: Path) -> None:
+    """A tab-separated table whose commas are text, and a byte no Windows code page
+    defines (read as Latin-1 rather than failing)."""
+    tsv = tmp_path / "plan.txt"
+    tsv.write_bytes(b"Omr\xe5de\tAktivitet\r\nTryggt centrum\tKlotter, skadeg\xf6relse \x81\r\n")
+    table = read_table(tsv)
+    assert table.header == ["Område", "Aktivitet"]
+    assert table.rows == [["Tryggt centrum", "Klotter, skadegörelse \x81"]]

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from db.clock import wall_ms
+from db.journal.clock import wall_ms
 from db.protect import doctor
 from db.store import Store
 from tests.conftest import NOW, open_store, report_fields, walk_fields
@@ -58,3 +58,29 @@ def test_stamps_from_a_clock_running_ahead_and_the_same_person_twice(tmp_path: P
     same = levels["doctor.same_person"]
     assert same.params == {"numbers": "1, 2", "date": "2026-11-21"}
     assert "20100315" not in str(same.params)
+
+
+def test_a_table_changed_outside_trygg_is_named_through_the_command(tmp_path: Path) -> None:
+    """A dropped column would make the later checks fail with an SQL error: doctor names
+    what is missing instead, and a missing view or search index is a warning."""
+    from click.testing import CliRunner
+
+    from tui import cli
+
+    path = tmp_path / "changed.db"
+    with open_store(path) as store:
+        store.create("walk", walk_fields())
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP VIEW findings_view; DROP TABLE finding_fts;")
+    conn.close()
+    with open_store(path) as store:
+        found = _keys(store)
+    assert found["doctor.views_missing"] == "warning"
+    assert found["doctor.search_missing"] == "warning"
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP VIEW walks_view; ALTER TABLE walk DROP COLUMN notes;")
+    conn.close()
+    result = CliRunner().invoke(cli.build_cli("sv"), ["doctor", "--db", str(path)])
+    assert result.exit_code != 0
+    assert "saknar delar som Trygg behöver (walk.notes)" in result.output
+    assert "oväntat" not in result.output

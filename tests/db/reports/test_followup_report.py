@@ -3,6 +3,9 @@ citizen-promise report (only promises, plain language) and the calendar of deadl
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from db.reports.followup import write_followup_report, write_promise_report
 from db.store import Store
 
 TODAY = date(2026, 11, 22)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _plan(store: Store) -> dict[str, str]:
@@ -93,6 +97,30 @@ def test_markdown_and_xlsx_carry_the_same_lights(store: Store, tmp_path: Path) -
         ("Tryggt centrum", 12),
         ("Ungdomar", 0),
     ]
+
+
+def test_the_follow_up_workbook_prints_one_page_wide(store: Store, tmp_path: Path) -> None:
+    """Landscape A4, fitted to the page's width, header repeated: the steering group's
+    sheet no longer prints its assessment alone on page 10."""
+    ids = _plan(store)
+    xlsx = write_followup_report(store, ids["plan"], "2026-H2", tmp_path, TODAY, fmt="xlsx")
+    sheet = openpyxl.load_workbook(xlsx.path).worksheets[0]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    header = [c.value for c in sheet[1]]
+    process = header.index("Process") + 1
+    assert sheet.cell(2, process).alignment.wrap_text
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed: the printed page count is not checked")
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(xlsx.path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    (pdf,) = (tmp_path / "pdf").glob("*.pdf")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages == 2  # the measures sheet and the hours sheet, one page each
 
 
 def test_the_promise_report_holds_only_promises_in_plain_words(

@@ -93,6 +93,20 @@ def test_protocol_lists_every_finding_and_the_positive_ones(
     assert "Positive observations" in english.path.read_text(encoding="utf-8")
 
 
+def test_protocol_shows_due_and_fixed_dates_its_writer_and_page_numbers(
+    store: Store, walk: str, tmp_path: Path
+) -> None:
+    first = store.list("finding", order_by=("nr",))[0]
+    store.update("finding", first["id"], {"due_date": "2026-12-31", "fixed_date": "2026-11-20",
+                                          "status": "atgardad"})  # fmt: skip
+    page = write_walk_protocol(store, walk, tmp_path, TODAY).path.read_text(encoding="utf-8")
+    # The handbook's columns: Nr, Anmärkning, Problemägare, Åtgärdat — and the due date.
+    assert "<th>Åtgärdat</th>" in page and "<th>Åtgärdas senast</th>" in page
+    assert "2026-11-20" in page and "2026-12-31" in page
+    assert "Protokollet skrivet" in page and "av Testenhet (Polis)" in page
+    assert "counter(page)" in page and '"Sida "' in page and "counter(pages)" in page
+
+
 def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_path: Path) -> None:
     with pytest.raises(TryggError) as caught:
         write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
@@ -105,6 +119,19 @@ def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_
     data = json.loads(written.path.read_text(encoding="utf-8"))
     points = {f["properties"]["nr"]: f["geometry"]["coordinates"] for f in data["features"]}
     assert points == {1: [18.6767891, 64.5951234], 4: [18.7, 64.6]}
+
+
+def test_geojson_leaves_out_a_point_at_infinity(store: Store, walk: str, tmp_path: Path) -> None:
+    """SQLite keeps an infinite REAL (from a file written elsewhere, say); GeoJSON has no
+    infinity, and ``Infinity`` in the file makes map programs refuse all of it."""
+    first, second = store.list("finding", order_by=("nr",))[:2]
+    store.update("finding", first["id"], {"lat": 64.59, "lon": 18.67})
+    store.update("finding", second["id"], {"lat": 64.6, "lon": 18.7})
+    store.conn.execute("UPDATE finding SET lat = 9e999 WHERE id = ?", (second["id"],))
+    written = write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
+    text = written.path.read_text(encoding="utf-8")
+    data = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in GeoJSON"))
+    assert [f["properties"]["nr"] for f in data["features"]] == [1]
 
 
 def test_documents_go_to_the_chosen_folder(store: Store, tmp_path: Path) -> None:

@@ -159,15 +159,19 @@ def test_the_next_in_a_group_keeps_the_event_and_clears_the_person(store: Store)
             pm_social="ja", phone="070-1", ovrigt="ringde", officer="Berg",
         ),
     )  # fmt: skip
-    start = entry.next_in_group(store.get("snabbrapport", first) or {})
+    start = entry.next_in_group(store, store.get("snabbrapport", first) or {})
     assert start["group_id"] == "g-1"
+    # Each report keeps its own moment: the next one starts now (the clock: 01:30)...
     assert (start["date"], start["time"], start["place"], start["officer"]) == (
-        "2026-11-21", "23:10", "Torget", "Berg",
+        "2026-11-22", "01:30", "Torget", "Berg",
     )  # fmt: skip
+    # ... unless the first one's moment was typed (a report written afterwards).
+    typed = entry.next_in_group(store, store.get("snabbrapport", first) or {}, typed_moment=True)
+    assert (typed["date"], typed["time"]) == ("2026-11-21", "23:10")
     assert (start["obot"], start["alcohol_source"], start["pm_social"]) == ("nej", "foralder", "ja")
     for personal in ("name", "personnummer", "phone", "ovrigt", "drunk", "custody"):
         assert start.get(personal) is None
-    without_group = entry.next_in_group({"id": "abc"})
+    without_group = entry.next_in_group(store, {"id": "abc"})
     assert without_group["group_id"] == "abc"
 
 
@@ -186,3 +190,46 @@ def test_deleting_a_mistake_erases_its_personal_data(store: Store) -> None:
     ).fetchone()
     assert tuple(row) == (1, None, None)
     assert msg("keys.custody", "sv")  # the catalogue holds the keys, not the code
+
+
+def test_a_personnummer_in_the_name_or_another_field_is_refused(store: Store) -> None:
+    # The landed bug: the name typed in Kommun and the number in Namn.
+    with pytest.raises(ValidationFailed) as caught:
+        entry.save_report(
+            store, report_fields(name="20100315-9801", personnummer=None, age=16, sex="kvinna")
+        )
+    assert [(p.field, p.key) for p in caught.value.problems] == [("name", "pnr.in_field")]
+    for name in ("place", "officer"):
+        with pytest.raises(ValidationFailed) as caught:
+            entry.save_report(store, report_fields(**{name: "Torget 201003159801"}))
+        assert caught.value.problems[0].field == name
+    # A number that is no personnummer (a phone number, a wrong check digit) is fine.
+    entry.save_report(store, report_fields(place="Busshållplats 0701234560"))
+    assert store.count("snabbrapport") == 1
+
+
+def test_a_municipality_that_is_none_is_refused(store: Store) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        entry.save_report(store, report_fields(kommun="Alva Testsson"))
+    assert caught.value.problems[0].key == "report.kommun_unknown"
+    report_id, _ = entry.save_report(store, report_fields(kommun="lycksele"))
+    assert (store.get("snabbrapport", report_id) or {})["kommun"] == "Lycksele"
+
+
+def test_without_a_personnummer_age_and_sex_are_asked_or_said_unknown(store: Store) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        entry.save_report(store, report_fields(personnummer=None))
+    assert {p.field for p in caught.value.problems} == {"age", "sex"}
+    typed = entry.parse_typed(
+        report_fields(personnummer=None, age="?", sex="okand"), date(2026, 11, 22)
+    )
+    report_id, _ = entry.save_report(store, typed)
+    saved = store.get("snabbrapport", report_id) or {}
+    assert (saved["age"], saved["age_unknown"], saved["sex"]) == (None, True, "okand")
+
+
+def test_a_group_is_summed_up(store: Store) -> None:
+    for custody, pm in (("lob", "ja"), ("nej", "ja"), ("nej", "nej")):
+        entry.save_report(store, report_fields(group_id="g", custody=custody, pm_social=pm))
+    summary = entry.group_summary(store, "g")
+    assert len(summary.ids) == 3 and summary.custody == {"lob": 1} and len(summary.pm_due) == 2

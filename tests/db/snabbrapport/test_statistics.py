@@ -91,7 +91,7 @@ def test_counts_for_a_month(store: Store) -> None:
     # Ages at the event: PNR_A is 16, the typed age 16, PNR_B 15.
     assert stats.distributions["age_group"]["16"] == 3
     assert stats.distributions["age_group"]["15"] == 1
-    assert stats.distributions["sex"] == {"kvinna": 2, "man": 2, "-": 0}
+    assert stats.distributions["sex"] == {"kvinna": 2, "man": 2, "okand": 0, "-": 0}
     assert stats.share(stats.ticks["drunk"]) == 0.5
 
 
@@ -135,3 +135,19 @@ def test_tables_carry_no_personal_data(store: Store) -> None:
     assert "Blev personen omhändertagen;LOB;1;25 %;0;0 %" in csv
     chart = tables.monthly_chart([("2026-10", 1), ("2026-11", 4)], width=8)
     assert chart.splitlines() == ["2026-10  ██ 1", "2026-11  ████████ 4"]
+
+
+def test_a_month_so_far_is_compared_with_the_same_days_before(store: Store) -> None:
+    # The landed default: 1–2 December against the whole of November.
+    december = previous_period(StatsFilter(date(2026, 12, 1), date(2026, 12, 2)))
+    assert (december.start, december.end) == (date(2026, 11, 1), date(2026, 11, 2))
+    march = previous_period(StatsFilter(date(2027, 3, 1), date(2027, 3, 30)))
+    assert (march.start, march.end) == (date(2027, 2, 1), date(2027, 2, 28))
+
+
+def test_notes_sent_are_counted_beside_notes_agreed(store: Store) -> None:
+    store.create("snabbrapport", report_fields(pm_social="ja", pm_sent_date="2026-11-21"))
+    store.create("snabbrapport", report_fields(pm_social="ja", personnummer="20110204-1231"))
+    counted = statistics(store.conn, NOVEMBER)
+    assert counted.distributions["pm_social"]["ja"] == 3  # one more in the fixture
+    assert counted.pm_sent == 1

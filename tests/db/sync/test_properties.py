@@ -10,6 +10,13 @@ to the wrong device. Whatever happens:
   that had seen it, or is listed as a conflict (or acknowledged), or was deleted by a
   delete that had seen it.
 
+A device may also turn dishonest and write files signed with its real key: entries its
+vectors do not account for (refused whole, nothing changed), cards that speak for other
+devices (no card of a device met first-hand ever changes, and a name heard from others
+carries no organisation), and old files replayed (nothing changes). And relaying stays
+complete: one round of ordinary delta files between all devices — no full files — brings
+every device to the same state and conflicts.
+
 ``TRYGG_SYNC_EXAMPLES`` raises the number of runs (default 40) for a longer search.
 """
 
@@ -21,6 +28,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -31,7 +39,10 @@ from hypothesis.stateful import (
     rule,
 )
 
+from db.errors import TryggError
+from db.peers import DeviceCard
 from db.store import Store
+from tests.db.sync.forge import forge, read_bundle
 from tests.db.sync.harness import Device
 
 NAMES = ("Torget", "Stationen", "Skolgården", "Badplatsen", "Ungdomsgården")
@@ -51,12 +62,18 @@ class SyncMachine(RuleBasedStateMachine):
         self.files: list[Path] = []
         self.writes: list[Write] = []
         self.seen_deleted: list[set[str]] = []
+        #: Per device, the files it has taken in.
+        self.delivered: list[set[Path]] = []
 
     @initialize(count=st.integers(min_value=2, max_value=5))
     def make_devices(self, count: int) -> None:
         for n in range(count):
             self.devices.append(Device(self.folder, f"d{n}"))
             self.seen_deleted.append(set())
+            self.delivered.append(set())
+        # A laptop outside the group: it hands over a file now and then and is gone
+        # before the end, so what it wrote reaches the others only by relaying.
+        self.outsider = Device(self.folder, "utanför")
 
     def _device(self, index: int) -> Device:
         return self.devices[index % len(self.devices)]
@@ -126,7 +143,7 @@ class SyncMachine(RuleBasedStateMachine):
             return
         path = source.send(target, profile="polis")
         self.files.append(path)
-        target.receive(path)
+        self._receive(target, path)
 
     @rule(first=st.integers(0, 4), second=st.integers(0, 4))
     def exchange_both_ways(self, first: int, second: int) -> None:
@@ -139,12 +156,125 @@ class SyncMachine(RuleBasedStateMachine):
             return
         path = self.files[pick % len(self.files)]
         device = self._device(receiver)
-        device.receive(path)
+        self._receive(device, path)
         if twice:
             before = device.state()
             again = device.receive(path)
             assert again.new_entries == 0
             assert device.state() == before
+
+    def _receive(self, device: Device, path: Path) -> None:
+        device.receive(path)
+        self.delivered[self.devices.index(device)].add(path)
+
+    @rule(receiver=st.integers(0, 4), pick=st.integers(0, 1000))
+    def replay_old_file(self, receiver: int, pick: int) -> None:
+        """A file this device took in before comes again, however much happened since."""
+        device = self._device(receiver)
+        taken = sorted(self.delivered[self.devices.index(device)])
+        if not taken:
+            return
+        before = device.state(), device.conflict_ids()
+        again = device.receive(taken[pick % len(taken)])
+        assert again.new_entries == 0
+        assert (device.state(), device.conflict_ids()) == before
+
+    @rule(
+        sender=st.integers(0, 4),
+        receiver=st.integers(0, 4),
+        pick=st.integers(0, 1000),
+        drop=st.booleans(),
+    )
+    def forge_undeclared_entries(self, sender: int, receiver: int, pick: int, drop: bool) -> None:
+        """A sender whose file carries entries its vectors do not claim (an origin left
+        out, or claimed only below its entries)."""
+        source, target = self._device(sender), self._device(receiver)
+        if source is target:
+            return
+        real = source.send(target, profile="polis")
+        manifest, entries = read_bundle(real)
+        if not entries:
+            return
+        entry = entries[pick % len(entries)]
+        origin, scope, ts = entry[1], entry[8], entry[0]
+        claimed = {sc: dict(v) for sc, v in manifest.sender_vectors.items()}
+        if drop:
+            claimed[scope].pop(origin, None)
+        else:
+            claimed[scope][origin] = ts - 1
+        if not claimed[scope].get(origin):
+            claimed[scope].pop(origin, None)
+        forged = forge(real, source.store, self._name("undeclared"), sender_vectors=claimed)
+        before = target.state(), target.conflict_ids(), target.store.journal_size()
+        with pytest.raises(TryggError) as refused:
+            target.receive(forged)
+        assert refused.value.key == "bundle.undeclared"
+        assert (target.state(), target.conflict_ids(), target.store.journal_size()) == before
+
+    @rule(sender=st.integers(0, 4), receiver=st.integers(0, 4))
+    def forge_foreign_device_cards(self, sender: int, receiver: int) -> None:
+        """A sender whose file renames every other device, makes it police, and names
+        devices that do not exist; the file is kept to be relayed and replayed too."""
+        source, target = self._device(sender), self._device(receiver)
+        if source is target:
+            return
+        real = source.send(target, profile="polis")
+        cards = [
+            DeviceCard(d.id, f"Polisen {d.name}", "polis") for d in self.devices if d is not source
+        ]
+        cards += [
+            DeviceCard(f"00000000-0000-4000-8000-00000000000{n}", "Spöke", "polis")
+            for n in range(3)
+        ]
+        forged = forge(real, source.store, self._name("cards"), devices=tuple(cards))
+        self.files.append(forged)
+        self._receive(target, forged)
+
+    @rule(name=st.sampled_from(NAMES))
+    def outsider_writes(self, name: str) -> None:
+        self.outsider.store.create("place", {"name": name})
+
+    @rule(receiver=st.integers(0, 4), honest=st.booleans())
+    def outsider_hands_over_a_file(self, receiver: int, honest: bool) -> None:
+        """The outsider's full file, honest or carrying its changes without claiming them
+        (so that the receiver could never pass them on)."""
+        target = self._device(receiver)
+        real = self.outsider.send(full=True, profile="polis")
+        if honest:
+            self._receive(target, real)
+            return
+        manifest, entries = read_bundle(real)
+        if not entries:
+            return
+        claimed = {
+            scope: {d: ts for d, ts in vector.items() if d != self.outsider.id}
+            for scope, vector in manifest.sender_vectors.items()
+        }
+        forged = forge(real, self.outsider.store, self._name("outsider"), sender_vectors=claimed)
+        before = target.state(), target.store.journal_size()
+        with pytest.raises(TryggError) as refused:
+            target.receive(forged)
+        assert refused.value.key == "bundle.undeclared"
+        assert (target.state(), target.store.journal_size()) == before
+
+    def _name(self, kind: str) -> Path:
+        return self.folder / f"{kind}-{len(list(self.folder.glob(kind + '-*')))}.trygg"
+
+    @invariant()
+    def devices_speak_only_for_themselves(self) -> None:
+        own = {d.id: (d.name, "polis") for d in [*self.devices, self.outsider]}
+        for device in self.devices:
+            for device_id, name, org, key in device.store.conn.execute(
+                "SELECT id, name, org, public_key FROM devices WHERE is_self = 0"
+            ):
+                if key is not None:  # met first-hand: its card is its own word
+                    assert (name, org) == own[device_id]
+                else:  # only heard of: a name at most, never an organisation
+                    assert org is None
+            for peer in device.store.conn.execute(
+                "SELECT 1 FROM devices WHERE police_confirmed_at IS NOT NULL"
+            ):
+                raise AssertionError(f"{device.name} holds a police confirmation: {peer}")
 
     @invariant()
     def deleted_records_stay_deleted(self) -> None:
@@ -160,9 +290,19 @@ class SyncMachine(RuleBasedStateMachine):
         finally:
             for device in self.devices:
                 device.close()
+            if hasattr(self, "outsider"):
+                self.outsider.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _final_exchange_and_checks(self) -> None:
+        # Relaying is complete: one round of ordinary delta files, everyone to everyone,
+        # brings every device to the same state and the same conflicts.
+        for source in self.devices:
+            for target in self.devices:
+                if target is not source:
+                    target.receive(source.send(target, profile="polis"))
+        assert len({device.state() for device in self.devices}) == 1
+        assert len({tuple(device.conflict_ids()) for device in self.devices}) == 1
         for _ in range(2):
             for source in self.devices:
                 bundle = source.send(full=True, profile="polis")

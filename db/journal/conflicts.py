@@ -4,8 +4,9 @@ A pure function of the journal, so devices holding the same entries list the sam
 conflicts whatever order files arrived in:
 
 - The versions of one field form a tree through ``prev`` (the version a write replaced).
-  The winner is the newest stamp. Every other version that no write replaced (a leaf) and
-  that no acknowledgement names lost to a write that had not seen it: a conflict.
+  The winner is the current version (db/journal/versions.py: the newest version no write
+  replaced). Every other version that no write replaced (a leaf) and that no
+  acknowledgement names lost to a write that had not seen it: a conflict.
 - For a deleted record, a version the deleter had not seen (its stamp lies above the
   deleter's vector for its device), that no write replaced and no acknowledgement names,
   is an edit concurrent with the delete: a conflict against the tombstone.
@@ -19,13 +20,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-DELETED = "_deleted"
-ERASED = "_erased"
-ACK_PREFIX = "_ack."
-
-
-def ack_field(field: str) -> str:
-    return ACK_PREFIX + field
+from db.journal import versions as versions_rule
+from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 
 
 def conflict_id(record_id: str, field: str, loser_ts: int, loser_device: str) -> str:
@@ -107,7 +103,7 @@ def compute(rows: list[tuple]) -> Found:
                     found.append((field, newest_delete, leaf.stamp))
     else:
         for field, field_versions in versions.items():
-            winner = max(v.stamp for v in field_versions)
+            winner = versions_rule.current((v.stamp, v.prev) for v in field_versions)
             for leaf in _leaves(field_versions):
                 if leaf.stamp != winner and (field, *leaf.stamp) not in acked:
                     found.append((field, winner, leaf.stamp))
@@ -115,7 +111,7 @@ def compute(rows: list[tuple]) -> Found:
 
 
 def _leaves(versions: list[_Version]) -> list[_Version]:
-    replaced = {v.prev for v in versions if v.prev is not None}
+    replaced = {v.prev for v in versions if v.prev is not None and v.prev != v.stamp}
     return [v for v in versions if v.stamp not in replaced]
 
 

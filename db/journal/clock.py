@@ -8,6 +8,7 @@ shifted left 16 bits plus the counter) and ``device``.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,3 +82,32 @@ class HybridClock:
         if (remote.ms, remote.counter) > (self.ms, self.counter):
             self.ms, self.counter = remote.ms, remote.counter
         return True
+
+
+@dataclass(frozen=True)
+class ClockAhead:
+    """A device whose journal entries lie more than ``MAX_FUTURE_MS`` ahead of now."""
+
+    device: str
+    #: The furthest of its stamps, and how many of its entries lie that far ahead.
+    newest: Stamp
+    count: int
+
+
+def clocks_ahead(conn: sqlite3.Connection, now_ms: int) -> list[ClockAhead]:
+    """Every device with journal entries stamped more than a day after ``now_ms``: its
+    clock runs ahead. A few index look-ups per device, however long the journal."""
+    limit = (now_ms + MAX_FUTURE_MS) << COUNTER_BITS
+    found = []
+    device = conn.execute("SELECT min(device) FROM journal").fetchone()[0]
+    while device is not None:
+        newest = conn.execute("SELECT max(ts) FROM journal WHERE device = ?", (device,)).fetchone()
+        if newest[0] > limit:
+            count = conn.execute(
+                "SELECT count(*) FROM journal WHERE device = ? AND ts > ?", (device, limit)
+            ).fetchone()[0]
+            found.append(ClockAhead(device, Stamp.from_ts(newest[0], device), count))
+        device = conn.execute(
+            "SELECT min(device) FROM journal WHERE device > ?", (device,)
+        ).fetchone()[0]
+    return found

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.clock import COUNTER_MAX, MAX_FUTURE_MS, HybridClock, Stamp
+from db.journal.clock import COUNTER_MAX, MAX_FUTURE_MS, HybridClock, Stamp
 
 
 class FakeWall:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 
 from db.records import CORE, PERSONAL
 
@@ -54,6 +55,17 @@ def minimum(many: list[Vectors]) -> Vectors:
         out[scope] = {d: min(v.get(scope, {}).get(d, 0) for v in many) for d in devices}
         out[scope] = {d: ts for d, ts in out[scope].items() if ts}
     return out
+
+
+def unaccounted(highest: Iterable[tuple[str, str, int]], claimed: Vectors) -> str | None:
+    """The first origin device whose entries lie above what ``claimed`` accounts for, or
+    None. ``highest`` gives (origin, scope, highest ts) of a set of entries. A device holds
+    and relays exactly what its vectors claim, so a file whose entries lie above its own
+    sender's vectors could never be passed on complete: it is refused."""
+    for origin, scope, ts in highest:
+        if ts > claimed.get(scope, {}).get(origin, 0):
+            return origin
+    return None
 
 
 def dumps(vectors: Vectors) -> str:
