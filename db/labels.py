@@ -9,10 +9,13 @@ young person's name.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.i18n import msg
 from db.records import TYPES, Kind, choice_label, type_label
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 #: How much of a long text a label shows.
 SHORT = 48
@@ -22,6 +25,11 @@ def short(text: object, length: int = SHORT) -> str:
     """``text`` on one line, cut to ``length`` characters with an ellipsis."""
     flat = " ".join(str(text or "").split())
     return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def label_of(store: Store, rtype: str, record_id: str, lang: str | None = None) -> str:
+    """``record_label`` read through ``store`` (for screens, which hold a store)."""
+    return record_label(store.conn, rtype, record_id, lang)
 
 
 def record_label(

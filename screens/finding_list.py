@@ -5,16 +5,19 @@ The follow-up keys are the same everywhere: sent, fixed, rejected, reopen, edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db.errors import TryggError
 from db.records import choice_label
+from db.store import Store
 from db.textutil import printable
 from db.walks import (
     STATUS_FILTERS,
@@ -29,7 +32,7 @@ from db.walks import (
 )
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
-from screens.widgets.tables import PagedTable, Row
+from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
 #: Bindings every finding list has (the walk screen adds its own on top).
@@ -101,16 +104,37 @@ class FindingsScreen(TryggScreen):
     walk_id: str | None = None
     owner_id: str | None = None
     show_walk: bool = True
+    #: How long typing in the search must pause before the list follows (seconds).
+    DEBOUNCE = 0.1
+    _typing: Timer | None = None
 
     # -- table ---------------------------------------------------------------------
 
     def finding_columns(self, table: PagedTable) -> None:
-        # Most important first, so that 80 columns show the number, place, remark,
-        # status and due date; the rest scrolls into view.
-        walk = ["walk"] if self.show_walk else []
-        keys = ["nr", "place", "remark", "status", "due", "owner", "category", *walk]
-        for key in keys:
-            table.add_column(self.t(f"findings.col.{key}"), key=key)
+        """Number, place, remark, status, due date and owner at 80 columns; the category
+        (and the walk, across walks) give way to the detail line."""
+
+        def label(key: str) -> str:
+            return self.t(f"findings.col.{key}")
+
+        statuses = [
+            self.t(f"findings.status.{s}")
+            for s in ("ny", "skickad", "atgardad", "avvisad", "fel_agare")
+        ]
+        statuses += [self.t("findings.positive"), self.t("findings.overdue")]
+        columns = [
+            Col("nr", label("nr"), width=3, justify="right"),
+            Col("place", label("place"), min=14, max=40),
+            Col("remark", label("remark"), min=16, max=60),
+            Col("status", label("status"), width=max(len(s) for s in statuses)),
+            Col("due", label("due"), width=10),
+            Col("owner", label("owner"), min=14, max=50),
+            Col("category", label("category"), min=8, max=30, drop=1),
+        ]
+        if self.show_walk:
+            columns.append(Col("walk", label("walk"), min=12, max=40, drop=2))
+        table.set_columns(columns)
+        table.detail_widget = self.query_one("#finding-detail", RowDetail)
 
     @property
     def today(self) -> date:
@@ -127,11 +151,11 @@ class FindingsScreen(TryggScreen):
         rows = list_findings(store, self.finding_filter(), self.today, offset=offset, limit=limit)
         return [(r.id, self._cells(r)) for r in rows]
 
-    def count_findings(self) -> int:
-        store = self.trygg.store
-        return count_findings(store, self.finding_filter(), self.today)
+    def findings_counter(self) -> Callable[[Store], int]:
+        wanted, today = self.finding_filter(), self.today
+        return lambda store: count_findings(store, wanted, today)
 
-    def _cells(self, r: FindingRow) -> list[Text]:
+    def _cells(self, r: FindingRow) -> dict[str, Text]:
         lang = self.lang
         style = "bold red" if r.overdue else ("green" if r.positive else "")
         if r.positive:
@@ -141,17 +165,17 @@ class FindingsScreen(TryggScreen):
         else:
             status = self.t(f"findings.status.{r.status or 'ny'}")
         category = choice_label("finding", "category", r.category, lang) if r.category else ""
-        cells = [
-            Text(str(r.nr or ""), justify="right", style=style),
-            plain(_short(r.place, 16)),
-            plain(_short(r.remark, 26)),
-            Text(status, style=style),
-            Text(r.due_date or "", style=style),
-            plain(_short(r.owner_name, 16)),
-            plain(_short(category, 14)),
-        ]
+        cells = {
+            "nr": Text(str(r.nr or ""), style=style),
+            "place": plain(_short(r.place, 200)),
+            "remark": plain(_short(r.remark, 200)),
+            "status": Text(status, style=style),
+            "due": Text(r.due_date or "", style=style),
+            "owner": plain(r.owner_name),
+            "category": plain(category),
+        }
         if self.show_walk:
-            cells.append(plain(_short(f"{r.walk_date or ''} {r.walk_area or ''}", 30)))
+            cells["walk"] = plain(f"{r.walk_date or ''} {r.walk_area or ''}".strip())
         return cells
 
     def findings_widgets(self) -> ComposeResult:
@@ -159,23 +183,33 @@ class FindingsScreen(TryggScreen):
         yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
         yield Static(id="finding-line", markup=False)
         yield PagedTable(id="finding-table")
+        yield RowDetail(id="finding-detail")
 
     def start_findings(self) -> None:
         """Columns, the data source and the first page, for ``on_mount``."""
         table = self.query_one(PagedTable)
         self.finding_columns(table)
-        table.set_source(self.fetch_findings, self.count_findings)
+        table.set_source(self.fetch_findings, self.findings_counter)
         self.reload()
         table.focus()
 
-    def reload(self, keep: str | None = None) -> None:
+    def reload(self, keep: str | None = None, *, filter_changed: bool = False) -> None:
         """Load the table again (keeping the cursor's row) and the line above it."""
         table = self.query_one(PagedTable)
-        table.reload(keep=keep or table.current_key)
+        table.reload(keep=keep or table.current_key, filter_changed=filter_changed)
+        self.show_line()
+
+    def show_line(self) -> None:
+        total = self.query_one(PagedTable).total_rows
         status = self.t(f"filter.status.{self.status}")
         self.query_one("#finding-line", Static).update(
-            self.t("findings.line", shown=table.total_rows, status=status)
+            self.t("findings.line", shown="…" if total is None else total, status=status)
         )
+
+    @on(PagedTable.Counted)
+    def show_count(self) -> None:
+        """The count of matching findings came from its worker."""
+        self.show_line()
 
     @on(DataChanged)
     def show_changed_data(self) -> None:
@@ -185,11 +219,21 @@ class FindingsScreen(TryggScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    # The search line above the table: typing filters, Enter or Esc go to the table.
+    # The search line above the table: typing filters (once it pauses), Enter or Esc go
+    # to the table.
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.reload()
+        if self._typing is not None:
+            self._typing.stop()
+        self._typing = self.set_timer(self.DEBOUNCE, self._search)
+
+    def _search(self) -> None:
+        if self._typing is not None:
+            self._typing.stop()
+            self._typing = None
+        self.reload(filter_changed=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._search()
         self.query_one(PagedTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -301,7 +345,7 @@ class FindingsScreen(TryggScreen):
 
     def action_cycle_status(self) -> None:
         self.status = STATUS_FILTERS[(STATUS_FILTERS.index(self.status) + 1) % len(STATUS_FILTERS)]
-        self.reload()
+        self.reload(filter_changed=True)
 
     def action_search(self) -> None:
         self.query_one("#finding-search", Input).focus()

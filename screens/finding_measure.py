@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.errors import TryggError
+from db.labels import short
 from db.plans.plans import link_finding, measure_from_finding, plans_in_order
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import DialogModal, KeyChoiceModal
@@ -40,9 +41,7 @@ class MeasurePickModal(DialogModal[str | None]):
         )  # fmt: skip
         options = [
             Option(
-                Text(
-                    f"{plans.get(m['plan_id'], '')[:30]} › {' '.join(m['activity'].split())[:50]}"
-                ),
+                Text(f"{short(plans.get(m['plan_id'], ''), 30)} › {short(m['activity'], 50)}"),
                 id=m["id"],
             )
             for m in measures

@@ -392,7 +392,9 @@ class LagesbildScreen(TryggScreen):
             except TryggError as error:
                 self.app.notify(error.message(self.lang), severity="error", markup=False)
                 return
-            self.app.notify(self.t("lb.written", path=str(written.path)), markup=False, timeout=15)
+            self.notify_in_folder(
+                self.t("lb.written", name=written.path.name), written.path.parent, timeout=15
+            )
 
         self.app.push_screen(KeyChoiceModal(self.t("lb.print_question"), options), chosen)
 

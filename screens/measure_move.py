@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.errors import TryggError
+from db.labels import short
 from db.plans.plans import move_measure, plans_in_order
 from screens.widgets.dialogs import DialogModal
 
@@ -42,11 +43,11 @@ class MoveMeasureModal(DialogModal[bool]):
             for area_id, name in places:
                 key = f"{plan['id']}/{area_id or ''}"
                 mark = "● " if (plan["id"], area_id) == here else "  "
-                options.append(Option(Text(f"{mark}{plan['title'][:36]} › {name}"), id=key))
+                options.append(Option(Text(f"{mark}{short(plan['title'], 36)} › {name}"), id=key))
                 self._targets[key] = (plan["id"], area_id)
         with Vertical(classes="dialog"):
             yield Static(
-                self.t("move.title", name=" ".join(str(measure.get("activity", "")).split())[:60]),
+                self.t("move.title", name=short(measure.get("activity", ""), 60)),
                 markup=False,
             )
             yield OptionList(*options, id="move-options")

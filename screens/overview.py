@@ -13,8 +13,8 @@ from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
 from screens.widgets.base import DataChanged, TryggScreen
-from screens.widgets.tables import row_under_cursor
-from screens.widgets.text import ago
+from screens.widgets.tables import Col, FittedTable
+from screens.widgets.text import ago, plain
 
 #: The overview names at most this many colleagues (the Synk screen lists them all).
 MAX_PEER_ROWS = 5
@@ -74,7 +74,7 @@ class OverviewScreen(TryggScreen):
         with VerticalScroll(id="home", can_focus=False):
             yield Static(id="home-device", markup=False)
             yield Static(id="home-reminder", markup=False)
-            yield DataTable(id="home-figures", cursor_type="row", show_header=False)
+            yield FittedTable(id="home-figures", show_header=False, zebra_stripes=False)
             yield Static(id="home-database", markup=False, classes="hint")
         yield Footer()
 
@@ -83,8 +83,15 @@ class OverviewScreen(TryggScreen):
         self.title = self.t("app.title")
         demo = self.trygg.store.setting("demo") == "1"
         self.sub_title = self.t("home.title_demo" if demo else "home.title")
-        table = self.query_one("#home-figures", DataTable)
-        table.add_columns("what", "count", "key")
+        table = self.query_one("#home-figures", FittedTable)
+        # Long names (a colleague's device) are shortened, never the figures or keys.
+        table.set_columns(
+            [
+                Col("what", "", min=20, max=60),
+                Col("count", "", min=1, max=20),
+                Col("key", "", width=4),
+            ]
+        )
         self.refresh_overview()
         table.focus()
 
@@ -112,20 +119,20 @@ class OverviewScreen(TryggScreen):
             self.t("home.database", path=str(store.path))
         )
         today = store.now().date()
-        walks = store.count("walk")
 
-        def count(worker_store: Store) -> Overview:
-            return overview(worker_store, today)
+        def count(worker_store: Store) -> tuple[Overview, int]:
+            return overview(worker_store, today), worker_store.count("walk")
 
-        self.trygg.in_thread(count, lambda figures: self._show(figures, walks))
+        # Overlapping recounts (a save, then a merge) show only the newest figures.
+        self.trygg.in_thread(count, lambda counted: self._show(*counted), exclusive="overview")
 
     def _show(self, figures: Overview, walks: int) -> None:
         if not self.is_mounted:
             return
         today = self.trygg.store.now().date()
-        table = self.query_one("#home-figures", DataTable)
+        table = self.query_one("#home-figures", FittedTable)
         keep = table.cursor_row
-        table.clear()
+        table.clear_records()
         rows = [
             ("walks", self.t("home.walks"), str(walks), "v"),
             ("oppna", self.t("home.open_findings"), str(figures.open_findings), "o"),
@@ -170,12 +177,15 @@ class OverviewScreen(TryggScreen):
                 or key.startswith("clock-")
             )
             style = "bold red" if late else ""
-            table.add_row(
-                Text(label, style=style),
-                Text(value, style=style or "bold"),
-                Text(f"[{shortcut}]" if shortcut else "", style="dim"),
-                key=key,
+            table.add_record(
+                key,
+                {
+                    "what": plain(label, style=style),
+                    "count": Text(value, style=style or "bold"),
+                    "key": Text(f"[{shortcut}]" if shortcut else "", style="dim"),
+                },
             )
+        table.rows_changed()
         table.move_cursor(row=min(keep, table.row_count - 1))
         reminder = ""
         if figures.remind_to_send(today):
@@ -183,7 +193,7 @@ class OverviewScreen(TryggScreen):
         self.query_one("#home-reminder", Static).update(reminder)
 
     def action_open_row(self) -> None:
-        key = row_under_cursor(self.query_one("#home-figures", DataTable))
+        key = self.query_one("#home-figures", FittedTable).current_key
         if key == "walks":
             self.trygg.action_section("walks")
         elif key in ("oppna", "forsenade"):

@@ -12,7 +12,7 @@ from db.records import choice_label
 from db.walks import list_owners
 from screens.owner_form import OwnerFormScreen
 from screens.widgets.base import DataChanged, TryggScreen
-from screens.widgets.tables import row_under_cursor
+from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain
 
 
@@ -32,16 +32,30 @@ class OwnerListScreen(TryggScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="owner-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="owner-table")
+        yield RowDetail(id="owner-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.title = self.t("app.title")
         self.sub_title = self.t("owners.title")
-        table = self.query_one(DataTable)
-        for key in ("name", "kind", "total", "open", "unsent", "overdue"):
-            table.add_column(self.t(f"owners.col.{key}"), key=key)
+        table = self.query_one(FittedTable)
+
+        def label(key: str) -> str:
+            return self.t(f"owners.col.{key}")
+
+        table.set_columns(
+            [
+                Col("name", label("name"), min=30, max=60),
+                Col("kind", label("kind"), min=12, max=24, drop=1),
+                Col("total", label("total"), width=3, justify="right"),
+                Col("open", label("open"), width=3, justify="right"),
+                Col("unsent", label("unsent"), width=3, justify="right"),
+                Col("overdue", label("overdue"), width=3, justify="right"),
+            ]
+        )
+        table.detail_widget = self.query_one("#owner-detail", RowDetail)
         self.reload()
         table.focus()
 
@@ -55,26 +69,29 @@ class OwnerListScreen(TryggScreen):
 
     def reload(self, keep: str | None = None) -> None:
         """Owners are reference data (tens, not thousands): loaded whole."""
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         keep = keep or self._current()
-        table.clear()
+        table.clear_records()
         lang = self.lang
         for r in list_owners(self.trygg.store, self.trygg.store.now().date()):
             alert = "bold red" if r.overdue else ""
-            table.add_row(
-                plain(r.name),
-                plain(choice_label("owner", "kind", r.kind, lang) if r.kind else ""),
-                Text(str(r.total), justify="right"),
-                Text(str(r.open or ""), justify="right"),
-                Text(str(r.unsent or ""), justify="right"),
-                Text(str(r.overdue or ""), justify="right", style=alert),
-                key=r.id,
+            table.add_record(
+                r.id,
+                {
+                    "name": plain(r.name),
+                    "kind": plain(choice_label("owner", "kind", r.kind, lang) if r.kind else ""),
+                    "total": Text(str(r.total)),
+                    "open": Text(str(r.open or "")),
+                    "unsent": Text(str(r.unsent or "")),
+                    "overdue": Text(str(r.overdue or ""), style=alert),
+                },
             )
+        table.rows_changed()
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
 
     def _current(self) -> str | None:
-        return row_under_cursor(self.query_one(DataTable))
+        return self.query_one(FittedTable).current_key
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

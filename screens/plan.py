@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from db.errors import TryggError
 from db.i18n import msg
+from db.labels import short
 from db.plans.followup import (
     followup_rows,
     period_label,
@@ -31,7 +32,8 @@ from db.reports import output_folder
 from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
-from screens.widgets.tables import row_under_cursor
+from screens.widgets.tables import Col, FittedTable
+from screens.widgets.text import plain
 
 AREA = "area:"
 LIGHT_STYLE = {"gron": "bold green", "gul": "bold yellow", "rod": "bold red"}
@@ -100,7 +102,7 @@ class PlanScreen(TryggScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="plan-summary", markup=False)
-        yield DataTable(id="plan-table", cursor_type="row")
+        yield FittedTable(id="plan-table", zebra_stripes=False)
         yield Static(id="plan-detail")
         yield Footer()
 
@@ -110,9 +112,25 @@ class PlanScreen(TryggScreen):
         plan = self.trygg.store.get("plan", self.plan_id) or {}
         today = self.trygg.store.now().date()
         self.period = self.period or period_of(plan.get("followup_interval"), today)
-        table = self.query_one(DataTable)
-        for key in ("nr", "activity", "when", "progress", "next", "light", "hours"):
-            table.add_column(self.t(f"plan.col.{key}"), key=key)
+        table = self.query_one(FittedTable)
+
+        def label(key: str) -> str:
+            return self.t(f"plan.col.{key}")
+
+        # The measure, how it goes, when it is due, the period's light and the hours stay
+        # in view; the rhythm gives way to the detail below first.
+        lights = [_light(r, self.lang).cell_len for r in (None, *LIGHT_STYLE)]
+        table.set_columns(
+            [
+                Col("nr", label("nr"), width=2, justify="right"),
+                Col("activity", label("activity"), min=20, max=70),
+                Col("when", label("when"), min=12, max=34, drop=1),
+                Col("progress", label("progress"), width=BAR_WIDTH + 6),
+                Col("next", label("next"), width=10),
+                Col("light", label("light"), width=max(lights)),
+                Col("hours", label("hours"), width=5, justify="right"),
+            ]
+        )
         self.reload(keep=self.focus_measure)
         table.focus()
 
@@ -146,17 +164,15 @@ class PlanScreen(TryggScreen):
             key=lambda a: (a.get("position") or 0, a["name"].casefold()),
         )
         areas = {a["name"]: a["id"] for a in plan_areas}
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         keep = keep or self._current()
-        table.clear()
+        table.clear_records()
         grouped: dict[str, list[Any]] = {}
         for r in rows:
             grouped.setdefault(r.area, []).append(r)
         # Areas without measures still show, so that N can add the first one.
         order = list(areas)
         order += [name for name in grouped if name not in order]
-        # The activity gets what the other columns leave of the terminal's width.
-        width = max(20, min(60, self.app.size.width - 76))
         for area in order:
             members = grouped.get(area, [])
             if self.behind_only:
@@ -166,18 +182,16 @@ class PlanScreen(TryggScreen):
             area_id = areas.get(area)
             behind = sum(1 for r in members if progress[r.measure["id"]].behind)
             area_hours = hours.per_area.get(area_id, 0.0)
-            table.add_row(
-                Text(""),
-                Text(f"▸ {area}"[: width + 2], style="bold reverse"),
-                Text(""),
-                Text(
-                    self.t("plan.behind_count", count=behind) if behind else "",
-                    style="bold red",
-                ),
-                Text(""),
-                Text(""),
-                Text(_hours(area_hours), style="bold", justify="right"),
-                key=f"{AREA}{area_id or ''}",
+            table.add_record(
+                f"{AREA}{area_id or ''}",
+                {
+                    "activity": plain(f"▸ {area}", style="bold reverse"),
+                    "progress": Text(
+                        self.t("plan.behind_count", count=behind) if behind else "",
+                        style="bold red",
+                    ),
+                    "hours": Text(_hours(area_hours), style="bold"),
+                },
             )
             for r in members:
                 m = r.measure
@@ -185,16 +199,19 @@ class PlanScreen(TryggScreen):
                 name = " ".join(str(m["activity"]).split())
                 star = "★ " if m.get("citizen_promise") else ""
                 closed = m.get("status") in ("genomford", "installd")
-                table.add_row(
-                    Text(str(m.get("cause_nr") or ""), justify="right"),
-                    Text(star + name[:width], style="dim" if closed else ""),
-                    Text(r.when[:16]),
-                    progress_bar(p),
-                    Text(p.next_due.isoformat() if p.next_due else ""),
-                    _light(r.rating, lang),
-                    Text(_hours(hours.per_measure.get(m["id"], 0.0)), justify="right"),
-                    key=m["id"],
+                table.add_record(
+                    m["id"],
+                    {
+                        "nr": Text(str(m.get("cause_nr") or "")),
+                        "activity": plain(star + name, style="dim" if closed else ""),
+                        "when": Text(r.when),
+                        "progress": progress_bar(p),
+                        "next": Text(p.next_due.isoformat() if p.next_due else ""),
+                        "light": _light(r.rating, lang),
+                        "hours": Text(_hours(hours.per_measure.get(m["id"], 0.0))),
+                    },
                 )
+        table.rows_changed()
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
         self._show_summary(rows, hours.total)
@@ -231,13 +248,21 @@ class PlanScreen(TryggScreen):
         detail = self.query_one("#plan-detail", Static)
         current = self._current()
         row = self.rows.get(current or "")
+        # What the table shows shortened, or not at all at this width (the rhythm).
+        shown = self.query_one(FittedTable).detail(current)
         if row is None:
+            if shown.plain:
+                detail.update(shown)
+                return
             detail.update(Text(self.t("plan.keys_hint"), style="dim"))
             return
         lang = self.lang
         m, f = row.measure, row.followup or {}
         p = self.progress[m["id"]]
         text = Text()
+        if shown.plain:
+            text.append_text(shown)
+            text.append("\n")
         if m.get("goal"):
             text.append(self.t("plan.goal") + " ", style="bold")
             text.append(" ".join(str(m["goal"]).split()) + "\n")
@@ -257,7 +282,7 @@ class PlanScreen(TryggScreen):
         if came:
             text.append(
                 self.t("plan.origin", area=came.walk_area or "–", date=came.walk_date or "–",
-                       nr=came.nr or "–", remark=came.remark[:60]) + "\n",
+                       nr=came.nr or "–", remark=short(came.remark, 60)) + "\n",
                 style="italic",
             )  # fmt: skip
         if f:
@@ -267,7 +292,7 @@ class PlanScreen(TryggScreen):
             for part in ("process", "effect"):
                 if f.get(part):
                     text.append(f"\n{msg(f'field.followup.{part}', lang)}: ", style="bold")
-                    text.append(" ".join(str(f[part]).split())[:160])
+                    text.append(short(f[part], 160))
         detail.update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -278,7 +303,7 @@ class PlanScreen(TryggScreen):
         self.action_edit()
 
     def _current(self) -> str | None:
-        return row_under_cursor(self.query_one(DataTable))
+        return self.query_one(FittedTable).current_key
 
     def _current_measure(self) -> str | None:
         current = self._current()
@@ -416,7 +441,7 @@ class PlanScreen(TryggScreen):
             def remove() -> None:
                 delete_area(store, area_id)
         else:
-            name = " ".join(str(self.rows[current].measure["activity"]).split())[:60]
+            name = short(self.rows[current].measure["activity"], 60)
             question = self.t("plan.delete_measure", name=name)
 
             def remove() -> None:
@@ -479,8 +504,8 @@ class PlanScreen(TryggScreen):
         except TryggError as error:
             self.app.notify(error.message(self.lang), severity="error", markup=False, timeout=10)
             return
-        self.app.notify(
-            self.t("plan.report.written", path=str(path), count=count), markup=False, timeout=10
+        self.notify_in_folder(
+            self.t("plan.report.written", name=path.name, count=count), path.parent
         )
 
 

@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.dates import parse_date
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.i18n import msg
+from db.labels import short
 from db.plans.importer import (
     TARGETS,
     ImportPreview,
@@ -37,6 +38,8 @@ from db.reports import output_folder
 from screens.widgets.choices import ChoiceLine, numbered_options
 from screens.widgets.dialogs import DialogModal, KeyChoiceModal
 from screens.widgets.forms import FormInput, FormModal
+from screens.widgets.tables import Col, FittedTable
+from screens.widgets.text import plain
 
 #: The cycle of what a column can be: each target, then "not imported".
 CHOICES: tuple[str | None, ...] = (*TARGETS, None)
@@ -117,7 +120,7 @@ class PlanImportFileModal(DialogModal[str | None]):
         self.dismiss(None)
 
 
-class MappingTable(DataTable[Any]):
+class MappingTable(FittedTable):
     """The columns of the file; → or Space gives the highlighted one the next meaning,
     ← the previous, 0 leaves it out."""
 
@@ -142,7 +145,7 @@ class PlanImportScreen(FormModal):
 
     DEFAULT_CSS = """
     PlanImportScreen .form { width: 110; }
-    PlanImportScreen MappingTable { height: auto; max-height: 14; margin: 1 0; }
+    PlanImportScreen MappingTable { width: 100%; height: auto; max-height: 14; margin: 1 0; }
     PlanImportScreen #import-preview { height: auto; margin: 1 0 0 0; }
     """
     FIELD_WIDGETS = {"title": "import-title", "start_date": "import-start",
@@ -170,7 +173,7 @@ class PlanImportScreen(FormModal):
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(self.t("plan_import.title", file=self.path.name), classes="section-title")
             yield Static(self.t("plan_import.mapping_help"), classes="hint", markup=False)
-            yield MappingTable(id="import-mapping", cursor_type="row")
+            yield MappingTable(id="import-mapping", zebra_stripes=False, cursor_type="row")
             yield self.row(self.t("plan_form.title"), FormInput(title, id="import-title"))
             yield self.row(
                 self.t("plan_form.kommuner"), FormInput(", ".join(kommuner), id="import-kommuner")
@@ -196,8 +199,20 @@ class PlanImportScreen(FormModal):
     def on_mount(self) -> None:
         super().on_mount()
         grid = self.query_one(MappingTable)
-        for key in ("column", "example", "target"):
-            grid.add_column(self.t(f"plan_import.col.{key}"), key=key)
+
+        def label(key: str) -> str:
+            return self.t(f"plan_import.col.{key}")
+
+        # What each column becomes is the point: wide enough for every meaning, so it
+        # never changes width (or is cut) as the arrows cycle; the example gives way.
+        targets = [self._target_text(target).cell_len for target in CHOICES]
+        grid.set_columns(
+            [
+                Col("column", label("column"), min=10, max=30),
+                Col("example", label("example"), min=12, max=50, drop=1),
+                Col("target", label("target"), width=max(targets)),
+            ]
+        )
         if self.table is None:
             if self._read_error:
                 self.show_error(self._read_error)
@@ -205,10 +220,11 @@ class PlanImportScreen(FormModal):
         self.mapping = guess_mapping(self.table.header)
         for i, heading in enumerate(self.table.header):
             example = next((r[i] for r in self.table.rows if i < len(r) and r[i]), "")
-            grid.add_row(
-                Text(heading), Text(" ".join(example.split())[:50], style="dim"), Text(""),
-                key=str(i),
-            )  # fmt: skip
+            grid.add_record(
+                str(i),
+                {"column": plain(heading), "example": plain(example, style="dim"), "target": ""},
+            )
+        grid.rows_changed()
         self._show_mapping()
         self.remember_initial()
         grid.focus()
@@ -234,7 +250,7 @@ class PlanImportScreen(FormModal):
     def _show_mapping(self) -> None:
         grid = self.query_one(MappingTable)
         for i, target in enumerate(self.mapping):
-            grid.update_cell(str(i), "target", self._target_text(target))
+            grid.update_record(str(i), "target", self._target_text(target))
         self._show_preview()
 
     def _show_preview(self) -> None:
@@ -260,7 +276,7 @@ class PlanImportScreen(FormModal):
             rhythm = describe(row.values.get("rrule"), row.values.get("target_count"), self.lang)
             rhythm = f" · {rhythm}" if row.values.get("rrule") else ""
             area = f"{row.area} › " if row.area else ""
-            lines.append(f"  {area}{row.values['activity'][:60]}{rhythm}")
+            lines.append(f"  {area}{short(row.values['activity'], 60)}{rhythm}")
         if len(found.rows) > 4:
             lines.append("  …")
         shown.update("\n".join(lines))

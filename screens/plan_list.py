@@ -17,9 +17,10 @@ from db.plans.deadlines import deadlines
 from db.plans.plans import delete_plan, plans_in_order
 from db.plans.progress import format_hours, plan_hours, plan_progress
 from db.reports.calendar import summary
+from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal
-from screens.widgets.tables import row_under_cursor
+from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain
 
 #: How far ahead the list of deadlines under the plans looks.
@@ -46,7 +47,8 @@ class PlanListScreen(TryggScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="plan-list", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="plan-list")
+        yield RowDetail(id="plan-list-detail")
         yield Static(id="plan-deadlines", markup=False)
         yield Footer()
 
@@ -54,9 +56,21 @@ class PlanListScreen(TryggScreen):
         super().on_mount()
         self.title = self.t("app.title")
         self.sub_title = self.t("plans.title")
-        table = self.query_one(DataTable)
-        for key in ("title", "period", "measures", "behind", "hours"):
-            table.add_column(self.t(f"plans.col.{key}"), key=key)
+        table = self.query_one(FittedTable)
+
+        def label(key: str) -> str:
+            return self.t(f"plans.col.{key}")
+
+        table.set_columns(
+            [
+                Col("title", label("title"), min=24, max=80),
+                Col("period", label("period"), width=23, drop=1),
+                Col("measures", label("measures"), width=3, justify="right"),
+                Col("behind", label("behind"), width=3, justify="right"),
+                Col("hours", label("hours"), width=6, justify="right"),
+            ]
+        )
+        table.detail_widget = self.query_one("#plan-list-detail", RowDetail)
         self.reload()
         table.focus()
 
@@ -71,9 +85,9 @@ class PlanListScreen(TryggScreen):
     def reload(self, keep: str | None = None) -> None:
         store = self.trygg.store
         today = store.now().date()
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         keep = keep or self._current()
-        table.clear()
+        table.clear_records()
         progress = plan_progress(store, today)
         measures = store.list("measure")
         for plan in plans_in_order(store, today):
@@ -81,14 +95,17 @@ class PlanListScreen(TryggScreen):
             behind = sum(1 for m in mine if progress[m].behind)
             period = " – ".join(p for p in (plan.get("start_date"), plan.get("end_date")) if p)
             hours = plan_hours(store, plan["id"]).total
-            table.add_row(
-                plain(plan["title"]),
-                plain(period),
-                Text(str(len(mine)), justify="right"),
-                Text(str(behind or ""), justify="right", style="bold red" if behind else ""),
-                Text(format_hours(hours), justify="right"),
-                key=plan["id"],
+            table.add_record(
+                plan["id"],
+                {
+                    "title": plain(plan["title"]),
+                    "period": plain(period),
+                    "measures": Text(str(len(mine))),
+                    "behind": Text(str(behind or ""), style="bold red" if behind else ""),
+                    "hours": Text(format_hours(hours)),
+                },
             )
+        table.rows_changed()
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
         self._show_deadlines()
@@ -98,20 +115,22 @@ class PlanListScreen(TryggScreen):
         today = store.now().date()
         ahead = deadlines(store, today, today + timedelta(days=DEADLINE_DAYS))
         panel = self.query_one("#plan-deadlines", Static)
-        if not self.query_one(DataTable).row_count:
+        if not self.query_one(FittedTable).row_count:
             panel.update(self.t("plans.empty"))
             return
         if not ahead:
             panel.update(self.t("plans.no_deadlines", days=DEADLINE_DAYS))
             return
         lines = [self.t("plans.deadlines", days=DEADLINE_DAYS)]
-        lines += [f"{d.day.isoformat()}  {summary(d, self.lang)}"[:110] for d in ahead[:10]]
+        lines += [f"{d.day.isoformat()}  {summary(d, self.lang)}" for d in ahead[:10]]
         if len(ahead) > 10:
             lines.append(self.t("plans.more", count=len(ahead) - 10))
-        panel.update("\n".join(lines))
+        # One line per deadline, shortened with an ellipsis to the terminal's width.
+        text = Text(printable("\n".join(lines)), no_wrap=True, overflow="ellipsis")
+        panel.update(text)
 
     def _current(self) -> str | None:
-        return row_under_cursor(self.query_one(DataTable))
+        return self.query_one(FittedTable).current_key
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

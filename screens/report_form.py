@@ -108,7 +108,7 @@ class ReportFormScreen(FormModal):
     ReportFormScreen .row > Label.second { width: auto; padding: 0 1 0 2; }
     ReportFormScreen #rep-date, ReportFormScreen #rep-time { width: 14; }
     ReportFormScreen #rep-pnr { width: 17; }
-    ReportFormScreen #rep-age { width: 6; }
+    ReportFormScreen #rep-age { width: 18; }
     ReportFormScreen #rep-pnr-hint { width: 1fr; padding: 0 1; }
     ReportFormScreen .pnr-bad { color: $error; text-style: bold; }
     ReportFormScreen .pnr-ok { color: $success; text-style: bold; }

@@ -3,6 +3,8 @@ note to social services, erasing one report's personal data at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,10 +26,11 @@ from db.snabbrapport.listing import (
     report_kommuner,
     report_officers,
 )
+from db.store import Store
 from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
-from screens.widgets.tables import PagedTable, Row
+from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
 RTYPE = "snabbrapport"
@@ -139,6 +142,7 @@ class ReportListScreen(FilteredListScreen):
             yield Input(id="rep-officer")
         yield Static(id="rep-line", markup=False)
         yield PagedTable(id="rep-table")
+        yield RowDetail(id="rep-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -153,9 +157,9 @@ class ReportListScreen(FilteredListScreen):
             report_officers(store), case_sensitive=False
         )
         table = self.query_one(PagedTable)
-        for key in ("nr", "date", "time", "place", "name", "age", "sex", "custody", "pm"):
-            table.add_column(self.t(f"reports.col.{key}"), key=key)
-        table.set_source(self._fetch, self._total)
+        table.set_columns(self._columns())
+        table.detail_widget = self.query_one("#rep-detail", RowDetail)
+        table.set_source(self._fetch, self._counter)
         self.apply_filters()
         table.focus()
 
@@ -168,6 +172,25 @@ class ReportListScreen(FilteredListScreen):
         self.reload()
 
     # -- data ----------------------------------------------------------------------
+
+    def _columns(self) -> list[Col]:
+        """Custody and the note to social services are why the list is opened: they stay
+        in view at 80 columns; age and sex give way to the detail line first."""
+
+        def label(key: str) -> str:
+            return self.t(f"reports.col.{key}")
+
+        return [
+            Col("nr", label("nr"), width=5, justify="right"),
+            Col("date", label("date"), width=10),
+            Col("time", label("time"), width=5),
+            Col("place", label("place"), min=12, max=40),
+            Col("name", label("name"), min=12, max=40),
+            Col("age", label("age"), width=3, justify="right", drop=1),
+            Col("sex", label("sex"), width=1, drop=2),
+            Col("custody", label("custody"), width=7),
+            Col("pm", label("pm"), width=12),
+        ]
 
     def _fetch(self, offset: int, limit: int) -> list[Row]:
         rows = list_reports(self.trygg.store, self._filter, offset=offset, limit=limit)
@@ -192,17 +215,17 @@ class ReportListScreen(FilteredListScreen):
             result.append(
                 (
                     r.id,
-                    [
-                        self._nr_cell(r.id, r.nr),
-                        plain(r.date),
-                        plain(r.time),
-                        plain(r.place),
-                        name,
-                        Text("" if r.age is None else str(r.age), justify="right"),
-                        Text(sex),
-                        plain(custody),
-                        pm,
-                    ],
+                    {
+                        "nr": self._nr_cell(r.id, r.nr),
+                        "date": plain(r.date),
+                        "time": plain(r.time),
+                        "place": plain(r.place),
+                        "name": name,
+                        "age": Text("" if r.age is None else str(r.age)),
+                        "sex": Text(sex),
+                        "custody": plain(custody),
+                        "pm": pm,
+                    },
                 )
             )
         return result
@@ -213,10 +236,11 @@ class ReportListScreen(FilteredListScreen):
             return Text(f"▶{nr:>4}", style="bold reverse", justify="right")
         return Text(f"{nr:>5}", justify="right")
 
-    def _total(self) -> int:
-        return count_reports(self.trygg.store, self._filter)
+    def _counter(self) -> Callable[[Store], int]:
+        wanted = self._filter
+        return lambda store: count_reports(store, wanted)
 
-    def line_text(self, shown: int) -> str:
+    def line_text(self, shown: int | str) -> str:
         return self.t(
             "reports.line",
             shown=shown,
@@ -279,7 +303,7 @@ class ReportListScreen(FilteredListScreen):
             return
         self.marked ^= {report_id}
         table = self.query_one(PagedTable)
-        table.update_cell(report_id, "nr", self._nr_cell(report_id, self._nr(report_id)))
+        table.update_record(report_id, "nr", self._nr_cell(report_id, self._nr(report_id)))
         table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
         self.show_line()
 

@@ -100,8 +100,8 @@ class PmModal(DialogModal[bool]):
         except TryggError as error:
             self.query_one("#pm-error", Static).update(error.message(self.lang))
             return
-        self.app.notify(
-            self.t("pm_dialog.written", path=str(written.path)), markup=False, timeout=10
+        self.notify_in_folder(
+            self.t("pm_dialog.written", name=written.path.name), written.path.parent
         )
         self.dismiss(True)
 

@@ -19,11 +19,10 @@ from db.snabbrapport.statistics import (
     Statistics,
     StatsFilter,
     checked_period,
+    compared,
     month_of,
-    monthly,
     previous_period,
     read_day,
-    statistics,
 )
 from db.store import Store
 from screens.widgets.base import TryggScreen
@@ -49,7 +48,8 @@ class ReportStatsScreen(TryggScreen):
         border: none; height: 1; padding: 0 1; margin: 0 2 0 0; background: $boost;
     }
     ReportStatsScreen #stats-from, ReportStatsScreen #stats-to,
-    ReportStatsScreen #stats-cmp-from, ReportStatsScreen #stats-cmp-to { width: 12; }
+    ReportStatsScreen #stats-cmp-to { width: 12; }
+    ReportStatsScreen #stats-cmp-from { width: 16; }
     ReportStatsScreen #stats-kommun, ReportStatsScreen #stats-place { width: 16; }
     ReportStatsScreen #stats-line { height: auto; margin: 0 1; }
     ReportStatsScreen #stats-body { height: 1fr; margin: 0 1; }
@@ -145,17 +145,18 @@ class ReportStatsScreen(TryggScreen):
         line.set_class(False, "form-error")
         line.update(self.t("stats_screen.counting"))
 
-        def count(store: Store) -> Figures:
-            periods = [statistics(store.conn, wanted)]
-            if other is not None:
-                periods.append(statistics(store.conn, other))
-            year_start = _months_back(wanted.end, CHART_MONTHS)
-            chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
-            return Figures(periods, monthly(store.conn, chart))
+        periods = [wanted] if other is None else [wanted, other]
+        year_start = _months_back(wanted.end, CHART_MONTHS)
+        chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
 
-        self.trygg.in_thread(count, self._show)
+        def count(store: Store) -> Figures:
+            return Figures(*compared(store, periods, chart))
+
+        self.trygg.in_thread(count, self._show, exclusive="statistics")
 
     def _show(self, figures: Figures) -> None:
+        if not self.is_mounted:
+            return
         self.figures = figures
         lang = self.lang or "sv"
         self.query_one("#stats-table", Static).update(
@@ -217,9 +218,7 @@ class ReportStatsScreen(TryggScreen):
             except TryggError as error:
                 self.app.notify(error.message(self.lang), severity="error", markup=False)
                 return
-            self.app.notify(
-                self.t("stats_screen.written", path=str(written)), markup=False, timeout=10
-            )
+            self.notify_in_folder(self.t("stats_screen.written", name=written.name), written.parent)
 
         self.app.push_screen(
             KeyChoiceModal(self.t("stats_screen.export_question"), options), chosen

@@ -24,7 +24,7 @@ from db.sync.status import Colleague, SyncStatus, sync_status
 from db.textutil import printable
 from screens.widgets.base import DataChanged, MailboxChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal
-from screens.widgets.tables import row_under_cursor
+from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import ago, plain
 
 
@@ -94,22 +94,48 @@ class SyncScreen(TryggScreen):
             yield Static(id="sync-state", markup=False)
             yield Static(id="sync-mailbox", markup=False)
             yield Static(self.t("sync.colleagues"), classes="section-title", markup=False)
-            yield DataTable(id="sync-peers", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="sync-peers")
             yield Static(id="sync-peer", markup=False, classes="hint")
             yield Static(self.t("sync.recent"), classes="section-title", markup=False)
-            yield DataTable(id="sync-files", cursor_type="row", show_cursor=False)
+            yield FittedTable(id="sync-files", zebra_stripes=False, show_cursor=False)
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.title = self.t("app.title")
         self.sub_title = self.t("sync.title")
-        peers = self.query_one("#sync-peers", DataTable)
-        for key in ("name", "org", "key", "heard", "sent", "lacks"):
-            peers.add_column(self.t(f"sync.col.{key}"), key=key)
-        files = self.query_one("#sync-files", DataTable)
-        for key in ("when", "to", "profile", "encryption", "entries", "path"):
-            files.add_column(self.t(f"sync.file.{key}"), key=key)
+        peers = self.query_one("#sync-peers", FittedTable)
+
+        def peer(key: str) -> str:
+            return self.t(f"sync.col.{key}")
+
+        # Who, when last heard from and how much they lack first; the key's fingerprint
+        # is also in full under the table.
+        peers.set_columns(
+            [
+                Col("name", peer("name"), min=24, max=40),
+                Col("org", peer("org"), min=6, max=14, drop=1),
+                Col("key", peer("key"), min=8, max=22, drop=3),
+                Col("heard", peer("heard"), min=14, max=20),
+                Col("sent", peer("sent"), min=14, max=20, drop=2),
+                Col("lacks", peer("lacks"), min=6, max=20),
+            ]
+        )
+        files = self.query_one("#sync-files", FittedTable)
+
+        def file(key: str) -> str:
+            return self.t(f"sync.file.{key}")
+
+        files.set_columns(
+            [
+                Col("when", file("when"), width=16),
+                Col("to", file("to"), min=8, max=30),
+                Col("profile", file("profile"), min=6, max=18),
+                Col("encryption", file("encryption"), min=8, max=20, drop=1),
+                Col("entries", file("entries"), width=5, justify="right"),
+                Col("path", file("path"), min=10, max=60, drop=2),
+            ]
+        )
         peers.focus()
         self.reload()
 
@@ -131,7 +157,7 @@ class SyncScreen(TryggScreen):
         def gather(store: Store) -> SyncStatus:
             return sync_status(store)
 
-        self.trygg.in_thread(gather, self._show)
+        self.trygg.in_thread(gather, self._show, exclusive="sync")
 
     # -- showing -------------------------------------------------------------------------
 
@@ -189,23 +215,26 @@ class SyncScreen(TryggScreen):
         return line
 
     def _fill_peers(self, colleagues: list[Colleague]) -> None:
-        table = self.query_one("#sync-peers", DataTable)
-        keep = row_under_cursor(table)
-        table.clear()
+        table = self.query_one("#sync-peers", FittedTable)
+        keep = table.current_key
+        table.clear_records()
         for c in colleagues:
             peer = c.key.peer
             org = choice_label("device", "org", peer.org, self.lang) if peer.org else "–"
             # Police by decision: ✓ confirmed here, ? only said by the device itself.
             mark = " ✓" if peer.police else (" ?" if peer.org == POLIS else "")
-            table.add_row(
-                plain(peer.name, style="bold"),
-                Text(org + mark, style="yellow" if mark == " ?" else ""),
-                self._key_cell(c),
-                Text(ago(self.t, peer.last_heard, self.trygg.store.now())),
-                Text(ago(self.t, peer.last_sent, self.trygg.store.now())),
-                Text(self.t("sync.lacks", count=c.lacks) if c.lacks else "–"),
-                key=peer.id,
+            table.add_record(
+                peer.id,
+                {
+                    "name": plain(peer.name, style="bold"),
+                    "org": Text(org + mark, style="yellow" if mark == " ?" else ""),
+                    "key": self._key_cell(c),
+                    "heard": Text(ago(self.t, peer.last_heard, self.trygg.store.now())),
+                    "sent": Text(ago(self.t, peer.last_sent, self.trygg.store.now())),
+                    "lacks": Text(self.t("sync.lacks", count=c.lacks) if c.lacks else "–"),
+                },
             )
+        table.rows_changed()
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
         if not colleagues:
@@ -222,28 +251,32 @@ class SyncScreen(TryggScreen):
         return Text(f"? {key.fingerprint}", style="yellow")
 
     def _fill_files(self, status: SyncStatus) -> None:
-        table = self.query_one("#sync-files", DataTable)
-        table.clear()
+        table = self.query_one("#sync-files", FittedTable)
+        table.clear_records()
         for i, entry in enumerate(status.recent_files):
             when = local_moment(entry.at)
             kind = entry.encryption.split(":")[0]
-            table.add_row(
-                Text(when),
-                plain(entry.recipient or self.t("sync.anyone")),
-                Text(
-                    entry.profile + (" SEKRETESS" if entry.personal else ""),
-                    style="bold" if entry.personal else "",
-                ),
-                Text(self.t(f"sync.encryption.{kind}")),
-                Text(str(entry.entries)),
-                plain(entry.path),
-                key=str(i),
+            table.add_record(
+                str(i),
+                {
+                    "when": Text(when),
+                    "to": plain(entry.recipient or self.t("sync.anyone")),
+                    "profile": Text(
+                        entry.profile + (" SEKRETESS" if entry.personal else ""),
+                        style="bold" if entry.personal else "",
+                    ),
+                    "encryption": Text(self.t(f"sync.encryption.{kind}")),
+                    "entries": Text(str(entry.entries)),
+                    # The file's name: its folder is the mailbox or stick it went to.
+                    "path": plain(Path(entry.path).name),
+                },
             )
+        table.rows_changed()
 
     def _colleague(self) -> Colleague | None:
         if self.status is None:
             return None
-        key = row_under_cursor(self.query_one("#sync-peers", DataTable))
+        key = self.query_one("#sync-peers", FittedTable).current_key
         return next((c for c in self.status.colleagues if c.key.peer.id == key), None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -303,11 +336,7 @@ class SyncScreen(TryggScreen):
             self.action_mailbox_setup()
             return
         if not mailbox.folder.is_dir():
-            self.notify(
-                self.t("sync.mailbox_missing_long", folder=str(mailbox.folder)),
-                severity="warning",
-                markup=False,
-            )
+            self.notify_in_folder(self.t("sync.mailbox_missing_long"), mailbox.folder, warning=True)
             return
         self.app.push_screen(ReceiveScreen(mailbox.folder))
 
@@ -321,10 +350,7 @@ class SyncScreen(TryggScreen):
             if profile is None:
                 return
             configure_mailbox(store, folder, profile)
-            self.notify(
-                printable(self.t("sync.mailbox_set", folder=str(folder), profile=profile)),
-                markup=False,
-            )
+            self.notify_in_folder(self.t("sync.mailbox_set", profile=profile), folder)
             self.trygg.check_mailbox()
             self.reload()
 

@@ -14,13 +14,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from db.dates import moment_of_ms
 from db.errors import TryggError
-from db.labels import record_label, short, value_text
+from db.labels import label_of, value_text
 from db.records import field_label
 from db.store import Conflict, Stamp
 from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.navigate import open_record
-from screens.widgets.tables import row_under_cursor
+from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import plain
 
 
@@ -41,7 +41,7 @@ class ConflictListScreen(TryggScreen):
         yield Header()
         with VerticalScroll(id="conflicts", can_focus=False):
             yield Static(id="conflicts-head", markup=False, classes="section-title")
-            yield DataTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="conflicts-table")
             yield Static(id="conflicts-detail", markup=False)
             yield Static(self.t("conflicts.keys"), markup=False, classes="hint")
         yield Footer()
@@ -50,9 +50,20 @@ class ConflictListScreen(TryggScreen):
         super().on_mount()
         self.title = self.t("app.title")
         self.sub_title = self.t("conflicts.title")
-        table = self.query_one("#conflicts-table", DataTable)
-        for key in ("record", "field", "shown", "other"):
-            table.add_column(self.t(f"conflicts.col.{key}"), key=key)
+        table = self.query_one("#conflicts-table", FittedTable)
+
+        def label(key: str) -> str:
+            return self.t(f"conflicts.col.{key}")
+
+        # Both values in full are in the detail below the table.
+        table.set_columns(
+            [
+                Col("record", label("record"), min=20, max=60),
+                Col("field", label("field"), min=6, max=20),
+                Col("shown", label("shown"), min=10, max=30),
+                Col("other", label("other"), min=10, max=30),
+            ]
+        )
         table.focus()
         self.reload()
 
@@ -67,17 +78,20 @@ class ConflictListScreen(TryggScreen):
     def reload(self) -> None:
         store = self.trygg.store
         self.found = {c.id: c for c in store.conflicts()}
-        table = self.query_one("#conflicts-table", DataTable)
+        table = self.query_one("#conflicts-table", FittedTable)
         keep = table.cursor_row
-        table.clear()
+        table.clear_records()
         for c in self.found.values():
-            table.add_row(
-                plain(record_label(store.conn, c.rtype, c.record_id, self.lang)),
-                Text(field_label(c.rtype, c.field, self.lang)),
-                plain(short(self._value(c, winner=True), 30), style="bold"),
-                plain(short(self._value(c, winner=False), 30)),
-                key=c.id,
+            table.add_record(
+                c.id,
+                {
+                    "record": plain(label_of(store, c.rtype, c.record_id, self.lang)),
+                    "field": Text(field_label(c.rtype, c.field, self.lang)),
+                    "shown": plain(self._value(c, winner=True), style="bold"),
+                    "other": plain(self._value(c, winner=False)),
+                },
             )
+        table.rows_changed()
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         head = "conflicts.count" if self.found else "conflicts.none"
@@ -96,7 +110,7 @@ class ConflictListScreen(TryggScreen):
         return self.t("conflicts.who", name=name or "?", when=when)
 
     def _current(self) -> Conflict | None:
-        key = row_under_cursor(self.query_one("#conflicts-table", DataTable))
+        key = self.query_one("#conflicts-table", FittedTable).current_key
         return self.found.get(key) if key else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -110,7 +124,7 @@ class ConflictListScreen(TryggScreen):
             return
         store = self.trygg.store
         text = Text()
-        text.append(printable(record_label(store.conn, c.rtype, c.record_id, self.lang)), "bold")
+        text.append(printable(label_of(store, c.rtype, c.record_id, self.lang)), "bold")
         text.append(
             "\n" + self.t("conflicts.field", field=field_label(c.rtype, c.field, self.lang))
         )

@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from db.dates import local_moment
 from db.errors import TryggError
-from db.labels import short
 from db.protect.encryption import Encryption, Unlock, is_encrypted, stanzas
 from db.records import choice_label, field_label, type_label
 from db.store import Store
@@ -27,7 +26,7 @@ from db.textutil import printable
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import TextPrompt
 from screens.widgets.navigate import open_record
-from screens.widgets.tables import row_under_cursor
+from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain
 
 
@@ -83,7 +82,8 @@ class ReceiveScreen(TryggScreen):
         with VerticalScroll(id="receive", can_focus=False):
             yield Static(id="receive-head", markup=False)
             yield Static(id="receive-flags", markup=False)
-            yield DataTable(id="receive-changes", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="receive-changes")
+            yield RowDetail(id="receive-detail")
             yield Static(id="receive-hint", markup=False, classes="hint")
         yield Footer()
 
@@ -91,9 +91,20 @@ class ReceiveScreen(TryggScreen):
         super().on_mount()
         self.title = self.t("app.title")
         self.sub_title = self.t("receive.title")
-        table = self.query_one("#receive-changes", DataTable)
-        for key in ("what", "record", "conflict", "from"):
-            table.add_column(self.t(f"receive.col.{key}"), key=key)
+        table = self.query_one("#receive-changes", FittedTable)
+
+        def label(key: str) -> str:
+            return self.t(f"receive.col.{key}")
+
+        table.set_columns(
+            [
+                Col("what", label("what"), min=12, max=40),
+                Col("record", label("record"), min=16, max=60),
+                Col("conflict", label("conflict"), min=8, max=30, drop=1),
+                Col("from", label("from"), min=8, max=24, drop=2),
+            ]
+        )
+        table.detail_widget = self.query_one("#receive-detail", RowDetail)
         table.focus()
         self.files = self._files()
         if not self.files:
@@ -173,7 +184,7 @@ class ReceiveScreen(TryggScreen):
                     outcomes.append(Outcome(path, error=error))
             return Received(outcomes)
 
-        self.trygg.in_thread(dry_run, self._previewed)
+        self.trygg.in_thread(dry_run, self._previewed, exclusive="receive-preview")
 
     def _previewed(self, result: Received) -> None:
         if not self.is_mounted:
@@ -250,8 +261,8 @@ class ReceiveScreen(TryggScreen):
             )
         self.query_one("#receive-head", Static).update(head)
         self.query_one("#receive-flags", Static).update(self._flags(result))
-        table = self.query_one("#receive-changes", DataTable)
-        table.clear()
+        table = self.query_one("#receive-changes", FittedTable)
+        table.clear_records()
         for i, outcome in enumerate(good):
             assert outcome.summary is not None
             sender = printable(outcome.summary.sender.name, single_line=True)
@@ -259,14 +270,19 @@ class ReceiveScreen(TryggScreen):
                 conflict = ", ".join(
                     field_label(change.rtype, f, self.lang) for f in change.conflicts
                 )
-                table.add_row(
-                    Text(self._what(change.rtype, change.new, change.deleted, change.fields)),
-                    plain(short(change.label, 60)),
-                    Text("⚠ " + conflict if conflict else "", style="bold red"),
-                    # The sender once per file, so the eye finds where each file begins.
-                    plain(short(sender, 24) if n == 0 else "", style="dim"),
-                    key=f"{i}:{change.rtype}:{change.record_id}",
+                table.add_record(
+                    f"{i}:{change.rtype}:{change.record_id}",
+                    {
+                        "what": Text(
+                            self._what(change.rtype, change.new, change.deleted, change.fields)
+                        ),
+                        "record": plain(change.label),
+                        "conflict": Text("⚠ " + conflict if conflict else "", style="bold red"),
+                        # The sender once per file, so the eye finds where each file begins.
+                        "from": plain(sender if n == 0 else "", style="dim"),
+                    },
                 )
+        table.rows_changed()
         hint = "receive.hint_done" if done else "receive.hint_preview"
         if not done and not self._applicable():
             hint = "receive.hint_nothing"
@@ -278,7 +294,7 @@ class ReceiveScreen(TryggScreen):
         if new:
             return self.t("receive.new", type=type_label(rtype, self.lang).lower())
         names = ", ".join(field_label(rtype, f, self.lang) for f in fields)
-        return short(self.t("receive.changed", fields=names), 60) if fields else "–"
+        return self.t("receive.changed", fields=names) if fields else "–"
 
     def _flags(self, result: Received) -> Text:
         text = Text()
@@ -346,7 +362,7 @@ class ReceiveScreen(TryggScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        key = row_under_cursor(self.query_one("#receive-changes", DataTable))
+        key = self.query_one("#receive-changes", FittedTable).current_key
         if key is None or self.state != "done":
             return
         _i, rtype, record_id = key.split(":", 2)

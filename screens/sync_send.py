@@ -59,7 +59,6 @@ class SendScreen(FormModal):
     def __init__(self) -> None:
         super().__init__()
         self.sending = False
-        self._asked = 0
 
     def compose(self) -> ComposeResult:
         store = self.trygg.store
@@ -195,8 +194,6 @@ class SendScreen(FormModal):
 
     def update_preview(self) -> None:
         """Count what the file would carry (in a worker; only the latest answer shows)."""
-        self._asked += 1
-        asked = self._asked
         to, profile, folder = self._value("to"), self._value("profile") or KOMMUN, self._folder()
         peer = self._peer(to)
 
@@ -208,10 +205,10 @@ class SendScreen(FormModal):
             return preview_export(store, peer=peer, full=peer is None, profile=profile)
 
         def show(preview: ExportPreview | None) -> None:
-            if asked == self._asked and self.is_mounted and not self.sending:
+            if self.is_mounted and not self.sending:
                 self._show_preview(preview)
 
-        self.trygg.in_thread(count, show)
+        self.trygg.in_thread(count, show, exclusive="send-preview")
 
     def _show_preview(self, preview: ExportPreview | None) -> None:
         widget = self.query_one("#send-preview", Static)
@@ -312,16 +309,19 @@ class SendScreen(FormModal):
         crypt = summary.encryption.split(":")[0]
         done = self.t(
             "send.done",
-            path=str(summary.path),
+            name=summary.path.name,
             entries=summary.entries,
             records=sum(summary.records.values()),
             profile=summary.profile,
             encryption=self.t(f"sync.encryption.{crypt}"),
         )
-        self.query_one("#send-done", Static).update(printable(done))
+        folder = summary.path.parent
+        self.query_one("#send-done", Static).update(
+            f"{printable(done)}\n{printable(str(folder))}\n{self.t('send.done_close')}"
+        )
         self.cancel_result = str(summary.path)
         self.remember_initial()
-        self.app.notify(printable(done), markup=False)
+        self.notify_in_folder(done, folder)
 
     def _failed(self, error: TryggError) -> None:
         self.sending = False

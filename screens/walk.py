@@ -58,13 +58,13 @@ class WalkScreen(FindingsScreen):
         self.title = self.t("app.title")
         self.start_findings()
 
-    def reload(self, keep: str | None = None) -> None:
+    def reload(self, keep: str | None = None, *, filter_changed: bool = False) -> None:
         walk = self.trygg.store.get("walk", self.walk_id or "")
         if walk is None:  # deleted meanwhile (by a merge, say)
             self.app.pop_screen()
             return
         self._show_summary(walk)
-        super().reload(keep)
+        super().reload(keep, filter_changed=filter_changed)
 
     def _show_summary(self, walk: dict) -> None:
         lang = self.lang

@@ -141,11 +141,7 @@ class OwnerListsModal(_DocumentModal):
             self.show_error(error)
             if not written:
                 return
-        self.app.notify(
-            self.t("documents.lists_written", count=len(written), folder=str(folder)),
-            markup=False,
-            timeout=8,
-        )
+        self.notify_in_folder(self.t("documents.lists_written", count=len(written)), folder)
         self.dismiss(str(folder))
 
 
@@ -180,7 +176,7 @@ class ProtocolModal(_DocumentModal):
         except TryggError as error:
             self.show_error(error)
             return
-        self.app.notify(
-            self.t("documents.written", path=str(written.path)), markup=False, timeout=8
+        self.notify_in_folder(
+            self.t("documents.written", name=written.path.name), written.path.parent
         )
         self.dismiss(str(written.path))

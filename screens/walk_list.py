@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,11 +12,12 @@ from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from db.store import Store
 from db.walks import STATUS_FILTERS, WalkFilter, count_walks, list_walks, walk_kommuner
 from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
-from screens.widgets.tables import PagedTable, Row
+from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
 
@@ -66,9 +69,11 @@ class WalkListScreen(FilteredListScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(classes="filters"):
+        # The search on a row of its own, so that its hint is read whole at 80 columns.
+        with Horizontal(classes="filters", id="walk-search-row"):
             yield Label(self.t("filter.search"))
             yield Input(placeholder=self.t("filter.search.hint"), id="walk-search")
+        with Horizontal(classes="filters"):
             yield Label(self.t("filter.kommun"))
             yield Input(id="walk-kommun")
             yield Label(self.t("filter.from"))
@@ -77,6 +82,7 @@ class WalkListScreen(FilteredListScreen):
             yield Input(id="walk-to")
         yield Static(id="walk-line", markup=False)
         yield PagedTable(id="walk-table")
+        yield RowDetail(id="walk-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,9 +94,22 @@ class WalkListScreen(FilteredListScreen):
             kommuner, case_sensitive=False
         )
         table = self.query_one(PagedTable)
-        for key in ("date", "kommun", "area", "findings", "open", "overdue"):
-            table.add_column(self.t(f"walks.col.{key}"), key=key)
-        table.set_source(self._fetch, self._total)
+
+        def label(key: str) -> str:
+            return self.t(f"walks.col.{key}")
+
+        table.set_columns(
+            [
+                Col("date", label("date"), width=10),
+                Col("kommun", label("kommun"), min=8, max=20, drop=1),
+                Col("area", label("area"), min=16),
+                Col("findings", label("findings"), width=3, justify="right"),
+                Col("open", label("open"), width=3, justify="right"),
+                Col("overdue", label("overdue"), width=3, justify="right"),
+            ]
+        )
+        table.detail_widget = self.query_one("#walk-detail", RowDetail)
+        table.set_source(self._fetch, self._counter)
         self._filter = WalkFilter()
         self.reload()
         table.focus()
@@ -113,22 +132,23 @@ class WalkListScreen(FilteredListScreen):
             result.append(
                 (
                     r.id,
-                    [
-                        plain(r.date),
-                        plain(r.kommun),
-                        plain(r.area),
-                        Text(str(r.findings), justify="right"),
-                        Text(str(r.open or ""), justify="right"),
-                        overdue,
-                    ],
+                    {
+                        "date": plain(r.date),
+                        "kommun": plain(r.kommun),
+                        "area": plain(r.area),
+                        "findings": Text(str(r.findings)),
+                        "open": Text(str(r.open or "")),
+                        "overdue": overdue,
+                    },
                 )
             )
         return result
 
-    def _total(self) -> int:
-        return count_walks(self.trygg.store, self._filter, self.today)
+    def _counter(self) -> Callable[[Store], int]:
+        wanted, today = self._filter, self.today
+        return lambda store: count_walks(store, wanted, today)
 
-    def line_text(self, shown: int) -> str:
+    def line_text(self, shown: int | str) -> str:
         status = self.t(f"filter.status.{self.status}")
         return self.t("walks.line", shown=shown, status=status)
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 
 from db import database
@@ -98,6 +99,10 @@ class TryggApp(App[None]):
         self.store: Store
         #: Mailbox files already announced in this session (name → size and time).
         self._announced: dict[str, tuple[int, float]] = {}
+        #: The newest run of each exclusive worker group (see ``in_thread``).
+        self._newest: dict[str, object] = {}
+        #: The screen each notification on display was given on (see ``on_notify``).
+        self._notified_on: dict[str, Screen[Any]] = {}
         self._told_waiting_at = -self.WAITING_TOLD_FOR
         #: Keys read while a form saves, given out in order once it has (hold_keys).
         self._held_keys: list[events.Key] | None = None
@@ -137,6 +142,33 @@ class TryggApp(App[None]):
                 self._ask_moved_or_copied(change.before.path)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
         self.check_mailbox()
+        self.screen_change_signal.subscribe(self, self._forget_left_notifications)
+
+    # -- notifications -----------------------------------------------------------------
+
+    def on_notify(self, event: Notify) -> None:
+        """Note the screen a notification is given on: the full screen under any dialogs
+        (a dialog that says what it wrote and closes hands its news to that screen)."""
+        base = next(
+            (s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None
+        )
+        if base is not None:
+            self._notified_on[event.notification.identity] = base
+
+    def _forget_left_notifications(self, _screen: Screen[Any]) -> None:
+        """Notifications do not outlive their screen: when the screen one was given on
+        is left (Esc, another section), it goes too."""
+        stack = self.screen_stack
+        for notification in list(self._notifications):
+            home = self._notified_on.get(notification.identity)
+            if home is not None and home not in stack:
+                self._unnotify(notification, refresh=False)
+        self._notified_on = {
+            n.identity: self._notified_on[n.identity]
+            for n in self._notifications
+            if n.identity in self._notified_on
+        }
+        self._refresh_notifications()
 
     def _start(self) -> None:
         from screens.overview import OverviewScreen
@@ -179,7 +211,9 @@ class TryggApp(App[None]):
         yet, and say so once per new file; F9 and y read them in."""
         if getattr(self, "store", None) is None or self.store.device is None:
             return
-        self.in_thread(_mailbox_waiting, self._mailbox_seen, lambda _error: None)
+        self.in_thread(
+            _mailbox_waiting, self._mailbox_seen, lambda _error: None, exclusive="mailbox"
+        )
 
     def _mailbox_seen(self, waiting: list[tuple[str, int, float]]) -> None:
         fresh = [w for w in waiting if self._announced.get(w[0]) != w[1:]]
@@ -213,26 +247,51 @@ class TryggApp(App[None]):
         job: Callable[[Store], Any],
         done: Callable[[Any], None],
         failed: Callable[[TryggError], None] | None = None,
+        *,
+        exclusive: str | None = None,
     ) -> None:
         """Run ``job(store)`` in a worker thread with its own connection (a connection
         belongs to its thread), then ``done(result)`` on the UI thread. A failure goes to
-        ``failed`` on the UI thread, or becomes a notification; never a traceback."""
+        ``failed`` on the UI thread, or becomes a notification; never a traceback.
+
+        ``exclusive`` names a group where only the newest result may show (a recount
+        while the last one still runs): a newer run of the same name cancels the older
+        one, whose ``done`` or ``failed`` is then never called."""
+        token = object()
+        if exclusive is not None:
+            self._newest[exclusive] = token
+
+        def newest() -> bool:
+            return exclusive is None or self._newest.get(exclusive) is token
+
+        def finish(result: Any) -> None:
+            if newest():
+                done(result)
+
+        def refuse(error: TryggError) -> None:
+            if not newest():
+                return
+            if failed is not None:
+                failed(error)
+            else:
+                self.notify(error.message(self.lang), severity="error", markup=False)
 
         def work() -> None:
             try:
                 with Store(self.db_path, create=False, now=self.now) as store:
                     result = job(store)
             except TryggError as error:
-                if failed is not None:
-                    self.call_from_thread(failed, error)
-                else:
-                    self.call_from_thread(
-                        self.notify, error.message(self.lang), severity="error", markup=False
-                    )
+                self.call_from_thread(refuse, error)
                 return
-            self.call_from_thread(done, result)
+            self.call_from_thread(finish, result)
 
-        self.run_worker(work, thread=True, group="db", exit_on_error=False)
+        self.run_worker(
+            work,
+            thread=True,
+            group="db" if exclusive is None else f"db:{exclusive}",
+            exclusive=exclusive is not None,
+            exit_on_error=False,
+        )
 
     def hold_keys(self) -> None:
         """Keep the keys read from now on until ``release_keys``: a form is saving, and
@@ -301,13 +360,14 @@ class TryggApp(App[None]):
 
         from screens.overview import OverviewScreen
 
-        if type(self.screen).__name__ == self.SECTIONS[name][1]:
+        module, cls = self.SECTIONS[name]
+        section = getattr(import_module(module), cls)
+        if type(self.screen) is section:
             return
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
-        if name != "home":
-            module, cls = self.SECTIONS[name]
-            self.push_screen(getattr(import_module(module), cls)())
+        if section is not OverviewScreen:
+            self.push_screen(section())
 
     def on_unmount(self) -> None:
         database.set_wait_notice(None)

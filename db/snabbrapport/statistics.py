@@ -9,8 +9,10 @@ exists; a report without one, or whose personal data is erased, counts as one).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from db.dates import parse_date
 from db.errors import TryggError
@@ -23,6 +25,9 @@ from db.records import (
     SEX,
     YES_NO,
 )
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 #: Unanswered questions are counted under this key.
 NOT_ANSWERED = "-"
@@ -125,6 +130,14 @@ def statistics(conn: sqlite3.Connection, wanted: StatsFilter) -> Statistics:
     result.distributions["weekday"] = weekdays
     result.distributions["hour"] = _grouped(conn, "substr(time, 1, 2)", where, params, HOURS)
     return result
+
+
+def compared(
+    store: Store, periods: Sequence[StatsFilter], chart: StatsFilter
+) -> tuple[list[Statistics], list[tuple[str, int]]]:
+    """What the statistics screen shows, read through ``store``: the statistics of each
+    of ``periods``, and the reports per month over ``chart``."""
+    return [statistics(store.conn, p) for p in periods], monthly(store.conn, chart)
 
 
 #: How each age group is recognised (the age at the event, stored with the report).

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, cast
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from db.errors import TryggError
 from db.store import Store
+from screens.widgets.text import in_folder, toast_text_width
 
 T = TypeVar("T")
 
@@ -31,9 +33,13 @@ class TryggAppLike(Protocol):
         job: Callable[[Store], Any],
         done: Callable[[Any], None],
         failed: Callable[[TryggError], None] | None = None,
+        *,
+        exclusive: str | None = None,
     ) -> None:
         """Run ``job(store)`` in a worker with its own connection, then ``done(result)``
-        on the UI thread (``failed(error)`` for a refusal)."""
+        on the UI thread (``failed(error)`` for a refusal). With ``exclusive`` (a group
+        name), a newer run of the same name voids the older one's result, so only the
+        newest shows."""
         ...
 
     def hold_keys(self) -> None:
@@ -80,7 +86,11 @@ def _translated(binding: Binding, translate: Any) -> Binding:
 
 
 class _TryggNode:
-    """What Trygg's screens and modals share: localised bindings and UI strings."""
+    """What Trygg's screens and modals share: localised bindings and UI strings.
+
+    A plain mixin, not a DOMNode: Textual takes a widget's CSS type names (``Screen``,
+    ``ModalScreen``, which the app's and Textual's styles select) from its first DOMNode
+    base, which must stay the Textual screen."""
 
     app: Any
 
@@ -90,10 +100,24 @@ class _TryggNode:
 
     @property
     def trygg(self) -> TryggAppLike:
-        return self.app  # type: ignore[no-any-return]
+        """The app, as screens see it."""
+        return cast(TryggAppLike, self.app)
 
     def t(self, key: str, **params: object) -> str:
         return self.trygg.t(key, **params)
+
+    def notify_in_folder(
+        self, message: str, folder: Path | str, *, warning: bool = False, timeout: float = 10
+    ) -> None:
+        """A notification about a file written (``message`` names it by its name) or a
+        folder chosen, with the folder on a line of its own rather than a whole path
+        wrapped mid-word."""
+        self.app.notify(
+            in_folder(message, folder, toast_text_width(self.app.size.width)),
+            severity="warning" if warning else "information",
+            markup=False,
+            timeout=timeout,
+        )
 
     @property
     def lang(self) -> str | None:

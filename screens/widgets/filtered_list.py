@@ -1,6 +1,7 @@
 """What the filtered list screens share (walks, quick reports): a search field that filters
-as it is typed, filter fields applied with Enter, a line that says what is shown (or what
-is wrong with a filter), a paged table, and Esc that leaves a field before the screen."""
+as it is typed (once typing pauses), filter fields applied with Enter, a line that says
+what is shown (or what is wrong with a filter), a paged table with a detail line under it,
+and Esc that leaves a field before the screen."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import on
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from db.dates import parse_date
@@ -22,8 +25,12 @@ class FilteredListScreen(TryggScreen):
 
     SEARCH_ID = ""
     LINE_ID = ""
+    #: How long typing in the search field must pause before the list follows (seconds):
+    #: a word typed fast is one query, not one per letter.
+    DEBOUNCE = 0.1
 
     _filter: Any
+    _typing: Timer | None = None
 
     @property
     def today(self) -> date:
@@ -32,7 +39,8 @@ class FilteredListScreen(TryggScreen):
     def read_filters(self) -> Any | None:
         raise NotImplementedError
 
-    def line_text(self, shown: int) -> str:
+    def line_text(self, shown: int | str) -> str:
+        """The status line for ``shown`` matching records ("…" while counting)."""
         raise NotImplementedError
 
     def read_dates(self, widget_prefix: str) -> dict[str, str | None] | None:
@@ -51,9 +59,9 @@ class FilteredListScreen(TryggScreen):
                 return None
         return dates
 
-    def reload(self, keep: str | None = None) -> None:
+    def reload(self, keep: str | None = None, *, filter_changed: bool = False) -> None:
         table = self.query_one(PagedTable)
-        table.reload(keep=keep or table.current_key)
+        table.reload(keep=keep or table.current_key, filter_changed=filter_changed)
         self.show_line()
 
     def show_line(self, problem: str | None = None) -> None:
@@ -61,19 +69,30 @@ class FilteredListScreen(TryggScreen):
         if problem:
             line.update(Text(problem, style="bold red"))
         else:
-            line.update(self.line_text(self.query_one(PagedTable).total_rows))
+            total = self.query_one(PagedTable).total_rows
+            line.update(self.line_text("…" if total is None else total))
+
+    @on(PagedTable.Counted)
+    def show_count(self) -> None:
+        """The count of matching records came from its worker."""
+        self.show_line()
 
     def apply_filters(self) -> bool:
+        if self._typing is not None:
+            self._typing.stop()
+            self._typing = None
         flt = self.read_filters()
         if flt is None:
             return False
         self._filter = flt
-        self.reload()
+        self.reload(filter_changed=True)
         return True
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == self.SEARCH_ID:
-            self.apply_filters()
+            if self._typing is not None:
+                self._typing.stop()
+            self._typing = self.set_timer(self.DEBOUNCE, self.apply_filters)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

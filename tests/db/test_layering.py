@@ -52,6 +52,16 @@ def test_screens_write_no_sql() -> None:
             assert keyword not in text, f"{path} holds SQL ({keyword.strip()})"
 
 
+def test_screens_never_touch_the_connection() -> None:
+    """Screens read and write through db's API: no ``store.conn`` (nor any other
+    ``.conn``), so every query lives in db/ where it can be tested and tuned."""
+    for path in (ROOT / "screens").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "conn":
+                raise AssertionError(f"{path}:{node.lineno} reaches into .conn")
+
+
 def _imports(path: Path) -> list[str]:
     names = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

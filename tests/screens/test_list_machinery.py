@@ -1,0 +1,128 @@
+"""The paged lists keep up with typing: a search typed fast is one query once typing
+pauses, the count of what matches is made in a worker (only the newest shows), and a
+change of filter reads one page, never a loop of pages looking for the row the cursor
+was on."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from db.snabbrapport import listing
+from screens.report_list import ReportListScreen
+from screens.widgets.tables import PagedTable
+from tests.conftest import NOW, open_store, report_fields
+from tui.app import TryggApp
+
+
+def _reports(path: Path, count: int) -> None:
+    with open_store(path) as store, store.transaction():
+        for i in range(count):
+            day = (date(2026, 10, 1) + timedelta(days=i % 50)).isoformat()
+            store.create(
+                "snabbrapport",
+                report_fields(
+                    date=day,
+                    time=f"{20 + i % 4}:{i % 60:02d}",
+                    name=f"Liam Testsson {i}" if i % 2 else f"Alva Provsson {i}",
+                    pm_social="ja" if i % 3 == 0 else "nej",
+                ),
+            )
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+class Calls:
+    """Counts the calls of a function and the threads they ran on."""
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.current_thread())
+        return self.function(*args, **kwargs)
+
+    @property
+    def count(self) -> int:
+        return len(self.threads)
+
+
+@pytest.fixture
+def listed(monkeypatch: pytest.MonkeyPatch) -> tuple[Calls, Calls]:
+    pages = Calls(listing.list_reports)
+    counts = Calls(listing.count_reports)
+    monkeypatch.setattr("screens.report_list.list_reports", pages)
+    monkeypatch.setattr("screens.report_list.count_reports", counts)
+    return pages, counts
+
+
+async def test_a_word_typed_fast_is_one_query(db_path: Path, listed: tuple[Calls, Calls]) -> None:
+    pages, _counts = listed
+    _reports(db_path, 30)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        before = pages.count
+        search = app.screen.query_one("#rep-search", Input)
+        for typed in ("L", "Li", "Lia", "Liam"):  # four keystrokes in a row
+            search.value = typed
+        await pilot.pause(ReportListScreen.DEBOUNCE * 4)
+        await settle(pilot)
+        assert pages.count - before == 1
+        table = app.screen.query_one(PagedTable)
+        assert table.row_count == 15
+        assert all("Liam" in table.record(k.value)["name"] for k in table.rows)
+
+
+async def test_the_count_is_made_in_a_worker(db_path: Path, listed: tuple[Calls, Calls]) -> None:
+    _pages, counts = listed
+    _reports(db_path, 12)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert counts.count >= 1
+        assert all(t is not threading.main_thread() for t in counts.threads)
+        line = str(app.screen.query_one("#rep-line").render())
+        assert line.startswith("12 rapporter")
+
+
+async def test_a_change_of_filter_reads_one_page(
+    db_path: Path, listed: tuple[Calls, Calls]
+) -> None:
+    pages, _counts = listed
+    _reports(db_path, 330)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        # Far down the list, on a report the next filter leaves out.
+        while table.row_count < 300:
+            table.move_cursor(row=table.row_count - 1)
+            await pilot.pause()
+        while app.store.get("snabbrapport", table.current_key or "")["pm_social"] == "ja":
+            table.move_cursor(row=table.cursor_row - 1)
+            await pilot.pause()
+        kept = table.current_key
+        assert kept is not None and table.cursor_row > table.PAGE
+        before = pages.count
+        await pilot.press("s")  # PM: to send
+        await settle(pilot)
+        assert pages.count - before == 1
+        assert table.cursor_row == 0
+        assert kept not in [k.value for k in table.rows]
