@@ -45,7 +45,7 @@ class LagesbildScreen(TryggScreen):
     LagesbildScreen #lb-views { height: 1fr; }
     LagesbildScreen #lb-places { height: 1fr; }
     LagesbildScreen #lb-map { width: 1fr; min-width: 24; }
-    LagesbildScreen #lb-table { width: 42; height: 1fr; }
+    LagesbildScreen #lb-table { width: 45; height: 1fr; }
     LagesbildScreen #lb-hours { height: 1fr; padding: 0 0 0 1; scrollbar-size-vertical: 1; }
     LagesbildScreen #lb-hours-table { width: auto; text-wrap: nowrap; text-overflow: clip; }
     LagesbildScreen #lb-measures { height: 1fr; }

@@ -644,7 +644,7 @@ MESSAGES: dict[str, str] = {
     "lb.day.6": "Sat",
     "lb.day.7": "Sun",
     "lb.period_question": "Which period?",
-    "lb.period_hint": "2026-Q3, 2026-H1, 2026, 2026-09 or 2026-07-01 – 2026-09-30",
+    "lb.period_hint": "2026-Q3, 2026-H1, 2026, 2026-09 or two dates",
     "lb.kommun_question": "Which municipality?",
     "lb.print_question": "Save the joint picture as:",
     "lb.format.html": "HTML for printing, with a map",

@@ -644,7 +644,7 @@ MESSAGES: dict[str, str] = {
     "lb.day.6": "lör",
     "lb.day.7": "sön",
     "lb.period_question": "Vilken period?",
-    "lb.period_hint": "2026-Q3, 2026-H1, 2026, 2026-09 eller 2026-07-01 – 2026-09-30",
+    "lb.period_hint": "2026-Q3, 2026-H1, 2026, 2026-09 eller två datum",
     "lb.kommun_question": "Vilken kommun?",
     "lb.print_question": "Spara lägesbilden som:",
     "lb.format.html": "HTML för utskrift, med karta",
