@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from db.errors import TryggError, ValidationFailed
-from db.records import ORGANISATIONS, choice_label
+from db.records import ORGANISATIONS
 from screens.widgets.base import TryggModal
+from screens.widgets.choices import AnswerLine, ChoiceLine, numbered_options
 
 
 class SetupScreen(TryggModal[bool]):
@@ -28,12 +29,12 @@ class SetupScreen(TryggModal[bool]):
             yield Label(self.t("setup.name"))
             yield Input(placeholder=self.t("setup.name.placeholder"), id="setup-name")
             yield Label(self.t("setup.org"))
-            yield Select(
-                [(choice_label("device", "org", org, lang), org) for org in ORGANISATIONS],
-                value="polis",
-                allow_blank=False,
-                id="setup-org",
-            )
+            # The one choice widget: a key per option, Enter moves on (a dropdown would
+            # open on Enter and swallow the typing meant for the municipality).
+            org = ChoiceLine(numbered_options("device", "org", ORGANISATIONS, lang), "polis",
+                             id="setup-org")  # fmt: skip
+            org.required = True
+            yield org
             yield Label(self.t("setup.kommun"))
             yield Input(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
             yield Static(id="setup-error", markup=False)
@@ -41,16 +42,23 @@ class SetupScreen(TryggModal[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "setup-name":
-            self.query_one("#setup-org", Select).focus()
+            self.query_one("#setup-org", ChoiceLine).focus()
         else:
             self.action_save()
+
+    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
+        if event.advance:
+            self.query_one("#setup-kommun", Input).focus()
+
+    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
+        self.query_one("#setup-kommun", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_save()
 
     def action_save(self) -> None:
         name = self.query_one("#setup-name", Input).value
-        org = self.query_one("#setup-org", Select).value
+        org = self.query_one("#setup-org", ChoiceLine).value
         kommun = self.query_one("#setup-kommun", Input).value
         lang = self.lang
         try:

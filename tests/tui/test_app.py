@@ -44,6 +44,27 @@ async def test_first_run_asks_who_the_device_is(db_path: Path) -> None:
         assert (device.name, device.org, device.kommun) == (NASTY, "polis", "Åsele")
 
 
+async def test_first_run_form_moves_on_with_enter_and_takes_the_organisation_by_key(
+    db_path: Path,
+) -> None:
+    """Enter moves through the first-run form like every form: the organisation is one
+    key (2 = Kommun), and Enter on it moves on instead of opening a list that swallows
+    the municipality typed next (it did with the dropdown)."""
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press(*"Brå Lycksele", "enter")
+        await pilot.press("enter")  # keep Polis, move on
+        await pilot.press("shift+tab", "2")  # back: Kommun, and on to the municipality
+        await pilot.press(*"Lycksele", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+    with Store(db_path) as store:
+        device = store.require_device()
+        assert (device.name, device.org, device.kommun) == ("Brå Lycksele", "kommun", "Lycksele")
+
+
 async def test_overview_counts_and_quit(db_path: Path) -> None:
     with open_store(db_path) as store:
         store.create("walk", walk_fields())
