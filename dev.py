@@ -3,7 +3,7 @@
 
 Needs only Python 3.11+. Usage:
     python3 dev.py app [TRYGG ARGS...]    open Trygg on the default database
-    python3 dev.py test [PYTEST ARGS...]  run the test suite (and ruff)
+    python3 dev.py test [PYTEST ARGS...]  run the test suite (and ruff), one process per core
     python3 dev.py demo                   open Trygg on a fresh demo database
     python3 dev.py lint                   ruff only
 
@@ -55,6 +55,16 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted + "\n")
 
 
+def _parallel(args: list[str]) -> list[str]:
+    """One test process per core (pytest-xdist), unless the arguments choose otherwise.
+    ``loadgroup`` keeps the tests that share fixed folders in one process."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        return []
+    if "no:xdist" in args:
+        return []
+    return ["-n", "auto", "--dist", "loadgroup"]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"app", "test", "demo", "lint"}:
         print(__doc__)
@@ -69,7 +79,7 @@ def main(argv: list[str]) -> int:
     lint = subprocess.call([_python(), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
     if command == "lint":
         return lint
-    tests = subprocess.call([_python(), "-m", "pytest", *rest], cwd=ROOT)
+    tests = subprocess.call([_python(), "-m", "pytest", *_parallel(rest), *rest], cwd=ROOT)
     return tests or lint
 
 

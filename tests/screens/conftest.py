@@ -19,3 +19,12 @@ def realistic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fix_identities(monkeypatch)
         fix_export_clock(monkeypatch)
         return build_realistic(folder)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tour's tests share its folders (FOLDER, the stick, the documents folder), whose
+    fixed paths show in the snapshots: when the suite runs in several processes
+    (pytest-xdist, ``--dist loadgroup``), they all run in one of them."""
+    for item in items:
+        if "realistic_template" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("tour"))

@@ -8,17 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from db.demo import build_demo
 from tests.conftest import NOW, open_store
+from tests.screens.tour import still_cursors
 from tui.app import TryggApp
 
 
 async def _steady(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
+    still_cursors(pilot)
     await pilot.pause()
 
 

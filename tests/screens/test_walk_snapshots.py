@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from db import walks
 from db.walks import FindingInput
 from tests.conftest import NOW, open_store, walk_fields
+from tests.screens.tour import still_cursors
 from tui.app import TryggApp
 
 
@@ -43,8 +43,7 @@ def _database(path: Path) -> None:
 
 async def _steady(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
+    still_cursors(pilot)
     await pilot.pause()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from db.reports import OUTPUT_FOLDER
 from db.store import Store
@@ -48,9 +48,17 @@ async def settle(pilot: Pilot[Any]) -> None:
         for worker in running:
             await worker.wait()
         await pilot.pause()
+    still_cursors(pilot)
+    await pilot.pause()
+
+
+def still_cursors(pilot: Pilot[Any]) -> None:
+    """No blinking cursor in any field (text areas too), so that a snapshot does not
+    depend on the moment it is taken."""
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    await pilot.pause()
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
 
 
 def keys(*pressed: str) -> Steps:
