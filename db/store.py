@@ -232,7 +232,7 @@ class Store:
             return None
         return self._decode_row(rt, row)
 
-    def list(
+    def records(
         self,
         rtype: str,
         *,

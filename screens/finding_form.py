@@ -186,7 +186,7 @@ class FindingFormScreen(FormModal):
     def _next_nr(self) -> int:
         # The store assigns the number on save; shown in advance so the officer can write
         # it on the paper map. Deleted findings keep their numbers, so count them too.
-        rows = self.trygg.store.list(
+        rows = self.trygg.store.records(
             "finding", where={"walk_id": self.walk_id}, include_deleted=True
         )
         return max((r["nr"] or 0 for r in rows), default=0) + 1

@@ -123,7 +123,7 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
         with open_store(ctx, db) as store:
             ids = []
             for nr in numbers:
-                found = store.list("snabbrapport", where={"nr": nr})
+                found = store.records("snabbrapport", where={"nr": nr})
                 if not found:
                     raise click.UsageError(t("cli.report.pm.no_report", nr=nr))
                 ids.append(found[0]["id"])

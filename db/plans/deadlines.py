@@ -44,14 +44,14 @@ def deadlines(
     """Deadlines from ``first`` to ``last`` (both included), by day."""
     plans = {
         p["id"]: p
-        for p in store.list("plan")
+        for p in store.records("plan")
         if (plan_id is None or p["id"] == plan_id)
         and not (p.get("end_date") and p["end_date"] < first.isoformat())
     }
     found: list[Deadline] = []
     for plan in plans.values():
         found.extend(_plan_deadlines(plan, first, last))
-    for m in store.list("measure"):
+    for m in store.records("measure"):
         plan = plans.get(m["plan_id"])
         if plan is None or m.get("status") in _CLOSED:
             continue

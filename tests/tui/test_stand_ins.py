@@ -124,7 +124,7 @@ def test_the_memo_to_social_services(pair: dict[str, Path], tmp_path: Path) -> N
 def test_documents_and_data_files(pair: dict[str, Path], tmp_path: Path) -> None:
     walk = str(pair["walk"])
     with open_store(pair["a"]) as store:
-        finding = store.list("finding")[0]["id"]
+        finding = store.records("finding")[0]["id"]
         store.update("finding", finding, {"lat": 64.6, "lon": 18.7})
         for fmt in ("html", "csv"):
             written = write_walk_protocol(store, walk, tmp_path, date(2026, 11, 22), fmt=fmt)
