@@ -26,7 +26,7 @@ def place_id_for(store: Store, name: str, kommun: str | None) -> str:
     """The place called ``name`` (in ``kommun`` if there is one there), created if new."""
     candidates = [p for p in store.records("place") if fold(p["name"] or "") == fold(name)]
     local = [p for p in candidates if p["kommun"] == kommun]
-    chosen = (local or candidates or [None])[0]
+    chosen = next(iter(local or candidates), None)
     if chosen is not None:
         return str(chosen["id"])
     return store.create("place", {"name": name, "kommun": kommun})

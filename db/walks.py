@@ -466,7 +466,7 @@ def list_findings(
         ORDER BY {order} LIMIT :limit OFFSET :offset"""
     rows = store.conn.execute(sql, params).fetchall()
     return [
-        FindingRow(*row[:8], bool(row[8]), *row[9:15], bool(row[15]))  # type: ignore[arg-type]
+        FindingRow(*row[:8], bool(row[8]), *row[9:15], bool(row[15]))  # type: ignore[call-arg]
         for row in rows
     ]
 

@@ -69,7 +69,8 @@ class FindingFormScreen(FormModal):
         walk = store.get("walk", self.walk_id) or {}
         finding = store.get("finding", self.finding_id) if self.finding_id else None
         value = (finding or {}).get
-        owner = store.get("owner", value("owner_id")) if value("owner_id") else None
+        owner_id = value("owner_id")
+        owner = store.get("owner", owner_id) if owner_id else None
         category = value("category")
         category_text = choice_label("finding", "category", category, self.lang) if category else ""
         coords = ""

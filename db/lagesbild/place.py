@@ -325,7 +325,7 @@ def _quarters(
         counts[quarter][2] += custody or 0
     current = quarter_of(today)
     first = min((date.fromisoformat(q) for q in counts), default=current.start)
-    lines = []
+    lines: list[QuarterLine] = []
     period = current
     while period.start >= first and len(lines) < QUARTERS:
         reports, drunk, custody = counts.get(period.start.isoformat(), [0, 0, 0])
@@ -345,9 +345,9 @@ def _measures(
     for finding_id in finding_ids:
         finding = store.get("finding", finding_id) or {}
         if finding.get("measure_id") and finding["measure_id"] not in chosen:
-            measure = store.get("measure", finding["measure_id"])
-            if measure is not None:
-                chosen[measure["id"]] = measure
+            linked = store.get("measure", finding["measure_id"])
+            if linked is not None:
+                chosen[linked["id"]] = linked
     if not chosen:
         return []
     progress = plan_progress(store, today, measure_ids=list(chosen))

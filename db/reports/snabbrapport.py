@@ -208,7 +208,10 @@ def as_xlsx(
         rows.append(cells)
     sheets: list[Sheet] = [(msg("stats.sheet", lang), header, rows)]
     if months is not None:
-        month_header = [msg("stats.col.month", lang), Column(msg("stats.reports", lang), "int")]
+        month_header: list[str | Column] = [
+            msg("stats.col.month", lang),
+            Column(msg("stats.reports", lang), "int"),
+        ]
         sheets.append((msg("stats.sheet_months", lang), month_header, months))
     return write_xlsx(path, sheets)
 
@@ -238,7 +241,7 @@ def save_chart(path: Path, months: list[tuple[str, int]], lang: str, fmt: str) -
     """Reports per month alone: a table in CSV, Markdown or XLSX, the bar chart as text."""
     header = [msg("stats.col.month", lang), msg("stats.reports", lang)]
     if fmt == "xlsx":
-        columns = [header[0], Column(header[1], "int")]
+        columns: list[str | Column] = [header[0], Column(header[1], "int")]
         return write_xlsx(path, [(msg("stats.sheet_months", lang), columns, months)])
     if fmt == "csv":
         return write_text(path, excel_csv(header, months), encoding="utf-8-sig")
