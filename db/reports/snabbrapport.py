@@ -114,9 +114,9 @@ def as_markdown(periods: Sequence[Statistics], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_text(periods: Sequence[Statistics], lang: str) -> str:
-    """Aligned columns for the terminal; each section's title printed once."""
-    header = _header(periods, lang)
+def text_table(periods: Sequence[Statistics], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the table as text, each section's title given once
+    (blank below it): the counts, then the shares as "58 %"."""
     body = []
     last = None
     for row in table_rows(periods, lang):
@@ -126,6 +126,12 @@ def as_text(periods: Sequence[Statistics], lang: str) -> str:
         else:
             last = cells[0]
         body.append(cells)
+    return _header(periods, lang), body
+
+
+def as_text(periods: Sequence[Statistics], lang: str) -> str:
+    """Aligned columns for the terminal; each section's title printed once."""
+    header, body = text_table(periods, lang)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = []
     for cells in [header, *body]:
