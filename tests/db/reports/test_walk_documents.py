@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from db.walks import FindingInput
 from tests.conftest import NOW, walk_fields
 
 TODAY = NOW.date()
+OGRINFO = shutil.which("ogrinfo")
 HOSTILE = "<script>alert(1)</script> [bold]x[/] =SUM(A1) \x1b[31m"
 
 
@@ -132,6 +136,38 @@ def test_geojson_leaves_out_a_point_at_infinity(store: Store, walk: str, tmp_pat
     text = written.path.read_text(encoding="utf-8")
     data = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in GeoJSON"))
     assert [f["properties"]["nr"] for f in data["features"]] == [1]
+
+
+@pytest.mark.skipif(
+    OGRINFO is None, reason="GDAL's ogrinfo is not installed (apt-get install gdal-bin)"
+)
+def test_ogrinfo_reads_the_geojson_as_points_with_their_fields(
+    store: Store, walk: str, tmp_path: Path
+) -> None:
+    """GDAL, under QGIS and most map programs, opens the whole file: every point in the
+    right place (longitude first), the fields typed, user text kept as text, and a point
+    at infinity left out rather than spoiling the file."""
+    first, second, third = store.records("finding", order_by=("nr",))[:3]
+    store.update("finding", first["id"], {"lat": 64.5951234, "lon": 18.6767891})
+    store.update("finding", second["id"], {"lat": 64.6, "lon": 18.7})
+    store.update("finding", third["id"], {"lat": 64.61, "lon": 18.71})
+    store.conn.execute("UPDATE finding SET lon = 9e999 WHERE id = ?", (third["id"],))
+    torget = next(p for p in store.records("place") if p["name"] == "Torget")
+    store.update("place", torget["id"], {"lat": 64.59, "lon": 18.68})
+    written = write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
+    done = subprocess.run(
+        [str(OGRINFO), "-ro", "-al", str(written.path)],
+        capture_output=True, timeout=60, env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )  # fmt: skip
+    out = done.stdout.decode("utf-8", errors="replace")
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert "using driver `GeoJSON' successful" in out
+    assert "Geometry: Point" in out and "Feature Count: 3" in out
+    assert "nr: Integer" in out and "positive: Integer(Boolean)" in out
+    assert "POINT (18.6767891 64.5951234)" in out and "POINT (18.68 64.59)" in out
+    assert "remark (String) = <script>alert(1)</script> [bold]x[/] =SUM(A1)" in out
+    assert "remark (String) = Bra upplyst" in out and "positive (Integer(Boolean)) = 1" in out
+    assert "place (String) = Åvägen" in out
 
 
 def test_documents_go_to_the_chosen_folder(store: Store, tmp_path: Path) -> None:
