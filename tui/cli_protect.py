@@ -186,7 +186,12 @@ def _peers_table(console: Console, store: Store, known: list[Any]) -> None:
     """The colleagues as a rich table on a terminal; what needs doing about one of them
     (a refused key, a police claim, a new name) in lines below it."""
     lang = language()
-    columns = ("name", "heard_sent", "unsent", "fingerprint")
+    columns = (
+        "cli.peers.col.name",
+        "cli.peers.col.heard_sent",
+        "cli.peers.col.unsent",
+        "cli.peers.col.fingerprint",
+    )
     rows = []
     for peer in known:
         key = peer_key(store, peer)
@@ -200,7 +205,7 @@ def _peers_table(console: Console, store: Store, known: list[Any]) -> None:
                 f"{key.fingerprint}\n{checked}" if key.fingerprint else "–",
             ]
         )
-    header = [t(f"cli.peers.col.{c}") for c in columns]
+    header = [t(column) for column in columns]
     table(console, header, rows, right=(2,), whole=(1, 3))
     for peer in known:
         key = peer_key(store, peer)

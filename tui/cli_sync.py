@@ -256,7 +256,14 @@ def _print_conflicts(store: Store) -> None:
         return
     console = terminal()
     if console is not None:
-        header = [t(f"cli.conflicts.col.{c}") for c in ("id", "record", "field", "shown", "other")]
+        columns = (
+            "cli.conflicts.col.id",
+            "cli.conflicts.col.record",
+            "cli.conflicts.col.field",
+            "cli.conflicts.col.shown",
+            "cli.conflicts.col.other",
+        )
+        header = [t(column) for column in columns]
         rows = [
             [
                 c.id[:8],
