@@ -3,9 +3,9 @@
 
 Needs only Python 3.11+. Usage:
     python3 dev.py app [TRYGG ARGS...]    open Trygg on the default database
-    python3 dev.py test [PYTEST ARGS...]  run the test suite (and ruff), one process per core
+    python3 dev.py test [PYTEST ARGS...]  run ruff, mypy and the test suite (a process per core)
     python3 dev.py demo                   open Trygg on a fresh demo database
-    python3 dev.py lint                   ruff only
+    python3 dev.py lint                   ruff and mypy only
 
 The environment lives in .venv (override with TRYGG_VENV) and is reinstalled
 whenever pyproject.toml changes.
@@ -77,6 +77,8 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         return subprocess.call([trygg, "demo", *rest])
     lint = subprocess.call([_python(), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
+    # mypy reads its files and settings from pyproject.toml.
+    lint = subprocess.call([_python(), "-m", "mypy"], cwd=ROOT) or lint
     if command == "lint":
         return lint
     tests = subprocess.call([_python(), "-m", "pytest", *_parallel(rest), *rest], cwd=ROOT)

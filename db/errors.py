@@ -3,7 +3,8 @@ so the caller renders it in the user's language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from db.i18n import msg
 
@@ -30,7 +31,7 @@ class FieldProblem:
 
     field: str
     key: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
         return msg(self.key, lang, **self.params)

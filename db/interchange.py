@@ -35,7 +35,7 @@ def iter_records(store: Store, types: Iterable[str] | None = None) -> Iterator[d
     interchange order."""
     wanted = sorted({record_type(t).name for t in types} if types else TYPE_NAMES)
     for rtype in wanted:
-        for record in store.list(rtype, order_by=("id",)):
+        for record in store.records(rtype, order_by=("id",)):
             yield {"type": rtype, **record}
 
 

@@ -112,7 +112,7 @@ def _measures_behind(store: Store, today: date) -> int:
     iso = today.isoformat()
     progress = plan_progress(store, today)
     count = 0
-    for m in store.list("measure"):
+    for m in store.records("measure"):
         if m.get("status") in ("genomford", "installd"):
             continue
         overdue = bool(m.get("due_date") and m["due_date"] < iso)

@@ -13,7 +13,7 @@ from db.textutil import fold, swedish_sort_key
 
 def place_names(store: Store, kommun: str | None = None) -> list[str]:
     """Known place names for autocomplete: the municipality's first, then the rest."""
-    places = store.list("place")
+    places = store.records("place")
     local = [p["name"] for p in places if kommun and p["kommun"] == kommun]
     other = [p["name"] for p in places if not (kommun and p["kommun"] == kommun)]
     ordered = sorted(set(local), key=swedish_sort_key) + sorted(
@@ -24,9 +24,9 @@ def place_names(store: Store, kommun: str | None = None) -> list[str]:
 
 def place_id_for(store: Store, name: str, kommun: str | None) -> str:
     """The place called ``name`` (in ``kommun`` if there is one there), created if new."""
-    candidates = [p for p in store.list("place") if fold(p["name"] or "") == fold(name)]
+    candidates = [p for p in store.records("place") if fold(p["name"] or "") == fold(name)]
     local = [p for p in candidates if p["kommun"] == kommun]
-    chosen = (local or candidates or [None])[0]
+    chosen = next(iter(local or candidates), None)
     if chosen is not None:
         return str(chosen["id"])
     return store.create("place", {"name": name, "kommun": kommun})
@@ -45,7 +45,7 @@ def nearest_place(
     """The known place nearest ``point`` and its distance in metres (places without
     coordinates, and ``exclude``, are passed over); None when no place has any."""
     best: tuple[dict[str, Any], float] | None = None
-    for place in store.list("place"):
+    for place in store.records("place"):
         where = located(place)
         if where is None or place["id"] == exclude:
             continue

@@ -232,7 +232,7 @@ class Store:
             return None
         return self._decode_row(rt, row)
 
-    def list(
+    def records(
         self,
         rtype: str,
         *,
@@ -455,7 +455,8 @@ class Store:
         """Issue the next stamp of this device's clock; call inside a transaction."""
         device_id = self._device_id()
         row = self.conn.execute("SELECT ms, counter FROM clock WHERE id = 1").fetchone()
-        clock = HybridClock(device_id, *(row if row else (0, 0)), wall=self._wall)
+        ms, counter = row if row else (0, 0)
+        clock = HybridClock(device_id, ms, counter, wall=self._wall)
         stamp = clock.tick()
         self.conn.execute(
             "INSERT INTO clock (id, ms, counter) VALUES (1, ?, ?)"

@@ -90,7 +90,7 @@ def fold(text: str) -> str:
 
 #: A terminal's escape sequences (colours, cursor moves, titles) inside pasted text.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PASTED_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean_paste(text: str, *, single_line: bool) -> str:
@@ -98,7 +98,7 @@ def clean_paste(text: str, *, single_line: bool) -> str:
     was copied from) removed, other control characters dropped, tabs as spaces; for a
     one-line field, every line kept, joined by spaces."""
     text = _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROLS.sub("", text.replace("\t", " "))
+    text = _PASTED_CONTROLS.sub("", text.replace("\t", " "))
     if single_line:
         text = " ".join(line.strip() for line in text.split("\n") if line.strip())
     return text

@@ -91,7 +91,7 @@ def owner_matches(store: Store, text: str) -> list[dict]:
     """Problem owners whose name starts with ``text`` (then those with a word starting
     with it), ignoring case and accents, in Swedish alphabetical order."""
     wanted = fold(text.strip())
-    owners = sorted(store.list("owner"), key=lambda o: swedish_sort_key(o["name"] or ""))
+    owners = sorted(store.records("owner"), key=lambda o: swedish_sort_key(o["name"] or ""))
     if not wanted:
         return owners
     first = [o for o in owners if fold(o["name"] or "").startswith(wanted)]
@@ -466,7 +466,7 @@ def list_findings(
         ORDER BY {order} LIMIT :limit OFFSET :offset"""
     rows = store.conn.execute(sql, params).fetchall()
     return [
-        FindingRow(*row[:8], bool(row[8]), *row[9:15], bool(row[15]))  # type: ignore[arg-type]
+        FindingRow(*row[:8], bool(row[8]), *row[9:15], bool(row[15]))  # type: ignore[call-arg]
         for row in rows
     ]
 

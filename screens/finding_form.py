@@ -69,7 +69,8 @@ class FindingFormScreen(FormModal):
         walk = store.get("walk", self.walk_id) or {}
         finding = store.get("finding", self.finding_id) if self.finding_id else None
         value = (finding or {}).get
-        owner = store.get("owner", value("owner_id")) if value("owner_id") else None
+        owner_id = value("owner_id")
+        owner = store.get("owner", owner_id) if owner_id else None
         category = value("category")
         category_text = choice_label("finding", "category", category, self.lang) if category else ""
         coords = ""
@@ -186,7 +187,7 @@ class FindingFormScreen(FormModal):
     def _next_nr(self) -> int:
         # The store assigns the number on save; shown in advance so the officer can write
         # it on the paper map. Deleted findings keep their numbers, so count them too.
-        rows = self.trygg.store.list(
+        rows = self.trygg.store.records(
             "finding", where={"walk_id": self.walk_id}, include_deleted=True
         )
         return max((r["nr"] or 0 for r in rows), default=0) + 1

@@ -258,7 +258,7 @@ class FindingsScreen(TryggScreen):
 
     # -- follow-up -----------------------------------------------------------------
 
-    def _write(self, action: str, job: object) -> None:
+    def _write(self, action: str, job: Callable[[], object]) -> None:
         """Run a one-key change on the finding under the cursor and say what it did (and
         that ctrl+z takes it back)."""
         lang = self.lang
@@ -325,10 +325,11 @@ class FindingsScreen(TryggScreen):
         finding = store.get("finding", finding_id) if finding_id else None
         if finding is None:
             return
+        record_id = finding["id"]
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write("deleted", lambda: store.delete("finding", finding_id))
+                self._write("deleted", lambda: store.delete("finding", record_id))
 
         question = self.t("findings.delete", nr=finding["nr"], remark=_short(finding["remark"]))
         self.app.push_screen(ConfirmModal(question), answered)

@@ -35,7 +35,7 @@ class MeasurePickModal(DialogModal[str | None]):
         store = self.trygg.store
         plans = {p["id"]: p["title"] for p in plans_in_order(store, store.now().date())}
         measures = sorted(
-            store.list("measure"),
+            store.records("measure"),
             key=lambda m: (list(plans).index(m["plan_id"]) if m["plan_id"] in plans else 0,
                            m["id"]),
         )  # fmt: skip

@@ -159,7 +159,7 @@ class LagesbildScreen(TryggScreen):
         ranked = {r.key for r in picture.places}
         quiet = [
             where
-            for p in self.trygg.store.list("place", where={"kommun": picture.kommun})
+            for p in self.trygg.store.records("place", where={"kommun": picture.kommun})
             if key_of(p.get("name")) not in ranked and (where := located(p)) is not None
         ]
         self.query_one(TerminalMap).show(marks, quiet, keep=keep)

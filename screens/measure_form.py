@@ -74,7 +74,7 @@ class MeasureFormScreen(FormModal):
         self._measure = measure
         self._areas = {
             a["id"]: a["name"]
-            for a in store.list(
+            for a in store.records(
                 "focus_area", where={"plan_id": self.plan_id}, order_by=("position",)
             )
         }

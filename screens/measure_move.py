@@ -38,7 +38,9 @@ class MoveMeasureModal(DialogModal[bool]):
         options: list[Option] = []
         self._targets: dict[str, tuple[str, str | None]] = {}
         for plan in plans_in_order(store, store.now().date()):
-            areas = store.list("focus_area", where={"plan_id": plan["id"]}, order_by=("position",))
+            areas = store.records(
+                "focus_area", where={"plan_id": plan["id"]}, order_by=("position",)
+            )
             places = [(a["id"], a["name"]) for a in areas] + [(None, self.t("move.no_area"))]
             for area_id, name in places:
                 key = f"{plan['id']}/{area_id or ''}"

@@ -5,7 +5,7 @@ given here too (degrees, a map link or SWEREF 99 TM), shown back before it is sa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import on
@@ -38,7 +38,7 @@ from db.records import choice_label
 from db.reports.lagesbild import percent as percent_text
 from db.store import Store
 from db.textutil import printable
-from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.base import DataChanged, TryggAppLike, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import plain
@@ -353,15 +353,17 @@ def open_place_of(screen: Any, rtype: str, record_id: str | None) -> None:
     screen.app.push_screen(PlaceScreen(ref))
 
 
-def search_place(screen: Screen[Any] | Any, kommun: str | None = None) -> None:
-    """Ask for a few letters of a place's name and open it (a choice when several)."""
+def search_place(screen: Screen[Any], kommun: str | None = None) -> None:
+    """Ask for a few letters of a place's name and open it (a choice when several), over
+    ``screen``, whichever screen is showing."""
+    trygg = cast(TryggAppLike, screen.app)
 
     def typed(text: str | None) -> None:
         if not text or not text.strip():
             return
-        found = find_places(screen.trygg.store, text, kommun)
+        found = find_places(trygg.store, text, kommun)
         if not found:
-            screen.app.notify(screen.t("place.not_found", text=text.strip()), markup=False)
+            screen.app.notify(trygg.t("place.not_found", text=text.strip()), markup=False)
         elif len(found) == 1:
             screen.app.push_screen(PlaceScreen(found[0]))
         else:
@@ -379,10 +381,10 @@ def search_place(screen: Screen[Any] | Any, kommun: str | None = None) -> None:
                 if code:
                     screen.app.push_screen(PlaceScreen(shown[int(code) - 1]))
 
-            question = screen.t("place.which", count=len(found))
+            question = trygg.t("place.which", count=len(found))
             screen.app.push_screen(KeyChoiceModal(question, options), chosen)
 
     screen.app.push_screen(
-        TextPrompt(screen.t("place.search_question"), placeholder=screen.t("place.search_hint")),
+        TextPrompt(trygg.t("place.search_question"), placeholder=trygg.t("place.search_hint")),
         typed,
     )

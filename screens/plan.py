@@ -160,7 +160,7 @@ class PlanScreen(TryggScreen):
         self.rows = {r.measure["id"]: r for r in rows}
         self.progress = progress
         plan_areas = sorted(
-            store.list("focus_area", where={"plan_id": self.plan_id}),
+            store.records("focus_area", where={"plan_id": self.plan_id}),
             key=lambda a: (a.get("position") or 0, a["name"].casefold()),
         )
         areas = {a["name"]: a["id"] for a in plan_areas}

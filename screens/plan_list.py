@@ -89,7 +89,7 @@ class PlanListScreen(TryggScreen):
         keep = keep or self._current()
         table.clear_records()
         progress = plan_progress(store, today)
-        measures = store.list("measure")
+        measures = store.records("measure")
         for plan in plans_in_order(store, today):
             mine = [m["id"] for m in measures if m["plan_id"] == plan["id"]]
             behind = sum(1 for m in mine if progress[m].behind)

@@ -41,7 +41,7 @@ from tui.cli_plans import add_import_plan_command, add_plan_report_commands
 from tui.cli_protect import add_protect_commands, print_export_log, settle_whereabouts
 from tui.cli_reports import add_report_commands
 from tui.cli_sync import add_sync_commands
-from tui.text import echo, language, set_language, t
+from tui.text import echo, language, progress, set_language, t
 
 EXIT_FAILED = 1
 EXIT_UNEXPECTED = 3
@@ -309,7 +309,8 @@ def build_cli(lang: str | None = None) -> click.Group:
         with _open_store(_db(ctx, db)) as store:
             store.require_device()
             try:
-                summary = import_records(store, Path(file), rtype)
+                with progress(t("cli.progress.records_import")):
+                    summary = import_records(store, Path(file), rtype)
             except RecordsImportFailed as failure:
                 for problem in failure.problems:
                     echo(printable(problem.message(language())), err=True)

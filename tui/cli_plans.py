@@ -86,8 +86,8 @@ def add_import_plan_command(cli: click.Group, db_option: Callable, open_store: O
         table = read_table(path)
         mapping = guess_mapping(table.header)
         for spec in columns:
-            heading, _, target = spec.partition("=")
-            mapping = _remap(table.header, mapping, heading.strip(), target.strip() or None)
+            heading, _, wanted = spec.partition("=")
+            mapping = _remap(table.header, mapping, heading.strip(), wanted.strip() or None)
         with open_store(ctx, db) as store:
             today = store.now().date()
             found = preview(table, mapping, today)
@@ -177,7 +177,15 @@ def add_plan_report_commands(report: click.Group, db_option: Callable, open_stor
 
         return wrap
 
-    def _write(ctx, db, plan, period, fmt, out, writer) -> None:  # type: ignore[no-untyped-def]
+    def _write(
+        ctx: click.Context,
+        db: str | None,
+        plan: str | None,
+        period: str | None,
+        fmt: str,
+        out: str | None,
+        writer: Callable,
+    ) -> None:
         lang = language()
         with open_store(ctx, db) as store:
             today = store.now().date()
@@ -189,12 +197,26 @@ def add_plan_report_commands(report: click.Group, db_option: Callable, open_stor
 
     @report.command(name="followup", help=t("cli.report.followup.help"))
     @plan_options(FOLLOWUP_FORMATS)
-    def followup_command(ctx, db, plan, period, fmt, out) -> None:  # type: ignore[no-untyped-def]
+    def followup_command(
+        ctx: click.Context,
+        db: str | None,
+        plan: str | None,
+        period: str | None,
+        fmt: str,
+        out: str | None,
+    ) -> None:
         _write(ctx, db, plan, period, fmt, out, write_followup_report)
 
     @report.command(name="promises", help=t("cli.report.promises.help"))
     @plan_options(PROMISE_FORMATS)
-    def promises_command(ctx, db, plan, period, fmt, out) -> None:  # type: ignore[no-untyped-def]
+    def promises_command(
+        ctx: click.Context,
+        db: str | None,
+        plan: str | None,
+        period: str | None,
+        fmt: str,
+        out: str | None,
+    ) -> None:
         _write(ctx, db, plan, period, fmt, out, write_promise_report)
 
     @report.command(name="calendar", help=t("cli.report.calendar.help"))

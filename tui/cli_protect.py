@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from db.backup import manual_backup
 from db.dates import local_moment
@@ -29,7 +30,7 @@ from db.store import Store
 from db.sync import export_log
 from db.sync.exporter import peers, unconfirmed_entries
 from db.textutil import printable
-from tui.text import echo, language, t
+from tui.text import echo, language, progress, progress_paused, t, table, terminal
 
 PASSPHRASE_ENV = "TRYGG_PASSPHRASE"
 #: A yes typed at a question, in either language (anything else, Enter included, is no).
@@ -115,12 +116,13 @@ def read_passphrase(passphrase_file: str | None, *, confirm: bool) -> str:
         return os.environ[PASSPHRASE_ENV]
     try:
         # Piped input is not echoed anyway; getpass would only warn about it.
-        return click.prompt(
-            t("cli.passphrase.prompt"),
-            hide_input=sys.stdin.isatty(),
-            confirmation_prompt=t("cli.passphrase.again") if confirm else False,
-            err=True,
-        )
+        with progress_paused():
+            return click.prompt(
+                t("cli.passphrase.prompt"),
+                hide_input=sys.stdin.isatty(),
+                confirmation_prompt=t("cli.passphrase.again") if confirm else False,
+                err=True,
+            )
     except click.Abort:
         raise TryggError("encrypt.no_passphrase") from None
 
@@ -142,6 +144,10 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
             known = peers(store)
             if not known:
                 echo(t("cli.peers.empty"))
+                return
+            console = terminal()
+            if console is not None:
+                _peers_table(console, store, known)
                 return
             for peer in known:
                 _print_peer(store, peer)
@@ -176,6 +182,43 @@ def add_peers_commands(cli: click.Group, db_option: Callable, open_store: Opener
         echo(printable(t("cli.peers.forgotten", name=peer.name), single_line=True))
 
 
+def _peers_table(console: Console, store: Store, known: list[Any]) -> None:
+    """The colleagues as a rich table on a terminal; what needs doing about one of them
+    (a refused key, a police claim, a new name) in lines below it."""
+    lang = language()
+    columns = (
+        "cli.peers.col.name",
+        "cli.peers.col.heard_sent",
+        "cli.peers.col.unsent",
+        "cli.peers.col.fingerprint",
+    )
+    rows = []
+    for peer in known:
+        key = peer_key(store, peer)
+        checked = t("cli.peers.checked" if key.verified_at else "cli.peers.unchecked")
+        org = choice_label("device", "org", peer.org, lang) if peer.org else "–"
+        rows.append(
+            [
+                f"{peer.name}\n{org}",
+                f"{_when(peer.last_heard)}\n{_when(peer.last_sent)}",
+                unconfirmed_entries(store, peer),
+                f"{key.fingerprint}\n{checked}" if key.fingerprint else "–",
+            ]
+        )
+    header = [t(column) for column in columns]
+    table(console, header, rows, right=(2,), whole=(1, 3))
+    for peer in known:
+        key = peer_key(store, peer)
+        unchecked = key.fingerprint is not None and not key.verified_at
+        notes = key.offered_fingerprint or key.offered_card or peer.police or peer.org == POLIS
+        if not (unchecked or notes):
+            continue
+        echo(printable(f"{peer.name}:", single_line=True))
+        if unchecked:
+            echo(t("cli.peers.key", fingerprint=key.fingerprint, state=t("cli.peers.not_verified")))
+        _print_peer_notes(peer, key)
+
+
 def _print_peer(store: Store, peer: Any) -> None:
     lang = language()
     key = peer_key(store, peer)
@@ -199,6 +242,13 @@ def _print_peer(store: Store, peer: Any) -> None:
     else:
         state = "cli.peers.verified" if key.verified_at else "cli.peers.not_verified"
         echo(t("cli.peers.key", fingerprint=key.fingerprint, state=t(state)))
+    _print_peer_notes(peer, key)
+
+
+def _print_peer_notes(peer: Any, key: Any) -> None:
+    """The lines about a colleague that ask for something: a refused key, a police claim
+    not confirmed here, a new name in its own files."""
+    lang = language()
     if key.offered_fingerprint:
         echo(
             printable(
@@ -275,7 +325,7 @@ def add_protect_commands(
         ctx.obj["gallra_db"] = db
         if ctx.invoked_subcommand is not None:
             return
-        with open_store(ctx, db) as store:
+        with open_store(ctx, db) as store, progress(t("cli.progress.gallring")):
             if report_id:
                 summary = gallring.erase_now(store, report_id)
             else:

@@ -23,7 +23,7 @@ from db.snabbrapport.statistics import (
 )
 from db.store import Store
 from db.textutil import printable
-from tui.text import echo, language, t
+from tui.text import echo, language, t, table, terminal
 
 Opener = Callable[[click.Context, str | None], Store]
 FORMATS = tables.FORMATS
@@ -102,6 +102,9 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
         if out:
             path = tables.save(Path(out), counted, lang, fmt)
             echo(printable(t("cli.report.written", path=path)))
+        elif fmt == "text" and (console := terminal()) is not None:
+            header, rows = tables.text_table(counted, lang)
+            table(console, header, rows, right=range(2, len(header)))
         else:
             render = {"text": tables.as_text, "csv": tables.as_csv, "md": tables.as_markdown}
             echo(render[fmt](counted, lang), nl=False)
@@ -123,7 +126,7 @@ def add_report_commands(cli: click.Group, db_option: Callable, open_store: Opene
         with open_store(ctx, db) as store:
             ids = []
             for nr in numbers:
-                found = store.list("snabbrapport", where={"nr": nr})
+                found = store.records("snabbrapport", where={"nr": nr})
                 if not found:
                     raise click.UsageError(t("cli.report.pm.no_report", nr=nr))
                 ids.append(found[0]["id"])

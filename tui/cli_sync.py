@@ -26,7 +26,7 @@ from tui.cli_protect import (
     unlock_from,
     unlock_options,
 )
-from tui.text import echo, language, t
+from tui.text import echo, language, progress, t, table, terminal
 
 Opener = Callable[[click.Context, str | None], Store]
 
@@ -62,9 +62,16 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
             target = Path(out) if out else output_folder(store)
             if not out:
                 target.mkdir(parents=True, exist_ok=True)
-            summary = export_bundle(
-                store, target, peer=peer, full=full, profile=profile, encryption=encryption
-            )
+            with progress(t("cli.progress.export")) as advance:
+                summary = export_bundle(
+                    store,
+                    target,
+                    peer=peer,
+                    full=full,
+                    profile=profile,
+                    encryption=encryption,
+                    progress=advance,
+                )
         _say_export(summary)
 
     @cli.command(name="import", help=t("cli.import.help"))
@@ -83,7 +90,8 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
     ) -> None:
         with open_store(ctx, db) as store:
             unlock = unlock_from(passphrase_file, identity)
-            summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
+            with progress(t("cli.progress.import")):
+                summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
         _say_import(summary)
 
     @cli.command(name="sync", help=t("cli.sync.help"))
@@ -114,9 +122,10 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
             unlock = unlock_from(passphrase_file, identity)
             if encryption is not None and encryption.passphrase:
                 unlock = Unlock(unlock.identities, lambda: encryption.passphrase)
-            summary = sync_folder(
-                store, Path(folder), profile=profile, encryption=encryption, unlock=unlock
-            )
+            with progress(t("cli.progress.sync")):
+                summary = sync_folder(
+                    store, Path(folder), profile=profile, encryption=encryption, unlock=unlock
+                )
         for result in summary.imported:
             _say_import(result)
         for path, error in summary.failed:
@@ -245,6 +254,32 @@ def _print_conflicts(store: Store) -> None:
     if not found:
         echo(t("cli.conflicts.empty"))
         return
+    console = terminal()
+    if console is not None:
+        columns = (
+            "cli.conflicts.col.id",
+            "cli.conflicts.col.record",
+            "cli.conflicts.col.field",
+            "cli.conflicts.col.shown",
+            "cli.conflicts.col.other",
+        )
+        header = [t(column) for column in columns]
+        rows = [
+            [
+                c.id[:8],
+                f"{type_label(c.rtype, lang)} {c.record_id[:13]}…",
+                field_label(c.rtype, c.field, lang),
+                _side(
+                    t("cli.conflicts.deleted") if c.winner_deletes else _value(c.winner_value),
+                    c.winner_name,
+                    c.winner.ms,
+                ),
+                _side(_value(c.loser_value), c.loser_name, c.loser.ms),
+            ]
+            for c in found
+        ]
+        table(console, header, rows)
+        return
     for c in found:
         echo(
             t(
@@ -278,6 +313,11 @@ def _print_conflicts(store: Store) -> None:
                 single_line=True,
             )
         )
+
+
+def _side(value: str, who: str | None, ms: int) -> str:
+    """One side of a conflict in a table cell: the value, then who wrote it and when."""
+    return f"{value}\n({who or '?'}, {_stamp_time(ms)})"
 
 
 def _value(value: Any) -> str:

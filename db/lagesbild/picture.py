@@ -192,9 +192,9 @@ def lagesbild(
     measures = _measures(store, kommun, period, today)
     by_key = {r.key: r for r in merged}
     for m in measures:
-        for key in m.places:
-            if key in by_key:
-                by_key[key].measures.append(m.id)
+        for place_key in m.places:
+            if place_key in by_key:
+                by_key[place_key].measures.append(m.id)
     return Lagesbild(
         kommun,
         period,

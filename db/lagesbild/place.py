@@ -134,7 +134,7 @@ def place_of_record(store: Store, rtype: str, record_id: str) -> PlaceRef | None
         if record.get("place_id"):
             return place_ref(store, record["place_id"])
         linked = [record["finding_id"]] if record.get("finding_id") else []
-        linked += [f["id"] for f in store.list("finding", where={"measure_id": record_id})]
+        linked += [f["id"] for f in store.records("finding", where={"measure_id": record_id})]
         for finding_id in linked:
             found = place_of_record(store, "finding", finding_id)
             if found is not None:
@@ -142,10 +142,10 @@ def place_of_record(store: Store, rtype: str, record_id: str) -> PlaceRef | None
         return None
     if rtype == "walk":
         wanted = key_of(record.get("area"))
-        for place in store.list("place"):
+        for place in store.records("place"):
             if key_of(place.get("name")) == wanted and place.get("kommun") == record["kommun"]:
                 return place_ref(store, place["id"])
-        for finding in store.list("finding", where={"walk_id": record_id}, order_by=("nr",)):
+        for finding in store.records("finding", where={"walk_id": record_id}, order_by=("nr",)):
             found = place_of_record(store, "finding", finding["id"])
             if found is not None:
                 return found
@@ -162,7 +162,7 @@ def _named(
     name = " ".join((text or "").split())
     if not name:
         return None
-    for place in store.list("place"):
+    for place in store.records("place"):
         if key_of(place.get("name")) == key_of(name) and place.get("kommun") in (kommun, None):
             return place_ref(store, place["id"])
     return PlaceRef(None, name, kommun)
@@ -175,7 +175,7 @@ def find_places(store: Store, text: str, kommun: str | None = None) -> list[Plac
     order."""
     wanted = fold(" ".join((text or "").split()))
     found: dict[tuple[str, str | None], PlaceRef] = {}
-    for p in store.list("place"):
+    for p in store.records("place"):
         name = " ".join(str(p.get("name") or "").split())
         if name and wanted in fold(name):
             found.setdefault(
@@ -325,7 +325,7 @@ def _quarters(
         counts[quarter][2] += custody or 0
     current = quarter_of(today)
     first = min((date.fromisoformat(q) for q in counts), default=current.start)
-    lines = []
+    lines: list[QuarterLine] = []
     period = current
     while period.start >= first and len(lines) < QUARTERS:
         reports, drunk, custody = counts.get(period.start.isoformat(), [0, 0, 0])
@@ -339,15 +339,15 @@ def _measures(
 ) -> list[MeasureLine]:
     wanted = set(finding_ids)
     chosen: dict[str, dict[str, Any]] = {}
-    for measure in store.list("measure"):
+    for measure in store.records("measure"):
         if measure.get("place_id") in ids or measure.get("finding_id") in wanted:
             chosen[measure["id"]] = measure
     for finding_id in finding_ids:
         finding = store.get("finding", finding_id) or {}
         if finding.get("measure_id") and finding["measure_id"] not in chosen:
-            measure = store.get("measure", finding["measure_id"])
-            if measure is not None:
-                chosen[measure["id"]] = measure
+            linked = store.get("measure", finding["measure_id"])
+            if linked is not None:
+                chosen[linked["id"]] = linked
     if not chosen:
         return []
     progress = plan_progress(store, today, measure_ids=list(chosen))

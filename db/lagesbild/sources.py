@@ -26,7 +26,7 @@ def key_of(name: str | None) -> str:
 
 def place_names(store: Store) -> dict[str, dict[str, Any]]:
     """Every place record by id (a small table: read once per picture)."""
-    return {p["id"]: p for p in store.list("place")}
+    return {p["id"]: p for p in store.records("place")}
 
 
 def record_place_name(place_id: str | None, text: str | None, places: dict[str, Any]) -> str:
@@ -43,7 +43,7 @@ def latest_lights(
     """Per measure, its latest follow-up that began by ``until``: (period, light)."""
     wanted = set(measure_ids)
     best: dict[str, tuple[date, str, str | None, str]] = {}
-    for f in store.list("followup"):
+    for f in store.records("followup"):
         if f["measure_id"] not in wanted:
             continue
         try:
@@ -67,13 +67,15 @@ def kommun_measures(store: Store, kommun: str) -> list[dict[str, Any]]:
     """The measures of plans made for ``kommun``, and measures placed in it."""
     plans = {
         p["id"]
-        for p in store.list("plan")
+        for p in store.records("plan")
         if any(fold(k) == fold(kommun) for k in (p.get("kommuner") or []))
     }
-    places = {p["id"] for p in store.list("place") if fold(p.get("kommun") or "") == fold(kommun)}
+    places = {
+        p["id"] for p in store.records("place") if fold(p.get("kommun") or "") == fold(kommun)
+    }
     return [
         m
-        for m in store.list("measure")
+        for m in store.records("measure")
         if m["plan_id"] in plans or (m.get("place_id") and m["place_id"] in places)
     ]
 

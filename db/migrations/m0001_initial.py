@@ -124,8 +124,10 @@ def apply(conn: sqlite3.Connection) -> None:
     # Reference list of municipalities; records name their kommun as text.
     db.create_table("kommun", {"name": str, "lan": str}, pk="name", not_null={"lan"})
     db.create_table("settings", {"key": str, "value": str}, pk="key")
-    db["journal"].create_index(["record_id", "field", "ts", "device"], "journal_entry", unique=True)
-    db["journal"].create_index(["device", "ts"], "journal_origin")
+    db.table("journal").create_index(
+        ["record_id", "field", "ts", "device"], "journal_entry", unique=True
+    )
+    db.table("journal").create_index(["device", "ts"], "journal_origin")
     # Version vectors per scope: the highest stamp held from each origin device.
     db.create_table(
         "vectors",
@@ -135,6 +137,6 @@ def apply(conn: sqlite3.Connection) -> None:
     )
     for name, (fields, indexes) in RECORDS.items():
         record_table(db, name, fields, indexes=indexes)
-    db["kommun"].insert_all(
+    db.table("kommun").insert_all(
         {"name": name, "lan": lan} for lan, names in KOMMUNER_BY_LAN.items() for name in names
     )

@@ -17,7 +17,7 @@ def apply(conn: sqlite3.Connection) -> None:
     """Create schema 2's additions. Runs inside the caller's transaction."""
     db = database(conn)
     for column in ("declared", "last_heard", "last_sent"):
-        db["devices"].add_column(column, str)
+        db.table("devices").add_column(column, str)
     db.create_table(
         "imported_bundles",
         {"file_id": str, "body_sha256": str, "sender": str, "created_at": str, "imported_at": str},
@@ -33,4 +33,4 @@ def apply(conn: sqlite3.Connection) -> None:
         not_null={"tbl", "record_id", "field", "winner_ts", "winner_device", "loser_ts",
                   "loser_device"},
     )  # fmt: skip
-    db["conflicts"].create_index(["record_id", "field"], "conflicts_field")
+    db.table("conflicts").create_index(["record_id", "field"], "conflicts_field")

@@ -60,5 +60,5 @@ def apply(conn: sqlite3.Connection) -> None:
     """Create schema 3's additions. Runs inside the caller's transaction."""
     db = database(conn)
     run_sql(conn, SQL)
-    db["finding"].create_index(["status", "due_date"], "finding_follow_up")
-    db["walk"].create_index(["kommun", "date"], "walk_kommun")
+    db.table("finding").create_index(["status", "due_date"], "finding_follow_up")
+    db.table("walk").create_index(["kommun", "date"], "walk_kommun")

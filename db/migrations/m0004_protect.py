@@ -22,7 +22,7 @@ def apply(conn: sqlite3.Connection) -> None:
     """Create schema 4's additions and give an existing device its keys."""
     db = database(conn)
     for column in ("public_key", "key_pinned_at", "key_verified_at", "offered_key", "offered_at"):
-        db["devices"].add_column(column, str)
+        db.table("devices").add_column(column, str)
     db.create_table(
         "device_secrets",
         {"device_id": str, "signing_key": str, "age_identity": str},

@@ -40,7 +40,7 @@ def record_table(
         defaults={"deleted": 0},
     )
     for index_name, columns in indexes:
-        db[name].create_index(list(columns), index_name=index_name)
+        db.table(name).create_index(list(columns), index_name=index_name)
 
 
 def run_sql(conn: sqlite3.Connection, sql: str) -> None:

@@ -44,24 +44,24 @@ def deadlines(
     """Deadlines from ``first`` to ``last`` (both included), by day."""
     plans = {
         p["id"]: p
-        for p in store.list("plan")
+        for p in store.records("plan")
         if (plan_id is None or p["id"] == plan_id)
         and not (p.get("end_date") and p["end_date"] < first.isoformat())
     }
     found: list[Deadline] = []
     for plan in plans.values():
         found.extend(_plan_deadlines(plan, first, last))
-    for m in store.list("measure"):
-        plan = plans.get(m["plan_id"])
-        if plan is None or m.get("status") in _CLOSED:
+    for m in store.records("measure"):
+        measure_plan = plans.get(m["plan_id"])
+        if measure_plan is None or m.get("status") in _CLOSED:
             continue
-        title = plan["title"]
+        title = measure_plan["title"]
         if m.get("due_date") and first.isoformat() <= m["due_date"] <= last.isoformat():
             found.append(
                 Deadline(
                     date.fromisoformat(m["due_date"]),
                     "due",
-                    plan["id"],
+                    measure_plan["id"],
                     title,
                     m["id"],
                     m["activity"],
@@ -69,13 +69,15 @@ def deadlines(
             )
         rule = canonical_rule(m["rrule"]) if m.get("rrule") else None
         if rule and (weekly or not rule.startswith(("FREQ=WEEKLY", "FREQ=DAILY"))):
-            start, end = measure_window(m, plan)
+            start, end = measure_window(m, measure_plan)
             if start is None:
                 continue
             to = min(last, end) if end else last
             for day in occurrences(rule, start, to):
                 if day >= first:
-                    found.append(Deadline(day, "rhythm", plan["id"], title, m["id"], m["activity"]))
+                    found.append(
+                        Deadline(day, "rhythm", measure_plan["id"], title, m["id"], m["activity"])
+                    )
     return sorted(found, key=lambda d: (d.day, d.plan_title, d.activity or ""))
 
 

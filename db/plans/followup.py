@@ -92,7 +92,7 @@ def production_in(store: Store, measure_id: str, period: str) -> int:
 def find_followup(store: Store, measure_id: str, period: str) -> dict[str, Any] | None:
     """The measure's follow-up for ``period`` (the latest written, should two laptops
     each have made one), or None."""
-    rows = store.list("followup", where={"measure_id": measure_id, "period": period})
+    rows = store.records("followup", where={"measure_id": measure_id, "period": period})
     return max(rows, key=lambda r: (r.get("updated") or "", r["id"]), default=None)
 
 
@@ -144,15 +144,15 @@ def followup_rows(
     first, last = period_range(period)
     areas = {
         a["id"]: (a.get("position") or 0, a["name"])
-        for a in store.list("focus_area", where={"plan_id": plan_id})
+        for a in store.records("focus_area", where={"plan_id": plan_id})
     }
-    measures = store.list("measure", where={"plan_id": plan_id})
+    measures = store.records("measure", where={"plan_id": plan_id})
     if promises_only:
         measures = [m for m in measures if m.get("citizen_promise")]
     progress = plan_progress(store, min(today, last), plan_id=plan_id)
     done = _logged(store, plan_id, first, last)
     followups: dict[str, dict[str, Any]] = {}
-    for f in store.list("followup", where={"period": period}):
+    for f in store.records("followup", where={"period": period}):
         known = followups.get(f["measure_id"])
         if known is None or (f.get("updated") or "") > (known.get("updated") or ""):
             followups[f["measure_id"]] = f

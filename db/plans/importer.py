@@ -376,7 +376,7 @@ def import_plan(
             plan_id = store.create("plan", plan)
         existing = {
             a["name"].casefold(): a["id"]
-            for a in store.list("focus_area", where={"plan_id": plan_id})
+            for a in store.records("focus_area", where={"plan_id": plan_id})
         }
         position = len(existing)
         created_areas = 0
@@ -390,7 +390,8 @@ def import_plan(
         # Updating a plan: a measure already in it (the same activity) is updated, not
         # made twice.
         have = {
-            _same(m["activity"]): m["id"] for m in store.list("measure", where={"plan_id": plan_id})
+            _same(m["activity"]): m["id"]
+            for m in store.records("measure", where={"plan_id": plan_id})
         }
         numbers: dict[str | None, int] = {}
         for row in found.rows:
@@ -418,7 +419,7 @@ def _same(text: object) -> str:
 def plan_titled(store: Store, title: str) -> str | None:
     """The plan already called ``title`` (ignoring case and spacing), if any."""
     wanted = _same(title)
-    for plan in store.list("plan"):
+    for plan in store.records("plan"):
         if _same(plan["title"]) == wanted:
             return str(plan["id"])
     return None

@@ -20,7 +20,7 @@ def plans_in_order(store: Store, today: date) -> list[dict[str, Any]]:
         running = 0 if start <= today.isoformat() <= end else 1 if start > today.isoformat() else 2
         return running, (plan.get("start_date") or "") + plan["title"].casefold()
 
-    return sorted(store.list("plan"), key=order)
+    return sorted(store.records("plan"), key=order)
 
 
 def find_plan(store: Store, wanted: str | None, today: date) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def origin(store: Store, measure: dict[str, Any]) -> Origin | None:
 
 def linked_findings(store: Store, measure_id: str) -> list[dict[str, Any]]:
     """The findings that point at a measure."""
-    return store.list("finding", where={"measure_id": measure_id})
+    return store.records("finding", where={"measure_id": measure_id})
 
 
 def delete_plan(store: Store, plan_id: str) -> None:

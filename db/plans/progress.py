@@ -102,10 +102,10 @@ def plan_progress(
     where: dict[str, Any] = {"plan_id": plan_id} if plan_id else {}
     measures = [
         m
-        for m in store.list("measure", where=where)
+        for m in store.records("measure", where=where)
         if measure_ids is None or m["id"] in measure_ids
     ]
-    plans = {p["id"]: p for p in store.list("plan")}
+    plans = {p["id"]: p for p in store.records("plan")}
     wanted = [m["id"] for m in measures]
     entries: dict[str, list[tuple[str, int, float, int]]] = defaultdict(list)
     rows = store.conn.execute(
@@ -175,9 +175,9 @@ LAST_MEASURE = "progress.last_measure"
 def measure_choices(store: Store, today: date) -> list[tuple[str, str]]:
     """(id, name) of the measures one can log for: not cancelled or finished, of plans
     still running; the one logged last on this laptop first, then by name."""
-    plans = {p["id"]: p for p in store.list("plan")}
+    plans = {p["id"]: p for p in store.records("plan")}
     choices = []
-    for m in store.list("measure"):
+    for m in store.records("measure"):
         plan = plans.get(m["plan_id"]) or {}
         if m.get("status") in ("installd", "genomford"):
             continue

@@ -114,9 +114,9 @@ def as_markdown(periods: Sequence[Statistics], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_text(periods: Sequence[Statistics], lang: str) -> str:
-    """Aligned columns for the terminal; each section's title printed once."""
-    header = _header(periods, lang)
+def text_table(periods: Sequence[Statistics], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the table as text, each section's title given once
+    (blank below it): the counts, then the shares as "58 %"."""
     body = []
     last = None
     for row in table_rows(periods, lang):
@@ -126,6 +126,12 @@ def as_text(periods: Sequence[Statistics], lang: str) -> str:
         else:
             last = cells[0]
         body.append(cells)
+    return _header(periods, lang), body
+
+
+def as_text(periods: Sequence[Statistics], lang: str) -> str:
+    """Aligned columns for the terminal; each section's title printed once."""
+    header, body = text_table(periods, lang)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = []
     for cells in [header, *body]:
@@ -208,7 +214,10 @@ def as_xlsx(
         rows.append(cells)
     sheets: list[Sheet] = [(msg("stats.sheet", lang), header, rows)]
     if months is not None:
-        month_header = [msg("stats.col.month", lang), Column(msg("stats.reports", lang), "int")]
+        month_header: list[str | Column] = [
+            msg("stats.col.month", lang),
+            Column(msg("stats.reports", lang), "int"),
+        ]
         sheets.append((msg("stats.sheet_months", lang), month_header, months))
     return write_xlsx(path, sheets)
 
@@ -238,7 +247,7 @@ def save_chart(path: Path, months: list[tuple[str, int]], lang: str, fmt: str) -
     """Reports per month alone: a table in CSV, Markdown or XLSX, the bar chart as text."""
     header = [msg("stats.col.month", lang), msg("stats.reports", lang)]
     if fmt == "xlsx":
-        columns = [header[0], Column(header[1], "int")]
+        columns: list[str | Column] = [header[0], Column(header[1], "int")]
         return write_xlsx(path, [(msg("stats.sheet_months", lang), columns, months)])
     if fmt == "csv":
         return write_text(path, excel_csv(header, months), encoding="utf-8-sig")

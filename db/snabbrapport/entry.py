@@ -219,7 +219,7 @@ class GroupSummary:
 
 def group_summary(store: Store, group_id: str) -> GroupSummary:
     """The reports of a group: how many, taken into custody how, notes still to send."""
-    reports = store.list(RTYPE, where={"group_id": group_id}, order_by=("nr",))
+    reports = store.records(RTYPE, where={"group_id": group_id}, order_by=("nr",))
     custody: dict[str, int] = {}
     for report in reports:
         if report.get("custody") and report["custody"] != "nej":

@@ -132,7 +132,7 @@ def list_reports(
         ORDER BY r.date DESC, r.time DESC, r.nr DESC
         LIMIT :limit OFFSET :offset"""
     return [
-        ReportRow(*row[:13], bool(row[13]), row[14])  # type: ignore[arg-type]
+        ReportRow(*row[:13], bool(row[13]), row[14])  # type: ignore[call-arg]
         for row in store.conn.execute(sql, params)
     ]
 

@@ -201,9 +201,11 @@ def check_sender_key(store: Store, manifest: Manifest, shown: Path) -> None:
     device included). The offered key is remembered, so that after comparing fingerprints
     by phone the users can accept it with ``trygg peers trust``."""
     known = peers.pinned_key(store.conn, manifest.sender.id)
-    if known is None or known[0] is None or known[0] == manifest.sender_key:
+    if known is None:
         return
     pinned, name, is_self = known
+    if pinned is None or pinned == manifest.sender_key:
+        return
     if is_self:
         raise TryggError("bundle.claims_this_device", path=str(shown))
     with store.transaction():

@@ -363,11 +363,11 @@ class FormModal(TryggModal[str | None]):
         self.query_one("#form-error", Static).update(error.message(self.lang))
         if not isinstance(error, ValidationFailed):
             return
-        wrong = []
+        wrong: list[Widget] = []
         for problem in error.problems:
             widget_id = self.FIELD_WIDGETS.get(problem.field)
-            found = self.query(f"#{widget_id}") if widget_id else []
-            wrong.extend(found)
+            if widget_id:
+                wrong.extend(self.query(f"#{widget_id}"))
         fields = self.form_fields()
         wrong.sort(key=lambda w: fields.index(w) if w in fields else len(fields))
         if wrong:

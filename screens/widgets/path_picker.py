@@ -27,6 +27,7 @@ class FolderTree(DirectoryTree):
         super().__init__(path, id=id)
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        """Textual's DirectoryTree calls this hook for the entries of each folder it opens."""
         shown = []
         for path in paths:
             if path.name.startswith("."):

@@ -15,7 +15,7 @@ def test_demo_holds_every_type_and_only_test_numbers(tmp_path: Path) -> None:
         build_demo(store, today=NOW.date())
         for rtype in TYPE_NAMES:
             assert store.count(rtype) > 0, rtype
-        reports = store.list("snabbrapport")
+        reports = store.records("snabbrapport")
         assert len(reports) >= 24
         assert {r["kommun"] for r in reports} <= set(SODRA_LAPPLAND)
         for report in reports:
@@ -25,20 +25,20 @@ def test_demo_holds_every_type_and_only_test_numbers(tmp_path: Path) -> None:
                 assert 12 <= report["age"] <= 18
         weekdays = {__import__("datetime").date.fromisoformat(r["date"]).weekday() for r in reports}
         assert weekdays <= {4, 5}
-        remarks = [f["remark"] for f in store.list("finding", order_by=("nr",))]
+        remarks = [f["remark"] for f in store.records("finding", order_by=("nr",))]
         assert remarks[:4] == [
             "Trasig belysning",
             "Uppbrutna källardörrar",
             "Fem skrotbilar",
             "Brandfarliga källargångar",
         ]
-        areas = [a["name"] for a in store.list("focus_area", order_by=("position",))]
+        areas = [a["name"] for a in store.records("focus_area", order_by=("position",))]
         # The focus areas of the södra Lappland agreement (seed 000).
         assert areas == [
             "Brottsförebyggande arbete kring ungdomar",
             "ANDT- och tillsynsarbete",
             "Integration av nyanlända i kommunerna",
         ]
-        promises = [m for m in store.list("measure") if m["citizen_promise"]]
+        promises = [m for m in store.records("measure") if m["citizen_promise"]]
         assert len(promises) == 3
-        assert {f["rating"] for f in store.list("followup")} == {"gron", "gul", "rod"}
+        assert {f["rating"] for f in store.records("followup")} == {"gron", "gul", "rod"}

@@ -141,7 +141,7 @@ def test_csv_from_swedish_excel(store: Store, tmp_path: Path) -> None:
     )
     summary = import_records(store, path, default_type="place")
     assert summary.created == {"place": 2}
-    torget = store.list("place", where={"name": "Torget"})[0]
+    torget = store.records("place", where={"name": "Torget"})[0]
     assert torget["lat"] == 64.5957
 
 

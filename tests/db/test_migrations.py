@@ -93,11 +93,11 @@ def test_an_old_file_upgrades_and_keeps_its_records(tmp_path: Path) -> None:
         applied = [v for (v,) in store.conn.execute("SELECT version FROM schema_migrations")]
         assert applied == [m.version for m in MIGRATIONS]
         assert store.require_device().name == "Gammal enhet"
-        assert [f["place"] for f in store.list("finding")] == ["Åvägen 37"]
-        assert store.list("snabbrapport")[0]["personnummer"] == "20100315-9801"
-        walk = store.list("walk")[0]["id"]
+        assert [f["place"] for f in store.records("finding")] == ["Åvägen 37"]
+        assert store.records("snabbrapport")[0]["personnummer"] == "20100315-9801"
+        walk = store.records("walk")[0]["id"]
         store.update("walk", walk, {"area": "Centrum och stationen"})  # still writable
-        assert store.list("walk")[0]["area"] == "Centrum och stationen"
+        assert store.records("walk")[0]["area"] == "Centrum och stationen"
 
 
 def test_sqlite_utils_writes_roll_back_with_the_store_transaction(store: Store) -> None:

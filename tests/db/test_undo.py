@@ -74,9 +74,9 @@ def test_a_deletion_comes_back_as_a_copy_with_its_findings(store: Store) -> None
     store.delete("walk", walk)
     undone = store.undo_last("sv")
     assert "tillbaka som kopia" in undone.message
-    (copy,) = store.list("walk")
+    (copy,) = store.records("walk")
     assert copy["id"] != walk and copy["area"] == "Centrum"
-    (finding,) = store.list("finding")
+    (finding,) = store.records("finding")
     assert finding["walk_id"] == copy["id"] and finding["remark"] == "Trasig lampa"
 
 

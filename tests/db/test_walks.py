@@ -69,7 +69,7 @@ def test_a_finding_creates_its_place_and_owner_once(store: Store) -> None:
     )
     assert (first[1], second[1]) == (1, 2)
     assert store.count("owner") == 1 and store.count("place") == 1
-    place = store.list("place")[0]
+    place = store.records("place")[0]
     assert (place["name"], place["kommun"]) == ("Åvägen 37", "Lycksele")
     a, b = store.get("finding", first[0]), store.get("finding", second[0])
     assert a and b and a["owner_id"] == b["owner_id"] and a["place_id"] == b["place_id"]
@@ -128,7 +128,7 @@ def test_due_dates_follow_the_owner(store: Store) -> None:
     b = _finding(store, walk, owner="Bostadsbolaget")
     c = _finding(store, walk)
     assert walks.mark_sent(store, [a, b, c], date(2026, 8, 31)) == 3
-    due = {f["id"]: f["due_date"] for f in store.list("finding")}
+    due = {f["id"]: f["due_date"] for f in store.records("finding")}
     assert due[a] == "2027-02-28"  # six months, clamped to the month's end
     assert due[b] == "2026-09-30"
     assert due[c] == "2026-11-30"  # no owner: three months
@@ -260,7 +260,7 @@ def test_overview_counts_and_unsent_changes(store: Store, tmp_path: Path) -> Non
     store.create("snabbrapport", {**_report(), "date": "2026-11-20"})  # Friday this week
     store.create("snabbrapport", {**_report(), "date": "2026-11-02"})
     store.create("plan", {"title": "Plan"})
-    plan = store.list("plan")[0]["id"]
+    plan = store.records("plan")[0]["id"]
     store.create("measure", {"plan_id": plan, "activity": "Krogkontroll", "due_date": "2026-10-01"})
     # Monthly since September, nothing logged: behind, and due again on 30 November.
     store.create(

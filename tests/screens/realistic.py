@@ -92,7 +92,7 @@ def _store(path: Path, name: str, org: str) -> Store:
 
 def _long_names(store: Store) -> None:
     """What real data looks like beside the demo's short names."""
-    for owner in store.list("owner"):
+    for owner in store.records("owner"):
         if owner["name"] in LONG_OWNERS:
             store.update("owner", owner["id"], {"name": LONG_OWNERS[owner["name"]]})
     walk = store.create(
@@ -155,9 +155,11 @@ def _long_names(store: Store) -> None:
             ),
         )
     # A note already written: the list shows when ("✓ 2026-11-21").
-    sent = next(r for r in store.list("snabbrapport") if r["place"] == "Järnvägsstationens väntsal")
+    sent = next(
+        r for r in store.records("snabbrapport") if r["place"] == "Järnvägsstationens väntsal"
+    )
     store.update("snabbrapport", sent["id"], {"pm_sent_date": NOW.date().isoformat()})
-    plan = store.list("plan")[0]
+    plan = store.records("plan")[0]
     area = store.create(
         "focus_area",
         {
@@ -192,7 +194,7 @@ def build_realistic(folder: Path) -> Path:
     import_bundle(malin, folder / "a.trygg")
     export_bundle(malin, folder / "m.trygg", full=True)
     import_bundle(anna, folder / "m.trygg")
-    finding = next(f for f in anna.list("finding") if f["remark"] == "Fem skrotbilar")
+    finding = next(f for f in anna.records("finding") if f["remark"] == "Fem skrotbilar")
     anna.update("finding", finding["id"], {"status": "atgardad"})
     malin.update(
         "finding",
@@ -214,7 +216,7 @@ def build_realistic(folder: Path) -> Path:
         anna.set_setting("last_export_at", "2026-11-21T19:05:00+00:00")
     anna.close()
     # Malin's newest file, not read yet: a new finding on the long walk and a status.
-    walk = next(w for w in malin.list("walk") if w["area"].startswith("Järnvägsstationen"))
+    walk = next(w for w in malin.records("walk") if w["area"].startswith("Järnvägsstationen"))
     save_finding(
         malin,
         walk["id"],

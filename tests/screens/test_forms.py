@@ -92,7 +92,7 @@ async def test_walk_form_enter_leaves_the_light_row_and_every_word_lands(db_path
         await type_in(pilot, "enter")  # Enter on the last field saves
         assert isinstance(app.screen, WalkScreen)
     with Store(db_path) as store:
-        (walk,) = store.list("walk")
+        (walk,) = store.records("walk")
         drafts_left = drafts.every(store)
     assert (walk["area"], walk["date"], walk["start_time"], walk["end_time"]) == (
         "Centrum",
@@ -133,7 +133,7 @@ async def test_follow_up_enter_reaches_production_and_tab_never_wraps(db_path: P
         await type_in(pilot, "enter")
         assert not isinstance(app.screen, FollowupFormScreen)
     with Store(db_path) as store:
-        (followup,) = store.list("followup")
+        (followup,) = store.records("followup")
     assert (followup["period"], followup["production_count"], followup["rating"]) == (
         "2026-H2",
         4,
@@ -164,7 +164,7 @@ async def test_measure_form_key_path(db_path: Path) -> None:
         await type_in(pilot, "Kommunpolis", "enter", "Krögarna", "enter", "j", "2", "enter")
         assert not isinstance(app.screen, MeasureFormScreen)
     with Store(db_path) as store:
-        measure = next(m for m in store.list("measure") if m["activity"] == "Kontroll av krogar")
+        measure = next(m for m in store.records("measure") if m["activity"] == "Kontroll av krogar")
         area = store.get("focus_area", measure["focus_area_id"]) or {}
     assert area["name"] == "Tryggt centrum"
     assert (measure["cause_nr"], measure["cause"], measure["goal"]) == (
@@ -203,8 +203,8 @@ async def test_plan_and_progress_forms_key_paths(db_path: Path) -> None:
         await type_in(pilot, "Lugn kväll", "enter")
         assert not isinstance(app.screen, ProgressFormScreen)
     with Store(db_path) as store:
-        plan = next(p for p in store.list("plan") if p["title"] == "Trygg i Lycksele")
-        (entry,) = store.list("progress")
+        plan = next(p for p in store.records("plan") if p["title"] == "Trygg i Lycksele")
+        (entry,) = store.records("progress")
     assert (plan["kommuner"], plan["start_date"], plan["end_date"]) == (
         ["Lycksele"],
         "2026-01-01",
@@ -284,7 +284,7 @@ async def test_the_municipality_is_chosen_and_a_name_never_lands_in_it(db_path: 
         await type_in(pilot, "ctrl+s")
         assert not isinstance(app.screen, ReportFormScreen)
     with Store(db_path) as store:
-        (report,) = store.list("snabbrapport")
+        (report,) = store.records("snabbrapport")
     assert (report["kommun"], report["name"], report["personnummer"]) == ("Sorsele", "Alva", None)
     assert (report["age"], report["age_unknown"], report["sex"]) == (None, True, "okand")
 
@@ -424,6 +424,6 @@ async def test_each_one_key_action_says_what_it_did_and_ctrl_z_takes_it_back(
         await type_in(pilot, "ctrl+z")
         assert "tillbaka som kopia" in notes[-1]
     with Store(db_path) as store:
-        (back,) = store.list("finding")
+        (back,) = store.records("finding")
     assert back["remark"] == "Trasig lampa" and back["nr"] == 1
     assert date.fromisoformat("2026-11-22")  # the clock the actions used

@@ -225,7 +225,7 @@ async def test_coordinates_given_to_a_place_are_shown_back_before_saving(
         assert "SWEREF 99 TM N 7168530, E 675885" in head
         assert "Inom 200 m: Torget (40 m)" in head  # now it has a neighbour within 200 m
     with open_store(db_path) as store:
-        tunneln = [p for p in store.list("place") if p["name"] == "Tunneln"]
+        tunneln = [p for p in store.records("place") if p["name"] == "Tunneln"]
         assert len(tunneln) == 1
         assert tunneln[0]["lat"] == pytest.approx(64.596, abs=1e-5)
         assert tunneln[0]["lon"] == pytest.approx(18.676, abs=1e-4)

@@ -64,7 +64,7 @@ async def test_import_log_follow_up_and_report_by_keyboard(db_path: Path, tmp_pa
             assert plan["kommuner"] == ["Sollefteå"]
             measures = {
                 m["activity"]: m["id"]
-                for m in store.list("measure", where={"plan_id": plan_screen.plan_id})
+                for m in store.records("measure", where={"plan_id": plan_screen.plan_id})
             }
         assert len(measures) == 26
         visits = measures["Oplanerade besök på krogarna av polispatruller"]
@@ -102,9 +102,9 @@ async def test_import_log_follow_up_and_report_by_keyboard(db_path: Path, tmp_pa
         await pilot.press("r", "s", "h")
         await pilot.pause()
     with Store(db_path) as store:
-        (entry,) = store.list("progress", where={"measure_id": visits})
+        (entry,) = store.records("progress", where={"measure_id": visits})
         assert (entry["date"], entry["count"]) == ("2026-11-22", 1)
-        (followup,) = store.list("followup", where={"measure_id": visits})
+        (followup,) = store.records("followup", where={"measure_id": visits})
         assert (followup["period"], followup["rating"], followup["effect"]) == (
             "2026-H2",
             "gron",
@@ -170,7 +170,7 @@ async def test_a_new_measure_with_rhythm_in_words_and_smart_hints(db_path: Path)
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
     with Store(db_path) as store:
-        (new,) = [m for m in store.list("measure") if m["activity"] == "Rastvakter"]
+        (new,) = [m for m in store.records("measure") if m["activity"] == "Rastvakter"]
     assert (new["focus_area_id"], new["rrule"], new["target_count"], new["due_date"]) == (
         ids["school"],
         "FREQ=WEEKLY;BYDAY=SU",
@@ -310,10 +310,10 @@ async def test_importing_a_plan_twice_asks_and_keeps_the_files_order(
                 await settle(pilot)
             assert not isinstance(app.screen, PlanImportScreen | KeyChoiceModal)
     with Store(db_path) as store:
-        plans = store.list("plan")
+        plans = store.records("plan")
         assert len(plans) == 2  # the update made no second plan; "n" did
-        first = store.list("measure", where={"plan_id": plans[0]["id"]}, order_by=("id",))
-        second = store.list("measure", where={"plan_id": plans[1]["id"]}, order_by=("id",))
+        first = store.records("measure", where={"plan_id": plans[0]["id"]}, order_by=("id",))
+        second = store.records("measure", where={"plan_id": plans[1]["id"]}, order_by=("id",))
     assert len(first) == len(second) == 26  # updated in place, not doubled
     # The file's order, and a Nr for each measure within its area.
     assert [m["activity"] for m in first] == [m["activity"] for m in second]

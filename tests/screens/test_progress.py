@@ -54,7 +54,7 @@ async def test_krogkontroll_done_tonight_in_a_few_keys(db_path: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, ProgressFormScreen)
     with Store(db_path) as store:
-        entries = store.list("progress", where={"measure_id": ids["krog"]})
+        entries = store.records("progress", where={"measure_id": ids["krog"]})
     assert [(e["date"], e["count"], e["by"]) for e in entries] == [
         ("2026-11-22", 1, "Testenhet"),
         ("2026-11-22", 1, "Testenhet"),

@@ -132,7 +132,7 @@ async def test_a_group_of_four_is_filed_with_the_keyboard_alone(db_path: Path) -
     # The target: at most 25 keystrokes beyond the typed personal and free text.
     assert max(per_report[1:]) <= 25, per_report
     with Store(db_path) as store:
-        reports = store.list("snabbrapport", order_by=("nr",))
+        reports = store.records("snabbrapport", order_by=("nr",))
     assert [r["name"] for r in reports] == [g[0] for g in GROUP]
     assert len({r["group_id"] for r in reports}) == 1 and reports[0]["group_id"]
     for report, (_, pnr, phone, _seized, other, ticks, answers) in zip(reports, GROUP, strict=True):
@@ -188,7 +188,7 @@ async def test_personnummer_is_read_as_typed_and_a_report_saves_without_one(
         await pilot.pause()
         assert not isinstance(app.screen, ReportFormScreen)
     with Store(db_path) as store:
-        (report,) = store.list("snabbrapport")
+        (report,) = store.records("snabbrapport")
     assert report["personnummer"] is None
     assert (report["name"], report["age"], report["sex"]) == ("Okänd Pojke", 15, "man")
 

@@ -94,7 +94,7 @@ async def test_send_shows_what_goes_then_writes_the_file_where_chosen(
     malin = Device(tmp_path, "Malin", "kommun")
     summary = import_bundle(malin.store, written)
     assert summary.new_records == {"snabbrapport": 1, "walk": 1}
-    [report] = malin.store.list("snabbrapport")
+    [report] = malin.store.records("snabbrapport")
     assert report["name"] is None and report["personnummer"] is None  # kommun profile
     malin.close()
 
@@ -321,7 +321,7 @@ async def test_the_mailbox_is_watched_and_synced_both_ways(tmp_path: Path, db_pa
     # Anna's side reads Malin's file from the folder: both ways, no command line.
     [malins] = [p for p in box.glob("*.trygg") if anna.id not in p.name]
     anna.receive(malins)
-    assert {w["area"] for w in anna.store.list("walk")} == {"Norr", "Söder"}
+    assert {w["area"] for w in anna.store.records("walk")} == {"Norr", "Söder"}
     anna.close()
 
 

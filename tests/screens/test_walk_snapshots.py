@@ -37,7 +37,7 @@ def _database(path: Path) -> None:
         ):
             walks.save_finding(store, walk, FindingInput(remark, place, category, owner))
         walks.save_finding(store, walk, FindingInput("Bra upplyst", "Tunneln", positive=True))
-        first = store.list("finding", order_by=("nr",))[0]["id"]
+        first = store.records("finding", order_by=("nr",))[0]["id"]
         walks.mark_sent(store, [first], date(2026, 3, 1))
 
 

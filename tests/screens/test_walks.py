@@ -92,20 +92,20 @@ async def test_a_walk_and_the_handbook_findings_with_the_keyboard_alone(db_path:
         print(f"handbook findings: {keys} keys, {keys - text} beyond the text itself")
         assert keys <= 360 and keys - text <= 4 * 8
     with Store(db_path) as store:
-        walk = store.list("walk")[0]
+        walk = store.records("walk")[0]
         assert (walk["area"], walk["date"], walk["start_time"]) == (
             "Centrum - Åvägen",
             "2026-11-21",
             "18:30",
         )
-        found = store.list("finding", order_by=("nr",))
+        found = store.records("finding", order_by=("nr",))
         assert [(f["category"], f["status"]) for f in found] == [
             ("belysning", "ny"),
             ("skalskydd", "ny"),
             ("overgivna_fordon", "ny"),
             ("brandrisk", "ny"),
         ]
-        owners = {o["id"]: (o["name"], o["kind"]) for o in store.list("owner")}
+        owners = {o["id"]: (o["name"], o["kind"]) for o in store.records("owner")}
         assert sorted(owners.values()) == [
             ("Fastighetsbolaget", "fastighetsagare"),
             ("Kommunen", "kommun"),
@@ -132,7 +132,7 @@ async def test_follow_up_keys_lists_and_overdue(db_path: Path, tmp_path: Path) -
     walk = _walk_with_findings(db_path)
     with open_store(db_path) as store:
         store.set_setting("output_folder", str(tmp_path / "ut"))
-        first = store.list("finding", order_by=("nr",))[0]["id"]
+        first = store.records("finding", order_by=("nr",))[0]["id"]
         walks.mark_sent(store, [first], date(2026, 1, 2))  # six months: overdue since July
     app = app_for(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -170,7 +170,7 @@ async def test_follow_up_keys_lists_and_overdue(db_path: Path, tmp_path: Path) -
     written = list((tmp_path / "ut").glob("*.html"))
     assert [p.name for p in written] == ["Åtgärdslista-Bostadsbolaget-2026-11-22.html"]
     with Store(db_path) as store:
-        second = store.list("finding", order_by=("nr",))[1]
+        second = store.records("finding", order_by=("nr",))[1]
         assert (second["status"], second["sent_date"], second["due_date"]) == (
             "skickad",
             "2026-11-22",
@@ -300,7 +300,7 @@ async def test_owner_form_and_english(db_path: Path) -> None:
         assert isinstance(app.screen, OwnerListScreen)
         assert cells(app, "#owner-table")[0][:2] == ["Trafikverket", "Municipality"]
     with Store(db_path) as store:
-        owner = store.list("owner")[0]
+        owner = store.records("owner")[0]
         assert (owner["contact"], owner["default_due_days"]) == ("Anna", 90)
 
 

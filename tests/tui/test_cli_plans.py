@@ -45,13 +45,13 @@ def test_the_solleftea_plan_is_read_in_from_the_command_line(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "Inläst: 26 åtgärder, 6 nya fokusområden" in result.output
     with Store(path) as store:
-        (plan,) = store.list("plan")
+        (plan,) = store.records("plan")
         assert (plan["title"], plan["kommuner"], plan["start_date"]) == (
             "Handlingsplan Sollefteå",
             ["Sollefteå"],
             "2026-01-01",
         )
-        measures = store.list("measure")
+        measures = store.records("measure")
         assert all(m["responsible"] is None for m in measures)
         assert any(m["partners"] == "Polis, Kommun (BSN)" for m in measures)
 

@@ -150,7 +150,7 @@ def test_encrypted_mailbox_between_two_laptops(pair: dict[str, Path], tmp_path: 
     with open_store(pair["b"]) as b:
         assert b.count("walk") == 1 and b.count("snabbrapport") == 1
         # Profile kommun in a shared folder: the report came without its personal data.
-        (report,) = b.list("snabbrapport")
+        (report,) = b.records("snabbrapport")
         assert report["name"] is None
     again = run("sync", "--db", str(pair["b"]), str(folder), "--encrypt", env=env)
     assert "0 nya filer inlästa, 1 redan inlästa" in again.output
@@ -187,7 +187,7 @@ def test_backup_restore_gives_a_new_identity(pair: dict[str, Path], tmp_path: Pa
     with open_store(pair["a"]) as a:
         device = a.require_device()
         assert device.id != old_id and device.name == "Anna"
-        assert [w["area"] for w in a.list("walk")] == ["Norra"]
+        assert [w["area"] for w in a.records("walk")] == ["Norra"]
         # A file written now is signed by the new identity, and a colleague who knew the
         # old one takes it as a new device.
         out = tmp_path / "after.trygg"

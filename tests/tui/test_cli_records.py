@@ -104,6 +104,6 @@ def test_tab_separated_excel_text_and_a_json_array_are_read(database: Path, tmp_
     array.write_text(json.dumps([{"type": "place", "name": "Parken"}]))
     assert trygg("records", "import", "--db", str(database), str(array)).returncode == 0
     with open_store(database) as store:
-        names = sorted(p["name"] for p in store.list("place"))
+        names = sorted(p["name"] for p in store.records("place"))
         assert names == ["Parken", "Torget", "Åvägen"]
-        assert store.list("place", where={"name": "Åvägen"})[0]["note"] == "mörk, trång"
+        assert store.records("place", where={"name": "Åvägen"})[0]["note"] == "mörk, trång"

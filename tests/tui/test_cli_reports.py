@@ -160,7 +160,7 @@ def test_the_note_to_social_services_from_the_command_line(tmp_path: Path) -> No
     text = written.read_text(encoding="utf-8")
     assert "dnr 2026/17" in text and text.count("Alva Testsson") == 2
     with Store(path) as store:
-        sent = [r["pm_sent_date"] for r in store.list("snabbrapport", order_by=("nr",))]
+        sent = [r["pm_sent_date"] for r in store.records("snabbrapport", order_by=("nr",))]
     today = datetime.now().date().isoformat()  # the command line runs on the real clock
     assert sent[:2] == [today, today] and sent[2:] == [None, None]
     missing = CliRunner().invoke(

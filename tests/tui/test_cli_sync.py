@@ -126,7 +126,7 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
     run("export", "--db", str(a), "--out", str(first), "--full", "--profile", "polis")
     run("import", str(first), "--db", str(c))
     with open_store(a) as store:
-        walk = store.list("walk")[0]["id"]
+        walk = store.records("walk")[0]["id"]
         store.update("walk", walk, {"area": "Torget"})
     with open_store(c) as store:
         store.update("walk", walk, {"area": "Stationen"})

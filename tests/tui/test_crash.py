@@ -221,7 +221,7 @@ async def test_kill_9_in_a_finding_loses_nothing_typed(db_path: Path) -> None:
             app.pop_screen()
             await pilot.pause()
     with Store(db_path) as store:
-        (finding,) = store.list("finding")
+        (finding,) = store.records("finding")
         assert (finding["walk_id"], finding["remark"]) == (base, "Trasig belysning")
         assert drafts.every(store) == []
 
@@ -267,8 +267,8 @@ async def test_a_burst_of_keys_lands_field_by_field(db_path: Path) -> None:
         wait_for(lambda: count_rows(db_path, "finding") == 2)
         terminal.kill()
     with Store(db_path) as store:
-        saved = store.list("finding", order_by=("nr",))
-        owners = {o["id"]: o["name"] for o in store.list("owner")}
+        saved = store.records("finding", order_by=("nr",))
+        owners = {o["id"]: o["name"] for o in store.records("owner")}
     got = [(f["place"], f["remark"], f["category"], owners.get(f["owner_id"])) for f in saved]
     assert got == [
         ("Åvägen 37", "Trasig belysning", "belysning", "Kommunen"),

@@ -32,7 +32,7 @@ async def test_yes_erases_and_says_so(db_path: Path) -> None:
         assert any("Gallrat" in str(n.message) for n in app._notifications)
     with open_store(db_path) as store:
         assert store.get("snabbrapport", old)["name"] is None  # type: ignore[index]
-        assert {r["name"] for r in store.list("snabbrapport")} == {None, "Färsk Rapport"}
+        assert {r["name"] for r in store.records("snabbrapport")} == {None, "Färsk Rapport"}
 
 
 async def test_no_keeps_everything_and_nothing_is_asked_when_nothing_is_due(

@@ -124,7 +124,7 @@ def test_the_memo_to_social_services(pair: dict[str, Path], tmp_path: Path) -> N
 def test_documents_and_data_files(pair: dict[str, Path], tmp_path: Path) -> None:
     walk = str(pair["walk"])
     with open_store(pair["a"]) as store:
-        finding = store.list("finding")[0]["id"]
+        finding = store.records("finding")[0]["id"]
         store.update("finding", finding, {"lat": 64.6, "lon": 18.7})
         for fmt in ("html", "csv"):
             written = write_walk_protocol(store, walk, tmp_path, date(2026, 11, 22), fmt=fmt)
@@ -158,9 +158,14 @@ def test_printable_and_json_text_directly() -> None:
 
 def test_every_command_prints_through_one_function() -> None:
     """A command added later cannot print raw text by accident: the command line prints
-    only through ``tui.text.echo`` (which makes text printable)."""
+    only through ``tui.text`` (``echo``, and on a terminal its rich ``table`` and
+    ``progress``, which make text printable and never read it as markup)."""
     tui = Path(__file__).resolve().parents[2] / "tui"
-    for source in tui.glob("cli*.py"):
+    sources = [*tui.glob("cli*.py"), *tui.glob("cli/**/*.py")]
+    assert sources
+    for source in sources:
         text = source.read_text(encoding="utf-8")
         assert "click.echo(" not in text, f"{source.name} prints around tui.text.echo"
         assert not re.search(r"(?<![\w.])print\(", text), f"{source.name} uses print()"
+        assert ".print(" not in text, f"{source.name} prints through rich around tui.text"
+        assert "Console(" not in text, f"{source.name} makes its own rich console"

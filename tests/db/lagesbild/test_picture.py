@@ -99,9 +99,9 @@ def build(store: Store, seed: int = 7) -> World:
             },
         )
     # Deleted records count nowhere.
-    for report in store.list("snabbrapport", limit=5):
+    for report in store.records("snabbrapport", limit=5):
         store.delete("snabbrapport", report["id"])
-    store.delete("walk", store.list("walk", where={"kommun": "Lycksele"}, limit=1)[0]["id"])
+    store.delete("walk", store.records("walk", where={"kommun": "Lycksele"}, limit=1)[0]["id"])
     return World(places)
 
 
@@ -127,7 +127,7 @@ def expected(store: Store, kommun: str, p: Period) -> tuple[Figures, dict[str, C
         per_place.setdefault(key, Counter())[what] += 1
         totals[what] += 1
 
-    for r in store.list("snabbrapport", where={"kommun": kommun}):
+    for r in store.records("snabbrapport", where={"kommun": kommun}):
         if start <= r["date"] <= end:
             key = place_key(r["place_id"], r["place"], store)
             add(key, "reports")
@@ -135,8 +135,8 @@ def expected(store: Store, kommun: str, p: Period) -> tuple[Figures, dict[str, C
                 add(key, "drunk")
             if r["custody"] not in (None, "nej"):
                 add(key, "custody")
-    walks = {w["id"]: w for w in store.list("walk", where={"kommun": kommun})}
-    for f in store.list("finding"):
+    walks = {w["id"]: w for w in store.records("walk", where={"kommun": kommun})}
+    for f in store.records("finding"):
         walk = walks.get(f["walk_id"])
         if walk is None:
             continue
@@ -159,7 +159,7 @@ def expected(store: Store, kommun: str, p: Period) -> tuple[Figures, dict[str, C
 
 def hours_of(store: Store, kommun: str, p: Period) -> list[list[int]]:
     table = [[0] * 24 for _ in range(7)]
-    for r in store.list("snabbrapport", where={"kommun": kommun}):
+    for r in store.records("snabbrapport", where={"kommun": kommun}):
         if p.start.isoformat() <= r["date"] <= p.end.isoformat():
             table[date.fromisoformat(r["date"]).weekday()][int(r["time"][:2])] += 1
     return table
@@ -241,7 +241,7 @@ def test_measures_of_the_municipality_with_their_lights(store: Store) -> None:
         "measure",
         {"plan_id": plan, "activity": "Belysning", "place_id": world.places["Torget, Lycksele"]},
     )
-    finding = store.list("finding", where={"place_id": world.places["Ungdomsgården, Lycksele"]})
+    finding = store.records("finding", where={"place_id": world.places["Ungdomsgården, Lycksele"]})
     from_finding = store.create(
         "measure", {"plan_id": plan, "activity": "Klipp buskar", "finding_id": finding[0]["id"]}
     )

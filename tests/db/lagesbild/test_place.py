@@ -112,7 +112,7 @@ def test_quick_reports_per_quarter(store: Store, town: dict[str, str]) -> None:
     picture = place_picture(store, place_ref(store, town["torget"]), TODAY)  # type: ignore[arg-type]
     counted: Counter = Counter()
     ids = {town["torget"], town["storgatan"]}
-    for r in store.list("snabbrapport"):
+    for r in store.records("snabbrapport"):
         ours = r["place_id"] in ids or (
             r["place_id"] is None and r["place"].lower() == "torget" and r["kommun"] == "Lycksele"
         )
@@ -172,7 +172,7 @@ def test_the_place_of_any_record(store: Store, town: dict[str, str]) -> None:
     assert place_of_record(store, "measure", town["m_linked"]) == torget  # its finding's
     assert place_of_record(store, "measure", town["m_origin"]).name == "Storgatan 85–89"  # type: ignore[union-attr]
     assert place_of_record(store, "walk", town["walk"]) == torget  # its first finding's
-    followup = store.list("followup", limit=1)[0]["id"]
+    followup = store.records("followup", limit=1)[0]["id"]
     assert place_of_record(store, "followup", followup) == torget
     assert place_of_record(store, "place", town["storuman"]).kommun == "Storuman"  # type: ignore[union-attr]
     assert place_of_record(store, "walk", "no-such-id") is None

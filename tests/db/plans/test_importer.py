@@ -46,9 +46,9 @@ def test_the_solleftea_plan_imports_with_its_areas_measures_and_posts(
 ) -> None:
     path = SOLLEFTEA_PLAN_CSV if kind == "csv" else demo_plan_files(tmp_path)[0]
     plan_id = _import(store, path)
-    areas = store.list("focus_area", where={"plan_id": plan_id}, order_by=("position",))
+    areas = store.records("focus_area", where={"plan_id": plan_id}, order_by=("position",))
     assert [a["name"] for a in areas] == SOLLEFTEA_AREAS
-    measures = store.list("measure", where={"plan_id": plan_id})
+    measures = store.records("measure", where={"plan_id": plan_id})
     assert len(measures) == 26
     by_activity = {m["activity"]: m for m in measures}
     area_name = {a["id"]: a["name"] for a in areas}

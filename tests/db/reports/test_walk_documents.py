@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from db.walks import FindingInput
 from tests.conftest import NOW, walk_fields
 
 TODAY = NOW.date()
+OGRINFO = shutil.which("ogrinfo")
 HOSTILE = "<script>alert(1)</script> [bold]x[/] =SUM(A1) \x1b[31m"
 
 
@@ -37,7 +41,7 @@ def walk(store: Store) -> str:
 
 
 def _owner(store: Store, name: str) -> str:
-    return next(o["id"] for o in store.list("owner") if o["name"] == name)
+    return next(o["id"] for o in store.records("owner") if o["name"] == name)
 
 
 def test_owner_list_html_marks_sent_and_escapes(store: Store, walk: str, tmp_path: Path) -> None:
@@ -48,7 +52,7 @@ def test_owner_list_html_marks_sent_and_escapes(store: Store, walk: str, tmp_pat
     assert "Trasig belysning på Åvägen mittemot nr 37" in page
     assert "<script>" not in page and "&lt;script&gt;" in page and "\x1b" not in page
     assert "Buskage" not in page  # another owner's
-    sent = [f for f in store.list("finding") if f["owner_id"] == kommunen]
+    sent = [f for f in store.records("finding") if f["owner_id"] == kommunen]
     assert {f["status"] for f in sent} == {"skickad"}
     assert {f["due_date"] for f in sent} == {"2027-05-22"}  # six months: a municipality
     # Nothing new left to send; a reminder of everything open still can be.
@@ -96,7 +100,7 @@ def test_protocol_lists_every_finding_and_the_positive_ones(
 def test_protocol_shows_due_and_fixed_dates_its_writer_and_page_numbers(
     store: Store, walk: str, tmp_path: Path
 ) -> None:
-    first = store.list("finding", order_by=("nr",))[0]
+    first = store.records("finding", order_by=("nr",))[0]
     store.update("finding", first["id"], {"due_date": "2026-12-31", "fixed_date": "2026-11-20",
                                           "status": "atgardad"})  # fmt: skip
     page = write_walk_protocol(store, walk, tmp_path, TODAY).path.read_text(encoding="utf-8")
@@ -111,9 +115,9 @@ def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_
     with pytest.raises(TryggError) as caught:
         write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
     assert caught.value.key == "report.no_coordinates"
-    first = store.list("finding", order_by=("nr",))[0]
+    first = store.records("finding", order_by=("nr",))[0]
     store.update("finding", first["id"], {"lat": 64.5951234, "lon": 18.6767891})
-    torget = next(p for p in store.list("place") if p["name"] == "Torget")
+    torget = next(p for p in store.records("place") if p["name"] == "Torget")
     store.update("place", torget["id"], {"lat": 64.6, "lon": 18.7})
     written = write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
     data = json.loads(written.path.read_text(encoding="utf-8"))
@@ -124,7 +128,7 @@ def test_geojson_uses_finding_or_place_coordinates(store: Store, walk: str, tmp_
 def test_geojson_leaves_out_a_point_at_infinity(store: Store, walk: str, tmp_path: Path) -> None:
     """SQLite keeps an infinite REAL (from a file written elsewhere, say); GeoJSON has no
     infinity, and ``Infinity`` in the file makes map programs refuse all of it."""
-    first, second = store.list("finding", order_by=("nr",))[:2]
+    first, second = store.records("finding", order_by=("nr",))[:2]
     store.update("finding", first["id"], {"lat": 64.59, "lon": 18.67})
     store.update("finding", second["id"], {"lat": 64.6, "lon": 18.7})
     store.conn.execute("UPDATE finding SET lat = 9e999 WHERE id = ?", (second["id"],))
@@ -132,6 +136,38 @@ def test_geojson_leaves_out_a_point_at_infinity(store: Store, walk: str, tmp_pat
     text = written.path.read_text(encoding="utf-8")
     data = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in GeoJSON"))
     assert [f["properties"]["nr"] for f in data["features"]] == [1]
+
+
+@pytest.mark.skipif(
+    OGRINFO is None, reason="GDAL's ogrinfo is not installed (apt-get install gdal-bin)"
+)
+def test_ogrinfo_reads_the_geojson_as_points_with_their_fields(
+    store: Store, walk: str, tmp_path: Path
+) -> None:
+    """GDAL, under QGIS and most map programs, opens the whole file: every point in the
+    right place (longitude first), the fields typed, user text kept as text, and a point
+    at infinity left out rather than spoiling the file."""
+    first, second, third = store.records("finding", order_by=("nr",))[:3]
+    store.update("finding", first["id"], {"lat": 64.5951234, "lon": 18.6767891})
+    store.update("finding", second["id"], {"lat": 64.6, "lon": 18.7})
+    store.update("finding", third["id"], {"lat": 64.61, "lon": 18.71})
+    store.conn.execute("UPDATE finding SET lon = 9e999 WHERE id = ?", (third["id"],))
+    torget = next(p for p in store.records("place") if p["name"] == "Torget")
+    store.update("place", torget["id"], {"lat": 64.59, "lon": 18.68})
+    written = write_walk_protocol(store, walk, tmp_path, TODAY, fmt="geojson")
+    done = subprocess.run(
+        [str(OGRINFO), "-ro", "-al", str(written.path)],
+        capture_output=True, timeout=60, env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )  # fmt: skip
+    out = done.stdout.decode("utf-8", errors="replace")
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert "using driver `GeoJSON' successful" in out
+    assert "Geometry: Point" in out and "Feature Count: 3" in out
+    assert "nr: Integer" in out and "positive: Integer(Boolean)" in out
+    assert "POINT (18.6767891 64.5951234)" in out and "POINT (18.68 64.59)" in out
+    assert "remark (String) = <script>alert(1)</script> [bold]x[/] =SUM(A1)" in out
+    assert "remark (String) = Bra upplyst" in out and "positive (Integer(Boolean)) = 1" in out
+    assert "place (String) = Åvägen" in out
 
 
 def test_documents_go_to_the_chosen_folder(store: Store, tmp_path: Path) -> None:
