@@ -23,7 +23,7 @@ from db import database, peers, undo, whereabouts
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.files import register_database, release_database
 from db.ids import is_id, new_id
-from db.journal import conflicts, vectors, versions
+from db.journal import chains, conflicts, vectors, versions
 from db.journal.clock import HybridClock, Stamp, wall_ms
 from db.journal.markers import (
     DELETED,
@@ -108,6 +108,8 @@ class Store:
         self._cached_device_id: str | None = None
         #: Set by db/undo.py inside an undo: the step the transaction takes back.
         self.undo_marker: int | None = None
+        #: This transaction journaled own entries, to be linked into their chains.
+        self._unsealed = False
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -145,6 +147,8 @@ class Store:
             mark = undo.begin(self.conn)
             yield
             undo.end(self.conn, mark, self.undo_marker)
+            if self._unsealed:
+                chains.seal_own(self.conn, self._device_id())
             self.conn.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -155,6 +159,7 @@ class Store:
         finally:
             self._depth = 0
             self.undo_marker = None
+            self._unsealed = False
 
     # -- device identity and settings ----------------------------------------------
 
@@ -491,13 +496,15 @@ class Store:
                     prev[0] if prev else None,
                     prev[1] if prev else None,
                     scope,
+                    chains.personal_salt(scope),
                 )
             )
         self.conn.executemany(
             "INSERT INTO journal (ts, device, tbl, record_id, field, value,"
-            " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " prev_ts, prev_device, scope, salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        self._unsealed = True
         for scope in scopes:
             vectors.advance(self.conn, scope, stamp.device, stamp.ts)
         if not new_record and conflicts.has_conflicts(self.conn, record_id):

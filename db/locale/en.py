@@ -293,6 +293,8 @@ MESSAGES: dict[str, str] = {
     "bundle.duplicate_entries": "{path} holds the same change twice and was not made by Trygg. Nothing was changed.",
     "bundle.too_many_devices": "{path} names more than {limit} devices and was not made by Trygg. Nothing was changed.",
     "bundle.undeclared": "{path} holds changes from {device} that its sender does not account for. Such changes could not be passed on, so the file is refused – nothing was changed. Ask the sender to update Trygg and send it again.",
+    "bundle.forged": "{path} holds changes said to be made by {origin} that cannot be proved to be its own (the file came from {sender}). The file is refused – nothing was changed. Contact {sender}: the file or the device may have been tampered with.",
+    "bundle.fork": "{path}: {origin} has signed two different histories for the same changes (the file came from {sender}). This points to a copied or tampered device. The file is refused – nothing was changed. Contact {origin}.",
     "bundle.database_too_old": "{path} is a Trygg database from an older version, before signed files. Ask the colleague to open it in a current Trygg and send an export (trygg export --full) instead. Nothing was changed.",
     "bundle.database_no_device": "{path} is a Trygg database with no device set up. Nothing was changed.",
     "bundle.database_no_key": "{path} is a Trygg database without its device's own key and cannot be the colleague's real database. Nothing was changed.",

@@ -295,6 +295,8 @@ MESSAGES: dict[str, str] = {
     "bundle.duplicate_entries": "{path} innehåller samma ändring två gånger och är inte gjord av Trygg. Inget har ändrats.",
     "bundle.too_many_devices": "{path} nämner fler än {limit} enheter och är inte gjord av Trygg. Inget har ändrats.",
     "bundle.undeclared": "{path} innehåller ändringar från {device} som avsändaren inte redovisar att den har. Sådana ändringar kan inte skickas vidare, så filen är avvisad – inget har ändrats. Be avsändaren uppdatera Trygg och skicka igen.",
+    "bundle.forged": "{path} innehåller ändringar som sägs vara gjorda av {origin}, men de går inte att styrka som dess egna (filen kom från {sender}). Filen är avvisad – inget har ändrats. Ta kontakt med {sender}: någon kan ha ändrat filen eller enheten.",
+    "bundle.fork": "{path}: {origin} har undertecknat två olika historiker för samma ändringar (filen kom från {sender}). Det tyder på en kopierad eller manipulerad enhet. Filen är avvisad – inget har ändrats. Ta kontakt med {origin}.",
     "bundle.database_too_old": "{path} är en Trygg-databas från en äldre version, före signerade filer. Be kollegan öppna den i en aktuell Trygg och skicka en export (trygg export --full) i stället. Inget har ändrats.",
     "bundle.database_no_device": "{path} är en Trygg-databas där ingen enhet är inställd. Inget har ändrats.",
     "bundle.database_no_key": "{path} är en Trygg-databas utan sin enhets egen nyckel och kan inte vara kollegans riktiga databas. Inget har ändrats.",

@@ -30,6 +30,7 @@ from db.protect.encryption import Unlock, decrypt, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store
+from db.sync import authenticity
 from db.sync.bundle import BundleReader
 from db.sync.database_file import DatabaseReader, is_trygg_database
 from db.sync.manifest import Manifest
@@ -139,9 +140,16 @@ def _import_plain(
     shown = reader.shown
     with reader:
         check_sender_key(store, reader.peek(), shown)
+        # Every entry must be proved its origin's own (a colleague's database, which
+        # carries no signed heads, is taken in as unverified).
+        proof = (
+            authenticity.FileProof(store.conn, reader.peek(), shown)
+            if isinstance(reader, BundleReader)
+            else None
+        )
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check()
+        manifest = reader.check(proof) if proof is not None else reader.check()
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
@@ -164,6 +172,8 @@ def _import_plain(
         try:
             with store.transaction():
                 _merge(store, reader, manifest, summary, lang)
+                if proof is not None:
+                    proof.persist(reader)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -267,7 +277,7 @@ def _merge(
         last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
         conn.executemany(
             "INSERT OR IGNORE INTO journal (ts, device, tbl, record_id, field, value,"
-            " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " prev_ts, prev_device, scope, salt, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             kept,
         )
         fresh = conn.execute(

@@ -13,15 +13,15 @@ from typing import Any
 
 from db.protect.keys import own_secrets
 from db.store import Store
-from db.sync.bundle import BundleReader, Entry, write_bundle
+from db.sync.bundle import BundleReader, Row, write_bundle
 from db.sync.manifest import Manifest
 
 
-def read_bundle(path: Path) -> tuple[Manifest, list[Entry]]:
-    """The checked manifest and entries of a bundle."""
+def read_bundle(path: Path) -> tuple[Manifest, list[Row]]:
+    """The checked manifest and rows (entries with salt, link and seal) of a bundle."""
     with BundleReader(path) as reader:
         manifest = reader.check()
-        return manifest, list(reader.entries())
+        return manifest, list(reader.rows())
 
 
 def forge(
@@ -29,17 +29,18 @@ def forge(
     signer: Store,
     out: Path,
     *,
-    entries: Callable[[list[Entry]], list[Entry]] | None = None,
+    entries: Callable[[list[Row]], list[Row]] | None = None,
     **changes: Any,
 ) -> Path:
     """A copy of the bundle ``source`` with ``changes`` to its manifest and its entries
     passed through ``entries``, signed by ``signer``'s device key (so the file is as its
-    sender made it, as far as the signature can tell)."""
+    sender made it, as far as the signature can tell). An entry of nine parts (without
+    salt, link or seal) is written unlinked."""
     manifest, held = read_bundle(source)
     secrets = own_secrets(signer.conn)
     assert secrets is not None
     manifest = replace(manifest, **changes)
-    kept = entries(held) if entries else held
+    kept = [(*e, None, None, None)[:12] for e in (entries(held) if entries else held)]
     written = write_bundle(out, manifest, kept, signing_key=secrets.signing_key)
     # write_bundle narrows the cards to the devices present; a forger keeps them all.
     if "devices" in changes and written.devices != manifest.devices:
