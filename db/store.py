@@ -76,6 +76,9 @@ class JournalEntry:
     previous: Stamp | None
     scope: str
     device_name: str | None
+    #: Proved its author's: linked into its origin's chain (written here, or received
+    #: with a head its origin signed). False for an entry from an older file.
+    verified: bool = False
 
 
 def encode_value(value: Any) -> str:
@@ -638,7 +641,7 @@ class Store:
         """Journal entries, newest first; only those of ``record_id`` when given."""
         sql = (
             "SELECT j.ts, j.device, j.tbl, j.record_id, j.field, j.value, j.prev_ts,"
-            " j.prev_device, j.scope, d.name FROM journal j"
+            " j.prev_device, j.scope, d.name, j.link IS NOT NULL FROM journal j"
             " LEFT JOIN devices d ON d.id = j.device"
         )
         params: list[Any] = []
@@ -659,6 +662,7 @@ class Store:
                 previous=Stamp.from_ts(row[6], row[7]) if row[6] is not None else None,
                 scope=row[8],
                 device_name=row[9],
+                verified=bool(row[10]),
             )
             for row in self.conn.execute(sql, params)
         ]

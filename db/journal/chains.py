@@ -134,10 +134,19 @@ def known_key(conn: sqlite3.Connection, device: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def start_and_key(conn: sqlite3.Connection, device: str) -> tuple[int, str] | None:
+    """The start kept for ``device`` and the key it came under, or None."""
+    row = conn.execute("SELECT start, key FROM chain_starts WHERE device = ?", (device,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def remember_start(conn: sqlite3.Connection, device: str, start: int, key: str) -> None:
-    """Keep the start and key a verified head of ``device`` gave (the first one stays)."""
+    """Keep the start and key a verified head of ``device`` gave. A head verified with
+    another key than the one kept (the origin's own, pinned since) replaces it."""
     conn.execute(
-        "INSERT OR IGNORE INTO chain_starts (device, start, key) VALUES (?, ?, ?)",
+        "INSERT INTO chain_starts (device, start, key) VALUES (?, ?, ?)"
+        " ON CONFLICT(device) DO UPDATE SET start = excluded.start, key = excluded.key"
+        " WHERE chain_starts.key != excluded.key",
         (device, start, key),
     )
 
@@ -159,6 +168,19 @@ def remember_head(conn: sqlite3.Connection, head: Head) -> None:
             head.signature,
         ),
     )
+
+
+def remember_anchor(
+    conn: sqlite3.Connection, device: str, scope: str, pos: Position, link: bytes
+) -> None:
+    """Keep the link before a received part of a chain, where the entry it follows is
+    not held here (so every link held can be recomputed)."""
+    if link_at(conn, device, scope, pos) is None:
+        conn.execute(
+            "INSERT OR IGNORE INTO chain_anchors (device, scope, ts, record_id, field, link)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (device, scope, *pos, link),
+        )
 
 
 def head_at(conn: sqlite3.Connection, device: str, scope: str, pos: Position) -> Head | None:
@@ -335,3 +357,89 @@ def sign_tips(conn: sqlite3.Connection, device: str, signing_key: str) -> None:
 def verify_head(head: Head, key: str) -> bool:
     """True if ``head`` is signed by ``key``."""
     return keys.verify(key, head.signature, head.message())
+
+
+# -- re-verifying everything held ----------------------------------------------------------
+
+
+@dataclass
+class ChainReport:
+    """What re-verifying one origin's chains found: entries proved, entries whose link or
+    head does not hold, entries from before chains, and whether its heads are proved
+    only against a key heard through other devices."""
+
+    device: str
+    proved: int = 0
+    broken: int = 0
+    older: int = 0
+    hearsay: bool = False
+
+
+def verify_journal(conn: sqlite3.Connection, own: str) -> dict[str, ChainReport]:
+    """Recompute every link held here and check every kept head against it and against
+    its origin's key (what ``trygg doctor`` does). Per origin device, a report."""
+    reports: dict[str, ChainReport] = {}
+
+    def report(device: str) -> ChainReport:
+        return reports.setdefault(device, ChainReport(device))
+
+    for device, count in conn.execute(
+        "SELECT device, count(*) FROM journal WHERE link IS NULL GROUP BY device"
+    ):
+        report(device).older = count
+    heads_by_chain: dict[tuple[str, str], dict[Position, Head]] = {}
+    for head in heads(conn):
+        heads_by_chain.setdefault((head.device, head.scope), {})[head.position] = head
+    items = conn.execute(
+        "SELECT device, scope, ts, record_id, field, 0, tbl, value, prev_ts, prev_device,"
+        " salt, NULL, link FROM journal WHERE link IS NOT NULL"
+        " UNION ALL SELECT device, scope, ts, record_id, field, 0, tbl, NULL, prev_ts,"
+        " prev_device, NULL, sealed, link FROM journal_erased"
+        " UNION ALL SELECT device, scope, ts, record_id, field, 1, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, link FROM chain_anchors"
+        " ORDER BY 1, 2, 3, 4, 5, 6"
+    )
+    chain: tuple[str, str] | None = None
+    link = GENESIS
+    pending = 0  # entries since the last head that proved them
+    for device, scope, ts, record_id, field, is_anchor, *rest in items:
+        if (device, scope) != chain:
+            if chain is not None and pending and chain[0] != own:
+                report(chain[0]).broken += pending
+            chain, link, pending = (device, scope), GENESIS, 0
+        stored = bytes(rest[-1])
+        if is_anchor:
+            link = stored
+            continue
+        tbl, value, prev_ts, prev_device, salt, sealed = rest[:-1]
+        entry_leaf = leaf(
+            device, scope, ts, tbl, record_id, field, value, prev_ts, prev_device, salt, sealed
+        )
+        link = next_link(link, entry_leaf)
+        if link != stored:
+            report(device).broken += 1
+            link = stored  # go on from what is held, to count each break once
+            continue
+        pending += 1
+        head = heads_by_chain.get((device, scope), {}).get((ts, record_id, field))
+        if head is not None:
+            if head.link == link and _head_holds(conn, head):
+                report(device).proved += pending
+            else:
+                report(device).broken += pending
+            pending = 0
+    if chain is not None and pending:
+        if chain[0] == own:
+            report(own).proved += pending  # sealed here; signed when next sent
+        else:
+            report(chain[0]).broken += pending
+    for device, rep in reports.items():
+        pinned = conn.execute("SELECT public_key FROM devices WHERE id = ?", (device,)).fetchone()
+        rep.hearsay = bool(rep.proved) and not (pinned and pinned[0])
+    return reports
+
+
+def _head_holds(conn: sqlite3.Connection, head: Head) -> bool:
+    """A kept head is signed by the key its origin is known by here."""
+    known = known_key(conn, head.device)
+    return known == head.key and verify_head(head, head.key)

@@ -7,6 +7,8 @@ author (docs/authenticity.md).
 - ``journal_erased``: the place of an erased personal entry in its chain — position,
   link and salted commitment, no value, no salt — so what remains still verifies.
 - ``chain_heads``: the chain heads origins signed, kept to be checked and passed on.
+- ``chain_anchors``: the link before a received part of a chain whose beginning is not
+  held here (a delta), so ``doctor`` can recompute every link held.
 - ``chain_starts``: per origin, the stamp it began chaining at and the key its heads are
   checked with when its own key has not been pinned here (heard of through a relay).
   This device begins now: what it wrote before stays unlinked, everywhere alike.
@@ -47,6 +49,15 @@ CREATE TABLE chain_heads (
     start     INTEGER NOT NULL,
     key       TEXT NOT NULL,
     signature TEXT NOT NULL,
+    PRIMARY KEY (device, scope, ts, record_id, field)
+) WITHOUT ROWID;
+CREATE TABLE chain_anchors (
+    device    TEXT NOT NULL,
+    scope     TEXT NOT NULL,
+    ts        INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    field     TEXT NOT NULL,
+    link      BLOB NOT NULL,
     PRIMARY KEY (device, scope, ts, record_id, field)
 ) WITHOUT ROWID;
 CREATE TABLE chain_starts (

@@ -67,6 +67,8 @@ class FileProof:
         self._run: _Run | None = None
         self._done: set[tuple[str, str]] = set()
         self._proved: list[ChainHead] = []
+        #: Origins whose chains held here may be compared with the file's.
+        self._trusted: set[str] = set()
         for chain in manifest.chains:
             self._check_head(chain)
 
@@ -80,9 +82,14 @@ class FileProof:
             key = chains.known_key(self.conn, head.device) or head.key
         if head.key != key or not chains.verify_head(head, key):
             raise self._forged(head.device)
-        known = chains.start_of(self.conn, head.device)
+        # What is held of this chain counts only if it came under the same key: a chain
+        # first heard of through a relay under another key is superseded by the
+        # origin's own (docs/authenticity.md, "Trust on first hearing").
+        kept = chains.start_and_key(self.conn, head.device)
+        if kept is None or kept[1] == key:
+            self._trusted.add(head.device)
         start = self._starts.setdefault(head.device, head.start)
-        if start != head.start or (known is not None and known != head.start):
+        if start != head.start or (kept and kept[1] == key and kept[0] != head.start):
             raise self._forged(head.device)
         self._chains[(head.device, head.scope)] = chain
 
@@ -139,15 +146,17 @@ class FileProof:
         run = _Run(device, scope, chain)
         if chain is not None:
             head = chain.head
+            trusted = device in self._trusted
             if chain.anchor is not None:
                 position, link = chain.anchor
                 if position >= head.position:
                     raise self._forged(device)
-                held = chains.link_at(self.conn, device, scope, position)
+                held = chains.link_at(self.conn, device, scope, position) if trusted else None
                 if held is not None and held != link:
                     raise self._fork(device)
                 run.link, run.position = link, position
-            run.held = self._held(device, scope, run.position, head)
+            if trusted:
+                run.held = self._held(device, scope, run.position, head)
         self._run = run
         return run
 
@@ -161,8 +170,8 @@ class FileProof:
             (ts, record_id, name): bytes(link)
             for ts, record_id, name, link in self.conn.execute(
                 "SELECT ts, record_id, field, link FROM chain_heads WHERE device = ?"
-                " AND scope = ? AND ts >= ? AND ts <= ?",
-                (device, scope, since, head.ts),
+                " AND scope = ? AND ts >= ? AND ts <= ? AND key = ?",
+                (device, scope, since, head.ts, head.key),
             )
         }
         tip = chains.last_before(self.conn, device, scope, head.ts, since)
@@ -193,8 +202,11 @@ class FileProof:
         places of erased personal entries (those it carries as stubs, and those the merge
         dropped for a record erased here)."""
         for chain in self._proved:
-            chains.remember_head(self.conn, chain.head)
-            chains.remember_start(self.conn, chain.head.device, chain.head.start, chain.head.key)
+            head = chain.head
+            chains.remember_head(self.conn, head)
+            chains.remember_start(self.conn, head.device, head.start, head.key)
+            if chain.anchor is not None:
+                chains.remember_anchor(self.conn, head.device, head.scope, *chain.anchor)
         stubs = getattr(reader, "stubs", None)
         if stubs is None:
             return

@@ -42,6 +42,8 @@ MESSAGES: dict[str, str] = {
     "cli.log.col.value": "New value",
     "cli.log.deleted": "(deleted)",
     "cli.log.personal_hidden": "(personal data hidden)",
+    "cli.log.verified": "verified",
+    "cli.log.unverified": "unverified (older file)",
     "cli.log.empty": "No changes yet.",
     "cli.records.help": "Read and write records in the interchange format (JSON Lines).",
     "cli.records.opt.type": "Record type.",

@@ -42,6 +42,8 @@ MESSAGES: dict[str, str] = {
     "cli.log.col.value": "Nytt värde",
     "cli.log.deleted": "(borttagen)",
     "cli.log.personal_hidden": "(personuppgift dold)",
+    "cli.log.verified": "styrkt",
+    "cli.log.unverified": "ej styrkt (äldre fil)",
     "cli.log.empty": "Inga ändringar ännu.",
     "cli.records.help": "Läs in och skriv ut poster i utbytesformatet (JSON Lines).",
     "cli.records.opt.type": "Posttyp.",
