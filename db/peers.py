@@ -27,7 +27,7 @@ from db.ids import new_device_id
 from db.journal import chains
 from db.journal import vectors as vec
 from db.migrations.m0004_protect import install_secrets
-from db.protect.keys import fingerprint
+from db.protect.keys import fingerprint, sign
 from db.records import POLIS
 
 
@@ -128,7 +128,7 @@ def become_new_device(conn: sqlite3.Connection) -> tuple[str, str]:
     if secret is not None:
         # The old identity signs its chains as they stand before its key goes, so what
         # it wrote can still be passed on with proof.
-        chains.sign_tips(conn, old_id, secret[0])
+        chains.sign_tips(conn, old_id, lambda message: sign(secret[0], message))
     conn.execute("DELETE FROM device_secrets")
     return old_id, create_this_device(conn, name, org, kommun)
 

@@ -22,10 +22,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from db.protect import keys
 from db.records import CORE, PERSONAL
 
 #: The link before a chain's first entry.
@@ -34,6 +33,10 @@ GENESIS = bytes(32)
 HEAD_CONTEXT = "trygg-chain-head-v1"
 #: A place in a chain: (stamp, record id, field).
 Position = tuple[int, str, str]
+#: Signs bytes with this device's key (db/protect/keys.py), giving the hex signature.
+Sign = Callable[[bytes], str]
+#: Whether (public key, signature, bytes) holds.
+Verify = Callable[[str, str, bytes], bool]
 
 
 def new_salt() -> str:
@@ -326,7 +329,7 @@ def begin(conn: sqlite3.Connection, device: str, key: str, start: int = 1) -> No
 
 
 def sign_head(
-    conn: sqlite3.Connection, device: str, scope: str, pos: Position, signing_key: str
+    conn: sqlite3.Connection, device: str, scope: str, pos: Position, sign: Sign
 ) -> Head | None:
     """Sign (and keep) this device's head of ``scope`` at ``pos``; None if ``pos`` holds
     no link here."""
@@ -336,12 +339,12 @@ def sign_head(
     if link is None or start is None or row is None or not row[0]:
         return None
     head = Head(device, scope, *pos, link, start, row[0])
-    signed = Head(**{**head.__dict__, "signature": keys.sign(signing_key, head.message())})
+    signed = Head(**{**head.__dict__, "signature": sign(head.message())})
     remember_head(conn, signed)
     return signed
 
 
-def sign_tips(conn: sqlite3.Connection, device: str, signing_key: str) -> None:
+def sign_tips(conn: sqlite3.Connection, device: str, sign: Sign) -> None:
     """Sign the newest head of each of this device's chains (before its key goes: a copy
     taking a new identity, so what the old identity wrote can still be passed on)."""
     start = start_of(conn, device)
@@ -351,12 +354,7 @@ def sign_tips(conn: sqlite3.Connection, device: str, signing_key: str) -> None:
     for scope in (CORE, PERSONAL):
         tip = last_before(conn, device, scope, 1 << 62, start)
         if tip is not None:
-            sign_head(conn, device, scope, tip[0], signing_key)
-
-
-def verify_head(head: Head, key: str) -> bool:
-    """True if ``head`` is signed by ``key``."""
-    return keys.verify(key, head.signature, head.message())
+            sign_head(conn, device, scope, tip[0], sign)
 
 
 # -- re-verifying everything held ----------------------------------------------------------
@@ -375,7 +373,7 @@ class ChainReport:
     hearsay: bool = False
 
 
-def verify_journal(conn: sqlite3.Connection, own: str) -> dict[str, ChainReport]:
+def verify_journal(conn: sqlite3.Connection, own: str, verify: Verify) -> dict[str, ChainReport]:
     """Recompute every link held here and check every kept head against it and against
     its origin's key (what ``trygg doctor`` does). Per origin device, a report."""
     reports: dict[str, ChainReport] = {}
@@ -423,7 +421,7 @@ def verify_journal(conn: sqlite3.Connection, own: str) -> dict[str, ChainReport]
         pending += 1
         head = heads_by_chain.get((device, scope), {}).get((ts, record_id, field))
         if head is not None:
-            if head.link == link and _head_holds(conn, head):
+            if head.link == link and _head_holds(conn, head, verify):
                 report(device).proved += pending
             else:
                 report(device).broken += pending
@@ -439,7 +437,7 @@ def verify_journal(conn: sqlite3.Connection, own: str) -> dict[str, ChainReport]
     return reports
 
 
-def _head_holds(conn: sqlite3.Connection, head: Head) -> bool:
+def _head_holds(conn: sqlite3.Connection, head: Head, verify: Verify) -> bool:
     """A kept head is signed by the key its origin is known by here."""
     known = known_key(conn, head.device)
-    return known == head.key and verify_head(head, head.key)
+    return known == head.key and verify(head.key, head.signature, head.message())

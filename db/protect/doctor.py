@@ -22,7 +22,7 @@ from db.journal.conflicts import JOURNAL_COLUMNS
 from db.journal.versions import current_versions
 from db.migrations.m0003_lists import SEARCHED
 from db.migrations.schema import database
-from db.protect import gallring
+from db.protect import gallring, keys
 from db.protect.keys import own_secrets
 from db.records import TYPES
 from db.store import Store
@@ -146,7 +146,7 @@ def _authenticity(conn: sqlite3.Connection) -> list[Finding]:
     """Every entry re-verified against its origin's chain and signed heads
     (docs/authenticity.md): those that do not hold are named by their origin."""
     device = peers.this_device(conn)
-    reports = chains.verify_journal(conn, device.id if device else "")
+    reports = chains.verify_journal(conn, device.id if device else "", keys.verify)
     names = peers.names(conn)
     found = []
     for rep in sorted(reports.values(), key=lambda r: names.get(r.device, r.device)):

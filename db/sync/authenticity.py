@@ -32,6 +32,7 @@ from db import peers
 from db.errors import TryggError
 from db.journal import chains
 from db.journal.chains import GENESIS, Position
+from db.protect import keys
 from db.records import PERSONAL, TYPES
 from db.sync.bundle import Row
 from db.sync.manifest import ChainHead, Manifest
@@ -80,7 +81,7 @@ class FileProof:
             key = self.manifest.sender_key
         else:
             key = chains.known_key(self.conn, head.device) or head.key
-        if head.key != key or not chains.verify_head(head, key):
+        if head.key != key or not keys.verify(key, head.signature, head.message()):
             raise self._forged(head.device)
         # What is held of this chain counts only if it came under the same key: a chain
         # first heard of through a relay under another key is superseded by the
@@ -295,7 +296,9 @@ def chain_part(
         return ChainPart(None, start)
     head: chains.Head | None
     if origin == own:
-        head = chains.sign_head(conn, origin, scope, last[0], signing_key)
+        head = chains.sign_head(
+            conn, origin, scope, last[0], lambda message: keys.sign(signing_key, message)
+        )
     else:
         head = chains.head_at(conn, origin, scope, last[0])
     cut = None

@@ -147,6 +147,7 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
         "DROP INDEX finding_place; DROP INDEX finding_fixed; DROP INDEX walk_in_kommun;"
         "ALTER TABLE measure DROP COLUMN place_id;"
         "DROP TABLE journal_erased; DROP TABLE chain_heads; DROP TABLE chain_starts;"
+        "DROP TABLE chain_anchors;"
         "ALTER TABLE journal DROP COLUMN salt; ALTER TABLE journal DROP COLUMN link;"
         "DROP TABLE undo_steps; ALTER TABLE snabbrapport DROP COLUMN age_unknown;"
         "DELETE FROM schema_migrations WHERE version = 7;"
