@@ -24,6 +24,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from hashlib import sha256 as _sha256
 
 from db.records import CORE, PERSONAL
 
@@ -73,24 +74,15 @@ def leaf(
         part = "c" + commitment(salt, value)
     else:
         part = "n" if value is None else "v" + value
-    return "\x00".join(
-        (
-            device,
-            scope,
-            str(ts),
-            tbl,
-            record_id,
-            field,
-            "" if prev_ts is None else str(prev_ts),
-            prev_device or "",
-            part,
-        )
+    prev = "" if prev_ts is None else prev_ts
+    return (
+        f"{device}\0{scope}\0{ts}\0{tbl}\0{record_id}\0{field}\0{prev}\0{prev_device or ''}\0{part}"
     ).encode()
 
 
 def next_link(link: bytes, entry_leaf: bytes) -> bytes:
     """The link after an entry whose canonical bytes are ``entry_leaf``."""
-    return hashlib.sha256(link + entry_leaf).digest()
+    return _sha256(link + entry_leaf).digest()
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 from db import peers
 from db.errors import TryggError
 from db.journal import chains
-from db.journal.chains import GENESIS, Position
+from db.journal.chains import GENESIS, Position, leaf, next_link
 from db.protect import keys
 from db.records import PERSONAL, TYPES
 from db.sync.bundle import Row
@@ -48,6 +48,8 @@ class _Run:
     link: bytes = GENESIS
     position: Position | None = None
     linked: int = 0
+    #: The origin's start (only known where the run is linked).
+    start: int = 0
     #: Places of this chain held here, with their links: the file must agree.
     held: dict[Position, bytes] = field(default_factory=dict)
 
@@ -105,9 +107,11 @@ class FileProof:
     # -- the entries -------------------------------------------------------------------
 
     def add(self, row: Row) -> None:
-        """Check one entry (twelve parts, in file order)."""
-        ts, device, tbl, record_id, name, value, prev_ts, prev_device, scope = row[:9]
-        salt, link, sealed = row[9], row[10], row[11]
+        """Check one entry (twelve parts, in file order). Runs once per entry of every
+        file: kept lean."""
+        ts, device, tbl, record_id, name, value, prev_ts, prev_device, scope, salt, link, sealed = (
+            row
+        )
         run = self._run
         if run is None or run.device != device or run.scope != scope:
             run = self._open(device, scope)
@@ -121,16 +125,17 @@ class FileProof:
         if run.chain is None:
             raise self._forged(device)
         position = (ts, record_id, name)
-        if ts < self._starts[device] or (run.position is not None and position <= run.position):
+        if ts < run.start or (run.position is not None and position <= run.position):
             raise self._forged(device)
-        entry_leaf = chains.leaf(
-            device, scope, ts, tbl, record_id, name, value, prev_ts, prev_device, salt, sealed
+        run.link = next_link(
+            run.link,
+            leaf(
+                device, scope, ts, tbl, record_id, name, value, prev_ts, prev_device, salt, sealed
+            ),
         )
-        run.link = chains.next_link(run.link, entry_leaf)
         if run.link != link:
             raise self._forged(device)
-        held = run.held.get(position)
-        if held is not None and held != link:
+        if run.held and run.held.get(position, link) != link:
             raise self._fork(device)
         run.position = position
         run.linked += 1
@@ -145,6 +150,8 @@ class FileProof:
             raise self._forged(device)  # a chain in two runs is not in chain order
         chain = self._chains.get((device, scope))
         run = _Run(device, scope, chain)
+        if chain is not None:
+            run.start = self._starts[device]
         if chain is not None:
             head = chain.head
             trusted = device in self._trusted
