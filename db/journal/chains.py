@@ -321,10 +321,16 @@ def begin(conn: sqlite3.Connection, device: str, key: str, start: int = 1) -> No
 
 
 def sign_head(
-    conn: sqlite3.Connection, device: str, scope: str, pos: Position, sign: Sign
+    conn: sqlite3.Connection,
+    device: str,
+    scope: str,
+    pos: Position,
+    sign: Sign,
+    *,
+    keep: bool = True,
 ) -> Head | None:
-    """Sign (and keep) this device's head of ``scope`` at ``pos``; None if ``pos`` holds
-    no link here."""
+    """Sign this device's head of ``scope`` at ``pos`` (and keep it, unless ``keep`` is
+    False: a database read, not written); None if ``pos`` holds no link here."""
     link = link_at(conn, device, scope, pos)
     start = start_of(conn, device)
     row = conn.execute("SELECT public_key FROM devices WHERE id = ?", (device,)).fetchone()
@@ -332,7 +338,8 @@ def sign_head(
         return None
     head = Head(device, scope, *pos, link, start, row[0])
     signed = Head(**{**head.__dict__, "signature": sign(head.message())})
-    remember_head(conn, signed)
+    if keep:
+        remember_head(conn, signed)
     return signed
 
 

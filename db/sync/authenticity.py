@@ -27,15 +27,25 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from db import peers
 from db.errors import TryggError
 from db.journal import chains
 from db.journal.chains import GENESIS, Position, leaf, next_link
 from db.protect import keys
+from db.protect.keys import Secrets
 from db.records import PERSONAL, TYPES
 from db.sync.bundle import Row
 from db.sync.manifest import ChainHead, Manifest
+
+
+class Source(Protocol):
+    """A file read (a bundle, or a colleague's database): what is kept after the merge."""
+
+    def stubs(self) -> list[Row]: ...
+
+    def personal_linked(self, record_ids: set[str]) -> list[Row]: ...
 
 
 @dataclass
@@ -205,7 +215,7 @@ class FileProof:
 
     # -- after the merge ---------------------------------------------------------------
 
-    def persist(self, reader: object) -> None:
+    def persist(self, reader: Source) -> None:
         """Keep what the file proved: its heads, its origins' starts and keys, and the
         places of erased personal entries (those it carries as stubs, and those the merge
         dropped for a record erased here)."""
@@ -215,13 +225,10 @@ class FileProof:
             chains.remember_start(self.conn, head.device, head.start, head.key)
             if chain.anchor is not None:
                 chains.remember_anchor(self.conn, head.device, head.scope, *chain.anchor)
-        stubs = getattr(reader, "stubs", None)
-        if stubs is None:
-            return
-        for row in stubs():
+        for row in reader.stubs():
             chains.keep_stub(self.conn, row)
         erased = self._erased_records()
-        for row in reader.personal_linked(erased):  # type: ignore[attr-defined]
+        for row in reader.personal_linked(erased):
             if chains.link_at(self.conn, row[1], PERSONAL, (row[0], row[3], row[4])) is None:
                 sealed = chains.commitment(row[9], row[5])
                 chains.keep_stub(self.conn, (*row[:5], None, *row[6:9], None, row[10], sealed))
@@ -284,17 +291,20 @@ class ChainPart:
 def chain_part(
     conn: sqlite3.Connection,
     own: str,
-    signing_key: str,
+    sign: chains.Sign,
     origin: str,
     scope: str,
     since: int,
     upto: int,
+    *,
+    keep: bool = True,
 ) -> ChainPart:
     """The part of ``origin``'s chain of ``scope`` a file sends for the stamps
     (``since``, ``upto``]: up to its last linked entry there, with the head the origin
     signed at that place (signed now for this device's own chain; kept from the file it
     came in for another's). Where no head was kept at that place, up to the newest head
-    that was. Call inside a transaction (a head signed here is kept)."""
+    that was. Call inside a transaction (a head signed here is kept, unless ``keep`` is
+    False)."""
     start = chains.start_of(conn, origin)
     if start is None:
         return ChainPart(None, None)
@@ -303,9 +313,7 @@ def chain_part(
         return ChainPart(None, start)
     head: chains.Head | None
     if origin == own:
-        head = chains.sign_head(
-            conn, origin, scope, last[0], lambda message: keys.sign(signing_key, message)
-        )
+        head = chains.sign_head(conn, origin, scope, last[0], sign, keep=keep)
     else:
         head = chains.head_at(conn, origin, scope, last[0])
     cut = None
@@ -321,3 +329,8 @@ def chain_part(
         return ChainPart(None, start, cut)
     anchor = chains.last_before(conn, origin, scope, since, start)
     return ChainPart(ChainHead(head, anchor), start, cut)
+
+
+def signer(secrets: Secrets) -> chains.Sign:
+    """Signs with this device's key."""
+    return lambda message: keys.sign(secrets.signing_key, message)

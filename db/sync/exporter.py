@@ -242,6 +242,7 @@ def export_bundle(
     # Each origin's chain as far as it can be proved, with the head its origin signed.
     claimed = {scope: dict(vector) for scope, vector in held.items()}
     parts: dict[tuple[str, str], authenticity.ChainPart] = {}
+    sign = authenticity.signer(secrets)
     with store.transaction():
         for origin in origins:
             for scope in scopes:
@@ -250,7 +251,7 @@ def export_bundle(
                 if upto <= since:
                     continue
                 part = authenticity.chain_part(
-                    store.conn, device.id, secrets.signing_key, origin, scope, since, upto
+                    store.conn, device.id, sign, origin, scope, since, upto
                 )
                 parts[(origin, scope)] = part
                 if part.cut is not None:

@@ -140,16 +140,11 @@ def _import_plain(
     shown = reader.shown
     with reader:
         check_sender_key(store, reader.peek(), shown)
-        # Every entry must be proved its origin's own (a colleague's database, which
-        # carries no signed heads, is taken in as unverified).
-        proof = (
-            authenticity.FileProof(store.conn, reader.peek(), shown)
-            if isinstance(reader, BundleReader)
-            else None
-        )
+        # Every entry must be proved its origin's own (db/sync/authenticity.py).
+        proof = authenticity.FileProof(store.conn, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check(proof) if proof is not None else reader.check()
+        manifest = reader.check(proof)
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
@@ -172,8 +167,7 @@ def _import_plain(
         try:
             with store.transaction():
                 _merge(store, reader, manifest, summary, lang)
-                if proof is not None:
-                    proof.persist(reader)
+                proof.persist(reader)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

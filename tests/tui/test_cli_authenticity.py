@@ -6,6 +6,7 @@ profile leave every remaining entry verifiable; older files are read as unverifi
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -309,3 +310,32 @@ def test_a_trygg_from_before_refuses_the_new_format_with_update_trygg(
     monkeypatch.setattr(manifest_module, "FORMAT_VERSION", 2)
     message = refused(here, new)
     assert "nyare version av Trygg" in message and "Uppdatera Trygg" in message, message
+
+
+def test_a_colleagues_database_is_proved_and_a_forged_one_refused(
+    group: dict[str, Path],
+) -> None:
+    tmp = group["dir"]
+    with open_store(group["mats"]) as store:
+        store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    # Handed over whole: Anna's walk and Mats's place are both proved their authors'.
+    honest = tmp / "honest.db"
+    shutil.copy(group["mats"], honest)
+    other = init(tmp / "other.db", "Olle")
+    imported(other, honest)
+    with open_store(other) as store:
+        walk = store.list("walk")[0]["id"]
+    log = run("log", "--db", str(other))
+    assert "Mats" in log.output and "Anna" in log.output and "ej styrkt" not in log.output
+    # Mats changes Anna's entry in his own database: refused, naming her and him.
+    forged = tmp / "forged.db"
+    shutil.copy(group["mats"], forged)
+    conn = sqlite3.connect(forged)
+    conn.execute(
+        "UPDATE journal SET value = '\"Förfalskat\"' WHERE record_id = ? AND field = 'area'",
+        (walk,),
+    )
+    conn.commit()
+    conn.close()
+    message = refused(group["rut"], forged)
+    assert "Anna" in message and "Mats" in message, message
