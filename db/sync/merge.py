@@ -69,6 +69,9 @@ class ImportSummary:
     new_conflicts: int = 0
     open_conflicts: int = 0
     future_stamps: int = 0
+    #: Entries the file carries that cannot be proved their authors' (from a Trygg before
+    #: chains: "unverified (older file)").
+    unverified: int = 0
     gaps: list[str] = field(default_factory=list)
     backup: Path | None = None
     encrypted: bool = False
@@ -152,6 +155,7 @@ def _import_plain(
             done.unchanged = manifest.entry_count
             return done
         summary = ImportSummary(shown, manifest.sender, dry_run)
+        summary.unverified = proof.unverified
         summary.from_database = isinstance(reader, DatabaseReader)
         summary.fingerprint = manifest.fingerprint
         summary.sender_org = manifest.sender.org

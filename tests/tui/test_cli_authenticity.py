@@ -291,7 +291,8 @@ def test_an_older_file_is_read_and_its_entries_shown_unverified(tmp_path: Path) 
         secret = own_secrets(store.conn).signing_key  # type: ignore[union-attr]
     old = write_format_2(tmp_path / "old.trygg", replace(manifest, chains=()), rows, secret)
     here = init(tmp_path / "here.db", "Här")
-    imported(here, old)
+    said = imported(here, old)
+    assert "är ej styrkta (äldre fil)" in said.output, said.output
     log = run("log", walk, "--db", str(here))
     assert "Gammal" in log.output and "ej styrkt (äldre fil)" in log.output, log.output
     log_en = run("--lang", "en", "log", walk, "--db", str(here), lang="en")

@@ -119,6 +119,7 @@ MESSAGES: dict[str, str] = {
     "cli.import.police_unconfirmed": '{sender} says it is police. Files to it get the kommun profile (no personal data) until you confirm it: compare the fingerprint by phone, then trygg peers trust "{sender}" --police --fingerprint …',
     "cli.import.card_offered": '{sender} now calls itself "{offered}" ({org}) in its files. The card here changes only once you accept it: trygg peers trust "{sender}"',
     "cli.import.future": "Warning: {count} changes are dated more than a day ahead – is the sender's clock wrong?",
+    "cli.import.unverified": "{count} changes come from an older version of Trygg and are unverified (older file): who made them cannot be proved.",
     "cli.import.gap": "Gap: the file assumes changes from {devices} that are missing here. Ask {sender} for a full export (trygg export --full).",
     "cli.import.dropped": "{count} personal values of already erased reports were not read in.",
     "cli.import.erased": "{count} reports were erased by the sender: their personal data is erased here too, in {backups} copies, drafts and the log file.",

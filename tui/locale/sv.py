@@ -119,6 +119,7 @@ MESSAGES: dict[str, str] = {
     "cli.import.police_unconfirmed": '{sender} säger sig vara polis. Filer dit får profil kommun (utan personuppgifter) tills du bekräftat det: jämför fingeravtrycket per telefon, sedan trygg peers trust "{sender}" --police --fingerprint …',
     "cli.import.card_offered": '{sender} kallar sig nu "{offered}" ({org}) i sina filer. Kortet här ändras först när du godkänt det: trygg peers trust "{sender}"',
     "cli.import.future": "Varning: {count} ändringar är daterade mer än ett dygn fram i tiden – går avsändarens klocka fel?",
+    "cli.import.unverified": "{count} ändringar kommer från en äldre version av Trygg och är ej styrkta (äldre fil): vem som gjorde dem går inte att bevisa.",
     "cli.import.gap": "Lucka: filen förutsätter ändringar från {devices} som saknas här. Be {sender} om en full export (trygg export --full).",
     "cli.import.dropped": "{count} personuppgifter för redan gallrade rapporter lästes inte in.",
     "cli.import.erased": "{count} rapporter gallrades av avsändaren: personuppgifterna är raderade här också, i {backups} kopior, utkast och loggfilen.",
