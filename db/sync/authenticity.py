@@ -77,6 +77,7 @@ class FileProof:
         self._names.setdefault(manifest.sender.id, manifest.sender.name)
         self._chains: dict[tuple[str, str], ChainHead] = {}
         self._starts: dict[str, int] = {}
+        self._unknown: set[str] = set()
         self._run: _Run | None = None
         self._done: set[tuple[str, str]] = set()
         self._proved: list[ChainHead] = []
@@ -108,8 +109,11 @@ class FileProof:
 
     def _start(self, device: str) -> int | None:
         if device not in self._starts:
+            if device in self._unknown:
+                return None
             known = chains.start_of(self.conn, device)
             if known is None:
+                self._unknown.add(device)  # asked once per file, not once per entry
                 return None
             self._starts[device] = known
         return self._starts[device]
