@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 
 from db.errors import TryggError
 from db.ids import new_device_id
+from db.journal import chains
 from db.journal import vectors as vec
 from db.migrations.m0004_protect import install_secrets
-from db.protect.keys import fingerprint
+from db.protect.keys import fingerprint, sign
 from db.records import POLIS
 
 
@@ -98,6 +99,8 @@ def create_this_device(
         (device_id, name, org, kommun, _now()),
     )
     install_secrets(conn, device_id)
+    key = conn.execute("SELECT public_key FROM devices WHERE id = ?", (device_id,)).fetchone()
+    chains.begin(conn, device_id, key[0])
     return device_id
 
 
@@ -121,6 +124,11 @@ def become_new_device(conn: sqlite3.Connection) -> tuple[str, str]:
         " key_pinned_at = ? WHERE id = ?",
         (_now(), old_id),
     )
+    secret = conn.execute("SELECT signing_key FROM device_secrets").fetchone()
+    if secret is not None:
+        # The old identity signs its chains as they stand before its key goes, so what
+        # it wrote can still be passed on with proof.
+        chains.sign_tips(conn, old_id, lambda message: sign(secret[0], message))
     conn.execute("DELETE FROM device_secrets")
     return old_id, create_this_device(conn, name, org, kommun)
 

@@ -23,7 +23,7 @@ from db import database, peers, undo, whereabouts
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.files import register_database, release_database
 from db.ids import is_id, new_id
-from db.journal import conflicts, vectors, versions
+from db.journal import chains, conflicts, vectors, versions
 from db.journal.clock import HybridClock, Stamp, wall_ms
 from db.journal.markers import (
     DELETED,
@@ -76,6 +76,9 @@ class JournalEntry:
     previous: Stamp | None
     scope: str
     device_name: str | None
+    #: Proved its author's: linked into its origin's chain (written here, or received
+    #: with a head its origin signed). False for an entry from an older file.
+    verified: bool = False
 
 
 def encode_value(value: Any) -> str:
@@ -108,6 +111,8 @@ class Store:
         self._cached_device_id: str | None = None
         #: Set by db/undo.py inside an undo: the step the transaction takes back.
         self.undo_marker: int | None = None
+        #: This transaction journaled own entries, to be linked into their chains.
+        self._unsealed = False
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -145,6 +150,8 @@ class Store:
             mark = undo.begin(self.conn)
             yield
             undo.end(self.conn, mark, self.undo_marker)
+            if self._unsealed:
+                chains.seal_own(self.conn, self._device_id())
             self.conn.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -155,6 +162,7 @@ class Store:
         finally:
             self._depth = 0
             self.undo_marker = None
+            self._unsealed = False
 
     # -- device identity and settings ----------------------------------------------
 
@@ -492,13 +500,15 @@ class Store:
                     prev[0] if prev else None,
                     prev[1] if prev else None,
                     scope,
+                    chains.personal_salt(scope),
                 )
             )
         self.conn.executemany(
             "INSERT INTO journal (ts, device, tbl, record_id, field, value,"
-            " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " prev_ts, prev_device, scope, salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        self._unsealed = True
         for scope in scopes:
             vectors.advance(self.conn, scope, stamp.device, stamp.ts)
         if not new_record and conflicts.has_conflicts(self.conn, record_id):
@@ -632,7 +642,7 @@ class Store:
         """Journal entries, newest first; only those of ``record_id`` when given."""
         sql = (
             "SELECT j.ts, j.device, j.tbl, j.record_id, j.field, j.value, j.prev_ts,"
-            " j.prev_device, j.scope, d.name FROM journal j"
+            " j.prev_device, j.scope, d.name, j.link IS NOT NULL FROM journal j"
             " LEFT JOIN devices d ON d.id = j.device"
         )
         params: list[Any] = []
@@ -653,6 +663,7 @@ class Store:
                 previous=Stamp.from_ts(row[6], row[7]) if row[6] is not None else None,
                 scope=row[8],
                 device_name=row[9],
+                verified=bool(row[10]),
             )
             for row in self.conn.execute(sql, params)
         ]

@@ -354,6 +354,11 @@ def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:
         echo(t("cli.log.empty"))
         return
     lang = language()
+    # A write is proved its author's when every field it changed is.
+    proved: dict[tuple, bool] = {}
+    for entry in entries:
+        key = (entry.stamp, entry.record_id)
+        proved[key] = proved.get(key, True) and entry.verified
     heading = None
     for entry in entries:
         key = (entry.stamp, entry.record_id)
@@ -361,9 +366,11 @@ def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:
             heading = key
             when = datetime.fromtimestamp(entry.stamp.ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
             who = entry.device_name or entry.stamp.device[:8]
+            status = t("cli.log.verified" if proved[key] else "cli.log.unverified")
             echo(
                 printable(
-                    f"{when} · {who} · {type_label(entry.rtype, lang)} {entry.record_id}",
+                    f"{when} · {who} · {type_label(entry.rtype, lang)} {entry.record_id}"
+                    f" · {status}",
                     single_line=True,
                 )
             )

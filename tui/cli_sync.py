@@ -235,6 +235,8 @@ def _say_import(summary: ImportSummary) -> None:
     )
     if summary.future_stamps:
         echo(t("cli.import.future", count=summary.future_stamps))
+    if summary.unverified:
+        echo(t("cli.import.unverified", count=summary.unverified))
     if summary.gaps:
         devices = printable(", ".join(summary.gaps), single_line=True)
         echo(t("cli.import.gap", devices=devices, sender=sender))

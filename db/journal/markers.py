@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.journal import chains
 from db.records import CORE, RecordType
 
 DELETED = "_deleted"
@@ -44,6 +45,10 @@ def apply_erasure(conn: sqlite3.Connection, rt: RecordType, record_id: str, day:
     personal = rt.personal_fields
     marks = ", ".join("?" for _ in personal)
     acks = [ack_field(name) for name in personal]
+    # Their places in their origins' chains stay, without value or salt (a backup copy
+    # made before chaining has nothing to keep).
+    if chains.has_chains(conn):
+        chains.keep_erased(conn, record_id, [*personal, *acks])
     conn.execute(
         f"DELETE FROM journal WHERE record_id = ? AND field IN ({marks}, {marks})",
         (record_id, *personal, *acks),

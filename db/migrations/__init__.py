@@ -21,6 +21,7 @@ from db.migrations import (
     m0005_drafts,
     m0006_peers,
     m0007_undo,
+    m0008_chains,
     m0009_views,
     m0010_lagesbild,
 )
@@ -41,6 +42,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "drafts", m0005_drafts.apply),
     Migration(6, "peers", m0006_peers.apply),
     Migration(7, "undo", m0007_undo.apply),
+    Migration(8, "chains", m0008_chains.apply),
     Migration(9, "views", m0009_views.apply),
     Migration(10, "lagesbild", m0010_lagesbild.apply),
 )

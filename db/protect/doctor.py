@@ -16,12 +16,13 @@ from datetime import date
 
 from db import peers
 from db.backup import backup_folder
+from db.journal import chains
 from db.journal.clock import clocks_ahead
 from db.journal.conflicts import JOURNAL_COLUMNS
 from db.journal.versions import current_versions
 from db.migrations.m0003_lists import SEARCHED
 from db.migrations.schema import database
-from db.protect import gallring
+from db.protect import gallring, keys
 from db.protect.keys import own_secrets
 from db.records import TYPES
 from db.store import Store
@@ -50,6 +51,7 @@ def check(store: Store, today: date) -> list[Finding]:
     if own_secrets(conn) is None:
         found.append(Finding(ERROR, "doctor.no_keys"))
     found += _journal_consistency(conn)
+    found += _authenticity(conn)
     found += _duplicates(conn)
     found += _future_stamps(store)
     due = gallring.count_due(store, today)
@@ -137,6 +139,28 @@ def _journal_consistency(conn: sqlite3.Connection) -> list[Finding]:
         found.append(Finding(ERROR, "doctor.orphans", {"count": orphans}))
     if not found:
         found.append(Finding(INFO, "doctor.journal_ok"))
+    return found
+
+
+def _authenticity(conn: sqlite3.Connection) -> list[Finding]:
+    """Every entry re-verified against its origin's chain and signed heads
+    (docs/authenticity.md): those that do not hold are named by their origin."""
+    device = peers.this_device(conn)
+    reports = chains.verify_journal(conn, device.id if device else "", keys.verify)
+    names = peers.names(conn)
+    found = []
+    for rep in sorted(reports.values(), key=lambda r: names.get(r.device, r.device)):
+        name = names.get(rep.device, rep.device[:8])
+        if rep.broken:
+            found.append(Finding(ERROR, "doctor.unproved", {"name": name, "count": rep.broken}))
+        if rep.hearsay:
+            found.append(Finding(WARNING, "doctor.hearsay_key", {"name": name}))
+    proved = sum(r.proved for r in reports.values())
+    older = sum(r.older for r in reports.values())
+    if not any(r.broken for r in reports.values()):
+        found.append(Finding(INFO, "doctor.proved", {"count": proved}))
+    if older:
+        found.append(Finding(INFO, "doctor.older_entries", {"count": older}))
     return found
 
 

@@ -19,7 +19,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from db.dates import parse_iso_date
 from db.errors import TryggError
@@ -27,9 +27,18 @@ from db.files import atomic_file, is_database_in_use
 from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
-from db.records import TYPES, Kind
+from db.records import PERSONAL, TYPES, Kind
 from db.sync.manifest import Manifest, ManifestProblem
 from db.validation import Refused, clean_value
+
+
+class Proof(Protocol):
+    """What checks each entry's chain while the file is read (db/sync/authenticity.py)."""
+
+    def add(self, row: Row) -> None: ...
+
+    def finish(self) -> None: ...
+
 
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
@@ -41,6 +50,14 @@ SCHEMA_SQL = (
     "CREATE TABLE entries (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
     " device TEXT NOT NULL, tbl TEXT NOT NULL, record_id TEXT NOT NULL,"
     " field TEXT NOT NULL, value TEXT, prev_ts INTEGER, prev_device TEXT,"
+    " scope TEXT NOT NULL, salt TEXT, link BLOB, sealed TEXT)",
+)
+#: The schema of a format 2 file (before chains), still read.
+SCHEMA_SQL_2 = (
+    SCHEMA_SQL[0],
+    "CREATE TABLE entries (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+    " device TEXT NOT NULL, tbl TEXT NOT NULL, record_id TEXT NOT NULL,"
+    " field TEXT NOT NULL, value TEXT, prev_ts INTEGER, prev_device TEXT,"
     " scope TEXT NOT NULL)",
 )
 _EXPECTED_MASTER = {
@@ -49,21 +66,32 @@ _EXPECTED_MASTER = {
     ("table", "entries"),
 }
 
-#: One journal entry as it travels: ts, device, tbl, record_id, field, value (JSON text),
-#: prev_ts, prev_device, scope.
-Entry = tuple[int, str, str, str, str, "str | None", "int | None", "str | None", str]
+#: One journal entry as it is merged: ts, device, tbl, record_id, field, value (JSON
+#: text), prev_ts, prev_device, scope, salt, link.
+Entry = tuple[
+    int, str, str, str, str, "str | None", "int | None", "str | None", str, "str | None", Any
+]
+#: One row of a file's ``entries`` as it travels: an Entry and ``sealed`` (a stub's
+#: commitment, else None).
+Row = tuple[Any, ...]
 _CHUNK = 5000
+_COLUMNS = "ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
+_COLUMNS_3 = _COLUMNS + ", salt, link, sealed"
 
 
-def entry_line(entry: Entry) -> bytes:
-    """The canonical bytes of one entry for the body hash."""
-    return (json.dumps(list(entry), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+def entry_line(entry: Row) -> bytes:
+    """The canonical bytes of one entry for the body hash (a format 2 entry has nine
+    parts; a link is written as hex)."""
+    parts = list(entry)
+    if len(parts) > 10 and parts[10] is not None:
+        parts[10] = bytes(parts[10]).hex()
+    return (json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def write_bundle(
     path: Path,
     manifest: Manifest,
-    entries: Iterable[Entry],
+    entries: Iterable[Row],
     *,
     signing_key: str,
     private: bool = True,
@@ -85,7 +113,7 @@ def write_bundle(
 
 
 def bundle_bytes(
-    manifest: Manifest, entries: Iterable[Entry], *, signing_key: str
+    manifest: Manifest, entries: Iterable[Row], *, signing_key: str
 ) -> tuple[bytes, Manifest]:
     """A bundle built in memory, as the bytes of its file, and the manifest as written:
     what is encrypted before it is written, so that its plaintext never reaches a disk."""
@@ -99,7 +127,7 @@ def bundle_bytes(
 
 
 def _fill(
-    conn: sqlite3.Connection, manifest: Manifest, entries: Iterable[Entry], signing_key: str
+    conn: sqlite3.Connection, manifest: Manifest, entries: Iterable[Row], signing_key: str
 ) -> Manifest:
     """Write the schema, the entries and the completed, signed manifest into ``conn``."""
     digest = hashlib.sha256()
@@ -110,7 +138,7 @@ def _fill(
     conn.execute("BEGIN")
     for sql in SCHEMA_SQL:
         conn.execute(sql)
-    chunk: list[Entry] = []
+    chunk: list[Row] = []
     for entry in entries:
         digest.update(entry_line(entry))
         origins.add(entry[1])
@@ -132,11 +160,10 @@ def _fill(
     return written
 
 
-def _insert(conn: sqlite3.Connection, chunk: list[Entry]) -> None:
+def _insert(conn: sqlite3.Connection, chunk: list[Row]) -> None:
     if chunk:
         conn.executemany(
-            "INSERT INTO entries (ts, device, tbl, record_id, field, value, prev_ts,"
-            " prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO entries ({_COLUMNS_3}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             chunk,
         )
 
@@ -155,6 +182,8 @@ class BundleReader:
         self._data = data
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
+        #: The file has the chained schema (format 3); else it is a format 2 file.
+        self._chained = True
 
     def __enter__(self) -> BundleReader:
         return self
@@ -167,14 +196,16 @@ class BundleReader:
             self._conn.close()
             self._conn = None
 
-    def check(self) -> Manifest:
-        """Check the whole file; return its manifest or raise a TryggError saying why not."""
+    def check(self, proof: Proof | None = None) -> Manifest:
+        """Check the whole file; return its manifest or raise a TryggError saying why not.
+        ``proof``, when given, is shown every entry in file order (the chains' check:
+        db/sync/authenticity.py) and told when they are all seen."""
         manifest = self.peek()
         try:
             assert self._conn is not None
             if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise self._damaged()
-            self._check_entries(self._conn, manifest)
+            self._check_entries(self._conn, manifest, proof)
         except sqlite3.DatabaseError:
             raise self._damaged() from None
         self.manifest = manifest
@@ -187,9 +218,16 @@ class BundleReader:
             conn = self._conn or self._open()
             master = {(t, n) for t, n in conn.execute("SELECT type, name FROM sqlite_master")}
             sqls = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='table'")]
-            if master != _EXPECTED_MASTER or sorted(sqls) != sorted(SCHEMA_SQL):
+            if master != _EXPECTED_MASTER or sorted(sqls) not in (
+                sorted(SCHEMA_SQL),
+                sorted(SCHEMA_SQL_2),
+            ):
                 raise TryggError("bundle.not_trygg", path=str(self.shown))
-            return self._read_manifest(conn)
+            self._chained = sorted(sqls) == sorted(SCHEMA_SQL)
+            manifest = self._read_manifest(conn)
+            if self._chained != (manifest.format_version >= 3):
+                raise self._damaged()
+            return manifest
         except sqlite3.DatabaseError:
             raise self._damaged() from None
 
@@ -251,15 +289,25 @@ class BundleReader:
         except ManifestProblem as problem:
             raise TryggError(problem.key, path=str(self.shown), **problem.params) from None
 
-    def _check_entries(self, conn: sqlite3.Connection, manifest: Manifest) -> None:
+    def _check_entries(
+        self, conn: sqlite3.Connection, manifest: Manifest, proof: Proof | None
+    ) -> None:
         digest = hashlib.sha256()
         count = 0
-        for entry in (e for chunk in self._chunks(conn) for e in chunk):
-            digest.update(entry_line(entry))
+        # A damaged file is reported as damaged: a proof's refusal waits for the body
+        # hash and the other checks.
+        unproved: TryggError | None = None
+        for entry in (e for chunk in self._rows(conn) for e in chunk):
+            digest.update(entry_line(entry if self._chained else entry[:9]))
             count += 1
-            problem = entry_problem(entry, manifest.scopes)
+            problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
             if problem:
                 raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
+            if proof is not None and unproved is None:
+                try:
+                    proof.add(entry)
+                except TryggError as refusal:
+                    unproved = refusal
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
             raise TryggError("bundle.checksum", path=str(self.shown))
         duplicates = conn.execute(
@@ -274,15 +322,58 @@ class BundleReader:
             names = {card.id: card.name for card in (manifest.sender, *manifest.devices)}
             device = names.get(origin, origin[:8])
             raise TryggError("bundle.undeclared", path=str(self.shown), device=device)
+        if unproved is not None:
+            raise unproved
+        if proof is not None:
+            proof.finish()
 
-    @staticmethod
-    def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:
-        cursor = conn.execute(
-            "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
-            " FROM entries ORDER BY seq"
-        )
+    def _rows(self, conn: sqlite3.Connection, where: str = "") -> Iterator[list[Row]]:
+        """Every row, in file order, as twelve parts (a format 2 file's without salt,
+        link or seal)."""
+        columns = _COLUMNS_3 if self._chained else _COLUMNS + ", NULL, NULL, NULL"
+        cursor = conn.execute(f"SELECT {columns} FROM entries {where} ORDER BY seq")
         while rows := cursor.fetchmany(_CHUNK):
             yield rows
+
+    def _chunks(self, conn: sqlite3.Connection) -> Iterator[list[Entry]]:
+        """The entries to merge, without the stubs of erased entries."""
+        columns = (_COLUMNS + ", salt, link") if self._chained else _COLUMNS + ", NULL, NULL"
+        where = "WHERE sealed IS NULL" if self._chained else ""
+        cursor = conn.execute(f"SELECT {columns} FROM entries {where} ORDER BY seq")
+        while rows := cursor.fetchmany(_CHUNK):
+            yield rows
+
+    def rows(self) -> Iterator[Row]:
+        """Every row of the checked file, stubs included, in file order."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        for chunk in self._rows(self._conn):
+            yield from chunk
+
+    def stubs(self) -> list[Row]:
+        """The stubs of erased entries the file carries (their places in chains)."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        if not self._chained:
+            return []
+        return [
+            row for chunk in self._rows(self._conn, "WHERE sealed IS NOT NULL") for row in chunk
+        ]
+
+    def personal_linked(self, record_ids: set[str]) -> list[Row]:
+        """The linked personal entries the file carries for ``record_ids``."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        if not self._chained or not record_ids:
+            return []
+        return [
+            row
+            for chunk in self._rows(
+                self._conn, "WHERE scope = 'personal' AND link IS NOT NULL AND sealed IS NULL"
+            )
+            for row in chunk
+            if row[3] in record_ids
+        ]
 
     def entries(self) -> Iterator[Entry]:
         """The checked entries, in file order."""
@@ -371,6 +462,38 @@ def entry_problem(entry: Entry, scopes: tuple[str, ...]) -> str | None:
     if cleaned != decoded or (f.kind is Kind.REAL and not isinstance(decoded, float)):
         return f"value of {field}"
     return None
+
+
+def _chain_problem(row: Row) -> str | None:
+    """Why the chain parts of a row (salt, link, seal) do not fit, or None."""
+    scope, value, salt, link, sealed = row[8], row[5], row[9], row[10], row[11]
+    if salt is not None and (scope != PERSONAL or not _is_hex(salt, 32)):
+        return "salt"
+    if link is not None and (not isinstance(link, bytes) or len(link) != 32):
+        return "link"
+    if sealed is not None and (
+        scope != PERSONAL
+        or value is not None
+        or salt is not None
+        or link is None
+        or not _is_hex(sealed, 64)
+    ):
+        return "sealed"
+    if link is not None and scope == PERSONAL and salt is None and sealed is None:
+        return "salt"
+    if link is None and (salt is not None or sealed is not None):
+        return "link"
+    return None
+
+
+def _is_hex(value: Any, length: int) -> bool:
+    if not isinstance(value, str) or len(value) != length:
+        return False
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_date(value: Any) -> bool:

@@ -10,8 +10,13 @@ off, its integrity checked, and read only through known tables and columns with
 parameterised queries; every entry is checked as strictly as a bundle's. A database
 carries no signature, so whoever has the file could have written it: it is taken as its
 device's only if it holds that device's private key (checked against the public key,
-then forgotten — never stored, never used). The pinned key is then compared as for a
-signed file, so a crafted database cannot speak for a colleague already met.
+then forgotten — never stored). The pinned key is then compared as for a signed file, so
+a crafted database cannot speak for a colleague already met.
+
+Its entries are proved like a file's (docs/authenticity.md): the chains it holds, up to
+the heads their origins signed (kept in it), and its own device's chains, whose heads the
+private key it holds signs, in memory, for this reading only. A database from before
+chains (schema below 8) offers only unverified entries.
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ from db.journal import vectors as vec
 from db.migrations import SCHEMA_VERSION
 from db.peers import DeviceCard
 from db.protect import keys
+from db.protect.keys import Secrets
 from db.records import PERSONAL, POLIS
-from db.sync.bundle import Entry, entry_line, entry_problem
-from db.sync.manifest import SEKRETESS, Manifest, ManifestProblem, device_card
+from db.sync import authenticity
+from db.sync.bundle import Entry, Row, entry_line, entry_problem
+from db.sync.manifest import SEKRETESS, ChainHead, Manifest, ManifestProblem, device_card
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 #: The oldest schema whose devices carry keys (schema 4 brought signing).
@@ -43,11 +50,21 @@ _COLUMNS = {
     "device_secrets": {"device_id", "signing_key"},
 }
 _CHUNK = 5000
-#: The entries a device relays: those up to what its vectors claim, in journal order.
+#: The entries a device relays: those up to what its vectors claim.
 _ENTRIES = (
     "SELECT j.ts, j.device, j.tbl, j.record_id, j.field, j.value, j.prev_ts, j.prev_device,"
-    " j.scope FROM journal j JOIN vectors v ON v.scope = j.scope AND v.device = j.device"
-    " AND j.ts <= v.ts"
+    " j.scope FROM journal j JOIN vectors v ON v.scope = j.scope"
+    " AND v.device = j.device AND j.ts <= v.ts"
+)
+#: The same with their chain parts, and the erased stubs, in chain order (schema 8 on).
+_CHAINED = (
+    "SELECT j.ts, j.device, j.tbl, j.record_id, j.field, j.value, j.prev_ts, j.prev_device,"
+    " j.scope, j.salt, j.link, NULL FROM journal j JOIN vectors v ON v.scope = j.scope"
+    " AND v.device = j.device AND j.ts <= v.ts"
+    " UNION ALL SELECT e.ts, e.device, e.tbl, e.record_id, e.field, NULL, e.prev_ts,"
+    " e.prev_device, e.scope, NULL, e.link, e.sealed FROM journal_erased e JOIN vectors v"
+    " ON v.scope = e.scope AND v.device = e.device AND e.ts <= v.ts"
+    " ORDER BY 2, 9, 1, 4, 5"
 )
 
 
@@ -75,6 +92,8 @@ class DatabaseReader:
         self.shown = shown or path
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
+        #: Per (origin, scope), what of its chain can be proved (schema 8 on).
+        self._parts: dict[tuple[str, str], authenticity.ChainPart] | None = None
 
     def __enter__(self) -> DatabaseReader:
         return self
@@ -97,9 +116,10 @@ class DatabaseReader:
         except sqlite3.DatabaseError:
             raise self._damaged() from None
 
-    def check(self) -> Manifest:
-        """Check the whole file — integrity, every entry the device would export — and
-        return its manifest, or raise a TryggError saying why not."""
+    def check(self, proof: authenticity.FileProof | None = None) -> Manifest:
+        """Check the whole file — integrity, every entry the device would export, each
+        shown to ``proof`` — and return its manifest, or raise a TryggError saying why
+        not."""
         manifest = self.peek()
         conn = self._conn
         assert conn is not None
@@ -109,14 +129,19 @@ class DatabaseReader:
             digest = hashlib.sha256()
             count = 0
             personal = False
-            for chunk in self._chunks(conn):
-                for entry in chunk:
-                    problem = entry_problem(entry, manifest.scopes)
-                    if problem:
-                        raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
-                    digest.update(entry_line(entry))
-                    count += 1
-                    personal = personal or entry[8] == PERSONAL
+            for entry in self._rows(conn):
+                problem = entry_problem(entry[:9], manifest.scopes)
+                if problem:
+                    raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
+                if proof is not None:
+                    proof.add(entry)
+                if entry[11] is not None:
+                    continue  # an erased entry's place: not an entry to take in
+                digest.update(entry_line(entry[:9]))
+                count += 1
+                personal = personal or entry[8] == PERSONAL
+            if proof is not None:
+                proof.finish()
             duplicates = conn.execute(
                 f"SELECT 1 FROM ({_ENTRIES}) GROUP BY record_id, field, ts, device"
                 " HAVING count(*) > 1 LIMIT 1"
@@ -139,6 +164,7 @@ class DatabaseReader:
             body_sha256=body,
             marking=SEKRETESS if personal else None,
             schema_version=manifest.schema_version,
+            chains=manifest.chains,
         )
         return self.manifest
 
@@ -148,6 +174,25 @@ class DatabaseReader:
             raise RuntimeError("check() first")
         return self._chunks(self._conn)
 
+    def stubs(self) -> list[Row]:
+        """The places of erased entries it holds, within what it claims."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return [row for row in self._rows(self._conn) if row[11] is not None]
+
+    def personal_linked(self, record_ids: set[str]) -> list[Row]:
+        """Its linked personal entries of ``record_ids``."""
+        if self._conn is None or self.manifest is None:
+            raise RuntimeError("check() first")
+        return [
+            row
+            for row in self._rows(self._conn)
+            if row[3] in record_ids
+            and row[8] == PERSONAL
+            and row[10] is not None
+            and row[11] is None
+        ]
+
     def entries(self) -> Iterator[Entry]:
         for chunk in self.chunks():
             yield from chunk
@@ -156,17 +201,12 @@ class DatabaseReader:
         """The devices whose entries the export carries."""
         if self._conn is None or self.manifest is None:
             raise RuntimeError("check() first")
-        return {row[0] for row in self._conn.execute(f"SELECT DISTINCT device FROM ({_ENTRIES})")}
+        return {row[1] for chunk in self._chunks(self._conn) for row in chunk}
 
     def records_with_field(self, field: str) -> set[str]:
         if self._conn is None or self.manifest is None:
             raise RuntimeError("check() first")
-        return {
-            row[0]
-            for row in self._conn.execute(
-                f"SELECT DISTINCT record_id FROM ({_ENTRIES}) WHERE field = ?", (field,)
-            )
-        }
+        return {row[3] for chunk in self._chunks(self._conn) for row in chunk if row[4] == field}
 
     # -- opening and checking ------------------------------------------------------------
 
@@ -220,6 +260,7 @@ class DatabaseReader:
         claimed: vec.Vectors = {}
         for scope, origin, ts in conn.execute("SELECT scope, device, ts FROM vectors"):
             claimed.setdefault(scope, {})[origin] = ts
+        proved = self._prove(conn, str(device_id), str(signing_key), claimed)
         listed = []
         for row in conn.execute("SELECT id, name FROM devices WHERE is_self = 0"):
             try:
@@ -238,6 +279,7 @@ class DatabaseReader:
                 base_vectors={},
                 devices=tuple(DeviceCard(c.id, c.name, None) for c in listed),
                 schema_version=version,
+                chains=proved,
             )
             manifest.check_shape()
         except ValueError as problem:
@@ -246,11 +288,48 @@ class DatabaseReader:
             raise self._damaged() from None
         return manifest
 
-    @staticmethod
-    def _chunks(conn: sqlite3.Connection) -> Iterator[list[Entry]]:
-        cursor = conn.execute(f"{_ENTRIES} ORDER BY j.seq")
-        while rows := cursor.fetchmany(_CHUNK):
-            yield rows
+    def _prove(
+        self, conn: sqlite3.Connection, own: str, signing_key: str, claimed: vec.Vectors
+    ) -> tuple[ChainHead, ...]:
+        """What of each chain it holds can be proved, as its device would export it:
+        ``claimed`` is lowered where it holds no head that far."""
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_heads'"
+        ).fetchone():
+            self._parts = None
+            return ()
+        sign = authenticity.signer(Secrets(signing_key, "", ""))
+        self._parts = {}
+        for scope, vector in claimed.items():
+            for origin, upto in vector.items():
+                part = authenticity.chain_part(conn, own, sign, origin, scope, 0, upto, keep=False)
+                self._parts[(origin, scope)] = part
+                if part.cut is not None:
+                    vector[origin] = part.cut[0]
+        return tuple(p.chain for p in self._parts.values() if p.chain is not None)
+
+    def _rows(self, conn: sqlite3.Connection) -> Iterator[Row]:
+        """Every entry it relays as twelve parts, in chain order (schema 8 on; before, in
+        journal order and unlinked); what cannot be proved is left out."""
+        if self._parts is None:
+            for row in conn.execute(f"{_ENTRIES} ORDER BY j.seq"):
+                yield (*row, None, None, None)
+            return
+        for row in conn.execute(_CHAINED):
+            part = self._parts.get((row[1], row[8]))
+            if part is not None and part.sends(row[0], row[3], row[4], row[10]):
+                yield row
+
+    def _chunks(self, conn: sqlite3.Connection) -> Iterator[list[Entry]]:
+        chunk: list[Entry] = []
+        for row in self._rows(conn):
+            if row[11] is None:
+                chunk.append(row[:11])
+                if len(chunk) >= _CHUNK:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk
 
     def _damaged(self) -> TryggError:
         return TryggError("bundle.damaged", path=str(self.shown))

@@ -9,8 +9,9 @@ leaves the device; it is the default for any peer not known to be police.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +20,7 @@ from pathlib import Path
 from db.errors import TryggError
 from db.files import write_failed
 from db.ids import new_id
+from db.journal import chains
 from db.journal import vectors as vec
 from db.peers import Peer, all_peers, mark_sent
 from db.peers import find_peer as peer_named
@@ -26,8 +28,8 @@ from db.protect.encryption import Encryption, write_encrypted
 from db.protect.keys import own_secrets
 from db.records import CORE, KOMMUN, PERSONAL, POLIS, PROFILE_SCOPES, PROFILES
 from db.store import Store
-from db.sync import export_log
-from db.sync.bundle import SUFFIX, Entry, bundle_bytes, write_bundle
+from db.sync import authenticity, export_log
+from db.sync.bundle import SUFFIX, Row, bundle_bytes, write_bundle
 from db.sync.manifest import SEKRETESS, DeviceCard, Manifest
 
 #: Settings kept for the overview: per scope, the highest stamp of this device's own
@@ -237,6 +239,24 @@ def export_bundle(
         for row in store.conn.execute("SELECT id, name, org FROM devices WHERE is_self = 0")
     ]
     origins = sorted({d for v in held.values() for d in v})
+    # Each origin's chain as far as it can be proved, with the head its origin signed.
+    claimed = {scope: dict(vector) for scope, vector in held.items()}
+    parts: dict[tuple[str, str], authenticity.ChainPart] = {}
+    sign = authenticity.signer(secrets)
+    with store.transaction():
+        for origin in origins:
+            for scope in scopes:
+                since = base.get(scope, {}).get(origin, 0)
+                upto = held.get(scope, {}).get(origin, 0)
+                if upto <= since:
+                    continue
+                part = authenticity.chain_part(
+                    store.conn, device.id, sign, origin, scope, since, upto
+                )
+                parts[(origin, scope)] = part
+                if part.cut is not None:
+                    # Claim no further than what can be proved.
+                    claimed[scope][origin] = max(part.cut[0], since)
     file_id = new_id()
     manifest = Manifest(
         file_id=file_id,
@@ -244,41 +264,51 @@ def export_bundle(
         sender=DeviceCard(device.id, device.name, device.org),
         sender_key=secrets.public_key,
         profile=profile,
-        sender_vectors=held,
+        sender_vectors=claimed,
         base_vectors=plan.base_declared,
         # Narrowed, once written, to the devices whose entries the file carries.
         devices=tuple(cards),
         marking=SEKRETESS if personal else None,
         app_version=app_version(),
+        chains=tuple(p.chain for p in parts.values() if p.chain is not None),
     )
 
     touched: dict[str, set[str]] = {}
     total = preview_export(store, plan=plan).entries if progress else 0
     written = 0
 
-    def entries() -> Iterator[Entry]:
+    def entries() -> Iterator[Row]:
         nonlocal written
         for origin in origins:
             for scope in scopes:
                 since = base.get(scope, {}).get(origin, 0)
                 # Up to what we claim, no further: a receiver refuses entries the sender
                 # does not account for (entries held here beyond a gap wait for it to close).
-                upto = held.get(scope, {}).get(origin, 0)
+                upto = claimed.get(scope, {}).get(origin, 0)
+                part = parts.get((origin, scope))
+                if part is None:
+                    continue
                 cursor = store.conn.execute(
                     "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device,"
-                    " scope FROM journal WHERE device = ? AND ts > ? AND ts <= ? AND scope = ?"
-                    " ORDER BY ts, record_id, field",
+                    " scope, salt, link, NULL FROM journal WHERE device = ? AND ts > ?"
+                    " AND ts <= ? AND scope = ? ORDER BY ts, record_id, field",
                     (origin, since, upto, scope),
                 )
-                while rows := cursor.fetchmany(5000):
-                    for row in rows:
-                        touched.setdefault(row[2], set()).add(row[3])
-                        if row[8] == PERSONAL:
-                            summary.personal = True
-                        written += 1
-                        if progress and written % _PROGRESS_EVERY == 0:
-                            progress(written, total)
-                        yield row
+                rows: Iterable[Row] = (row for chunk in _fetched(cursor) for row in chunk)
+                erased = chains.stubs(store.conn, origin, scope, since, upto)
+                if erased:
+                    # Erased entries keep their places in the chain, in chain order.
+                    rows = heapq.merge(rows, erased, key=lambda r: (r[0], r[3], r[4]))
+                for row in rows:
+                    if not part.sends(row[0], row[3], row[4], row[10]):
+                        continue
+                    touched.setdefault(row[2], set()).add(row[3])
+                    if row[8] == PERSONAL:
+                        summary.personal = True
+                    written += 1
+                    if progress and written % _PROGRESS_EVERY == 0:
+                        progress(written, total)
+                    yield row
 
     try:
         if encryption is None:
@@ -311,6 +341,11 @@ def export_bundle(
             summary=summary,
         )
     return summary
+
+
+def _fetched(cursor: sqlite3.Cursor) -> Iterator[list[Row]]:
+    while rows := cursor.fetchmany(5000):
+        yield rows
 
 
 def _now() -> str:

@@ -8,9 +8,11 @@ sender signs the canonical JSON of every key but the signature.
 
 What a valid signature proves: the file was made by whoever holds the sender's private key
 (the device, or someone who copied its database), and manifest and entries are as that
-device wrote them. It does not prove that a relayed entry was written by the device it
-names (any device can write any origin into its own journal), nor that the sender's
-vectors are honest: the receiver checks what it can (db/sync/bundle.py, merge.py).
+device wrote them. It does not prove that the sender's vectors are honest: the receiver
+checks what it can (db/sync/bundle.py, merge.py). That each entry is its origin's own is
+proved by the ``chains``: per origin and scope, the head of the origin's hash chain its
+origin signed, and the link before the file's first entry of it (docs/authenticity.md,
+db/sync/authenticity.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
+from db.journal import chains
 from db.journal import vectors as vec
 from db.migrations import SCHEMA_VERSION
 from db.peers import DeviceCard
@@ -28,13 +31,64 @@ from db.records import ORGANISATIONS, PERSONAL, PROFILE_SCOPES, PROFILES
 
 FORMAT = "trygg-bundle"
 #: 2: every file is signed by its sender's device key (version 1 files were not).
-FORMAT_VERSION = 2
+#: 3: every entry carries its link in its origin's chain, and the manifest the signed
+#: heads of the chains (version 2 files are read; their entries stay unverified).
+FORMAT_VERSION = 3
 #: The marking of a file that carries personal data (manifest and default file name).
 SEKRETESS = "SEKRETESS"
 #: A file names at most this many devices (in its vectors and in its cards): a working
 #: group has a handful, a county a few hundred; a file naming more is refused whole.
 MAX_DEVICES = 1000
 _MAX_TEXT = 400
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """One chain's part in a file: the head its origin signed at the file's last entry of
+    it, and the position and link just before the file's first entry (None: the chain's
+    beginning)."""
+
+    head: chains.Head
+    anchor: tuple[chains.Position, bytes] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        h = self.head
+        anchor = None if self.anchor is None else [*self.anchor[0], self.anchor[1].hex()]
+        return {
+            "device": h.device,
+            "scope": h.scope,
+            "ts": h.ts,
+            "record_id": h.record_id,
+            "field": h.field,
+            "link": h.link.hex(),
+            "start": h.start,
+            "key": h.key,
+            "signature": h.signature,
+            "anchor": anchor,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ChainHead:
+        """Read one (raises ValueError, KeyError or TypeError)."""
+        if not isinstance(data, dict):
+            raise ValueError("chain")
+        link, anchor = _link(data["link"]), data["anchor"]
+        head = chains.Head(
+            _text(data["device"], 64),
+            _text(data["scope"], 16),
+            _stamp(data["ts"]),
+            _text(data["record_id"], 64),
+            _text(data["field"], 64),
+            link,
+            _stamp(data["start"]),
+            _text(data["key"], 64),
+            _text(data["signature"], 128),
+        )
+        if anchor is None:
+            return cls(head)
+        ts, record_id, field_name, anchor_link = _list(anchor)
+        position = (_stamp(ts), _text(record_id, 64), _text(field_name, 64))
+        return cls(head, (position, _link(anchor_link)))
 
 
 class ManifestProblem(ValueError):
@@ -67,6 +121,8 @@ class Manifest:
     schema_version: int = SCHEMA_VERSION
     app_version: str = "0"
     format_version: int = FORMAT_VERSION
+    #: The signed heads of the chains whose entries the file carries (format 3).
+    chains: tuple[ChainHead, ...] = ()
     #: Keys of the raw manifest this version of Trygg does not know (kept, so the
     #: signature of a newer file's manifest can be checked as it was written).
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -110,6 +166,7 @@ class Manifest:
             "devices": [_card_json(card) for card in self.devices],
             "entry_count": self.entry_count,
             "body_sha256": self.body_sha256,
+            "chains": [chain.to_json() for chain in self.chains],
         }
 
     def signed(self, signing_key: str) -> dict[str, Any]:
@@ -153,6 +210,7 @@ class Manifest:
                 schema_version=schema,
                 app_version=str(raw.get("app_version"))[:_MAX_TEXT],
                 format_version=version,
+                chains=tuple(ChainHead.from_json(c) for c in _list(raw.get("chains", []))),
                 extra={k: v for k, v in raw.items() if k not in _KNOWN},
             )
         except (KeyError, TypeError, ValueError):
@@ -173,6 +231,12 @@ class Manifest:
                 raise ManifestProblem("bundle.damaged")
             if any(len(vector) > MAX_DEVICES for vector in vectors.values()):
                 raise ManifestProblem("bundle.too_many_devices", limit=MAX_DEVICES)
+        if len(self.chains) > 2 * MAX_DEVICES:
+            raise ManifestProblem("bundle.too_many_devices", limit=MAX_DEVICES)
+        if len({(c.head.device, c.head.scope) for c in self.chains}) != len(self.chains):
+            raise ManifestProblem("bundle.damaged")
+        if any(c.head.scope not in self.scopes for c in self.chains):
+            raise ManifestProblem("bundle.damaged")
         if len(self.devices) > MAX_DEVICES:
             raise ManifestProblem("bundle.too_many_devices", limit=MAX_DEVICES)
         if len({card.id for card in self.devices}) != len(self.devices):
@@ -196,6 +260,7 @@ _KNOWN = {
     "devices",
     "entry_count",
     "body_sha256",
+    "chains",
     "signature",
 }
 
@@ -231,6 +296,18 @@ def _list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise ValueError("list")
     return value
+
+
+def _stamp(value: Any) -> int:
+    if not _is_int(value) or value <= 0:
+        raise ValueError("stamp")
+    return int(value)
+
+
+def _link(value: Any) -> bytes:
+    if not isinstance(value, str) or len(value) != 64:
+        raise ValueError("link")
+    return bytes.fromhex(value)
 
 
 def _is_int(value: Any) -> TypeGuard[int]:

@@ -30,6 +30,7 @@ from db.protect.encryption import Unlock, decrypt, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, RecordType
 from db.store import Store
+from db.sync import authenticity
 from db.sync.bundle import BundleReader
 from db.sync.database_file import DatabaseReader, is_trygg_database
 from db.sync.manifest import Manifest
@@ -68,6 +69,9 @@ class ImportSummary:
     new_conflicts: int = 0
     open_conflicts: int = 0
     future_stamps: int = 0
+    #: Entries the file carries that cannot be proved their authors' (from a Trygg before
+    #: chains: "unverified (older file)").
+    unverified: int = 0
     gaps: list[str] = field(default_factory=list)
     backup: Path | None = None
     encrypted: bool = False
@@ -139,9 +143,11 @@ def _import_plain(
     shown = reader.shown
     with reader:
         check_sender_key(store, reader.peek(), shown)
+        # Every entry must be proved its origin's own (db/sync/authenticity.py).
+        proof = authenticity.FileProof(store.conn, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check()
+        manifest = reader.check(proof)
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
@@ -149,6 +155,7 @@ def _import_plain(
             done.unchanged = manifest.entry_count
             return done
         summary = ImportSummary(shown, manifest.sender, dry_run)
+        summary.unverified = proof.unverified
         summary.from_database = isinstance(reader, DatabaseReader)
         summary.fingerprint = manifest.fingerprint
         summary.sender_org = manifest.sender.org
@@ -164,6 +171,7 @@ def _import_plain(
         try:
             with store.transaction():
                 _merge(store, reader, manifest, summary, lang)
+                proof.persist(reader)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -269,7 +277,7 @@ def _merge(
         last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
         conn.executemany(
             "INSERT OR IGNORE INTO journal (ts, device, tbl, record_id, field, value,"
-            " prev_ts, prev_device, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " prev_ts, prev_device, scope, salt, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             kept,
         )
         fresh = conn.execute(

@@ -167,8 +167,8 @@ def _rewrite(
     if rehash:
         digest = hashlib.sha256()
         rows = conn.execute(
-            "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
-            " FROM entries ORDER BY seq"
+            "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope,"
+            " salt, link, sealed FROM entries ORDER BY seq"
         ).fetchall()
         for row in rows:
             digest.update(entry_line(row))

@@ -21,6 +21,7 @@ class Device:
     def __init__(self, folder: Path, name: str, org: str = "polis") -> None:
         self.folder = folder
         self.name = name
+        self.org = org
         self.store = Store(folder / f"{name}.db", now=lambda: NOW)
         self.store.set_up_device(name, org, "Lycksele")
 

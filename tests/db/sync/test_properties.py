@@ -17,6 +17,15 @@ carries no organisation), and old files replayed (nothing changes). And relaying
 complete: one round of ordinary delta files between all devices — no full files — brings
 every device to the same state and conflicts.
 
+Some devices are municipal (kommun): files between them and anyone carry the kommun
+profile (no personal scope), so police changes reach them, and travel on through them,
+without the personal data; police devices write quick reports with personal data and
+erase it (gallring). A forger is in the loop: a device that alters, relinks or invents
+entries in another device's name in a file it signs itself. Every such file is refused
+wherever it arrives, and changes nothing (docs/authenticity.md); every entry each device
+holds is proved (``doctor``'s re-verification finds nothing). At the end, the police
+devices hold the same state, and every device the same state outside personal data.
+
 ``TRYGG_SYNC_EXAMPLES`` raises the number of runs (default 40) for a longer search.
 """
 
@@ -40,9 +49,13 @@ from hypothesis.stateful import (
 )
 
 from db.errors import TryggError
+from db.journal import chains
 from db.peers import DeviceCard
+from db.protect import keys
+from db.records import TYPES
 from db.store import Store
-from tests.db.sync.forge import forge, read_bundle
+from tests.conftest import report_fields
+from tests.db.sync.forge import forge, read_bundle, relinked
 from tests.db.sync.harness import Device
 
 NAMES = ("Torget", "Stationen", "Skolgården", "Badplatsen", "Ungdomsgården")
@@ -64,11 +77,16 @@ class SyncMachine(RuleBasedStateMachine):
         self.seen_deleted: list[set[str]] = []
         #: Per device, the files it has taken in.
         self.delivered: list[set[Path]] = []
+        #: Files with entries forged in another device's name: refused wherever they go.
+        self.forged: list[Path] = []
+        self.reports: list[str] = []
 
-    @initialize(count=st.integers(min_value=2, max_value=5))
-    def make_devices(self, count: int) -> None:
+    @initialize(count=st.integers(min_value=2, max_value=5), kommun=st.integers(0, 2))
+    def make_devices(self, count: int, kommun: int) -> None:
         for n in range(count):
-            self.devices.append(Device(self.folder, f"d{n}"))
+            # The first device is police; the last ``kommun`` of the rest are municipal.
+            org = "kommun" if n > 0 and n >= count - kommun else "polis"
+            self.devices.append(Device(self.folder, f"d{n}", org))
             self.seen_deleted.append(set())
             self.delivered.append(set())
         # A laptop outside the group: it hands over a file now and then and is gone
@@ -77,6 +95,11 @@ class SyncMachine(RuleBasedStateMachine):
 
     def _device(self, index: int) -> Device:
         return self.devices[index % len(self.devices)]
+
+    @staticmethod
+    def _profile(source: Device, target: Device) -> str:
+        """Personal data only between police devices."""
+        return "polis" if source.org == target.org == "polis" else "kommun"
 
     def _note_writes(self, device: Device, record_id: str) -> None:
         rows = device.store.conn.execute(
@@ -102,6 +125,23 @@ class SyncMachine(RuleBasedStateMachine):
         )
         self._note_writes(device, record_id)
         return ("walk", record_id)
+
+    @rule(who=st.integers(0, 4), name=st.sampled_from(("Alva Testsson", "Bo Berg")))
+    def create_report(self, who: int, name: str) -> None:
+        """A police device writes a quick report with personal data."""
+        device = self._device(who)
+        if device.org == "polis":
+            record_id = device.store.create("snabbrapport", report_fields(name=name))
+            self._note_writes(device, record_id)
+            self.reports.append(record_id)
+
+    @rule(who=st.integers(0, 4), pick=st.integers(0, 1000))
+    def erase_report(self, who: int, pick: int) -> None:
+        """Gallring: a device erases the personal data of a report it holds."""
+        device = self._device(who)
+        held = [r for r in self.reports if device.store.get("snabbrapport", r) is not None]
+        if held:
+            device.store.erase_personal("snabbrapport", held[pick % len(held)])
 
     @rule(who=st.integers(0, 4), record=records, value=st.sampled_from(NAMES + AREAS))
     def edit(self, who: int, record: tuple[str, str], value: str) -> None:
@@ -133,7 +173,7 @@ class SyncMachine(RuleBasedStateMachine):
         source, target = self._device(sender), self._device(receiver)
         if source is target:
             return
-        self.files.append(source.send(target, full=full, profile="polis"))
+        self.files.append(source.send(target, full=full, profile=self._profile(source, target)))
 
     @rule(sender=st.integers(0, 4), receiver=st.integers(0, 4))
     def exchange(self, sender: int, receiver: int) -> None:
@@ -141,7 +181,7 @@ class SyncMachine(RuleBasedStateMachine):
         source, target = self._device(sender), self._device(receiver)
         if source is target:
             return
-        path = source.send(target, profile="polis")
+        path = source.send(target, profile=self._profile(source, target))
         self.files.append(path)
         self._receive(target, path)
 
@@ -191,7 +231,7 @@ class SyncMachine(RuleBasedStateMachine):
         source, target = self._device(sender), self._device(receiver)
         if source is target:
             return
-        real = source.send(target, profile="polis")
+        real = source.send(target, profile=self._profile(source, target))
         manifest, entries = read_bundle(real)
         if not entries:
             return
@@ -218,7 +258,7 @@ class SyncMachine(RuleBasedStateMachine):
         source, target = self._device(sender), self._device(receiver)
         if source is target:
             return
-        real = source.send(target, profile="polis")
+        real = source.send(target, profile=self._profile(source, target))
         cards = [
             DeviceCard(d.id, f"Polisen {d.name}", "polis") for d in self.devices if d is not source
         ]
@@ -239,7 +279,7 @@ class SyncMachine(RuleBasedStateMachine):
         """The outsider's full file, honest or carrying its changes without claiming them
         (so that the receiver could never pass them on)."""
         target = self._device(receiver)
-        real = self.outsider.send(full=True, profile="polis")
+        real = self.outsider.send(full=True, profile=self._profile(self.outsider, target))
         if honest:
             self._receive(target, real)
             return
@@ -257,12 +297,70 @@ class SyncMachine(RuleBasedStateMachine):
         assert refused.value.key == "bundle.undeclared"
         assert (target.state(), target.store.journal_size()) == before
 
+    @rule(
+        sender=st.integers(0, 4),
+        receiver=st.integers(0, 4),
+        pick=st.integers(0, 1000),
+        kind=st.sampled_from(("alter", "relink", "invent")),
+    )
+    def forge_in_anothers_name(self, sender: int, receiver: int, pick: int, kind: str) -> None:
+        """The sender passes on another device's entry altered (its value changed; or
+        changed with the links recomputed), or adds one it invents in that device's name
+        (unlinked, claimed in its vectors), and signs the file with its own real key."""
+        source, target = self._device(sender), self._device(receiver)
+        if source is target:
+            return
+        real = source.send(target, profile=self._profile(source, target))
+        manifest, rows = read_bundle(real)
+        foreign = [r for r in rows if r[1] != source.id and r[4] in _TEXT_FIELDS and r[11] is None]
+        if not foreign:
+            return
+        row = foreign[pick % len(foreign)]
+        origin, scope = row[1], row[8]
+        value = json.dumps(f"Förfalskat {pick}", ensure_ascii=False)
+        claimed = {sc: dict(v) for sc, v in manifest.sender_vectors.items()}
+        if kind == "invent":
+            ts = max(r[0] for r in rows if r[1] == origin and r[8] == scope) + 1
+            added = (ts, origin, row[2], row[3], row[4], value, row[0], origin, scope)
+            forged_rows = [*rows, (*added, None, None, None)]
+            claimed[scope][origin] = ts
+        else:
+            forged_rows = [(*r[:5], value, *r[6:]) if r is row else r for r in rows]
+            if kind == "relink":
+                anchor = next(
+                    (c.anchor for c in manifest.chains if (c.head.device, c.head.scope)
+                     == (origin, scope)), None)  # fmt: skip
+                start = anchor[1] if anchor else chains.GENESIS
+                forged_rows = relinked(forged_rows, origin, scope, start)
+        path = forge(
+            real,
+            source.store,
+            self._name("in-anothers-name"),
+            entries=lambda _rows: forged_rows,
+            sender_vectors=claimed,
+        )
+        self.forged.append(path)
+        self._refused(target, path)
+
+    @rule(pick=st.integers(0, 1000), receiver=st.integers(0, 4))
+    def deliver_forged(self, pick: int, receiver: int) -> None:
+        """A forged file reaches a device later, or another one: refused there too."""
+        if self.forged:
+            self._refused(self._device(receiver), self.forged[pick % len(self.forged)])
+
+    def _refused(self, target: Device, path: Path) -> None:
+        before = target.state(), target.conflict_ids(), target.store.journal_size()
+        with pytest.raises(TryggError) as refused:
+            target.receive(path)
+        assert refused.value.key in ("bundle.forged", "bundle.fork"), refused.value.key
+        assert (target.state(), target.conflict_ids(), target.store.journal_size()) == before
+
     def _name(self, kind: str) -> Path:
         return self.folder / f"{kind}-{len(list(self.folder.glob(kind + '-*')))}.trygg"
 
     @invariant()
     def devices_speak_only_for_themselves(self) -> None:
-        own = {d.id: (d.name, "polis") for d in [*self.devices, self.outsider]}
+        own = {d.id: (d.name, d.org) for d in [*self.devices, self.outsider]}
         for device in self.devices:
             for device_id, name, org, key in device.store.conn.execute(
                 "SELECT id, name, org, public_key FROM devices WHERE is_self = 0"
@@ -300,21 +398,49 @@ class SyncMachine(RuleBasedStateMachine):
         for source in self.devices:
             for target in self.devices:
                 if target is not source:
-                    target.receive(source.send(target, profile="polis"))
-        assert len({device.state() for device in self.devices}) == 1
-        assert len({tuple(device.conflict_ids()) for device in self.devices}) == 1
+                    target.receive(source.send(target, profile=self._profile(source, target)))
+        self._converged()
         for _ in range(2):
             for source in self.devices:
-                bundle = source.send(full=True, profile="polis")
                 for target in self.devices:
                     if target is not source:
-                        target.receive(bundle)
-        states = {device.state() for device in self.devices}
-        assert len(states) == 1
-        assert len({tuple(device.conflict_ids()) for device in self.devices}) == 1
+                        profile = self._profile(source, target)
+                        target.receive(source.send(target, full=True, profile=profile))
+        self._converged()
         store = self.devices[0].store
         for write in self.writes:
             assert _accounted_for(store, write), write
+        # Every entry every device holds is proved its origin's own.
+        for device in self.devices:
+            reports = chains.verify_journal(device.store.conn, device.id, keys.verify)
+            assert not any(r.broken for r in reports.values()), (device.name, reports)
+
+    def _converged(self) -> None:
+        police = [d for d in self.devices if d.org == "polis"]
+        assert len({device.state() for device in police}) == 1
+        assert len({tuple(device.conflict_ids()) for device in police}) == 1
+        assert len({_core_state(device) for device in self.devices}) == 1
+        assert len({_core_conflicts(device) for device in self.devices}) == 1
+
+
+_TEXT_FIELDS = ("name", "area", "note", "notes")
+
+
+def _core_state(device: Device) -> str:
+    """A device's state without personal data (what every profile carries)."""
+    personal = set(TYPES["snabbrapport"].personal_fields)
+    lines = []
+    for line in device.state().splitlines():
+        record = json.loads(line)
+        if record.get("type") == "snabbrapport":
+            record = {k: v for k, v in record.items() if k not in personal}
+        lines.append(json.dumps(record, sort_keys=True, ensure_ascii=False))
+    return "\n".join(lines)
+
+
+def _core_conflicts(device: Device) -> tuple[str, ...]:
+    personal = set(TYPES["snabbrapport"].personal_fields)
+    return tuple(sorted(c.id for c in device.store.conflicts() if c.field not in personal))
 
 
 def _deleted_ids(store: Store) -> set[str]:
@@ -333,6 +459,11 @@ def _accounted_for(store: Store, write: Write) -> bool:
         " ORDER BY ts DESC, device DESC LIMIT 1",
         (record_id, field),
     ).fetchone()
+    if winner is None:  # the field's whole history was erased (gallring)
+        erased = conn.execute(
+            "SELECT 1 FROM journal WHERE record_id = ? AND field = '_erased'", (record_id,)
+        ).fetchone()
+        return erased is not None
     if tuple(winner) == (ts, device):
         return True
     replaced = conn.execute(
