@@ -152,7 +152,7 @@ class ReportStatsScreen(TryggScreen):
         def count(store: Store) -> Figures:
             return Figures(*compared(store, periods, chart))
 
-        self.trygg.in_thread(count, self._show, exclusive="statistics")
+        self.trygg.in_thread(count, self._show, self._failed, exclusive="statistics")
 
     def _show(self, figures: Figures) -> None:
         if not self.is_mounted:
@@ -181,6 +181,11 @@ class ReportStatsScreen(TryggScreen):
                 period=tables.period_label(first),
             )
         )
+
+    def _failed(self, error: TryggError) -> None:
+        line = self.query_one("#stats-line", Static)
+        line.update(error.message(self.lang))
+        line.set_class(True, "form-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -251,8 +251,9 @@ class TryggApp(App[None]):
         exclusive: str | None = None,
     ) -> None:
         """Run ``job(store)`` in a worker thread with its own connection (a connection
-        belongs to its thread), then ``done(result)`` on the UI thread. A failure goes to
-        ``failed`` on the UI thread, or becomes a notification; never a traceback.
+        belongs to its thread), then ``done(result)`` on the UI thread. A failure, of the
+        job or of showing its result, goes to ``failed`` on the UI thread, or becomes a
+        notification; never a traceback.
 
         ``exclusive`` names a group where only the newest result may show (a recount
         while the last one still runs): a newer run of the same name cancels the older
@@ -264,10 +265,6 @@ class TryggApp(App[None]):
         def newest() -> bool:
             return exclusive is None or self._newest.get(exclusive) is token
 
-        def finish(result: Any) -> None:
-            if newest():
-                done(result)
-
         def refuse(error: TryggError) -> None:
             if not newest():
                 return
@@ -276,12 +273,28 @@ class TryggApp(App[None]):
             else:
                 self.notify(error.message(self.lang), severity="error", markup=False)
 
+        def finish(result: Any) -> None:
+            if not newest():
+                return
+            # A result that cannot be shown is said, not left as "Räknar …" for ever (the
+            # worker would swallow the exception: it does not exit the app).
+            try:
+                done(result)
+            except TryggError as error:
+                refuse(error)
+            except Exception as error:  # any failure becomes one sentence
+                refuse(TryggError("db.unexpected", kind=type(error).__name__))
+
         def work() -> None:
             try:
                 with Store(self.db_path, create=False, now=self.now) as store:
                     result = job(store)
             except TryggError as error:
                 self.call_from_thread(refuse, error)
+                return
+            except Exception as error:  # any failure becomes one sentence
+                unexpected = TryggError("db.unexpected", kind=type(error).__name__)
+                self.call_from_thread(refuse, unexpected)
                 return
             self.call_from_thread(finish, result)
 

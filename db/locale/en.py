@@ -15,6 +15,9 @@ MESSAGES: dict[str, str] = {
     "db.disk_full": "The disk is full – nothing was saved in {path}. Free some space and try again.",
     "db.locked": "The database {path} is in use by another program. Try again in a moment.",
     "db.demo_refused": "{path} is not a demo database and will not be overwritten. Choose another file for the demo.",
+    "db.unexpected": (
+        "The result could not be shown: an unexpected error ({kind}). Everything saved is still there."
+    ),
     # device
     "device.not_set_up": "The database {path} is not set up. Run 'trygg init' first.",
     "device.already_set_up": "The database {path} is already set up.",

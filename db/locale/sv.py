@@ -17,6 +17,9 @@ MESSAGES: dict[str, str] = {
     "db.demo_refused": (
         "{path} är ingen demodatabas och skrivs inte över. Välj en annan fil för demot."
     ),
+    "db.unexpected": (
+        "Det gick inte att visa resultatet: ett oväntat fel ({kind}). Allt som sparats finns kvar."
+    ),
     # device
     "device.not_set_up": "Databasen {path} är inte konfigurerad. Kör 'trygg init' först.",
     "device.already_set_up": "Databasen {path} är redan konfigurerad.",

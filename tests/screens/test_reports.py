@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from db import drafts
+from db.reports import snabbrapport as tables
 from db.store import Store
 from db.sync import export_log
 from screens.report_form import NEW_DRAFT, ReportFormScreen
@@ -431,6 +433,49 @@ async def test_the_months_statistics_compared_with_the_month_before(
              for c in row if c is not None]  # fmt: skip
     assert "Rapporter" in cells and not any("Alva" in c for c in cells)
     assert len(book.worksheets) == 2  # the table, and reports per month
+
+
+async def test_statistics_say_why_when_the_result_cannot_be_drawn(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawing the counted figures fails: the screen says so in one sentence instead of
+    "Räknar …" for ever."""
+    _filed(db_path)
+
+    def broken(*_args: object, **_kwargs: object) -> str:
+        raise ValueError("cannot draw")
+
+    monkeypatch.setattr(tables, "as_screen", broken)
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_list(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportStatsScreen)
+        line = app.screen.query_one("#stats-line", Static)
+        text = str(line.render())
+        assert "Räknar" not in text
+        assert "oväntat fel (ValueError)" in text and line.has_class("form-error")
+
+
+async def test_statistics_of_reports_with_times_written_without_a_leading_zero(
+    db_path: Path,
+) -> None:
+    """A time written "0:37" straight into the table (as the benchmark once did) is no
+    hour of the chart; the statistics are shown all the same."""
+    ids = _filed(db_path)
+    with open_store(db_path) as store, store.transaction():
+        store.conn.execute("UPDATE snabbrapport SET time = '0:37' WHERE id = ?", (ids["lob"],))
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_list(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportStatsScreen)
+        line = str(app.screen.query_one("#stats-line", Static).render())
+        assert "Räknar" not in line and "2 rapporter" in line
+        table = str(app.screen.query_one("#stats-table", Static).render())
+        assert "Klockslag" in table and "0:" not in table
 
 
 async def test_an_edited_report_keeps_its_number_and_shows_erasure(db_path: Path) -> None:

@@ -151,3 +151,85 @@ def test_notes_sent_are_counted_beside_notes_agreed(store: Store) -> None:
     counted = statistics(store.conn, NOVEMBER)
     assert counted.distributions["pm_social"]["ja"] == 3  # one more in the fixture
     assert counted.pm_sent == 1
+
+
+def test_the_counts_match_counting_each_report_by_hand(tmp_path: Path) -> None:
+    """Many reports with every answer, missing answers, repeated and missing
+    personnummer, deleted ones, two municipalities and several places: every count equals
+    a plain count of the same reports in Python (the SQL packs several counts into one
+    sum and reads individuals in index order; this is what it must come to)."""
+    import random
+
+    from db.personnummer import luhn_digit
+    from db.records import ALCOHOL_SOURCE, CUSTODY, GUARDIAN_ACTION, GUARDIAN_CONTACTED, OBOT
+    from db.snabbrapport.statistics import AGE_GROUPS, CHOICES, NOT_ANSWERED, TICKS
+
+    rng = random.Random(20)
+    s = Store(tmp_path / "many.db", now=lambda: datetime(2026, 11, 22, 12, 0))
+    s.set_up_device("Test", "polis", "Lycksele")
+    serials = [f"10{m:02d}15{n:03d}" for m in range(1, 13) for n in range(101, 104)]
+    people = [f"20{d[:6]}-{d[6:]}{luhn_digit(d)}" for d in serials]
+    written = []
+    with s.transaction():
+        for _ in range(400):
+            fields = report_fields(
+                date=date(2026, rng.randrange(8, 11), rng.randrange(1, 29)).isoformat(),
+                time=f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
+                kommun=rng.choice(("Lycksele", "Storuman")),
+                place=rng.choice(("Torget", "Parken", "Stationen")),
+                personnummer=rng.choice([*people, None]),
+                age=rng.choice((11, 12, 13, 14, 15, 16, 17, 18, 19, None)),
+                sex=rng.choice(("kvinna", "man", None)),
+                drunk=rng.random() < 0.5,
+                carried_alcohol=rng.random() < 0.3,
+                with_carrier=rng.random() < 0.2,
+                custody=rng.choice((*CUSTODY, None)),
+                guardian_contacted=rng.choice((*GUARDIAN_CONTACTED, None)),
+                guardian_action=rng.choice((*GUARDIAN_ACTION, None)),
+                pm_social=rng.choice(("ja", "nej", None)),
+                obot=rng.choice((*OBOT, None)),
+                alcohol_source=rng.choice((*ALCOHOL_SOURCE, None)),
+            )
+            record_id = s.create("snabbrapport", fields)
+            if rng.random() < 0.1:
+                s.delete("snabbrapport", record_id)
+            else:
+                written.append(s.get("snabbrapport", record_id) or {})
+    for wanted in (
+        StatsFilter(date(2026, 8, 1), date(2026, 10, 31)),
+        StatsFilter(date(2026, 10, 1), date(2026, 10, 31), kommun="storuman"),
+        StatsFilter(date(2026, 8, 15), date(2026, 11, 30), place="Parken"),
+    ):
+        chosen = [
+            r
+            for r in written
+            if wanted.start.isoformat() <= r["date"] <= wanted.end.isoformat()
+            and (wanted.kommun is None or r["kommun"].lower() == wanted.kommun)
+            and (wanted.place is None or r["place"] == wanted.place)
+        ]
+        counted = statistics(s.conn, wanted)
+        assert counted.reports == len(chosen) > 10
+        numbers = {r["personnummer"] for r in chosen if r["personnummer"]}
+        assert counted.individuals == len(numbers) + sum(1 for r in chosen if not r["personnummer"])
+        assert counted.ticks == {t: sum(1 for r in chosen if r[t]) for t in TICKS}
+        for name, answers in CHOICES.items():
+            expected = {a: sum(1 for r in chosen if r[name] == a) for a in answers}
+            expected[NOT_ANSWERED] = len(chosen) - sum(expected.values())
+            assert counted.distributions[name] == expected, name
+        ages = counted.distributions["age_group"]
+        assert ages["0-12"] == sum(1 for r in chosen if r["age"] is not None and r["age"] <= 12)
+        assert ages["18+"] == sum(1 for r in chosen if r["age"] is not None and r["age"] >= 18)
+        assert ages["15"] == sum(1 for r in chosen if r["age"] == 15)
+        assert ages[NOT_ANSWERED] == sum(1 for r in chosen if r["age"] is None)
+        assert set(ages) == {*AGE_GROUPS, NOT_ANSWERED}
+        hours = counted.distributions["hour"]
+        assert hours == {f"{h:02d}": sum(1 for r in chosen if r["time"][:2] == f"{h:02d}")
+                         for h in range(24)}  # fmt: skip
+        weekdays = counted.distributions["weekday"]
+        assert weekdays == {
+            str(d): sum(1 for r in chosen if date.fromisoformat(r["date"]).isoweekday() == d)
+            for d in range(1, 8)
+        }
+        months = dict(monthly(s.conn, wanted))
+        assert sum(months.values()) == len(chosen)
+    s.close()
