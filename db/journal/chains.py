@@ -193,7 +193,7 @@ def heads(conn: sqlite3.Connection) -> Iterator[Head]:
     for row in conn.execute(
         "SELECT device, scope, ts, record_id, field, link, start, key, signature FROM chain_heads"
     ):
-        yield Head(*row[:5], bytes(row[5]), *row[6:])
+        yield Head(row[0], row[1], row[2], row[3], row[4], bytes(row[5]), row[6], row[7], row[8])
 
 
 def link_at(conn: sqlite3.Connection, device: str, scope: str, pos: Position) -> bytes | None:
@@ -385,8 +385,8 @@ def verify_journal(conn: sqlite3.Connection, own: str, verify: Verify) -> dict[s
     ):
         report(device).older = count
     heads_by_chain: dict[tuple[str, str], dict[Position, Head]] = {}
-    for head in heads(conn):
-        heads_by_chain.setdefault((head.device, head.scope), {})[head.position] = head
+    for kept in heads(conn):
+        heads_by_chain.setdefault((kept.device, kept.scope), {})[kept.position] = kept
     items = conn.execute(
         "SELECT device, scope, ts, record_id, field, 0, tbl, value, prev_ts, prev_device,"
         " salt, NULL, link FROM journal WHERE link IS NOT NULL"

@@ -404,7 +404,7 @@ class BundleReader:
         }
 
 
-def entry_problem(entry: Entry, scopes: tuple[str, ...]) -> str | None:
+def entry_problem(entry: tuple[Any, ...], scopes: tuple[str, ...]) -> str | None:
     """Why ``entry`` does not fit Trygg's schema, or None if it does."""
     if len(entry) != 9:
         return "shape"
