@@ -67,6 +67,9 @@ class TryggApp(App[None]):
         Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
         Binding("f9", "section('sync')", "key.sync", tooltip="key.sync.tooltip", id="sync"),
         Binding("ctrl+z", "undo", "key.undo", tooltip="key.undo.tooltip", id="undo"),
+        Binding(
+            "h", "history", "key.history", tooltip="key.history.tooltip", id="history", show=False
+        ),
     ]
     #: Section name → (module, screen class) of the screens one function key away.
     SECTIONS = {
@@ -452,6 +455,26 @@ class TryggApp(App[None]):
     def action_toggle_theme(self) -> None:
         """Switch between the dark (night) and the light theme."""
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def action_history(self) -> None:
+        """The change history of the record in the list's row under the cursor: who wrote
+        each change and whether it is proved theirs."""
+        from textual.widgets import DataTable
+
+        from db.labels import label_of
+        from screens.record_history import RecordHistoryModal
+        from screens.widgets.tables import row_under_cursor
+
+        table = self.focused
+        if not isinstance(table, DataTable) or isinstance(self.screen, ModalScreen):
+            return
+        record_id = row_under_cursor(table)
+        entries = self.store.journal(record_id) if record_id else []
+        if not entries:
+            self.notify(self.t("history.none"), markup=False)
+            return
+        title = label_of(self.store, entries[0].rtype, entries[0].record_id, self.lang)
+        self.push_screen(RecordHistoryModal(title, entries))
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

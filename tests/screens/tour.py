@@ -119,6 +119,7 @@ STOPS = [
     Stop("text_prompt", keys("f3", "enter", "x")),
     Stop("key_choice", keys("f8", "enter", "down", "r")),
     Stop("report_pm", keys("f6", "p")),
+    Stop("record_history", keys("f6", "h")),
     Stop("lagesbild_period", keys("l", "d")),
     Stop("lagesbild_print", keys("l", "x")),
     Stop("place_radius", keys("f6", "k", "r")),
