@@ -6,14 +6,13 @@ shoulder, and `trygg log --show-personal` is the deliberate way to see them."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from db.dates import moment_of_ms
 from db.labels import short, value_text
 from db.records import field_label
 from db.store import DELETED, JournalEntry
@@ -37,7 +36,7 @@ def history_text(entries: list[JournalEntry], t: object, lang: str) -> Text:
             heading = key
             if text:
                 text.append("\n")
-            when = datetime.fromtimestamp(entry.stamp.ms / 1000).strftime("%Y-%m-%d %H:%M")
+            when = moment_of_ms(entry.stamp.ms)
             who = printable(entry.device_name or entry.stamp.device[:8], single_line=True)
             text.append(f"{when} · {who} · ", style="bold")
             if proved[key]:

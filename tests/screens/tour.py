@@ -59,6 +59,9 @@ def still_cursors(pilot: Pilot[Any]) -> None:
         field.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+        # The text area shows its cursor again without a repaint of its own (its
+        # visibility is not a repainting reactive): draw it now, whatever the blink's phase.
+        area.refresh()
 
 
 def keys(*pressed: str) -> Steps:
