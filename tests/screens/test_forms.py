@@ -255,6 +255,10 @@ async def test_quick_report_lower_fields_keys_and_error_are_in_view_at_80x24(
         await type_in(pilot, "ctrl+s")
         for widget_id in ("rep-source", "rep-officer"):
             form.query_one(f"#{widget_id}").focus()
+            # Focusing scrolls the field into view after the next refresh (animated):
+            # wait for it, not for a fixed number of frames (a loaded machine is slower).
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
             await pilot.pause()
             assert in_view(form.query_one(f"#{widget_id}")), widget_id
             assert in_view(form.query(".form-keys").first())
