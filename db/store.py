@@ -81,6 +81,16 @@ class JournalEntry:
     verified: bool = False
 
 
+def proved_writes(entries: list[JournalEntry]) -> dict[tuple[Stamp, str], bool]:
+    """For each write (stamp and record) among ``entries``: True when every field it
+    changed is proved its author's — the audit trail shows proof per write."""
+    proved: dict[tuple[Stamp, str], bool] = {}
+    for entry in entries:
+        key = (entry.stamp, entry.record_id)
+        proved[key] = proved.get(key, True) and entry.verified
+    return proved
+
+
 def encode_value(value: Any) -> str:
     """A field value as stored in the journal (JSON, exact round trip)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

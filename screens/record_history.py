@@ -6,6 +6,8 @@ shoulder, and `trygg log --show-personal` is the deliberate way to see them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,23 +15,20 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from db.dates import moment_of_ms
+from db.journal.clock import Stamp
 from db.labels import short, value_text
 from db.records import field_label
-from db.store import DELETED, JournalEntry
+from db.store import DELETED, JournalEntry, proved_writes
 from db.textutil import printable
 from screens.widgets.base import TryggModal
 
 
-def history_text(entries: list[JournalEntry], t: object, lang: str) -> Text:
-    """The history as lines of plain text (user values never become markup)."""
-    translate = t  # the screen's catalogue lookup
-    assert callable(translate)
+def history_text(entries: list[JournalEntry], translate: Callable[..., str], lang: str) -> Text:
+    """The history as lines of plain text (user values never become markup);
+    ``translate`` is the screen's catalogue lookup."""
     text = Text()
-    proved: dict[tuple[object, str], bool] = {}
-    for entry in entries:
-        key = (entry.stamp, entry.record_id)
-        proved[key] = proved.get(key, True) and entry.verified
-    heading: tuple[object, str] | None = None
+    proved = proved_writes(entries)
+    heading: tuple[Stamp, str] | None = None
     for entry in entries:
         key = (entry.stamp, entry.record_id)
         if key != heading:

@@ -34,7 +34,7 @@ from db.records import (
     field_label,
     type_label,
 )
-from db.store import DELETED, JournalEntry, Store
+from db.store import DELETED, JournalEntry, Store, proved_writes
 from db.textutil import printable
 from tui.cli_lagesbild import add_lagesbild_command
 from tui.cli_plans import add_import_plan_command, add_plan_report_commands
@@ -354,11 +354,7 @@ def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:
         echo(t("cli.log.empty"))
         return
     lang = language()
-    # A write is proved its author's when every field it changed is.
-    proved: dict[tuple, bool] = {}
-    for entry in entries:
-        key = (entry.stamp, entry.record_id)
-        proved[key] = proved.get(key, True) and entry.verified
+    proved = proved_writes(entries)
     heading = None
     for entry in entries:
         key = (entry.stamp, entry.record_id)
