@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from db.dates import local_moment
 from db.errors import TryggError
 from db.protect.encryption import Encryption, Unlock, is_encrypted, stanzas
-from db.records import choice_label, field_label, type_label
+from db.records import POLIS, choice_label, field_label, type_label
 from db.store import Store
 from db.sync.exporter import ExportSummary
 from db.sync.mailbox import configured_mailbox, receive_file, waiting_files, write_own_file
@@ -333,15 +333,36 @@ class ReceiveScreen(TryggScreen):
                     + self.t("receive.first_contact", sender=sender, fingerprint=s.fingerprint),
                     "bold yellow",
                 )
+            if s.sender_org == POLIS and not s.sender_police:
+                line("  " + self.t("receive.police_unconfirmed", sender=sender), "yellow")
+            if s.offered_card:
+                offered = s.offered_card
+                said = choice_label("device", "org", offered.org, lang) if offered.org else "–"
+                line(
+                    "  "
+                    + self.t(
+                        "receive.card_offered",
+                        sender=sender,
+                        offered=printable(offered.name, single_line=True),
+                        org=said,
+                    ),
+                    "yellow",
+                )
             if s.future_stamps:
                 line(
                     "  " + self.t("receive.future", count=s.future_stamps, sender=sender), "yellow"
                 )
+            if s.unverified:
+                line("  " + self.t("receive.unverified", count=s.unverified), "yellow")
             if s.gaps:
                 devices = ", ".join(s.gaps)
                 line("  " + self.t("receive.gap", devices=devices, sender=sender), "yellow")
             if s.dropped_personal:
                 line("  " + self.t("receive.dropped", count=s.dropped_personal))
+            if s.erased and not s.dry_run:
+                line(
+                    "  " + self.t("receive.erased", count=len(s.erased), backups=s.backups_scrubbed)
+                )
             if s.new_conflicts:
                 line("  " + self.t("receive.conflicts", count=s.new_conflicts), "bold red")
             if s.backup:

@@ -160,6 +160,40 @@ async def test_receive_shows_a_dry_run_first_and_takes_in_only_on_j(
     anna.close()
 
 
+async def test_receive_says_what_the_command_line_says_about_the_sender_and_erasures(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """The notes `trygg import` prints reach the F9 screen too: a sender that says it is
+    police but is not confirmed yet, and a report the sender erased whose personal data is
+    erased here as well."""
+    from db.protect import gallring
+
+    anna = Device(tmp_path, "Anna")  # says polis; nobody has confirmed it here
+    report = anna.store.create("snabbrapport", report_fields())
+    first = anna.send(profile="polis")
+    open_store(db_path).close()
+    app = app_for(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await receive(pilot, first)
+        flags = shown(app, "#receive-flags")
+        assert "Anna säger sig vara polis" in flags and "Synk (p)" in flags
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.store.get("snabbrapport", report)["name"] == "Alva Testsson"  # type: ignore[index]
+    gallring.erase_now(anna.store, report)
+    second = anna.send(profile="polis")
+    app = app_for(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await receive(pilot, second)
+        assert "gallrades av avsändaren" not in shown(app, "#receive-flags")  # a preview
+        await pilot.press("j")
+        await settle(pilot)
+        flags = shown(app, "#receive-flags")
+        assert "1 rapporter gallrades av avsändaren" in flags
+        assert app.store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
+    anna.close()
+
+
 async def test_a_wrong_passphrase_is_named_and_changes_nothing(
     tmp_path: Path, db_path: Path
 ) -> None:
