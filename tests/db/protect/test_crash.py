@@ -26,6 +26,8 @@ from tests.conftest import open_store, walk_fields
 
 ROOT = Path(__file__).resolve().parents[3]
 ROUNDS = 20
+#: Rounds of the killed import after which the same import is run again to its end.
+RERUN_EVERY = 4
 FINDINGS_PER_WALK = 5
 
 
@@ -111,7 +113,7 @@ def test_sigkill_during_a_large_import(big_bundle: tuple[Path, Path, int], tmp_p
     rng = random.Random(20261122)
     outcomes = {"before": 0, "after": 0}
     target = tmp_path / "receiver.db"
-    for _ in range(ROUNDS):
+    for round_ in range(ROUNDS):
         _copy_db(pristine, target)
         child = _python(IMPORT, str(target), str(bundle))
         time.sleep(rng.uniform(0.02, 0.6))
@@ -125,11 +127,16 @@ def test_sigkill_during_a_large_import(big_bundle: tuple[Path, Path, int], tmp_p
         )
         assert records == (0 if journal == before else 6000)
         outcomes["before" if journal == before else "after"] += 1
-        # And the interrupted database still works: the same import now goes through.
-        rerun = _python(IMPORT, str(target), str(bundle))
-        _out, err = rerun.communicate(timeout=120)
-        assert rerun.returncode == 0, err
-        assert _count(target, "SELECT count(*) FROM journal") == full
+        # And the interrupted database still works: the same import now goes through
+        # (every few rounds: a whole import is most of this test's time), and it takes
+        # an ordinary write every round.
+        if round_ % RERUN_EVERY == 0:
+            rerun = _python(IMPORT, str(target), str(bundle))
+            _out, err = rerun.communicate(timeout=120)
+            assert rerun.returncode == 0, err
+            assert _count(target, "SELECT count(*) FROM journal") == full
+        with Store(target) as store:
+            store.create("walk", walk_fields(area="Efter avbrottet"))
     print(f"import killed {ROUNDS} times: {outcomes}")
 
 
