@@ -59,8 +59,10 @@ def still_cursors(pilot: Pilot[Any]) -> None:
         field.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
-        # The text area shows its cursor again without a repaint of its own (its
-        # visibility is not a repainting reactive): draw it now, whatever the blink's phase.
+        # A text area keys its cached lines by the cursor only while it blinks, so a line
+        # drawn in the blink's dark phase would be reused without the cursor: forget the
+        # drawn lines and draw again, whatever the phase was.
+        area._line_cache.clear()
         area.refresh()
 
 
