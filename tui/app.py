@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
+from textual._time import get_time as message_clock
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import Notify
@@ -51,8 +52,15 @@ class TryggApp(App[None]):
         Binding("f2", "section('home')", "key.home", tooltip="key.home.tooltip", id="home"),
         Binding("f3", "section('walks')", "key.walks", tooltip="key.walks.tooltip", id="walks"),
         Binding("f4", "section('owners')", "key.owners", tooltip="key.owners.tooltip", id="owners"),
+        # The two keys that open a form are priority bindings: the form is pushed when the
+        # key is read, before the keys typed after it, which it holds for its first field.
         Binding(
-            "f5", "new_report", "key.new_report", tooltip="key.new_report.tooltip", id="new_report"
+            "f5",
+            "new_report",
+            "key.new_report",
+            tooltip="key.new_report.tooltip",
+            id="new_report",
+            priority=True,
         ),
         Binding(
             "f6", "section('reports')", "key.reports", tooltip="key.reports.tooltip", id="reports"
@@ -63,6 +71,7 @@ class TryggApp(App[None]):
             "key.log_progress",
             tooltip="key.log_progress.tooltip",
             id="log_progress",
+            priority=True,
         ),
         Binding("f8", "section('plans')", "key.plans", tooltip="key.plans.tooltip", id="plans"),
         Binding("f9", "section('sync')", "key.sync", tooltip="key.sync.tooltip", id="sync"),
@@ -109,6 +118,8 @@ class TryggApp(App[None]):
         self._told_waiting_at = -self.WAITING_TOLD_FOR
         #: Keys read while a form saves, given out in order once it has (hold_keys).
         self._held_keys: list[events.Key] | None = None
+        #: Keys read before this moment are dropped (ignore_keys_typed_before_now).
+        self._deaf_before = 0.0
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -320,12 +331,29 @@ class TryggApp(App[None]):
         """Give out the held keys, in order, before any read after them."""
         self.call_next(self._flush_held_keys)
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        # Keys typed right after the key that opens a form reach the app before the form
+        # has a field to take them: a form holds them from here (HOLDS_EARLY_KEYS).
+        if getattr(screen, "HOLDS_EARLY_KEYS", False):
+            self.hold_keys()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def ignore_keys_typed_before_now(self) -> None:
+        """A question has just appeared that no key typed so far was meant for: such keys,
+        held or still on their way (the app may have been busy building the screen),
+        are dropped; the keys typed from now on answer it."""
+        # Textual stamps a key with its monotonic clock when the terminal input is read.
+        self._deaf_before = message_clock()
+        self.release_keys()
+
     async def _flush_held_keys(self) -> None:
         held, self._held_keys = self._held_keys or [], None
         for key in held:
             await self.on_event(key)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.time < self._deaf_before:
+            return
         if self._held_keys is not None and isinstance(event, events.Key):
             self._held_keys.append(event)
             return

@@ -50,6 +50,10 @@ class TryggAppLike(Protocol):
         """Give the held keys out, in order."""
         ...
 
+    def ignore_keys_typed_before_now(self) -> None:
+        """Drop the keys typed so far, held or on their way: a question appeared."""
+        ...
+
     def check_mailbox(self) -> None:
         """Look in the mailbox folder for colleagues' files not announced yet."""
         ...

@@ -149,6 +149,11 @@ class FormModal(TryggModal[str | None]):
         Binding("shift+tab", "previous_field", show=False, priority=True),
     ]
 
+    #: What is typed while the form is being built belongs in its first field: the app
+    #: holds the keys from the push until the cursor is there (``_give_early_keys``), or
+    #: drops them for the draft question.
+    HOLDS_EARLY_KEYS = True
+
     #: Widget id for each record field, so a refused value puts the cursor on its field.
     FIELD_WIDGETS: dict[str, str] = {}
     #: How long after a change the draft is written (it is written at once on Enter).
@@ -434,10 +439,16 @@ class FormModal(TryggModal[str | None]):
             self.draft_key = None
 
     def _offer_draft(self) -> None:
+        # First, so that the keys held since the push are given out whatever happens next.
+        self.call_after_refresh(self._give_early_keys)
         base = self.draft_base()
         draft = drafts.latest(self.trygg.store, base) if base else None
         if draft is None:
             return
+        # The question takes keys of its own: what was typed before it appeared (the
+        # place, typed with F5, may well start with the key that takes the draft back) is
+        # not an answer.
+        self.trygg.ignore_keys_typed_before_now()
         count = len(drafts.of_form(self.trygg.store, base or ""))
 
         def answered(choice: str | None) -> None:
@@ -458,6 +469,15 @@ class FormModal(TryggModal[str | None]):
         self.app.push_screen(
             KeyChoiceModal(question, options, cancel_hint=self.t("form.draft.later")), answered
         )
+
+    def _give_early_keys(self) -> None:
+        """The keys typed while the form was built go to its first field (the app holds
+        them from the push: HOLDS_EARLY_KEYS)."""
+        if self.focused is None:
+            fields = self.form_fields()
+            if fields:
+                self.set_focus(fields[0])
+        self.trygg.release_keys()
 
     def restore_draft(self, draft: drafts.Draft) -> None:
         """Fill the form from ``draft``; the form goes on writing to the same draft."""

@@ -169,6 +169,43 @@ async def test_kill_9_in_a_quick_report_loses_nothing_typed(db_path: Path) -> No
         assert form.query_one("#rep-name", Input).value == "Alva Testsson"
 
 
+def test_what_is_typed_right_after_f5_lands_in_the_first_field(db_path: Path) -> None:
+    """F5 and the place typed at once, in one read of the terminal (a fast typist, or a
+    slow machine): the form holds the letters until its first field is there, instead of
+    losing them while it is being built."""
+    open_store(db_path).close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        terminal.send(F5 + "Järnvägsstationen".encode(), pause=0)
+        wait_for(
+            lambda: (
+                (v := draft_values(db_path, NEW_DRAFT)) and v["rep-place"] == "Järnvägsstationen"
+            )
+        )
+        terminal.kill()
+    values = draft_values(db_path, NEW_DRAFT)
+    assert values is not None and values["rep-name"] == ""  # nothing went to another field
+
+
+def test_keys_typed_right_after_f5_never_answer_the_draft_question(db_path: Path) -> None:
+    """With a draft waiting, F5 asks whether to take it back; letters typed with F5 (the
+    place, "Torget", starting with t = take back) are not an answer: the question stays
+    and the draft with it."""
+    with open_store(db_path) as store:
+        drafts.save(store, NEW_DRAFT, {"values": {"rep-place": "Kvar", "rep-name": "Alva"}})
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")
+        since = len(terminal.output)
+        terminal.send(F5 + b"Torget", pause=0)
+        terminal.wait_for_output("osparat utkast", since=since)
+        time.sleep(1.0)  # what the letters would have done, they would have done by now
+        drawn = terminal.output[since:].decode(errors="replace")
+        terminal.kill()
+    assert "Torget" not in drawn
+    values = draft_values(db_path, NEW_DRAFT)
+    assert values == {"rep-place": "Kvar", "rep-name": "Alva"}
+
+
 async def test_kill_9_in_a_finding_loses_nothing_typed(db_path: Path) -> None:
     with open_store(db_path) as store:
         walk = store.create("walk", walk_fields(area="Centrum"))
