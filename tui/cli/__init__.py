@@ -36,11 +36,11 @@ from db.records import (
 )
 from db.store import DELETED, JournalEntry, Store, proved_writes
 from db.textutil import printable
-from tui.cli_lagesbild import add_lagesbild_command
-from tui.cli_plans import add_import_plan_command, add_plan_report_commands
-from tui.cli_protect import add_protect_commands, print_export_log, settle_whereabouts
-from tui.cli_reports import add_report_commands
-from tui.cli_sync import add_sync_commands
+from tui.cli.lagesbild import add_lagesbild_command
+from tui.cli.plans import add_import_plan_command, add_plan_report_commands
+from tui.cli.protect import add_protect_commands, print_export_log, settle_whereabouts
+from tui.cli.reports import add_report_commands
+from tui.cli.sync import add_sync_commands
 from tui.text import echo, language, progress, set_language, t
 
 EXIT_FAILED = 1

@@ -18,7 +18,7 @@ from db.sync.exporter import ExportSummary, export_bundle, find_peer
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
-from tui.cli_protect import (
+from tui.cli.protect import (
     add_peers_commands,
     encryption_from,
     encryption_options,
