@@ -21,6 +21,7 @@ from db.sync.exporter import export_bundle
 from db.sync.manifest import canonical
 from tests.conftest import NOW, open_store, report_fields, walk_fields
 from tui import cli
+from tui.cli import common
 
 THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000
 
@@ -479,14 +480,14 @@ def test_a_moved_database_stays_the_same_device(tmp_path: Path, monkeypatch) -> 
     moved.parent.mkdir()
     moved.write_bytes(renamed.read_bytes())
     renamed.unlink()
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(common, "interactive", lambda: True)
     answered = CliRunner().invoke(
         cli.build_cli("sv"), ["log", "--db", str(moved)], input="f\n", catch_exceptions=False
     )
     assert answered.exit_code == 0 and "flyttats hit" in answered.output, answered.output
     assert device_id(moved) == first
     # Or told ahead of time, in a script.
-    monkeypatch.setattr(cli, "_interactive", lambda: False)
+    monkeypatch.setattr(common, "interactive", lambda: False)
     again = tmp_path / "tredje" / "trygg.db"
     again.parent.mkdir()
     again.write_bytes(moved.read_bytes())

@@ -3,7 +3,6 @@ printable HTML with a map, XLSX for the steering group (counts only), or Markdow
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,56 +13,51 @@ from db.lagesbild.picture import kommun_named, lagesbild
 from db.reports import output_folder
 from db.reports.lagesbild import FORMATS, write_lagesbild
 from db.snabbrapport.statistics import read_day
-from db.store import Store
+from tui.cli.common import command, db_option, open_store
 from tui.text import echo, language, t
 
-Opener = Callable[[click.Context, str | None], Store]
 
-
-def add_lagesbild_command(report: click.Group, db_option: Callable, open_store: Opener) -> None:
-    """Attach ``trygg report lagesbild`` to the report group."""
-
-    @report.command(name="lagesbild", help=t("cli.report.lagesbild.help"))
-    @db_option
-    @click.option("--kommun", help=t("cli.report.lagesbild.opt.kommun"))
-    @click.option("--from", "start", help=t("cli.report.lagesbild.opt.from"))
-    @click.option("--to", "end", help=t("cli.report.lagesbild.opt.to"))
-    @click.option(
-        "--compare",
-        type=click.Choice(COMPARE),
-        default=COMPARE[0],
-        show_default=True,
-        help=t("cli.report.lagesbild.opt.compare"),
-    )
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default=FORMATS[0],
-        show_default=True,
-        help=t("cli.report.plan.opt.format"),
-    )
-    @click.option("--out", type=click.Path(file_okay=False), help=t("cli.report.plan.opt.out"))
-    @click.pass_context
-    def lagesbild_command(
-        ctx: click.Context,
-        db: str | None,
-        kommun: str | None,
-        start: str | None,
-        end: str | None,
-        compare: str,
-        fmt: str,
-        out: str | None,
-    ) -> None:
-        lang = language()
-        with open_store(ctx, db) as store:
-            today = store.now().date()
-            named = kommun_named(store, kommun or store.require_device().kommun or "")
-            period = _period(today, start, end)
-            picture = lagesbild(store, named, period, today, compare=compare)
-            folder = Path(out) if out else output_folder(store)
-            written = write_lagesbild(picture, folder, fmt=fmt, lang=lang)
-        echo(t("cli.report.lagesbild.written", path=written.path, count=written.places))
+@command("lagesbild", "cli.report.lagesbild.help")
+@db_option
+@click.option("--kommun", help="cli.report.lagesbild.opt.kommun")
+@click.option("--from", "start", help="cli.report.lagesbild.opt.from")
+@click.option("--to", "end", help="cli.report.lagesbild.opt.to")
+@click.option(
+    "--compare",
+    type=click.Choice(COMPARE),
+    default=COMPARE[0],
+    show_default=True,
+    help="cli.report.lagesbild.opt.compare",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=FORMATS[0],
+    show_default=True,
+    help="cli.report.plan.opt.format",
+)
+@click.option("--out", type=click.Path(file_okay=False), help="cli.report.plan.opt.out")
+@click.pass_context
+def lagesbild_command(
+    ctx: click.Context,
+    db: str | None,
+    kommun: str | None,
+    start: str | None,
+    end: str | None,
+    compare: str,
+    fmt: str,
+    out: str | None,
+) -> None:
+    lang = language()
+    with open_store(ctx, db) as store:
+        today = store.now().date()
+        named = kommun_named(store, kommun or store.require_device().kommun or "")
+        period = _period(today, start, end)
+        picture = lagesbild(store, named, period, today, compare=compare)
+        folder = Path(out) if out else output_folder(store)
+        written = write_lagesbild(picture, folder, fmt=fmt, lang=lang)
+    echo(t("cli.report.lagesbild.written", path=written.path, count=written.places))
 
 
 def _period(today: date, start: str | None, end: str | None) -> Period:
