@@ -34,11 +34,11 @@ def gallra_group(ctx: click.Context, db: str | None, dry_run: bool, report_id: s
     ctx.obj["gallra_db"] = db
     if ctx.invoked_subcommand is not None:
         return
-    with open_store(ctx, db) as store, progress(t("cli.progress.gallring")):
+    with open_store(ctx, db) as store, progress(t("cli.progress.gallring")) as advance:
         if report_id:
-            summary = gallring.erase_now(store, report_id)
+            summary = gallring.erase_now(store, report_id, progress=advance)
         else:
-            summary = gallring.run(store, store.now().date(), dry_run=dry_run)
+            summary = gallring.run(store, store.now().date(), dry_run=dry_run, progress=advance)
     _say_gallring(summary)
 
 

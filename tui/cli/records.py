@@ -57,8 +57,8 @@ def records_export(
 def records_import(ctx: click.Context, db: str | None, file: str, rtype: str | None) -> None:
     with open_store(ctx, db) as store:
         try:
-            with progress(t("cli.progress.records_import")):
-                summary = import_records(store, Path(file), rtype)
+            with progress(t("cli.progress.records_import")) as advance:
+                summary = import_records(store, Path(file), rtype, progress=advance)
         except RecordsImportFailed as failure:
             for problem in failure.problems:
                 echo(printable(problem.message(language())), err=True)
@@ -78,5 +78,9 @@ def records_import(ctx: click.Context, db: str | None, file: str, rtype: str | N
 def _export_atomically(store: Store, out: Path, types: Sequence[str]) -> dict[str, int]:
     """Write the export beside ``out`` and rename it into place, so a full disk or an
     interruption never leaves a half file under the real name."""
-    with atomic_file(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
-        return export_records(store, handle, types or None)
+    with (
+        atomic_file(out) as tmp,
+        tmp.open("w", encoding="utf-8", newline="\n") as handle,
+        progress(t("cli.progress.records_export")) as advance,
+    ):
+        return export_records(store, handle, types or None, progress=advance)
