@@ -187,7 +187,7 @@ def test_unreadable_files(store: Store, tmp_path: Path) -> None:
 
 
 text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=40,
 ).filter(lambda s: s.strip() == s and s != "")
 
