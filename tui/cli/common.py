@@ -110,9 +110,11 @@ class _LocalisedHelp:
 class TryggOption(click.Option):
     """An option whose help (a catalogue key) takes parameters: ``help_params``."""
 
-    def __init__(self, *args: Any, help_params: Mapping[str, object] = {}, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, help_params: Mapping[str, object] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.help_params = dict(help_params)
+        self.help_params = dict(help_params or {})
 
 
 class TryggCommand(_LocalisedHelp, click.Command):
@@ -127,9 +129,9 @@ class TryggGroup(_LocalisedHelp, click.Group):
     command_class = TryggCommand
     group_class = type
 
-    def __init__(self, *args: Any, lazy: Mapping[str, str] = {}, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.lazy = dict(lazy)
+        self.lazy = dict(lazy or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy})
