@@ -13,7 +13,7 @@ bad line means nothing is written. Records whose id exists are updated through t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -28,6 +28,10 @@ from db.records import TYPE_NAMES, TYPES, Kind, field_label, record_type
 from db.store import Store
 from db.textutil import json_text
 from db.validation import validate
+
+#: Called now and then during long work: (records done, records in all).
+Progress = Callable[[int, int], None]
+_PROGRESS_EVERY = 50
 
 
 def iter_records(store: Store, types: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -46,13 +50,26 @@ def dump_record(record: dict[str, Any]) -> str:
 
 
 def export_records(
-    store: Store, out: IO[str], types: Iterable[str] | None = None
+    store: Store,
+    out: IO[str],
+    types: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Write the interchange file to ``out``; returns the number of records per type."""
+    """Write the interchange file to ``out``; returns the number of records per type.
+    ``progress``, if given, hears how many records are written."""
+    wanted = sorted({record_type(t).name for t in types} if types else TYPE_NAMES)
+    total = sum(store.count(rtype) for rtype in wanted) if progress else 0
     counts: dict[str, int] = {}
-    for record in iter_records(store, types):
+    written = 0
+    for record in iter_records(store, wanted):
         out.write(dump_record(record) + "\n")
         counts[record["type"]] = counts.get(record["type"], 0) + 1
+        written += 1
+        if progress and written % _PROGRESS_EVERY == 0:
+            progress(written, max(total, written))
+    if progress:
+        progress(written, written)
     return counts
 
 
@@ -208,40 +225,62 @@ def _read_csv(
     return objects
 
 
-def import_records(store: Store, path: Path, default_type: str | None = None) -> ImportSummary:
+def import_records(
+    store: Store,
+    path: Path,
+    default_type: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportSummary:
     """Check every line of ``path``, then write all of it in one transaction, or nothing.
 
-    Raises RecordsImportFailed listing each problem with its line number.
+    Raises RecordsImportFailed listing each problem with its line number. ``progress``,
+    if given, hears how many lines are done: a line is half done when checked, done when
+    written (checking and writing take about as long).
     """
     if default_type is not None:
         record_type(default_type)
     objects, items = read_file(path, default_type)
     if not objects:
         raise TryggError("records.empty_file", path=str(path))
-    incoming, problems = _check(store, objects, default_type)
+
+    def step(steps: int) -> None:
+        if progress and (steps % _PROGRESS_EVERY == 0 or steps == 2 * len(objects)):
+            progress(steps // 2, len(objects))
+
+    incoming, problems = _check(store, objects, default_type, step)
     if problems:
         raise RecordsImportFailed([replace(p, item=items) for p in problems])
 
     summary = ImportSummary()
     with store.transaction():
-        for item in incoming:
-            if item.record_id and store.exists(item.rtype, item.record_id):
-                if store.get(item.rtype, item.record_id) is None:
-                    summary.skipped_deleted += 1
-                    continue
-                changed = store.update(item.rtype, item.record_id, item.fields, check_refs=False)
-                if changed:
-                    summary.updated[item.rtype] = summary.updated.get(item.rtype, 0) + 1
-                else:
-                    summary.unchanged += 1
-            else:
-                store.create(item.rtype, item.fields, record_id=item.record_id, check_refs=False)
-                summary.created[item.rtype] = summary.created.get(item.rtype, 0) + 1
+        for done, item in enumerate(incoming, start=len(objects) + 1):
+            _write(store, item, summary)
+            step(done)
     return summary
 
 
+def _write(store: Store, item: _Incoming, summary: ImportSummary) -> None:
+    """Create or update one checked record; a record deleted here stays deleted."""
+    if item.record_id and store.exists(item.rtype, item.record_id):
+        if store.get(item.rtype, item.record_id) is None:
+            summary.skipped_deleted += 1
+            return
+        changed = store.update(item.rtype, item.record_id, item.fields, check_refs=False)
+        if changed:
+            summary.updated[item.rtype] = summary.updated.get(item.rtype, 0) + 1
+        else:
+            summary.unchanged += 1
+    else:
+        store.create(item.rtype, item.fields, record_id=item.record_id, check_refs=False)
+        summary.created[item.rtype] = summary.created.get(item.rtype, 0) + 1
+
+
 def _check(
-    store: Store, objects: list[tuple[int, dict[str, Any]]], default_type: str | None
+    store: Store,
+    objects: list[tuple[int, dict[str, Any]]],
+    default_type: str | None,
+    step: Callable[[int], None],
 ) -> tuple[list[_Incoming], list[LineProblem]]:
     problems: list[LineProblem] = []
     incoming: list[_Incoming] = []
@@ -249,7 +288,8 @@ def _check(
     file_ids: dict[str, str] = {}  # id -> type, for references within the file
     now = store.now()
 
-    for number, obj in objects:
+    for checked, (number, obj) in enumerate(objects):
+        step(checked)
         obj = dict(obj)
         rtype = obj.pop("type", None) or default_type
         if rtype is None:

@@ -681,13 +681,3 @@ class Store:
     def journal_size(self) -> int:
         """How many field changes the journal holds."""
         return self.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
-
-    def find_record(self, record_id: str) -> tuple[str, dict] | None:
-        """The type and current fields of the record with id ``record_id``, in any table."""
-        row = self.conn.execute(
-            "SELECT tbl FROM journal WHERE record_id = ? LIMIT 1", (record_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        record = self.get(row[0], record_id, include_deleted=True)
-        return (row[0], record) if record is not None else None

@@ -44,10 +44,6 @@ class Change:
     before: Whereabouts
     now: Whereabouts
 
-    @property
-    def other_machine(self) -> bool:
-        return self.before.machine != self.now.machine
-
 
 def machine_id() -> str:
     """This machine's id (the operating system's, else its host name), as a digest."""

@@ -73,16 +73,6 @@ class HybridClock:
             self.ms, self.counter = self.ms + 1, 0
         return Stamp(self.ms, self.counter, self.device)
 
-    def observe(self, remote: Stamp) -> bool:
-        """Advance past ``remote``. Returns False, without moving, when ``remote`` lies more
-        than a day ahead of our wall clock (a device with a wrong clock must not drag ours)."""
-        now = self._wall()
-        if remote.ms > now + MAX_FUTURE_MS:
-            return False
-        if (remote.ms, remote.counter) > (self.ms, self.counter):
-            self.ms, self.counter = remote.ms, remote.counter
-        return True
-
 
 @dataclass(frozen=True)
 class ClockAhead:

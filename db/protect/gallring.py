@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,9 @@ BASIS_KEY = "retention.basis"
 DEFAULT_DAYS = 90
 #: A report is due when not yet erased and dated on or before the cutoff (deleted ones too).
 _DUE = "erased_date IS NULL AND date <= ?"
+#: Told how far gallring has come: (steps done, steps in all), a step being one report
+#: erased or one backup copy cleared.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,11 @@ def count_due(store: Store, today: date) -> int:
     return int(row[0])
 
 
-def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
-    """Erase every due report's personal data (or, with ``dry_run``, only list them)."""
+def run(
+    store: Store, today: date, *, dry_run: bool = False, progress: Progress | None = None
+) -> GallringSummary:
+    """Erase every due report's personal data (or, with ``dry_run``, only list them).
+    ``progress``, if given, hears how many reports and backup copies are done."""
     summary = GallringSummary(
         rule(store), cutoff(store, today).isoformat(), due(store, today), dry_run
     )
@@ -127,33 +133,57 @@ def run(store: Store, today: date, *, dry_run: bool = False) -> GallringSummary:
     if not summary.due and not summary.drafts:
         summary.files_left = export_log.personal_files_still_present(store.conn)
         return summary
+    tell = _teller(progress, len(summary.due), store.path)
+    tell(0)
     with store.transaction():
-        for report in summary.due:
+        for done, report in enumerate(summary.due, start=1):
             if store.erase_personal(RTYPE, report.id):
                 summary.erased += 1
-    _clear_traces(store, summary, drafts_before=day_after)
+            tell(done)
+    _clear_traces(store, summary, drafts_before=day_after, scrubbed=tell)
     return summary
 
 
-def erase_now(store: Store, record_id: str) -> GallringSummary:
-    """Erase one report's personal data at once, whatever its date."""
+def erase_now(store: Store, record_id: str, *, progress: Progress | None = None) -> GallringSummary:
+    """Erase one report's personal data at once, whatever its date. ``progress``, if
+    given, hears how far it has come (the report, then the backup copies)."""
     row = store.conn.execute(
         "SELECT id, nr, date FROM snabbrapport WHERE id = ?", (record_id,)
     ).fetchone()
     if row is None:
         raise TryggError("record.missing", id=record_id)
     summary = GallringSummary(rule(store), "", [DueReport(row[0], row[1], row[2])], False)
+    tell = _teller(progress, 1, store.path)
     if store.erase_personal(RTYPE, record_id):
         summary.erased = 1
-        _clear_traces(store, summary)
+        tell(1)
+        _clear_traces(store, summary, scrubbed=tell)
     return summary
 
 
+def _teller(progress: Progress | None, reports: int, db_path: Path) -> Callable[[int], None]:
+    """``tell(done)`` for work on ``reports`` reports, then on each backup copy."""
+    if progress is None:
+        return lambda done: None
+    total = reports + len(_backup_copies(db_path))
+    return lambda done: progress(min(done, total), total)
+
+
 def _clear_traces(
-    store: Store, summary: GallringSummary, *, drafts_before: datetime | None = None
+    store: Store,
+    summary: GallringSummary,
+    *,
+    drafts_before: datetime | None = None,
+    scrubbed: Callable[[int], None] | None = None,
 ) -> None:
     erased = [report.id for report in summary.due]
-    traces = clear_traces(store, erased, drafts_before=drafts_before)
+    after = len(summary.due)
+    traces = clear_traces(
+        store,
+        erased,
+        drafts_before=drafts_before,
+        scrubbed=(lambda copies: scrubbed(after + copies)) if scrubbed else None,
+    )
     summary.backups_scrubbed = traces.backups_scrubbed
     summary.drafts += traces.drafts
     summary.removed_files = traces.removed_files
@@ -171,14 +201,19 @@ class Traces:
 
 
 def clear_traces(
-    store: Store, erased: Iterable[str], *, drafts_before: datetime | None = None
+    store: Store,
+    erased: Iterable[str],
+    *,
+    drafts_before: datetime | None = None,
+    scrubbed: Callable[[int], None] | None = None,
 ) -> Traces:
     """After personal data was erased — here, or by a marker received from another device
     (db/sync/merge.py) — clear the copies this device keeps: the erasure markers go into
     every automatic backup copy, drafts editing the erased reports are discarded, this
     device's own mailbox files that carried personal data are removed, and the
     write-ahead log, which still holds the pages as they were, is emptied. With
-    ``drafts_before``, the backup copies lose their drafts older than that too."""
+    ``drafts_before``, the backup copies lose their drafts older than that too;
+    ``scrubbed``, if given, hears how many copies are done."""
     markers = store.conn.execute(
         "SELECT ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
         " FROM journal WHERE field = ?",
@@ -187,7 +222,9 @@ def clear_traces(
     traces = Traces()
     traces.drafts = drafts.discard_for_records(store.conn, RTYPE, erased)
     found = [tuple(m) for m in markers]
-    traces.backups_scrubbed = scrub_backups(store.path, found, drafts_before=drafts_before)
+    traces.backups_scrubbed = scrub_backups(
+        store.path, found, drafts_before=drafts_before, scrubbed=scrubbed
+    )
     traces.removed_files = _remove_own_mailbox_files(store)
     traces.files_left = export_log.personal_files_still_present(store.conn)
     checkpoint(store.conn)
@@ -201,18 +238,22 @@ def checkpoint(conn: sqlite3.Connection) -> None:
 
 
 def scrub_backups(
-    db_path: Path, markers: list[tuple], *, drafts_before: datetime | None = None
+    db_path: Path,
+    markers: list[tuple],
+    *,
+    drafts_before: datetime | None = None,
+    scrubbed: Callable[[int], None] | None = None,
 ) -> int:
     """Erase the same reports in every automatic backup copy: the same markers go into
     its journal (so a restored copy knows), the personal fields and their history go, and
     so do the copy's drafts of those reports (and, with ``drafts_before``, its drafts
-    older than that, as gallring removes them here). Returns how many copies changed."""
-    folder = backup_folder(db_path)
-    if not folder.is_dir() or not (markers or drafts_before):
+    older than that, as gallring removes them here). Returns how many copies changed;
+    ``scrubbed``, if given, hears how many copies are done after each."""
+    if not (markers or drafts_before):
         return 0
     rt = record_type(RTYPE)
     changed = 0
-    for copy in sorted(folder.glob("*.db")):
+    for done, copy in enumerate(_backup_copies(db_path), start=1):
         conn = sqlite3.connect(copy, isolation_level=None)
         try:
             conn.execute("PRAGMA secure_delete = ON")
@@ -244,7 +285,15 @@ def scrub_backups(
                 copy.unlink()
         finally:
             conn.close()
+        if scrubbed:
+            scrubbed(done)
     return changed
+
+
+def _backup_copies(db_path: Path) -> list[Path]:
+    """The automatic backup copies of the database at ``db_path``."""
+    folder = backup_folder(db_path)
+    return sorted(folder.glob("*.db")) if folder.is_dir() else []
 
 
 def _remove_own_mailbox_files(store: Store) -> list[Path]:

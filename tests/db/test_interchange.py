@@ -187,7 +187,7 @@ def test_unreadable_files(store: Store, tmp_path: Path) -> None:
 
 
 text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=40,
 ).filter(lambda s: s.strip() == s and s != "")
 
@@ -234,3 +234,23 @@ def test_regression_next_line_character_in_text(store: Store, tmp_path: Path) ->
     with open_store(tmp_path / "other.db") as other:
         import_records(other, path)
         assert export_text(other) == export_text(store)
+
+
+def test_long_imports_and_exports_tell_how_far_they_have_come(store: Store, tmp_path: Path) -> None:
+    """``progress`` hears (records done, records in all) now and then, counting up to
+    the whole file: a line is half done when checked, done when written."""
+    path = tmp_path / "places.jsonl"
+    lines = [json.dumps({"type": "place", "name": f"Plats {i}"}) for i in range(120)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    heard: list[tuple[int, int]] = []
+    summary = import_records(store, path, progress=lambda done, total: heard.append((done, total)))
+    assert summary.total_created == 120
+    assert heard[0] == (0, 120) and heard[-1] == (120, 120)
+    assert {total for _done, total in heard} == {120}
+    done = [d for d, _total in heard]
+    assert done == sorted(done) and len(done) > 3  # now and then, not only at the ends
+    out = io.StringIO()
+    told: list[tuple[int, int]] = []
+    counts = export_records(store, out, progress=lambda done, total: told.append((done, total)))
+    assert counts == {"place": 120}
+    assert told[-1] == (120, 120) and all(total == 120 for _done, total in told)

@@ -106,12 +106,12 @@ def test_sqlite_utils_writes_roll_back_with_the_store_transaction(store: Store) 
     db = utils_database(store.conn)
     with pytest.raises(RuntimeError), store.transaction():
         store.create("walk", walk_fields(area="Bort"))
-        db["settings"].insert({"key": "prov", "value": "1"})
+        db.table("settings").insert({"key": "prov", "value": "1"})
         assert store.conn.in_transaction
         raise RuntimeError("something failed after both writes")
     assert store.count("walk") == 0 and store.setting("prov") is None
     with store.transaction():
-        db["settings"].insert({"key": "prov", "value": "2"})
+        db.table("settings").insert({"key": "prov", "value": "2"})
         store.create("walk", walk_fields(area="Kvar"))
     assert store.count("walk") == 1 and store.setting("prov") == "2"
 
@@ -121,8 +121,8 @@ def test_a_failing_sqlite_utils_write_takes_back_only_its_own_savepoint(store: S
     with store.transaction():
         store.create("walk", walk_fields(area="Före"))
         with pytest.raises(sqlite3.IntegrityError), db.atomic():
-            db["settings"].insert({"key": "a", "value": "1"})
-            db["settings"].insert({"key": "a", "value": "2"})  # the key exists
+            db.table("settings").insert({"key": "a", "value": "1"})
+            db.table("settings").insert({"key": "a", "value": "2"})  # the key exists
         assert store.conn.in_transaction  # the store's transaction is still open
     assert store.count("walk") == 1 and store.setting("a") is None
 

@@ -63,10 +63,9 @@ def test_police_is_confirmed_for_one_key_and_ends_with_it(tmp_path: Path) -> Non
             peers.offer_key(store.conn, ANNA, second)
         assert not trust(store, "Anna").peer.police
         forget(store, "Anna")
-        assert (
-            peers.peer_key(store.conn, peers.peer_by_id(store.conn, ANNA)).police_confirmed_at
-            is None
-        )  # type: ignore[arg-type]
+        forgotten = peers.peer_by_id(store.conn, ANNA)
+        assert forgotten is not None
+        assert peers.peer_key(store.conn, forgotten).police_confirmed_at is None
 
 
 def test_a_device_that_says_kommun_cannot_be_confirmed_as_police(tmp_path: Path) -> None:

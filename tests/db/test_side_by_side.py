@@ -184,7 +184,10 @@ def test_three_large_writers_at_once_all_finish(tmp_path: Path) -> None:
     pristine = tmp_path / "tom.db"
     open_store(pristine, name="Här").close()
     files = [_records_file(tmp_path / f"{p}.jsonl", p, RECORDS_PER_WRITER) for p in "AB"]
-    commands = [("records", "import", str(files[0])), ("records", "import", str(files[1]))]
+    commands: list[tuple[str, ...]] = [
+        ("records", "import", str(files[0])),
+        ("records", "import", str(files[1])),
+    ]
     commands.append(("import", str(bundle)))
 
     for round_ in range(ROUNDS):

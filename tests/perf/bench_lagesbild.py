@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 from db.ids import new_id
@@ -146,7 +147,7 @@ def main(n: int) -> None:
         baseline = timed(lambda: lagesbild(empty, KOMMUN, quarter, TODAY))
         print(line("baseline: the lägesbild on an empty database", baseline))
         for label, compare in (("the quarter before", "previous"), ("a year before", "year")):
-            seconds = timed(lambda c=compare: lagesbild(full, KOMMUN, quarter, TODAY, compare=c))
+            seconds = timed(partial(lagesbild, full, KOMMUN, quarter, TODAY, compare=compare))
             print(line(f"the lägesbild of a quarter against {label}", seconds, "  target ≤ 300 ms"))
         picture = lagesbild(full, KOMMUN, quarter, TODAY)
         busiest = picture.places[0].place_ids[0] if picture.places else places[0]

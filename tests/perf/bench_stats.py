@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 from db.ids import new_id
@@ -116,7 +117,7 @@ def main(sizes: list[int]) -> None:
             full.set_up_device("Full", "polis", "Lycksele")
             fill(full, n)
             print(f"reports {n}")
-            seconds = timed(lambda f=full: on_screen(f.conn, everything))
+            seconds = timed(partial(on_screen, full.conn, everything))
             screen_all.append((n, seconds[0]))
             print(line("the screen, every report", seconds, baseline, "  (target < 200 ms)"))
             for label, wanted in (
@@ -125,15 +126,15 @@ def main(sizes: list[int]) -> None:
                 ("all statistics, one month", month),
                 ("all statistics, one municipality", one_kommun),
             ):
-                print(line(label, timed(lambda w=wanted, f=full: statistics(f.conn, w)), baseline))
-            per_month = timed(lambda f=full: monthly(f.conn, year))
+                print(line(label, timed(partial(statistics, full.conn, wanted)), baseline))
+            per_month = timed(partial(monthly, full.conn, year))
             print(line("reports per month over a year", per_month, baseline))
             full.close()
         empty.close()
     first_n, first_s = screen_all[0]
-    for n, seconds in screen_all[1:]:
+    for n, taken in screen_all[1:]:
         print(
-            f"growth of the screen's counts {first_n} -> {n} reports: {seconds / first_s:.1f}x"
+            f"growth of the screen's counts {first_n} -> {n} reports: {taken / first_s:.1f}x"
             f" time for {n / first_n:.0f}x reports"
         )
 

@@ -92,9 +92,9 @@ def _store(path: Path, name: str, org: str) -> Store:
 
 def _long_names(store: Store) -> None:
     """What real data looks like beside the demo's short names."""
-    for owner in store.records("owner"):
-        if owner["name"] in LONG_OWNERS:
-            store.update("owner", owner["id"], {"name": LONG_OWNERS[owner["name"]]})
+    for existing in store.records("owner"):
+        if existing["name"] in LONG_OWNERS:
+            store.update("owner", existing["id"], {"name": LONG_OWNERS[existing["name"]]})
     walk = store.create(
         "walk",
         {

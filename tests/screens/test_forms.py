@@ -277,7 +277,7 @@ async def test_the_municipality_is_chosen_and_a_name_never_lands_in_it(db_path: 
         assert form.query_one("#rep-name", Input).value == "Alva Testsson"
         await type_in(pilot, "ctrl+k")
         await type_in(pilot, "sorse", "enter")
-        assert form.kommun == "Sorsele"
+        assert isinstance(form, ReportFormScreen) and form.kommun == "Sorsele"
         # A personnummer in Namn is refused before saving, with the cursor there.
         await type_in(pilot, "shift+tab", "ctrl+u", "20100315-9801", "ctrl+s")
         assert isinstance(app.screen, ReportFormScreen)

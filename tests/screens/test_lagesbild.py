@@ -253,7 +253,7 @@ def place_under_cursor(app: Any, rtype: str) -> str:
     table = app.screen.query_one(DataTable)
     record_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
     with open_store(app.db_path) as store:
-        return str(store.get(rtype, record_id)["place"])
+        return str(store.get(rtype, record_id)["place"])  # type: ignore[index]
 
 
 async def test_the_place_of_the_row_under_the_cursor_on_every_list(db_path: Path) -> None:
@@ -331,7 +331,7 @@ async def test_a_place_named_like_markup_shows_as_typed(db_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PlaceScreen)
-        assert "[bold]Torg[/bold]␛[31m[@click=app.quit]" in app.screen.sub_title
+        assert "[bold]Torg[/bold]␛[31m[@click=app.quit]" in str(app.screen.sub_title)
         assert "[bold]Torg[/bold]␛" in text_of(app, "#place-head")
         await pilot.press("escape")
         assert app.is_running

@@ -52,7 +52,9 @@ async def test_the_quick_report_list_says_the_rest_under_the_row(
     async with app.run_test(size=(80, 24)) as pilot:
         await keys("f6")(pilot)
         table = app.screen.query_one(FittedTable)
-        row = next(k.value for k in table.rows if "Maximilian" in table.record(k.value)["name"])
+        row = next(
+            str(k.value) for k in table.rows if "Maximilian" in table.record(str(k.value))["name"]
+        )
         table.move_cursor(row=table.get_row_index(row))
         await settle(pilot)
         lines = screen_lines(app)
@@ -91,7 +93,7 @@ async def test_the_plan_keeps_its_assessment_and_hours_in_view(
         assert isinstance(app.screen, PlanScreen)
         table = app.screen.query_one(FittedTable)
         long_area = next(
-            k.value for k in table.rows if "Forsdala" in table.record(k.value)["activity"]
+            str(k.value) for k in table.rows if "Forsdala" in table.record(str(k.value))["activity"]
         )
         table.move_cursor(row=table.get_row_index(long_area) + 1)
         await settle(pilot)

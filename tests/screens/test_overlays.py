@@ -117,6 +117,6 @@ def test_every_screen_is_styled_as_a_textual_screen() -> None:
         todo += cls.__subclasses__()
     assert len(found) > 20
     for cls in found:
-        assert "Screen" in cls._css_type_names, cls
+        assert "Screen" in cls._css_type_names, cls  # type: ignore[attr-defined]
         if issubclass(cls, TryggModal):
             assert "ModalScreen" in cls._css_type_names, cls

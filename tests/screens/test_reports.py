@@ -24,6 +24,7 @@ from screens.report_stats import ReportStatsScreen
 from screens.walk_list import WalkListScreen
 from screens.widgets.choices import ChoiceLine, TickLine
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal
+from screens.widgets.tables import FittedTable
 from tests.conftest import NOW, open_store, report_fields
 from tui.app import TryggApp
 
@@ -53,7 +54,7 @@ async def open_list(pilot: Pilot, *, at: str | None = None) -> Any:
     await pilot.press("f6")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ReportListScreen)
-    table = pilot.app.screen.query_one("#rep-table")
+    table = pilot.app.screen.query_one("#rep-table", FittedTable)
     if at is not None:
         table.move_cursor(row=[k.value for k in table.rows].index(at))
     return table
@@ -505,7 +506,7 @@ async def test_the_overview_counts_notes_to_send_and_opens_them(db_path: Path) -
     app = app_for(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#home-figures")
+        table = app.screen.query_one("#home-figures", FittedTable)
         row = [str(c) for c in table.get_row("pm_due")]
         assert row[1] == "2"
         table.move_cursor(row=table.get_row_index("pm_due"))
@@ -513,7 +514,10 @@ async def test_the_overview_counts_notes_to_send_and_opens_them(db_path: Path) -
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReportListScreen)
-        assert {k.value for k in screen.query_one("#rep-table").rows} == {ids["lob"], ids["due"]}
+        assert {k.value for k in screen.query_one("#rep-table", FittedTable).rows} == {
+            ids["lob"],
+            ids["due"],
+        }
 
 
 async def test_markup_in_names_and_places_is_shown_as_typed(db_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from db.protect.encryption import Encryption
@@ -44,8 +45,9 @@ async def open_sync(pilot: Pilot[Any]) -> SyncScreen:
     return pilot.app.screen
 
 
-async def receive(pilot: Pilot[Any], path: Path) -> ReceiveScreen:
-    """t on the Synk screen, the path typed into the picker, Enter."""
+async def receive(pilot: Pilot[Any], path: Path) -> Screen[Any]:
+    """t on the Synk screen, the path typed into the picker, Enter: the screen that shows
+    what the file brings (a ReceiveScreen), or first asks for its passphrase."""
     await open_sync(pilot)
     await pilot.press("t")
     # Not settle(): the folder tree keeps a loader worker running while it is open.
@@ -265,7 +267,7 @@ async def test_a_conflict_between_two_databases_is_seen_and_resolved(
     malin.store.update("finding", finding, {"status": "atgardad"})
     anna.receive(malin.send(anna))
     [conflict] = anna.store.conflicts()
-    shown_now = anna.store.get("finding", finding)["status"]
+    shown_now = anna.store.get("finding", finding)["status"]  # type: ignore[index]
     other = conflict.loser_value
     anna.close()
     app = app_for(tmp_path / "Anna.db")
@@ -280,7 +282,7 @@ async def test_a_conflict_between_two_databases_is_seen_and_resolved(
         assert "Malin" in detail and "Anna" in detail
         await pilot.press("a")  # take the other value
         await settle(pilot)
-        assert app.store.get("finding", finding)["status"] == other != shown_now
+        assert app.store.get("finding", finding)["status"] == other != shown_now  # type: ignore[index]
         assert app.store.conflicts() == []
         assert "Inga olösta konflikter." in shown(app, "#conflicts-head")
         await pilot.press("escape")
@@ -292,7 +294,7 @@ async def test_a_conflict_between_two_databases_is_seen_and_resolved(
     anna.store = open_store(tmp_path / "Anna.db")
     malin.receive(anna.send(malin))
     assert malin.store.conflicts() == []
-    assert malin.store.get("finding", finding)["status"] == other
+    assert malin.store.get("finding", finding)["status"] == other  # type: ignore[index]
     anna.close()
     malin.close()
 
@@ -429,7 +431,7 @@ async def test_two_demo_databases_exchange_both_ways_and_resolve_a_conflict(
     third = await _mailbox_round(anna, box, set_up=False)
     assert "Inläst" in third["done"]
     with open_store(anna) as a, open_store(malin) as m:
-        assert m.get("walk", walk)["area"] == "Gemensam"
+        assert m.get("walk", walk)["area"] == "Gemensam"  # type: ignore[index]
         assert a.count("walk") == m.count("walk")  # each has the other's walks too
         a.update("walk", walk, {"weather": "Regn"})
         m.update("walk", walk, {"weather": "Snö"})
@@ -440,4 +442,4 @@ async def test_two_demo_databases_exchange_both_ways_and_resolve_a_conflict(
     final = await _mailbox_round(anna, box, set_up=False)
     assert final["conflicts"] == 0
     with open_store(anna) as a, open_store(malin) as m:
-        assert a.get("walk", walk)["weather"] == m.get("walk", walk)["weather"]
+        assert a.get("walk", walk)["weather"] == m.get("walk", walk)["weather"]  # type: ignore[index]

@@ -192,7 +192,7 @@ async def test_user_text_shows_as_typed_on_every_screen(db_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         summary = app.screen.query_one("#walk-summary", Static).render()
-        assert HOSTILE_SHOWN in str(summary) and HOSTILE_SHOWN in app.screen.sub_title
+        assert HOSTILE_SHOWN in str(summary) and HOSTILE_SHOWN in str(app.screen.sub_title)
         row = cells(app, "#finding-table")[0]
         assert row[1] == HOSTILE_SHOWN and row[5] == HOSTILE_SHOWN
         await pilot.press("enter")  # the finding's form
@@ -206,7 +206,7 @@ async def test_user_text_shows_as_typed_on_every_screen(db_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FindingListScreen)
-        assert HOSTILE_SHOWN in app.screen.sub_title
+        assert HOSTILE_SHOWN in str(app.screen.sub_title)
         await pilot.press("delete")  # the question quotes the remark
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
+from db.database import resolve_path
 from db.migrations import SCHEMA_VERSION
 from db.records import TYPE_NAMES
 from db.store import Store
 from tests.conftest import open_store, report_fields, walk_fields
 from tui import cli
+from tui.cli import common, records
 
 
 def run(*args: str, lang: str = "sv") -> Result:
@@ -23,7 +31,7 @@ def run(*args: str, lang: str = "sv") -> Result:
 @pytest.fixture(autouse=True)
 def _no_tui(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     opened: list[Path] = []
-    monkeypatch.setattr(cli, "_run_app", opened.append)
+    monkeypatch.setattr(common, "run_app", opened.append)
     return opened
 
 
@@ -69,7 +77,7 @@ def test_demo_without_db_goes_beside_the_default_database(_no_tui: list[Path]) -
     lines = result.output.splitlines()
     path = Path(lines[0].split(": ", 1)[1].strip())
     assert path.name == "trygg-demo.db" and path.exists()
-    assert path.parent == cli.resolve_path(None).parent
+    assert path.parent == resolve_path(None).parent
     # The Sollefteå plan lies beside it, to try the plan import with.
     plan_file = Path(lines[1].split(": ", 1)[1].strip())
     assert plan_file.name == "solleftea-handlingsplan.xlsx" and plan_file.exists()
@@ -174,9 +182,9 @@ def test_an_unexpected_error_is_one_sentence_without_debug(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "export_records", broken)
+    monkeypatch.setattr(records, "export_records", broken)
     result = run("records", "export", "--db", str(store.path))
-    assert result.exit_code == cli.EXIT_UNEXPECTED
+    assert result.exit_code == common.EXIT_UNEXPECTED
     assert result.stderr.strip() == (
         "Ett oväntat fel inträffade (RuntimeError). Kör igen med --debug för detaljer."
     )
@@ -196,7 +204,7 @@ def test_missing_device_setup_is_explained(db_path: Path) -> None:
 def test_trygg_alone_opens_the_app_on_the_default_database(_no_tui: list[Path]) -> None:
     result = run()
     assert result.exit_code == 0
-    assert _no_tui == [cli.resolve_path(None)]
+    assert _no_tui == [resolve_path(None)]
 
 
 def test_help_speaks_the_chosen_language() -> None:
@@ -205,3 +213,79 @@ def test_help_speaks_the_chosen_language() -> None:
     assert "Usage:" in english.output and "Show this message and exit." in english.output
     assert cli._language_from_argv(["--lang", "en", "log"]) == "en"
     assert cli._language_from_argv(["--lang=en"]) == "en"
+
+
+def test_opening_the_app_imports_no_command_module(db_path: Path) -> None:
+    """``trygg`` alone opens the app: no command's module (sync, reports, plans,
+    protection …) and nothing only they need (calendars, spreadsheets) is imported on the
+    way to its first screen. A fresh interpreter, as at start-up, with the app itself
+    replaced by a stub at the moment it would open."""
+    Store(db_path).close()
+    script = (
+        "import sys\n"
+        "import tui.app\n"
+        "opened = []\n"
+        "tui.app.run_app = lambda path, *args, **kwargs: opened.append(path)\n"
+        "from tui.cli import main\n"
+        "try:\n"
+        f"    main(['--db', {str(db_path)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert opened, 'the app was not opened'\n"
+        "wanted = {'tui.cli', 'tui.cli.common'}\n"
+        "slow = ('icalendar', 'xlsxwriter', 'db.sync.merge', 'db.reports.calendar')\n"
+        "print(sorted(m for m in sys.modules\n"
+        "             if (m.startswith('tui.cli') and m not in wanted) or m in slow))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def _reachable(
+    command: click.Command, ctx: click.Context, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """Every command under ``command`` (itself first), with the names that lead to it."""
+    yield path, command
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            found = command.get_command(ctx, name)
+            assert found is not None and found.name == name, name
+            yield from _reachable(found, click.Context(found, parent=ctx), (*path, name))
+
+
+def test_every_command_module_is_reachable_from_trygg() -> None:
+    """The commands are module-level click commands in ``tui.cli``'s modules, found by
+    name when looked up: each name leads to the command of that name, and no command
+    defined in a module is left out of ``trygg``."""
+    root = cli.build_cli("sv")
+    reachable = [command for _path, command in _reachable(root, click.Context(root))]
+    defined = [
+        value
+        for module in pkgutil.iter_modules(cli.__path__, "tui.cli.")
+        for value in vars(importlib.import_module(module.name)).values()
+        if isinstance(value, click.Command)
+    ]
+    assert len(defined) > 20
+    assert [d.name for d in defined if not any(c is d for c in reachable)] == []
+    listed = run("--help").output
+    assert [name for name in cli.COMMANDS if f"  {name} " not in listed] == []
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_help_text_is_translated_when_shown(lang: str) -> None:
+    """Help texts are catalogue keys, turned into the chosen language when help is shown:
+    no key shows through, on any command or option, and each is in ``lang``."""
+    root = cli.build_cli(lang)
+    for path, _command in _reachable(root, click.Context(root)):
+        shown = run("--lang", lang, *path, "--help", lang=lang).output
+        assert "cli." not in shown, (path, shown)
+        assert ("Användning:" in shown) == (lang == "sv"), (path, shown)
+    listed = run("--lang", lang, "--help", lang=lang).output
+    init = {"sv": "Skapa och konfigurera en ny databas", "en": "Create and set up a new database"}
+    assert init[lang] in listed
+    db_help = {"sv": "Databasfil (annars TRYGG_DB", "en": "Database file (else TRYGG_DB"}
+    assert db_help[lang] in run("--lang", lang, "log", "--help", lang=lang).output
+    # an option's help with its parameters filled in
+    column = run("--lang", lang, "import-plan", "--help", lang=lang).output
+    assert "goal_kind" in column and "{targets}" not in column

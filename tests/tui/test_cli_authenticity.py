@@ -136,8 +136,8 @@ def _invented(group: dict[str, Path], *, real_key: bool) -> Path:
     source = _mats_relay(group)
     manifest, rows = read_bundle(source)
     last = [r for r in rows if r[1] == anna and r[8] == "core"][-1]
-    invented = (last[0] + 1, anna, "walk", last[3], "area", '"Påhittat"', last[0], anna)
-    invented = (*invented, "core", None, last[10], None)
+    invented = (last[0] + 1, anna, "walk", last[3], "area", '"Påhittat"', last[0], anna,
+                "core", None, last[10], None)  # fmt: skip
     rows = relinked([*rows, invented], anna, "core")
     with open_store(group["mats"]) as mats:
         secrets = own_secrets(mats.conn)

@@ -132,8 +132,8 @@ def test_file_for_a_colleagues_key_and_the_export_log(
     assert "SEKRETESS" in log and "mottagarnycklar" in log and str(written[0]) in log
     plain = run("export", "--db", str(pair["a"]), "--full", "--out", str(tmp_path / "k.trygg"))
     assert plain.exit_code == 0 and not (tmp_path / "k-SEKRETESS.trygg").exists()
-    log = run("log", "--exports", "--db", str(pair["a"]), lang="en").output.splitlines()
-    assert "no personal data" in log[0] and "not encrypted" in log[0]
+    lines = run("log", "--exports", "--db", str(pair["a"]), lang="en").output.splitlines()
+    assert "no personal data" in lines[0] and "not encrypted" in lines[0]
 
 
 def test_encrypted_mailbox_between_two_laptops(pair: dict[str, Path], tmp_path: Path) -> None:

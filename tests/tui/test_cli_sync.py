@@ -155,7 +155,11 @@ def _good_bundle(trio: dict[str, Path], tmp_path: Path) -> Path:
 
 
 def _rewrite(
-    path: Path, change: Callable[[sqlite3.Connection], None], *, rehash: bool, resign: bool = False
+    path: Path,
+    change: Callable[[sqlite3.Connection], object],
+    *,
+    rehash: bool,
+    resign: bool = False,
 ) -> Path:
     """A changed copy of ``path``. ``rehash`` fixes the body hash; ``resign`` signs the
     manifest again with the sender's (polisA's) real key — a hostile or broken device,
@@ -198,7 +202,7 @@ def _manifest(key: str, value: object) -> Callable[[sqlite3.Connection], None]:
     return change
 
 
-def _entries(sql: str) -> Callable[[sqlite3.Connection], None]:
+def _entries(sql: str) -> Callable[[sqlite3.Connection], object]:
     return lambda conn: conn.execute(sql)
 
 

@@ -9,6 +9,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from db import drafts
@@ -21,6 +22,7 @@ from db.sync.exporter import export_bundle
 from db.sync.manifest import canonical
 from tests.conftest import NOW, open_store, report_fields, walk_fields
 from tui import cli
+from tui.cli import common
 
 THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000
 
@@ -372,8 +374,8 @@ def test_a_municipal_device_changes_the_core_of_a_quick_report(tmp_path: Path) -
     # Clearing the name of a report that has no personnummer is still refused.
     with open_store(a) as store:
         other = store.create("snabbrapport", report_fields(personnummer=None))
-    line = {"type": "snabbrapport", "id": other, "name": None}
-    edit.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    cleared = {"type": "snabbrapport", "id": other, "name": None}
+    edit.write_text(json.dumps(cleared) + "\n", encoding="utf-8")
     refused = run("records", "import", str(edit), "--db", str(a))
     assert refused.exit_code == 1 and "ange namn eller personnummer" in refused.output
 
@@ -466,7 +468,9 @@ def test_a_copied_database_becomes_a_new_device_when_nobody_can_be_asked(
     assert "kopia" not in again.output  # asked once
 
 
-def test_a_moved_database_stays_the_same_device(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_moved_database_stays_the_same_device(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = init(tmp_path / "anna.db", "Anna")
     first = device_id(original)
     # Renamed on its disk: the same file, nothing to ask.
@@ -479,14 +483,14 @@ def test_a_moved_database_stays_the_same_device(tmp_path: Path, monkeypatch) -> 
     moved.parent.mkdir()
     moved.write_bytes(renamed.read_bytes())
     renamed.unlink()
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(common, "interactive", lambda: True)
     answered = CliRunner().invoke(
         cli.build_cli("sv"), ["log", "--db", str(moved)], input="f\n", catch_exceptions=False
     )
     assert answered.exit_code == 0 and "flyttats hit" in answered.output, answered.output
     assert device_id(moved) == first
     # Or told ahead of time, in a script.
-    monkeypatch.setattr(cli, "_interactive", lambda: False)
+    monkeypatch.setattr(common, "interactive", lambda: False)
     again = tmp_path / "tredje" / "trygg.db"
     again.parent.mkdir()
     again.write_bytes(moved.read_bytes())

@@ -138,3 +138,35 @@ def test_long_work_shows_a_progress_bar_on_a_terminal_only(
     assert "Gallrar" in text
     export = piped("export", "--db", str(a), "--out", str(tmp_path / "4.trygg"), "--full")
     assert "Skriver filen" not in export and "━" not in export and "Skrev " in export
+
+
+def test_records_and_gallring_count_their_work_on_a_terminal(tmp_path: Path) -> None:
+    """``records import``, ``records export --out`` and ``gallra`` show how many of how
+    many are done on a terminal; piped, only the lines that say what was done."""
+    db = tmp_path / "c.db"
+    made = run(
+        "init", "--db", str(db), "--name", "polisC", "--kommun", "Lycksele", "--org", "polis"
+    )
+    assert made.exit_code == 0, made.output
+    places = tmp_path / "places.jsonl"
+    lines = [f'{{"type": "place", "name": "Plats {i}"}}' for i in range(60)]
+    places.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _raw, text = on_terminal("records", "import", str(places), "--db", str(db))
+    assert "Läser in posterna" in text and "60/60" in text
+    assert "Importerat: 60 nya" in text  # the bar goes; what was done stays
+    plain = piped("records", "import", str(places), "--db", str(db))
+    assert "Läser in posterna" not in plain and "━" not in plain and "/60" not in plain
+    assert "Importerat: 60 nya" in plain  # new ones again: the lines have no ids
+    _raw, text = on_terminal("records", "export", "--db", str(db), "--out", str(tmp_path / "x"))
+    assert "Skriver ut posterna" in text and "120/120" in text
+    assert "120 poster exporterade" in text
+    with open_store(db) as store:
+        for day in ("2026-01-10", "2026-01-11", "2026-01-12"):
+            store.create("snabbrapport", report_fields(date=day))
+    copies = len(list(tmp_path.glob("c.db.backups/*.db")))
+    _raw, text = on_terminal("gallra", "--db", str(db))
+    steps = 3 + copies
+    assert "Gallrar" in text and f"{steps}/{steps}" in text
+    assert "personuppgifterna i 3 rapporter är raderade" in text
+    plain = piped("gallra", "--db", str(db))
+    assert "Gallrar" not in plain and "━" not in plain

@@ -274,7 +274,8 @@ async def test_a_paste_with_escape_codes_arrives_whole_and_in_order(db_path: Pat
         values = wait_for(lambda: (v := draft_values(db_path, NEW_DRAFT)) and v["rep-name"] and v)
         terminal.kill()
     assert values["rep-name"] == "Ring RÖD"
-    assert FormTextArea  # the same cleaning serves the free-text fields (see test_forms)
+    # the same cleaning serves the free-text fields (see test_forms)
+    assert FormTextArea is not None
 
 
 def count_rows(db_path: Path, table: str) -> int:

@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "cli.records.export.help": "Write every record as JSON Lines, sorted by type and id.",
     "cli.records.export.opt.out": "File to write to (else standard output).",
     "cli.records.export.done": "{count} records exported to {path}.",
+    "cli.progress.records_export": "Writing the records",
     "cli.records.import.help": (
         "Read records from JSON Lines or CSV. Everything is checked first; on any problem "
         "nothing is changed."

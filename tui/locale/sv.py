@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "cli.records.export.help": "Skriv ut alla poster som JSON Lines, sorterade efter typ och id.",
     "cli.records.export.opt.out": "Fil att skriva till (annars standard ut).",
     "cli.records.export.done": "{count} poster exporterade till {path}.",
+    "cli.progress.records_export": "Skriver ut posterna",
     "cli.records.import.help": (
         "Läs in poster från JSON Lines eller CSV. Allt kontrolleras först; vid minsta fel "
         "ändras ingenting."

@@ -185,6 +185,27 @@ def test_one_report_at_once_and_the_rule_is_kept_in_the_database(tmp_path: Path)
         assert gallring.rule(again).days == 30
 
 
+def test_gallring_tells_how_far_it_has_come(tmp_path: Path) -> None:
+    """``progress`` hears (steps done, steps in all): each due report erased, then each
+    backup copy cleared of it."""
+    from db.backup import manual_backup
+
+    with _store(tmp_path / "x.db", "Anna", datetime(2026, 11, 21, 23, 30)) as store:
+        for i in range(3):
+            store.create("snabbrapport", report_fields(date=f"2026-01-1{i}", name=NAMES[0]))
+        kept = store.create("snabbrapport", report_fields(name=NAMES[1]))
+        (tmp_path / "x.db.backups").mkdir()
+        for i in range(2):
+            manual_backup(store.conn, store.path, tmp_path / "x.db.backups" / f"{i}.db")
+        heard: list[tuple[int, int]] = []
+        summary = gallring.run(store, TODAY, progress=lambda d, t: heard.append((d, t)))
+        assert summary.erased == 3 and summary.backups_scrubbed == 2
+        assert heard == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+        told: list[tuple[int, int]] = []
+        gallring.erase_now(store, kept, progress=lambda d, t: told.append((d, t)))
+        assert told == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_own_mailbox_file_with_personal_data_goes_with_the_erasure(tmp_path: Path) -> None:
     from db.sync.mailbox import sync_folder
 

@@ -106,6 +106,7 @@ def test_the_follow_up_workbook_prints_one_page_wide(store: Store, tmp_path: Pat
     xlsx = write_followup_report(store, ids["plan"], "2026-H2", tmp_path, TODAY, fmt="xlsx")
     sheet = openpyxl.load_workbook(xlsx.path).worksheets[0]
     assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr is not None
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     header = [c.value for c in sheet[1]]

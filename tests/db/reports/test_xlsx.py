@@ -14,14 +14,14 @@ import openpyxl
 import pytest
 
 from db.errors import TryggError
-from db.reports.xlsx import Coloured, Column, write_xlsx
+from db.reports.xlsx import Cell, Coloured, Column, write_xlsx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def test_text_numbers_and_awkward_content_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "out.xlsx"
-    rows = [
+    rows: list[list[Cell]] = [
         ["Åäö & <b>", 12, 0.25, None],
         ["=1+1", -3, 1.5, "tab\there"],
         ["ctrl\x01char", 0, 0.0, ""],
@@ -51,8 +51,16 @@ def test_control_characters_are_escaped_the_way_excel_reads_them(tmp_path: Path)
 
 def test_shares_are_percentages_and_dates_are_dates(tmp_path: Path) -> None:
     path = tmp_path / "kinds.xlsx"
-    header = ["Fråga", Column("Antal", "int"), Column("Andel", "percent"), Column("Datum", "date")]
-    rows = [["Berusad", 7, 0.5833, "2026-11-21"], ["Annat", 1, 0.0833, date(2026, 10, 3)]]
+    header: list[str | Column] = [
+        "Fråga",
+        Column("Antal", "int"),
+        Column("Andel", "percent"),
+        Column("Datum", "date"),
+    ]
+    rows: list[list[Cell]] = [
+        ["Berusad", 7, 0.5833, "2026-11-21"],
+        ["Annat", 1, 0.0833, date(2026, 10, 3)],
+    ]
     write_xlsx(path, [("S", header, rows)])
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet["C2"].value == pytest.approx(0.5833)
@@ -83,6 +91,7 @@ def test_a_sheet_is_laid_out_to_read_and_to_print(tmp_path: Path) -> None:
     assert sheet.auto_filter.ref == "A1:C3"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr is not None
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.page_setup.fitToWidth in (None, 1)  # absent means 1: one page wide
     assert sheet.page_setup.fitToHeight == 0  # as many pages long as it takes
@@ -137,8 +146,13 @@ def libreoffice_csv(path: Path, out: Path) -> list[list[str]]:
     SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
 )
 def test_libreoffice_opens_the_workbook_as_written(tmp_path: Path) -> None:
-    header = ["Fråga", Column("Antal", "int"), Column("Andel", "percent"), Column("Datum", "date")]
-    rows = [["Berusad", 7, 0.5833, "2026-11-21"], ["=1+1", 1, float("nan"), None]]
+    header: list[str | Column] = [
+        "Fråga",
+        Column("Antal", "int"),
+        Column("Andel", "percent"),
+        Column("Datum", "date"),
+    ]
+    rows: list[list[Cell]] = [["Berusad", 7, 0.5833, "2026-11-21"], ["=1+1", 1, float("nan"), None]]
     path = write_xlsx(tmp_path / "lo.xlsx", [("S", header, rows)])
     table = libreoffice_csv(path, tmp_path)
     assert table[0] == ["Fråga", "Antal", "Andel", "Datum"]

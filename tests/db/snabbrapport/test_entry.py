@@ -89,13 +89,10 @@ def test_personnummer_impossible_or_future_dates_say_so() -> None:
 
     impossible = "100230" + "123"
     future = "271121" + "123"
-    assert (
-        entry.read_personnummer(f"20{impossible}{luhn_digit(impossible)}", DAY).problem.key
-        == "pnr.date"
-    )  # type: ignore[union-attr]
-    assert (
-        entry.read_personnummer(f"20{future}{luhn_digit(future)}", DAY).problem.key == "pnr.future"
-    )  # type: ignore[union-attr]
+    impossible_read = entry.read_personnummer(f"20{impossible}{luhn_digit(impossible)}", DAY)
+    assert impossible_read.problem is not None and impossible_read.problem.key == "pnr.date"
+    future_read = entry.read_personnummer(f"20{future}{luhn_digit(future)}", DAY)
+    assert future_read.problem is not None and future_read.problem.key == "pnr.future"
     assert entry.read_personnummer("", DAY).empty
     partial = entry.read_personnummer("201003", DAY)
     assert not partial.complete and partial.problem is None

@@ -53,7 +53,7 @@ def test_preview_counts_what_the_file_then_carries(pair, tmp_path: Path) -> None
             tmp_path / f"{profile}.trygg",
             full=True,
             profile=profile,
-            progress=lambda done, total, heard=heard: heard.append((done, total)),
+            progress=lambda done, total: heard.append((done, total)),  # noqa: B023
         )
         assert preview.entries == summary.entries
         assert preview.records == summary.records
@@ -117,7 +117,8 @@ def test_the_mailbox_folder_offers_only_unread_files(pair, tmp_path: Path) -> No
         configure_mailbox(malin.store, box)
     box.mkdir()
     configure_mailbox(malin.store, box, "kommun")
-    assert configured_mailbox(malin.store).folder == box.resolve()
+    mailbox = configured_mailbox(malin.store)
+    assert mailbox is not None and mailbox.folder == box.resolve()
     anna.store.create("walk", walk_fields())
     assert write_own_file(anna.store, box) is not None
     assert write_own_file(anna.store, box) is None  # nothing new: the file stays

@@ -1,9 +1,8 @@
-"""The sync commands of the ``trygg`` CLI: export, import, sync, peers, conflicts."""
+"""The sync commands of the ``trygg`` CLI: export, import, sync, conflicts."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,8 @@ from db.sync.exporter import ExportSummary, export_bundle, find_peer
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
-from tui.cli_protect import (
-    add_peers_commands,
+from tui.cli.common import command, db_option, group, open_store
+from tui.cli.encryption import (
     encryption_from,
     encryption_options,
     identity_option,
@@ -28,151 +27,149 @@ from tui.cli_protect import (
 )
 from tui.text import echo, language, progress, t, table, terminal
 
-Opener = Callable[[click.Context, str | None], Store]
 
-
-def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener) -> None:
-    """Attach the sync commands to ``cli``."""
-    add_peers_commands(cli, db_option, open_store)
-
-    @cli.command(name="export", help=t("cli.export.help"))
-    @db_option
-    @click.option("--out", type=click.Path(), help=t("cli.export.opt.out"))
-    @click.option("--to", "to", help=t("cli.export.opt.to"))
-    @click.option("--full", is_flag=True, help=t("cli.export.opt.full"))
-    @click.option("--profile", type=click.Choice(PROFILES), help=t("cli.export.opt.profile"))
-    @encryption_options
-    @click.pass_context
-    def export_command(
-        ctx: click.Context,
-        db: str | None,
-        out: str | None,
-        to: str | None,
-        full: bool,
-        profile: str | None,
-        encrypt: bool,
-        recipients: tuple[str, ...],
-        passphrase_file: str | None,
-    ) -> None:
-        if not to and not full:
-            raise click.UsageError(t("cli.export.need_target"))
-        with open_store(ctx, db) as store:
-            peer = find_peer(store, to) if to else None
-            encryption = encryption_from(encrypt, recipients, passphrase_file)
-            target = Path(out) if out else output_folder(store)
-            if not out:
-                target.mkdir(parents=True, exist_ok=True)
-            with progress(t("cli.progress.export")) as advance:
-                summary = export_bundle(
-                    store,
-                    target,
-                    peer=peer,
-                    full=full,
-                    profile=profile,
-                    encryption=encryption,
-                    progress=advance,
-                )
-        _say_export(summary)
-
-    @cli.command(name="import", help=t("cli.import.help"))
-    @db_option
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--dry-run", is_flag=True, help=t("cli.import.opt.dry_run"))
-    @unlock_options
-    @click.pass_context
-    def import_command(
-        ctx: click.Context,
-        db: str | None,
-        file: str,
-        dry_run: bool,
-        passphrase_file: str | None,
-        identity: str | None,
-    ) -> None:
-        with open_store(ctx, db) as store:
-            unlock = unlock_from(passphrase_file, identity)
-            with progress(t("cli.progress.import")):
-                summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
-        _say_import(summary)
-
-    @cli.command(name="sync", help=t("cli.sync.help"))
-    @db_option
-    @click.argument("folder", type=click.Path(file_okay=False))
-    @click.option(
-        "--profile",
-        type=click.Choice(PROFILES),
-        default=KOMMUN,
-        show_default=True,
-        help=t("cli.sync.opt.profile"),
-    )
-    @encryption_options
-    @identity_option
-    @click.pass_context
-    def sync_command(
-        ctx: click.Context,
-        db: str | None,
-        folder: str,
-        profile: str,
-        encrypt: bool,
-        recipients: tuple[str, ...],
-        passphrase_file: str | None,
-        identity: str | None,
-    ) -> None:
-        with open_store(ctx, db) as store:
-            encryption = encryption_from(encrypt, recipients, passphrase_file)
-            unlock = unlock_from(passphrase_file, identity)
-            if encryption is not None and encryption.passphrase:
-                unlock = Unlock(unlock.identities, lambda: encryption.passphrase)
-            with progress(t("cli.progress.sync")):
-                summary = sync_folder(
-                    store, Path(folder), profile=profile, encryption=encryption, unlock=unlock
-                )
-        for result in summary.imported:
-            _say_import(result)
-        for path, error in summary.failed:
-            echo(
-                printable(t("cli.sync.failed", path=path.name, reason=error.message(language()))),
-                err=True,
+@command("export", "cli.export.help")
+@db_option
+@click.option("--out", type=click.Path(), help="cli.export.opt.out")
+@click.option("--to", "to", help="cli.export.opt.to")
+@click.option("--full", is_flag=True, help="cli.export.opt.full")
+@click.option("--profile", type=click.Choice(PROFILES), help="cli.export.opt.profile")
+@encryption_options
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    db: str | None,
+    out: str | None,
+    to: str | None,
+    full: bool,
+    profile: str | None,
+    encrypt: bool,
+    recipients: tuple[str, ...],
+    passphrase_file: str | None,
+) -> None:
+    if not to and not full:
+        raise click.UsageError(t("cli.export.need_target"))
+    with open_store(ctx, db) as store:
+        peer = find_peer(store, to) if to else None
+        encryption = encryption_from(encrypt, recipients, passphrase_file)
+        target = Path(out) if out else output_folder(store)
+        if not out:
+            target.mkdir(parents=True, exist_ok=True)
+        with progress(t("cli.progress.export")) as advance:
+            summary = export_bundle(
+                store,
+                target,
+                peer=peer,
+                full=full,
+                profile=profile,
+                encryption=encryption,
+                progress=advance,
             )
-        if summary.sent is not None:
-            _say_export(summary.sent)
+    _say_export(summary)
+
+
+@command("import", "cli.import.help")
+@db_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="cli.import.opt.dry_run")
+@unlock_options
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    db: str | None,
+    file: str,
+    dry_run: bool,
+    passphrase_file: str | None,
+    identity: str | None,
+) -> None:
+    with open_store(ctx, db) as store:
+        unlock = unlock_from(passphrase_file, identity)
+        with progress(t("cli.progress.import")):
+            summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
+    _say_import(summary)
+
+
+@command("sync", "cli.sync.help")
+@db_option
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default=KOMMUN,
+    show_default=True,
+    help="cli.sync.opt.profile",
+)
+@encryption_options
+@identity_option
+@click.pass_context
+def sync_command(
+    ctx: click.Context,
+    db: str | None,
+    folder: str,
+    profile: str,
+    encrypt: bool,
+    recipients: tuple[str, ...],
+    passphrase_file: str | None,
+    identity: str | None,
+) -> None:
+    with open_store(ctx, db) as store:
+        encryption = encryption_from(encrypt, recipients, passphrase_file)
+        unlock = unlock_from(passphrase_file, identity)
+        if encryption is not None and encryption.passphrase:
+            unlock = Unlock(unlock.identities, lambda: encryption.passphrase)
+        with progress(t("cli.progress.sync")):
+            summary = sync_folder(
+                store, Path(folder), profile=profile, encryption=encryption, unlock=unlock
+            )
+    for result in summary.imported:
+        _say_import(result)
+    for path, error in summary.failed:
         echo(
-            t(
-                "cli.sync.done",
-                folder=printable(folder),
-                files=len(summary.imported),
-                already=len(summary.already),
-                failed=len(summary.failed),
-            )
+            printable(t("cli.sync.failed", path=path.name, reason=error.message(language()))),
+            err=True,
         )
-        if summary.failed:
-            sys.exit(1)
-
-    @cli.group(name="conflicts", invoke_without_command=True, help=t("cli.conflicts.help"))
-    @db_option
-    @click.pass_context
-    def conflicts_command(ctx: click.Context, db: str | None) -> None:
-        ctx.obj["conflicts_db"] = db
-        if ctx.invoked_subcommand is not None:
-            return
-        with open_store(ctx, db) as store:
-            _print_conflicts(store)
-
-    @conflicts_command.command(name="resolve", help=t("cli.conflicts.resolve.help"))
-    @db_option
-    @click.argument("conflict_id")
-    @click.option(
-        "--keep",
-        type=click.Choice(("winner", "other")),
-        required=True,
-        help=t("cli.conflicts.resolve.opt.keep"),
+    if summary.sent is not None:
+        _say_export(summary.sent)
+    echo(
+        t(
+            "cli.sync.done",
+            folder=printable(folder),
+            files=len(summary.imported),
+            already=len(summary.already),
+            failed=len(summary.failed),
+        )
     )
-    @click.pass_context
-    def resolve_command(ctx: click.Context, db: str | None, conflict_id: str, keep: str) -> None:
-        with open_store(ctx, db or ctx.obj.get("conflicts_db")) as store:
-            copy = store.resolve_conflict(conflict_id, keep)
-        echo(t("cli.conflicts.resolved"))
-        if copy:
-            echo(t("cli.conflicts.restored", id=copy))
+    if summary.failed:
+        sys.exit(1)
+
+
+@group("conflicts", "cli.conflicts.help", invoke_without_command=True)
+@db_option
+@click.pass_context
+def conflicts_group(ctx: click.Context, db: str | None) -> None:
+    ctx.obj["conflicts_db"] = db
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(ctx, db) as store:
+        _print_conflicts(store)
+
+
+@conflicts_group.command(name="resolve", help="cli.conflicts.resolve.help")
+@db_option
+@click.argument("conflict_id")
+@click.option(
+    "--keep",
+    type=click.Choice(("winner", "other")),
+    required=True,
+    help="cli.conflicts.resolve.opt.keep",
+)
+@click.pass_context
+def resolve_command(ctx: click.Context, db: str | None, conflict_id: str, keep: str) -> None:
+    with open_store(ctx, db or ctx.obj.get("conflicts_db")) as store:
+        copy = store.resolve_conflict(conflict_id, keep)
+    echo(t("cli.conflicts.resolved"))
+    if copy:
+        echo(t("cli.conflicts.restored", id=copy))
 
 
 def _say_export(summary: ExportSummary) -> None:
