@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,6 +28,7 @@ from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import PERSONAL, TYPES, Kind
+from db.sync.held import Held
 from db.sync.manifest import Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
@@ -86,6 +87,24 @@ def entry_line(entry: Row) -> bytes:
     if len(parts) > 10 and parts[10] is not None:
         parts[10] = bytes(parts[10]).hex()
     return (json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def chunk_lines(chunk: Sequence[Row]) -> bytes:
+    """``entry_line`` of each row of ``chunk``, joined: the same bytes, made with one
+    encoder for all (``json.dumps`` builds one per call) and encoded once."""
+    if not chunk:
+        return b""
+    encode = _LINE_ENCODER.encode
+    lines = []
+    for entry in chunk:
+        parts = list(entry)
+        if len(parts) > 10 and parts[10] is not None:
+            parts[10] = bytes(parts[10]).hex()
+        lines.append(encode(parts))
+    return ("\n".join(lines) + "\n").encode()
 
 
 def write_bundle(
@@ -184,6 +203,9 @@ class BundleReader:
         self.manifest: Manifest | None = None
         #: The file has the chained schema (format 3); else it is a format 2 file.
         self._chained = True
+        #: How many of its entries :meth:`check` found not held by the receiver (all of
+        #: them when it was not told which are held).
+        self.fresh_count = 0
 
     def __enter__(self) -> BundleReader:
         return self
@@ -196,16 +218,18 @@ class BundleReader:
             self._conn.close()
             self._conn = None
 
-    def check(self, proof: Proof | None = None) -> Manifest:
+    def check(self, proof: Proof | None = None, held: Held | None = None) -> Manifest:
         """Check the whole file; return its manifest or raise a TryggError saying why not.
         ``proof``, when given, is shown every entry in file order (the chains' check:
-        db/sync/authenticity.py) and told when they are all seen."""
+        db/sync/authenticity.py) and told when they are all seen. Every entry is hashed
+        and proved; with ``held`` (db/sync/held.py), the entries the receiver holds
+        exactly, key and content, are not checked against the schema again."""
         manifest = self.peek()
         try:
             assert self._conn is not None
             if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise self._damaged()
-            self._check_entries(self._conn, manifest, proof)
+            self._check_entries(self._conn, manifest, proof, held)
         except sqlite3.DatabaseError:
             raise self._damaged() from None
         self.manifest = manifest
@@ -290,24 +314,33 @@ class BundleReader:
             raise TryggError(problem.key, path=str(self.shown), **problem.params) from None
 
     def _check_entries(
-        self, conn: sqlite3.Connection, manifest: Manifest, proof: Proof | None
+        self,
+        conn: sqlite3.Connection,
+        manifest: Manifest,
+        proof: Proof | None,
+        held: Held | None = None,
     ) -> None:
         digest = hashlib.sha256()
         count = 0
+        self.fresh_count = 0
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
-        for entry in (e for chunk in self._rows(conn) for e in chunk):
-            digest.update(entry_line(entry if self._chained else entry[:9]))
-            count += 1
-            problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
-            if problem:
-                raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
-            if proof is not None and unproved is None:
-                try:
-                    proof.add(entry)
-                except TryggError as refusal:
-                    unproved = refusal
+        for chunk in self._rows(conn):
+            digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
+            count += len(chunk)
+            skip = held(chunk) if held is not None else set()
+            for position, entry in enumerate(chunk):
+                if position not in skip:
+                    self.fresh_count += entry[11] is None
+                    problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
+                    if problem:
+                        raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
+                if proof is not None and unproved is None:
+                    try:
+                        proof.add(entry)
+                    except TryggError as refusal:
+                        unproved = refusal
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
             raise TryggError("bundle.checksum", path=str(self.shown))
         duplicates = conn.execute(

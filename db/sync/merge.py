@@ -33,6 +33,7 @@ from db.store import Store
 from db.sync import authenticity
 from db.sync.bundle import BundleReader
 from db.sync.database_file import DatabaseReader, is_trygg_database
+from db.sync.held import held_in, held_positions
 from db.sync.manifest import Manifest
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
@@ -147,7 +148,7 @@ def _import_plain(
         proof = authenticity.FileProof(store.conn, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check(proof)
+        manifest = reader.check(proof, held_in(store.conn))
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
@@ -166,7 +167,8 @@ def _import_plain(
             summary.unchanged = manifest.entry_count
             summary.already_imported = True
             return summary
-        if not dry_run:
+        if not dry_run and reader.fresh_count:
+            # (Nothing new: only who sent what is noted, no record changes to undo.)
             summary.backup = automatic_backup(store.conn, store.path, "before-import")
         try:
             with store.transaction():
@@ -255,16 +257,21 @@ def _merge(
 
     erased = {
         row[0]
-        for row in conn.execute("SELECT DISTINCT record_id FROM journal WHERE field = ?", (ERASED,))
+        # (The marker's name written out, so that the journal_erasures index is used.)
+        for row in conn.execute("SELECT DISTINCT record_id FROM journal WHERE field = '_erased'")
     }
     erased |= reader.records_with_field(ERASED)
     with_conflicts = {row[0] for row in conn.execute("SELECT DISTINCT record_id FROM conflicts")}
     now_ms = store._wall()
     newest_ts = 0
     touched: dict[str, str] = {}
-    for chunk in reader.chunks():
+    # Only the entries not held here are merged (none at all when the check found none:
+    # the same changes in another file).
+    for chunk in reader.chunks() if reader.fresh_count else ():
+        held = held_positions(conn, chunk)
+        summary.unchanged += len(held)
         kept = []
-        for entry in chunk:
+        for entry in (e for position, e in enumerate(chunk) if position not in held):
             ts, record_id, scope = entry[0], entry[3], entry[8]
             if ts >> COUNTER_BITS > now_ms + MAX_FUTURE_MS:
                 summary.future_stamps += 1
@@ -290,6 +297,8 @@ def _merge(
             if name == ERASED:
                 summary.erased.append(record_id)
 
+    if not reader.fresh_count:
+        summary.unchanged = manifest.entry_count
     for record_id, tbl in touched.items():
         _apply_record(
             conn, TYPES[tbl], record_id, record_id in erased, record_id in with_conflicts, summary
