@@ -90,8 +90,10 @@ def add_sync_commands(cli: click.Group, db_option: Callable, open_store: Opener)
     ) -> None:
         with open_store(ctx, db) as store:
             unlock = unlock_from(passphrase_file, identity)
-            with progress(t("cli.progress.import")):
-                summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
+            with progress(t("cli.progress.import")) as advance:
+                summary = import_bundle(
+                    store, Path(file), dry_run=dry_run, unlock=unlock, progress=advance
+                )
         _say_import(summary)
 
     @cli.command(name="sync", help=t("cli.sync.help"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -72,6 +72,8 @@ _EXPECTED_MASTER = {
 Entry = tuple[
     int, str, str, str, str, "str | None", "int | None", "str | None", str, "str | None", Any
 ]
+#: Called now and then while a file is read or written: (entries done, entries in all).
+Progress = Callable[[int, int], None]
 #: One row of a file's ``entries`` as it travels: an Entry and ``sealed`` (a stub's
 #: commitment, else None).
 Row = tuple[Any, ...]
@@ -204,8 +206,9 @@ class BundleReader:
         #: The file has the chained schema (format 3); else it is a format 2 file.
         self._chained = True
         #: How many of its entries :meth:`check` found not held by the receiver (all of
-        #: them when it was not told which are held).
+        #: them when it was not told which are held), and how many held.
         self.fresh_count = 0
+        self.held_count = 0
 
     def __enter__(self) -> BundleReader:
         return self
@@ -218,18 +221,21 @@ class BundleReader:
             self._conn.close()
             self._conn = None
 
-    def check(self, proof: Proof | None = None, held: Held | None = None) -> Manifest:
+    def check(
+        self, proof: Proof | None = None, held: Held | None = None, progress: Progress | None = None
+    ) -> Manifest:
         """Check the whole file; return its manifest or raise a TryggError saying why not.
         ``proof``, when given, is shown every entry in file order (the chains' check:
         db/sync/authenticity.py) and told when they are all seen. Every entry is hashed
         and proved; with ``held`` (db/sync/held.py), the entries the receiver holds
-        exactly, key and content, are not checked against the schema again."""
+        exactly, key and content, are not checked against the schema again. ``progress``
+        hears (entries read, entries in the file) a chunk at a time."""
         manifest = self.peek()
         try:
             assert self._conn is not None
             if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise self._damaged()
-            self._check_entries(self._conn, manifest, proof, held)
+            self._check_entries(self._conn, manifest, proof, held, progress)
         except sqlite3.DatabaseError:
             raise self._damaged() from None
         self.manifest = manifest
@@ -319,10 +325,11 @@ class BundleReader:
         manifest: Manifest,
         proof: Proof | None,
         held: Held | None = None,
+        progress: Progress | None = None,
     ) -> None:
         digest = hashlib.sha256()
         count = 0
-        self.fresh_count = 0
+        self.fresh_count = self.held_count = 0
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
@@ -330,6 +337,7 @@ class BundleReader:
             digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
             count += len(chunk)
             skip = held(chunk) if held is not None else set()
+            self.held_count += len(skip)
             for position, entry in enumerate(chunk):
                 if position not in skip:
                     self.fresh_count += entry[11] is None
@@ -341,6 +349,8 @@ class BundleReader:
                         proof.add(entry)
                     except TryggError as refusal:
                         unproved = refusal
+            if progress is not None:
+                progress(count, manifest.entry_count)
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
             raise TryggError("bundle.checksum", path=str(self.shown))
         duplicates = conn.execute(

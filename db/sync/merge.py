@@ -32,7 +32,7 @@ from db.protect.keys import fingerprint, own_secrets
 from db.records import PERSONAL, TYPES, Kind, RecordType
 from db.store import Store
 from db.sync import authenticity
-from db.sync.bundle import BundleReader
+from db.sync.bundle import BundleReader, Progress
 from db.sync.database_file import DatabaseReader, is_trygg_database
 from db.sync.held import held_in, held_positions
 from db.sync.manifest import Manifest
@@ -119,29 +119,36 @@ def import_bundle(
     dry_run: bool = False,
     unlock: Unlock | None = None,
     lang: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
     change). An encrypted file is opened with ``unlock`` (or this device's own key) and
     read from memory. Raises TryggError, with the database untouched, for any
     bad file. With ``lang``, the changed records listed in the summary are named in that
     language (for a screen to show); without it they are left unnamed, sparing the
-    command line and the mailbox a query per record."""
+    command line and the mailbox a query per record. ``progress``, if given, hears
+    (entries checked and merged, entries to check and merge) a chunk at a time: every
+    entry of the file is checked, then those not held here are merged."""
     refuse_own_database(store, path)
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
         # Decrypted in memory: no plaintext copy on any disk, even if this is killed.
         plain = decrypt(path, unlock or Unlock(), identity)
-        summary = _import_plain(store, BundleReader(path, data=plain), dry_run, lang)
+        summary = _import_plain(store, BundleReader(path, data=plain), dry_run, lang, progress)
         summary.encrypted = True
         return summary
     # A colleague's database handed over as it is reads like a full export from its device.
     reader = DatabaseReader(path) if is_trygg_database(path) else BundleReader(path)
-    return _import_plain(store, reader, dry_run, lang)
+    return _import_plain(store, reader, dry_run, lang, progress)
 
 
 def _import_plain(
-    store: Store, reader: BundleReader | DatabaseReader, dry_run: bool, lang: str | None
+    store: Store,
+    reader: BundleReader | DatabaseReader,
+    dry_run: bool,
+    lang: str | None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     device = store.require_device()
     shown = reader.shown
@@ -151,7 +158,7 @@ def _import_plain(
         proof = authenticity.FileProof(store.conn, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check(proof, held_in(store.conn))
+        manifest = reader.check(proof, held_in(store.conn), progress)
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
@@ -175,7 +182,7 @@ def _import_plain(
             summary.backup = automatic_backup(store.conn, store.path, "before-import")
         try:
             with store.transaction():
-                _merge(store, reader, manifest, summary, lang)
+                _merge(store, reader, manifest, summary, lang, progress)
                 proof.persist(reader)
                 if dry_run:
                     raise _DryRun
@@ -238,6 +245,7 @@ def _merge(
     manifest: Manifest,
     summary: ImportSummary,
     lang: str | None,
+    progress: Progress | None = None,
 ) -> None:
     conn = store.conn
     held_before = vec.held(conn)
@@ -270,8 +278,11 @@ def _merge(
     touched: dict[str, str] = {}
     # Only the entries not held here are merged (none at all when the check found none:
     # the same changes in another file).
+    checked = manifest.entry_count
+    merged = 0
     for chunk in reader.chunks() if reader.fresh_count else ():
-        held = held_positions(conn, chunk)
+        # (Asked again only if the check found any held: it found them chunk by chunk.)
+        held = held_positions(conn, chunk) if reader.held_count else set()
         summary.unchanged += len(held)
         kept = []
         for entry in (e for position, e in enumerate(chunk) if position not in held):
@@ -299,6 +310,9 @@ def _merge(
             touched[record_id] = tbl
             if name == ERASED:
                 summary.erased.append(record_id)
+        merged += len(chunk) - len(held)
+        if progress is not None:
+            progress(checked + merged, checked + reader.fresh_count)
 
     if not reader.fresh_count:
         summary.unchanged = manifest.entry_count

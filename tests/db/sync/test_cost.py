@@ -172,3 +172,23 @@ def test_a_chunk_is_hashed_as_the_same_bytes_as_entry_by_entry() -> None:
     ]
     assert bundle.chunk_lines(chunk) == b"".join(bundle.entry_line(e) for e in chunk)
     assert bundle.chunk_lines([]) == b""
+
+
+def test_an_import_counts_its_progress_in_entries(tmp_path: Path) -> None:
+    from db.sync.merge import import_bundle
+
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    ids = _places(a, 2600)  # two chunks of entries (two a place)
+    first = a.send(full=True)
+    heard: list[tuple[int, int]] = []
+    import_bundle(b.store, first, progress=lambda done, total: heard.append((done, total)))
+    entries = bundle.BundleReader(first).peek().entry_count
+    # Every entry checked, then every one merged (all new): counted up, never back.
+    assert heard[-1] == (2 * entries, 2 * entries)
+    assert [done for done, _ in heard] == sorted({done for done, _ in heard})
+    assert len(heard) > 2
+    a.store.update("place", ids[0], {"note": "Ny"})
+    heard.clear()
+    import_bundle(b.store, a.send(full=True), progress=lambda d, t: heard.append((d, t)))
+    assert heard[-1] == (entries + 2, entries + 2)  # all checked; the one new merged
+    a.close(), b.close()
