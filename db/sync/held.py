@@ -31,11 +31,14 @@ def held_positions(conn: sqlite3.Connection, chunk: Sequence[Sequence[Any]]) -> 
     record_id, field, value, prev_ts, prev_device, scope[, salt, link[, sealed]]; an
     erased entry's stub (sealed) is never held (it is not a journal entry). One query per
     part of the chunk reads the journal entries of its records through the journal's
-    record index."""
-    records = sorted({row[3] for row in chunk if isinstance(row[3], str)})
-    stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    record index, unless the journal holds nothing of the chunk's origins and scopes in its
+    stamps' range (a first import: then nothing of it can be held)."""
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples, to compare with the rows' parts
+    if not _holds_any(cursor, chunk):
+        return set()
+    records = sorted({row[3] for row in chunk if isinstance(row[3], str)})
+    stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for start in range(0, len(records), _PER_QUERY):
         part = records[start : start + _PER_QUERY]
         for ts, device, tbl, record_id, name, *content in cursor.execute(
@@ -53,6 +56,29 @@ def held_positions(conn: sqlite3.Connection, chunk: Sequence[Sequence[Any]]) -> 
         if found is not None and found == (row[2], *row[5:9], salt, _bytes(link)):
             held.add(position)
     return held
+
+
+def _holds_any(cursor: sqlite3.Cursor, chunk: Sequence[Sequence[Any]]) -> bool:
+    """Whether the journal holds any entry of an origin and scope of ``chunk`` within the
+    range of its stamps there (one look into the journal_origin_scope index each)."""
+    spans: dict[tuple[Any, Any], list[Any]] = {}
+    for row in chunk:
+        if type(row[0]) is not int:
+            continue  # not a stamp: never held (the check refuses it)
+        span = spans.get((row[1], row[8]))
+        if span is None:
+            spans[(row[1], row[8])] = [row[0], row[0]]
+        elif row[0] < span[0]:
+            span[0] = row[0]
+        elif row[0] > span[1]:
+            span[1] = row[0]
+    return any(
+        cursor.execute(
+            "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts BETWEEN ? AND ? LIMIT 1",
+            (device, scope, low, high),
+        ).fetchone()
+        for (device, scope), (low, high) in spans.items()
+    )
 
 
 def _bytes(link: Any) -> Any:

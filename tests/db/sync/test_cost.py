@@ -117,6 +117,24 @@ def test_an_altered_variant_of_a_held_entry_is_refused_as_by_a_device_without_it
     a.close(), b.close(), c.close()
 
 
+@pytest.mark.parametrize("stamp", ["i morgon", 2.5])
+def test_an_entry_whose_stamp_is_no_stamp_is_refused_beside_held_ones(
+    tmp_path: Path, stamp: object
+) -> None:
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 3)
+    real = a.send(full=True)
+    b.receive(real)
+
+    def restamped(rows: list[bundle.Row]) -> list[bundle.Row]:
+        return [(stamp, *rows[0][1:]), *rows[1:]]
+
+    forged = forge(real, a.store, tmp_path / "restamped.trygg", entries=restamped)
+    refused = _refusal(b, forged)
+    assert refused.key == "bundle.bad_entry", refused.key  # one sentence, no traceback
+    a.close(), b.close()
+
+
 def _delta_steps(folder: Path, records: int) -> int:
     folder.mkdir()
     """SQLite steps on the sender's connection to write a delta of 20 changes to a peer
