@@ -153,7 +153,17 @@ def _import_plain(
     device = store.require_device()
     shown = reader.shown
     with reader:
-        check_sender_key(store, reader.peek(), shown)
+        peeked = reader.peek()
+        check_sender_key(store, peeked, shown)
+        if (
+            isinstance(reader, BundleReader)
+            and _imported_before(store, peeked)
+            and reader.body_matches()
+        ):
+            # The same file, byte for byte in its entries, was checked and merged whole
+            # before: it cannot bring anything new. (A damaged copy of it does not match,
+            # and is checked below, to be reported as damaged.)
+            return _already_imported(peeked, shown, dry_run)
         # Every entry must be proved its origin's own (db/sync/authenticity.py).
         proof = authenticity.FileProof(store.conn, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
@@ -162,9 +172,7 @@ def _import_plain(
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
-            done = ImportSummary(shown, manifest.sender, dry_run, already_imported=True)
-            done.unchanged = manifest.entry_count
-            return done
+            return _already_imported(manifest, shown, dry_run)
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.unverified = proof.unverified
         summary.from_database = isinstance(reader, DatabaseReader)
@@ -194,6 +202,12 @@ def _import_plain(
         traces = gallring.clear_traces(store, summary.erased)
         summary.backups_scrubbed = traces.backups_scrubbed
     return summary
+
+
+def _already_imported(manifest: Manifest, shown: Path, dry_run: bool) -> ImportSummary:
+    done = ImportSummary(shown, manifest.sender, dry_run, already_imported=True)
+    done.unchanged = manifest.entry_count
+    return done
 
 
 def refuse_own_database(store: Store, path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.errors import TryggError
-from db.sync import bundle
+from db.sync import authenticity, bundle
 from db.sync.exporter import export_bundle, find_peer
 from tests.db.sync.forge import forge
 from tests.db.sync.harness import Device
@@ -56,6 +56,22 @@ def test_another_file_with_nothing_new_is_neither_checked_entry_by_entry_nor_mer
     assert summary.unchanged == bundle.BundleReader(again).peek().entry_count
     assert summary.backup is None  # nothing to undo, no copy of the database
     assert b.state() == before
+    a.close(), b.close()
+
+
+def test_the_same_file_again_is_only_hashed(tmp_path: Path, checked: list[tuple]) -> None:
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    first = a.send(full=True)
+    b.receive(first)
+    checked.clear()
+    proofs: list[object] = []
+    original = authenticity.FileProof.add
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authenticity.FileProof, "add", lambda *a: proofs.append(a) or original(*a))
+        again = b.receive(first)
+    assert again.already_imported and again.new_entries == 0 and again.backup is None
+    assert checked == [] and proofs == []  # neither checked nor proved again: the hash says
     a.close(), b.close()
 
 
