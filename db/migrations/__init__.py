@@ -24,6 +24,7 @@ from db.migrations import (
     m0009_views,
     m0010_lagesbild,
     m0011_speed,
+    m0012_sync_speed,
 )
 
 
@@ -46,6 +47,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "views", m0009_views.apply),
     Migration(10, "lagesbild", m0010_lagesbild.apply),
     Migration(11, "speed", m0011_speed.apply),
+    Migration(12, "sync_speed", m0012_sync_speed.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,6 +28,7 @@ from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import PERSONAL, TYPES, Kind
+from db.sync.held import Held
 from db.sync.manifest import Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
@@ -71,6 +72,8 @@ _EXPECTED_MASTER = {
 Entry = tuple[
     int, str, str, str, str, "str | None", "int | None", "str | None", str, "str | None", Any
 ]
+#: Called now and then while a file is read or written: (entries done, entries in all).
+Progress = Callable[[int, int], None]
 #: One row of a file's ``entries`` as it travels: an Entry and ``sealed`` (a stub's
 #: commitment, else None).
 Row = tuple[Any, ...]
@@ -86,6 +89,24 @@ def entry_line(entry: Row) -> bytes:
     if len(parts) > 10 and parts[10] is not None:
         parts[10] = bytes(parts[10]).hex()
     return (json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def chunk_lines(chunk: Sequence[Row]) -> bytes:
+    """``entry_line`` of each row of ``chunk``, joined: the same bytes, made with one
+    encoder for all (``json.dumps`` builds one per call) and encoded once."""
+    if not chunk:
+        return b""
+    encode = _LINE_ENCODER.encode
+    lines = []
+    for entry in chunk:
+        parts = list(entry)
+        if len(parts) > 10 and parts[10] is not None:
+            parts[10] = bytes(parts[10]).hex()
+        lines.append(encode(parts))
+    return ("\n".join(lines) + "\n").encode()
 
 
 def write_bundle(
@@ -184,6 +205,10 @@ class BundleReader:
         self.manifest: Manifest | None = None
         #: The file has the chained schema (format 3); else it is a format 2 file.
         self._chained = True
+        #: How many of its entries :meth:`check` found not held by the receiver (all of
+        #: them when it was not told which are held), and how many held.
+        self.fresh_count = 0
+        self.held_count = 0
 
     def __enter__(self) -> BundleReader:
         return self
@@ -196,20 +221,42 @@ class BundleReader:
             self._conn.close()
             self._conn = None
 
-    def check(self, proof: Proof | None = None) -> Manifest:
+    def check(
+        self, proof: Proof | None = None, held: Held | None = None, progress: Progress | None = None
+    ) -> Manifest:
         """Check the whole file; return its manifest or raise a TryggError saying why not.
         ``proof``, when given, is shown every entry in file order (the chains' check:
-        db/sync/authenticity.py) and told when they are all seen."""
+        db/sync/authenticity.py) and told when they are all seen. Every entry is hashed
+        and proved; with ``held`` (db/sync/held.py), the entries the receiver holds
+        exactly, key and content, are not checked against the schema again. ``progress``
+        hears (entries read, entries in the file) a chunk at a time."""
         manifest = self.peek()
         try:
             assert self._conn is not None
             if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise self._damaged()
-            self._check_entries(self._conn, manifest, proof)
+            self._check_entries(self._conn, manifest, proof, held, progress)
         except sqlite3.DatabaseError:
             raise self._damaged() from None
         self.manifest = manifest
         return manifest
+
+    def body_matches(self) -> bool:
+        """Whether the file's entries are exactly those its manifest counts and hashes:
+        enough to know a file already merged whole when its manifest names one (its
+        entries were checked then). Cheap beside :meth:`check`: no entry is checked one
+        by one. False for a damaged file (:meth:`check` then says why)."""
+        manifest = self.peek()
+        try:
+            assert self._conn is not None
+            digest = hashlib.sha256()
+            count = 0
+            for chunk in self._rows(self._conn):
+                digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
+                count += len(chunk)
+        except (sqlite3.DatabaseError, TypeError, ValueError):
+            return False
+        return count == manifest.entry_count and digest.hexdigest() == manifest.body_sha256
 
     def peek(self) -> Manifest:
         """Check the header, the schema and the manifest only (cheap: for deciding whether
@@ -290,24 +337,37 @@ class BundleReader:
             raise TryggError(problem.key, path=str(self.shown), **problem.params) from None
 
     def _check_entries(
-        self, conn: sqlite3.Connection, manifest: Manifest, proof: Proof | None
+        self,
+        conn: sqlite3.Connection,
+        manifest: Manifest,
+        proof: Proof | None,
+        held: Held | None = None,
+        progress: Progress | None = None,
     ) -> None:
         digest = hashlib.sha256()
         count = 0
+        self.fresh_count = self.held_count = 0
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
-        for entry in (e for chunk in self._rows(conn) for e in chunk):
-            digest.update(entry_line(entry if self._chained else entry[:9]))
-            count += 1
-            problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
-            if problem:
-                raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
-            if proof is not None and unproved is None:
-                try:
-                    proof.add(entry)
-                except TryggError as refusal:
-                    unproved = refusal
+        for chunk in self._rows(conn):
+            digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
+            count += len(chunk)
+            skip = held(chunk) if held is not None else set()
+            self.held_count += len(skip)
+            for position, entry in enumerate(chunk):
+                if position not in skip:
+                    self.fresh_count += entry[11] is None
+                    problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
+                    if problem:
+                        raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
+                if proof is not None and unproved is None:
+                    try:
+                        proof.add(entry)
+                    except TryggError as refusal:
+                        unproved = refusal
+            if progress is not None:
+                progress(count, manifest.entry_count)
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
             raise TryggError("bundle.checksum", path=str(self.shown))
         duplicates = conn.execute(

@@ -36,7 +36,8 @@ from db.protect import keys
 from db.protect.keys import Secrets
 from db.records import PERSONAL, POLIS
 from db.sync import authenticity
-from db.sync.bundle import Entry, Row, entry_line, entry_problem
+from db.sync.bundle import Entry, Progress, Row, chunk_lines, entry_problem
+from db.sync.held import Held
 from db.sync.manifest import SEKRETESS, ChainHead, Manifest, ManifestProblem, device_card
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -94,6 +95,10 @@ class DatabaseReader:
         self.manifest: Manifest | None = None
         #: Per (origin, scope), what of its chain can be proved (schema 8 on).
         self._parts: dict[tuple[str, str], authenticity.ChainPart] | None = None
+        #: How many of its entries :meth:`check` found not held by the receiver, and
+        #: how many held.
+        self.fresh_count = 0
+        self.held_count = 0
 
     def __enter__(self) -> DatabaseReader:
         return self
@@ -116,10 +121,17 @@ class DatabaseReader:
         except sqlite3.DatabaseError:
             raise self._damaged() from None
 
-    def check(self, proof: authenticity.FileProof | None = None) -> Manifest:
+    def check(
+        self,
+        proof: authenticity.FileProof | None = None,
+        held: Held | None = None,
+        progress: Progress | None = None,
+    ) -> Manifest:
         """Check the whole file — integrity, every entry the device would export, each
         shown to ``proof`` — and return its manifest, or raise a TryggError saying why
-        not."""
+        not. With ``held`` (db/sync/held.py), the entries the receiver holds exactly,
+        key and content, are not checked against the schema again. ``progress`` hears
+        (entries read, 0: their number is known only at the end) a chunk at a time."""
         manifest = self.peek()
         conn = self._conn
         assert conn is not None
@@ -129,17 +141,27 @@ class DatabaseReader:
             digest = hashlib.sha256()
             count = 0
             personal = False
-            for entry in self._rows(conn):
-                problem = entry_problem(entry[:9], manifest.scopes)
-                if problem:
-                    raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
-                if proof is not None:
-                    proof.add(entry)
-                if entry[11] is not None:
-                    continue  # an erased entry's place: not an entry to take in
-                digest.update(entry_line(entry[:9]))
-                count += 1
-                personal = personal or entry[8] == PERSONAL
+            self.fresh_count = self.held_count = 0
+            for chunk in _in_chunks(self._rows(conn)):
+                skip = held(chunk) if held is not None else set()
+                self.held_count += len(skip)
+                for position, entry in enumerate(chunk):
+                    if position not in skip:
+                        self.fresh_count += entry[11] is None
+                        problem = entry_problem(entry[:9], manifest.scopes)
+                        if problem:
+                            raise TryggError(
+                                "bundle.bad_entry", path=str(self.shown), problem=problem
+                            )
+                    if proof is not None:
+                        proof.add(entry)
+                # An erased entry's place is not an entry to take in.
+                entries = [entry[:9] for entry in chunk if entry[11] is None]
+                digest.update(chunk_lines(entries))
+                count += len(entries)
+                personal = personal or any(entry[8] == PERSONAL for entry in entries)
+                if progress is not None:
+                    progress(count, 0)
             if proof is not None:
                 proof.finish()
             duplicates = conn.execute(
@@ -333,3 +355,15 @@ class DatabaseReader:
 
     def _damaged(self) -> TryggError:
         return TryggError("bundle.damaged", path=str(self.shown))
+
+
+def _in_chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    """``rows`` a bounded chunk at a time."""
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -118,8 +118,9 @@ def carries_personal(store: Store, plan: ExportPlan) -> bool:
     """Whether a file made from ``plan`` would hold any personal data."""
     if PERSONAL not in plan.scopes:
         return False
-    for origin, upto in plan.held.get(PERSONAL, {}).items():
-        since = plan.base.get(PERSONAL, {}).get(origin, 0)
+    for origin, scope, since, upto in _pairs(plan):
+        if scope != PERSONAL:
+            continue
         row = store.conn.execute(
             "SELECT 1 FROM journal WHERE device = ? AND scope = ? AND ts > ? AND ts <= ? LIMIT 1",
             (origin, PERSONAL, since, upto),
@@ -149,11 +150,23 @@ class ExportPreview:
 def _ranges(plan: ExportPlan) -> tuple[str, list[object]]:
     """A WHERE clause selecting the journal entries a file made from ``plan`` holds."""
     clauses, params = [], []
-    for scope in plan.scopes:
-        for origin, upto in plan.held.get(scope, {}).items():
-            clauses.append("(device = ? AND scope = ? AND ts > ? AND ts <= ?)")
-            params += [origin, scope, plan.base.get(scope, {}).get(origin, 0), upto]
+    for origin, scope, since, upto in _pairs(plan):
+        clauses.append("(device = ? AND scope = ? AND ts > ? AND ts <= ?)")
+        params += [origin, scope, since, upto]
     return (" OR ".join(clauses) or "0"), params
+
+
+def _pairs(plan: ExportPlan) -> list[tuple[str, str, int, int]]:
+    """(origin, scope, since, upto) of each origin and scope with anything above the
+    base: the only ones a file made from ``plan`` reads (by the journal_origin_scope
+    index), so a delta costs what it sends, not what the journal holds."""
+    pairs = []
+    for scope in plan.scopes:
+        for origin, upto in sorted(plan.held.get(scope, {}).items()):
+            since = plan.base.get(scope, {}).get(origin, 0)
+            if upto > since:
+                pairs.append((origin, scope, since, upto))
+    return pairs
 
 
 def preview_export(

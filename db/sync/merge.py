@@ -11,6 +11,7 @@ leaves nothing missing. A dry run does all of this and rolls it back.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,15 +29,18 @@ from db.peers import DeviceCard
 from db.protect import gallring
 from db.protect.encryption import Unlock, decrypt, is_encrypted
 from db.protect.keys import fingerprint, own_secrets
-from db.records import PERSONAL, TYPES, RecordType
+from db.records import PERSONAL, TYPES, Kind, RecordType
 from db.store import Store
 from db.sync import authenticity
-from db.sync.bundle import BundleReader
+from db.sync.bundle import BundleReader, Progress
 from db.sync.database_file import DatabaseReader, is_trygg_database
+from db.sync.held import held_in, held_positions
 from db.sync.manifest import Manifest
 
 #: How many changed records a summary lists one by one (the counts cover all of them).
 LISTED = 2000
+#: Kinds whose column is not a JSON string's own text (Store._encode_column).
+_ENCODED_KINDS = {Kind.TEXTLIST, Kind.PARTICIPANTS, Kind.BOOL}
 
 
 @dataclass(frozen=True)
@@ -115,45 +119,60 @@ def import_bundle(
     dry_run: bool = False,
     unlock: Unlock | None = None,
     lang: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Check ``path`` whole, then merge it (or, with ``dry_run``, only say what would
     change). An encrypted file is opened with ``unlock`` (or this device's own key) and
     read from memory. Raises TryggError, with the database untouched, for any
     bad file. With ``lang``, the changed records listed in the summary are named in that
     language (for a screen to show); without it they are left unnamed, sparing the
-    command line and the mailbox a query per record."""
+    command line and the mailbox a query per record. ``progress``, if given, hears
+    (entries checked and merged, entries to check and merge) a chunk at a time: every
+    entry of the file is checked, then those not held here are merged."""
     refuse_own_database(store, path)
     if is_encrypted(path):
         secrets = own_secrets(store.conn)
         identity = secrets.age_identity if secrets else None
         # Decrypted in memory: no plaintext copy on any disk, even if this is killed.
         plain = decrypt(path, unlock or Unlock(), identity)
-        summary = _import_plain(store, BundleReader(path, data=plain), dry_run, lang)
+        summary = _import_plain(store, BundleReader(path, data=plain), dry_run, lang, progress)
         summary.encrypted = True
         return summary
     # A colleague's database handed over as it is reads like a full export from its device.
     reader = DatabaseReader(path) if is_trygg_database(path) else BundleReader(path)
-    return _import_plain(store, reader, dry_run, lang)
+    return _import_plain(store, reader, dry_run, lang, progress)
 
 
 def _import_plain(
-    store: Store, reader: BundleReader | DatabaseReader, dry_run: bool, lang: str | None
+    store: Store,
+    reader: BundleReader | DatabaseReader,
+    dry_run: bool,
+    lang: str | None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     device = store.require_device()
     shown = reader.shown
     with reader:
-        check_sender_key(store, reader.peek(), shown)
+        peeked = reader.peek()
+        check_sender_key(store, peeked, shown)
+        if (
+            isinstance(reader, BundleReader)
+            and _imported_before(store, peeked)
+            and reader.body_matches()
+        ):
+            # The same file, byte for byte in its entries, was checked and merged whole
+            # before: it cannot bring anything new. (A damaged copy of it does not match,
+            # and is checked below, to be reported as damaged.)
+            return _already_imported(peeked, shown, dry_run)
         # Every entry must be proved its origin's own (db/sync/authenticity.py).
         proof = authenticity.FileProof(store.conn, reader.peek(), shown)
         # The whole file is checked even when its manifest names a file merged before:
         # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check(proof)
+        manifest = reader.check(proof, held_in(store.conn), progress)
         if _imported_before(store, manifest):
             # The same file, byte for byte in its entries, was merged whole before: it
             # cannot bring anything new.
-            done = ImportSummary(shown, manifest.sender, dry_run, already_imported=True)
-            done.unchanged = manifest.entry_count
-            return done
+            return _already_imported(manifest, shown, dry_run)
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.unverified = proof.unverified
         summary.from_database = isinstance(reader, DatabaseReader)
@@ -166,11 +185,12 @@ def _import_plain(
             summary.unchanged = manifest.entry_count
             summary.already_imported = True
             return summary
-        if not dry_run:
+        if not dry_run and reader.fresh_count:
+            # (Nothing new: only who sent what is noted, no record changes to undo.)
             summary.backup = automatic_backup(store.conn, store.path, "before-import")
         try:
             with store.transaction():
-                _merge(store, reader, manifest, summary, lang)
+                _merge(store, reader, manifest, summary, lang, progress)
                 proof.persist(reader)
                 if dry_run:
                     raise _DryRun
@@ -182,6 +202,12 @@ def _import_plain(
         traces = gallring.clear_traces(store, summary.erased)
         summary.backups_scrubbed = traces.backups_scrubbed
     return summary
+
+
+def _already_imported(manifest: Manifest, shown: Path, dry_run: bool) -> ImportSummary:
+    done = ImportSummary(shown, manifest.sender, dry_run, already_imported=True)
+    done.unchanged = manifest.entry_count
+    return done
 
 
 def refuse_own_database(store: Store, path: Path) -> None:
@@ -233,6 +259,7 @@ def _merge(
     manifest: Manifest,
     summary: ImportSummary,
     lang: str | None,
+    progress: Progress | None = None,
 ) -> None:
     conn = store.conn
     held_before = vec.held(conn)
@@ -255,16 +282,24 @@ def _merge(
 
     erased = {
         row[0]
-        for row in conn.execute("SELECT DISTINCT record_id FROM journal WHERE field = ?", (ERASED,))
+        # (The marker's name written out, so that the journal_erasures index is used.)
+        for row in conn.execute("SELECT DISTINCT record_id FROM journal WHERE field = '_erased'")
     }
     erased |= reader.records_with_field(ERASED)
     with_conflicts = {row[0] for row in conn.execute("SELECT DISTINCT record_id FROM conflicts")}
     now_ms = store._wall()
     newest_ts = 0
     touched: dict[str, str] = {}
-    for chunk in reader.chunks():
+    # Only the entries not held here are merged (none at all when the check found none:
+    # the same changes in another file).
+    checked = manifest.entry_count
+    merged = 0
+    for chunk in reader.chunks() if reader.fresh_count else ():
+        # (Asked again only if the check found any held: it found them chunk by chunk.)
+        held = held_positions(conn, chunk) if reader.held_count else set()
+        summary.unchanged += len(held)
         kept = []
-        for entry in chunk:
+        for entry in (e for position, e in enumerate(chunk) if position not in held):
             ts, record_id, scope = entry[0], entry[3], entry[8]
             if ts >> COUNTER_BITS > now_ms + MAX_FUTURE_MS:
                 summary.future_stamps += 1
@@ -289,11 +324,13 @@ def _merge(
             touched[record_id] = tbl
             if name == ERASED:
                 summary.erased.append(record_id)
+        merged += len(chunk) - len(held)
+        if progress is not None:
+            progress(checked + merged, checked + reader.fresh_count)
 
-    for record_id, tbl in touched.items():
-        _apply_record(
-            conn, TYPES[tbl], record_id, record_id in erased, record_id in with_conflicts, summary
-        )
+    if not reader.fresh_count:
+        summary.unchanged = manifest.entry_count
+    _apply_records(conn, touched, erased, with_conflicts, summary)
     # Labelled after every record is in place (a finding's label names its walk), and
     # before a dry run rolls the new records back.
     if lang is not None:
@@ -319,6 +356,112 @@ def _merge(
     open_now = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     summary.open_conflicts = open_now
     summary.new_conflicts = max(0, open_now - conflicts_before)
+
+
+def _apply_records(
+    conn: sqlite3.Connection,
+    touched: dict[str, str],
+    erased: set[str],
+    with_conflicts: set[str],
+    summary: ImportSummary,
+) -> None:
+    """Bring every touched record's row in line with its journal, a batch at a time, in
+    the order the file first touched them. A record new here whose journal holds one
+    version per field and no marker (what most of a first import is) is written by one
+    INSERT per table and shape, from one query for the whole batch: nothing competes, so
+    each field's only version is current and there is no conflict. Every other record
+    (competing versions, tombstones, erasure, acknowledgements, conflicts held) goes
+    through :func:`_apply_record`, the rule in full."""
+    items = list(touched.items())
+    ruled = erased | with_conflicts
+    for start in range(0, len(items), _BATCH):
+        batch = items[start : start + _BATCH]
+        plain = _plain_new_records(conn, [item for item in batch if item[0] not in ruled])
+        inserts: dict[tuple[str, tuple[str, ...]], list[list[object]]] = {}
+        for record_id, tbl in batch:
+            versions = plain.get(record_id)
+            if versions is None:
+                _apply_record(
+                    conn,
+                    TYPES[tbl],
+                    record_id,
+                    record_id in erased,
+                    record_id in with_conflicts,
+                    summary,
+                )
+                continue
+            rt = TYPES[tbl]
+            changes = {}
+            for name, value in versions:
+                column = _column_fast(rt, name, value)
+                if column is not None:
+                    changes[name] = column
+            inserts.setdefault((tbl, ("id", *changes)), []).append([record_id, *changes.values()])
+            summary.new_records[tbl] = summary.new_records.get(tbl, 0) + 1
+            if len(summary.changes) < LISTED:
+                summary.changes.append(
+                    RecordChange(tbl, record_id, "", True, tuple(changes), False, ())
+                )
+        for (tbl, columns), rows in inserts.items():
+            conn.executemany(
+                f"INSERT INTO {tbl} ({', '.join(columns)}) VALUES"
+                f" ({', '.join('?' for _ in columns)})",
+                rows,
+            )
+
+
+#: Records per batch of :func:`_apply_records` (well below SQLite's limit on parameters).
+_BATCH = 2000
+
+
+def _plain_new_records(
+    conn: sqlite3.Connection, batch: list[tuple[str, str]]
+) -> dict[str, list[tuple[str, str | None]]]:
+    """Of ``batch`` (record id, type), the records with no row yet whose journal holds
+    exactly one version of each field and no marker or acknowledgement (a journal field
+    beginning with ``_``), with their (field, value) in field order."""
+    if not batch:
+        return {}
+    ids = [record_id for record_id, _tbl in batch]
+    marks = ", ".join("?" for _ in ids)
+    existing: set[str] = set()
+    for tbl in {tbl for _id, tbl in batch}:
+        existing.update(
+            row[0] for row in conn.execute(f"SELECT id FROM {tbl} WHERE id IN ({marks})", ids)
+        )
+    single = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT record_id FROM journal WHERE record_id IN ({marks}) GROUP BY record_id"
+            " HAVING count(*) = count(DISTINCT field) AND max(substr(field, 1, 1) = '_') = 0",
+            ids,
+        )
+    } - existing
+    plain: dict[str, list[tuple[str, str | None]]] = {}
+    if single:
+        wanted = sorted(single)
+        marks = ", ".join("?" for _ in wanted)
+        for record_id, name, value in conn.execute(
+            f"SELECT record_id, field, value FROM journal WHERE record_id IN ({marks})"
+            " ORDER BY record_id, field",
+            wanted,
+        ):
+            plain.setdefault(record_id, []).append((name, value))
+    return plain
+
+
+def _column_fast(rt: RecordType, name: str, value: str | None) -> object:
+    """:func:`column_value`, without decoding a JSON string that holds no escape (its
+    text between the quotes is the string)."""
+    if (
+        value is not None
+        and len(value) > 1
+        and value[0] == '"'
+        and "\\" not in value
+        and rt.field(name).kind not in _ENCODED_KINDS
+    ):
+        return value[1:-1]
+    return column_value(rt, name, value)
 
 
 def _apply_record(

@@ -1,50 +1,53 @@
 """Benchmark: sync of a large database, against plain SQLite inserts in the same run.
 
-    python -m tests.perf.bench_sync [RECORDS]      (default 100000)
+    python -m tests.perf.bench_sync [--quick] [RECORDS ...]   (default 10000 30000 100000)
 
-Builds a database of RECORDS place records with their journal, exports it in full,
-imports the file into an empty database, and imports it again. The floors are plain
-``executemany`` inserts into SQLite, timed in the same run: one of as many rows as there
-are records, and one of as many rows as there are journal entries (what an import really
-writes). Prints times, ratios and peak memory; asserts nothing about time.
+For each size, builds a database of RECORDS place records through the store (five
+journal entries each), exports it in full twice (the same changes in two files; the
+first in a child process, so that its peak memory is the export's own), and, in another
+child process, imports the first file into an empty database, the same file again, and
+the other file (nothing new in it). The floor is an ``executemany`` of the same journal
+entries (with their salts and links) into the journal table of an empty Trygg database,
+with its indexes, timed in the same run. Each figure is given in wall-clock and CPU
+seconds: on a shared machine the wall clock waits for other work.
+
+Then the delta export: a database of 10,000, 100,000 and 300,000 records whose peer holds
+everything but 100 changes; the export of those 100 should cost the same at every size.
+(The peer's holding is stated, as a round trip would leave it, rather than imported.)
+
+``--quick`` uses a tenth of every size. Prints times, ratios and peak memory; asserts
+nothing about time.
 """
 
 from __future__ import annotations
 
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from db import peers
 from db.ids import new_id
+from db.journal import vectors as vec
 from db.store import Store
-from db.sync.exporter import export_bundle
+from db.sync.exporter import export_bundle, find_peer
 from db.sync.merge import import_bundle
 
-
-def floor(path: Path, rows: int, columns: int) -> float:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    names = ", ".join(f"c{i}" for i in range(columns))
-    conn.execute(f"CREATE TABLE t (id TEXT PRIMARY KEY, {names})")
-    data = [(f"{i:012d}", *(f"värde {i} {c}" for c in range(columns))) for i in range(rows)]
-    marks = ", ".join("?" for _ in range(columns + 1))
-    start = time.perf_counter()
-    conn.execute("BEGIN")
-    conn.executemany(f"INSERT INTO t VALUES ({marks})", data)
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return elapsed
+JOURNAL_COLUMNS = (
+    "ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope, salt, link"
+)
 
 
-def build(path: Path, records: int) -> tuple[Store, float]:
-    store = Store(path, now=lambda: datetime(2026, 11, 22, 12, 0))
-    store.set_up_device("Källa", "polis", "Lycksele")
+def build(path: Path, records: int, store: Store | None = None) -> tuple[Store, float]:
+    """A database at ``path`` with ``records`` more place records (written through the
+    store, in one transaction), and the seconds that took."""
+    if store is None:
+        store = Store(path, now=lambda: datetime(2026, 11, 22, 12, 0))
+        store.set_up_device("Källa", "polis", "Lycksele")
     start = time.perf_counter()
     with store.transaction():
         for i in range(records):
@@ -62,79 +65,98 @@ def build(path: Path, records: int) -> tuple[Store, float]:
     return store, time.perf_counter() - start
 
 
-def main(records: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        source, built = build(root / "source.db", records)
-        entries = source.journal_size()
-        floor_records = floor(root / "floor1.db", records, 5)
-        floor_entries = floor(root / "floor2.db", entries, 8)
+class Clock:
+    """Wall-clock and CPU seconds of this process since it was made. On a shared machine
+    the wall clock waits for other work; the CPU time less so."""
 
-        bundle = root / "full.trygg"
-        start = time.perf_counter()
-        summary = export_bundle(source, bundle, full=True, profile="polis")
-        exported = time.perf_counter() - start
-        same_again = root / "full-again.trygg"  # same content, another file
-        export_bundle(source, same_again, full=True, profile="polis")
-        source.close()
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
 
-        # The imports run in a child process, so its peak memory is the import's own.
-        child = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tests.perf.bench_sync",
-                "--import-only",
-                str(bundle),
-                str(same_again),
-                str(root / "target.db"),
-                str(records),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        imported, reimported, same_content, peak = (float(x) for x in child.stdout.split())
-        size_mb = bundle.stat().st_size / 1e6
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
 
-    print(f"records {records}, journal entries {entries}, bundle {size_mb:.1f} MB")
-    print(f"floor: executemany of {records} rows      {floor_records:8.3f} s")
-    print(f"floor: executemany of {entries} rows     {floor_entries:8.3f} s")
-    print(f"building the source through the store     {built:8.3f} s")
-    print(f"full export                               {exported:8.3f} s  (target < 10 s)")
-    print(
-        f"import into an empty database             {imported:8.3f} s  "
-        f"({imported / floor_records:5.1f}x record floor, "
-        f"{imported / floor_entries:4.1f}x entry floor; target 3x)"
+
+def journal_floor(source: Store, path: Path) -> tuple[float, float]:
+    """Wall and CPU seconds for one ``executemany`` of ``source``'s journal entries into
+    the journal table (with its indexes) of an empty Trygg database, in one transaction."""
+    rows = [tuple(r) for r in source.conn.execute(f"SELECT {JOURNAL_COLUMNS} FROM journal")]
+    target = Store(path)
+    target.set_up_device("Golv", "polis", "Lycksele")
+    conn = target.conn
+    clock = Clock()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(
+        f"INSERT INTO journal ({JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
     )
-    print(
-        f"import the same file again                {reimported:8.3f} s  "
-        f"({reimported / imported:4.2f}x first import; target 0.5x)"
-    )
-    print(
-        f"import another file, nothing new in it    {same_content:8.3f} s  "
-        f"({same_content / imported:4.2f}x first import)"
-    )
-    print(f"peak memory of the importing process      {peak:8.1f} MB  (target < 300 MB)")
-    del summary
+    conn.execute("COMMIT")
+    elapsed = clock.stop()
+    target.close()
+    return elapsed
+
+
+def sync_at(root: Path, records: int) -> dict[str, Any]:
+    source, built = build(root / "source.db", records)
+    entries = source.journal_size()
+    floor = journal_floor(source, root / "floor.db")
+    bundle = root / "full.trygg"
+    source.close()
+    # In a child process, so that its peak memory is the export's own.
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.perf.bench_sync", "--export-only",
+         str(root / "source.db"), str(bundle)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    export_wall, export_cpu, export_peak = (float(x) for x in child.stdout.split())
+    source = Store(root / "source.db")
+    same_again = root / "full-again.trygg"  # the same changes, another file
+    export_bundle(source, same_again, full=True, profile="polis")
+    source.close()
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.perf.bench_sync", "--import-only",
+         str(bundle), str(same_again), str(root / "target.db"), str(records)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    figures = [float(x) for x in child.stdout.split()]
+    imported, reimported, nothing_new = (tuple(figures[i : i + 2]) for i in (0, 2, 4))
+    peak = figures[6]
+    return {
+        "entries": entries,
+        "built": built,
+        "floor": floor,
+        "exported": (export_wall, export_cpu),
+        "export_peak": export_peak,
+        "imported": imported,
+        "reimported": reimported,
+        "nothing_new": nothing_new,
+        "peak": peak,
+        "size_mb": bundle.stat().st_size / 1e6,
+    }
+
+
+def export_only(source_path: Path, out: Path) -> None:
+    source = Store(source_path)
+    clock = Clock()
+    export_bundle(source, out, full=True, profile="polis")
+    print(*clock.stop(), peak_rss_mb())
+    source.close()
 
 
 def import_only(bundle: Path, same_again: Path, target_path: Path, records: int) -> None:
     target = Store(target_path)
     target.set_up_device("Mål", "polis", "Lycksele")
-    start = time.perf_counter()
+    clock = Clock()
     first = import_bundle(target, bundle)
-    imported = time.perf_counter() - start
-    start = time.perf_counter()
+    imported = clock.stop()
+    clock = Clock()
     again = import_bundle(target, bundle)
-    reimported = time.perf_counter() - start
-    start = time.perf_counter()
+    reimported = clock.stop()
+    clock = Clock()
     other = import_bundle(target, same_again)
-    same_content = time.perf_counter() - start
+    nothing_new = clock.stop()
     assert first.total_new_records == records and again.new_entries == 0
     assert other.new_entries == 0 and not other.already_imported
     target.close()
-    print(imported, reimported, same_content, peak_rss_mb())
+    print(*imported, *reimported, *nothing_new, peak_rss_mb())
 
 
 def peak_rss_mb() -> float:
@@ -148,8 +170,110 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def delta_exports(root: Path, sizes: list[int], changes: int = 100) -> list[tuple[int, float]]:
+    """(records, best CPU seconds) of a delta export of ``changes`` changes to a peer
+    holding all else, the database grown to each of ``sizes`` in turn."""
+    peer_store = Store(root / "peer.db")
+    peer_store.set_up_device("Mottagare", "polis", "Lycksele")
+    export_bundle(peer_store, root / "peer.trygg", full=True, profile="polis")
+    peer_id = peer_store.require_device().id
+    peer_store.close()
+    store: Store | None = None
+    results: list[tuple[int, float]] = []
+    have = 0
+    for size in sizes:
+        store, _ = build(root / "delta.db", size - have, store)
+        have = size
+        if not results:
+            import_bundle(store, root / "peer.trygg")  # now a known peer
+        with store.transaction():
+            # What a round trip would leave: the peer declares holding all of it.
+            peers.remember_declared(store.conn, peer_id, vec.held(store.conn))
+        changed = [r[0] for r in store.conn.execute("SELECT id FROM place LIMIT ?", (changes,))]
+        with store.transaction():
+            for record_id in changed:
+                store.update("place", record_id, {"note": f"Ändrad vid {size}"})
+        peer = find_peer(store, peer_id)
+        best = float("inf")
+        for i in range(5):
+            start = time.process_time()
+            summary = export_bundle(store, root / f"delta-{size}-{i}.trygg", peer=peer)
+            best = min(best, time.process_time() - start)
+        assert summary.entries == changes, summary.entries
+        results.append((size, best))
+    assert store is not None
+    store.close()
+    return results
+
+
+def main(sizes: list[int], delta_sizes: list[int]) -> None:
+    figures = {}
+    for records in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            figures[records] = sync_at(Path(folder), records)
+    for records, f in figures.items():
+        print(
+            f"records {records}, journal entries {f['entries']:.0f},"
+            f" bundle {f['size_mb']:.1f} MB, built through the store in {f['built']:.1f} s"
+            "  (wall s / CPU s; ratios wall / CPU)"
+        )
+        floor = f["floor"]
+        _line("floor: executemany of the entries into the journal", floor)
+        _line("full export", f["exported"])
+        _line("import into an empty database", f["imported"], floor, "floor", "<= 2x")
+        _line("import another file, nothing new in it", f["nothing_new"], f["imported"],
+              "first import", "<= 0.2x")  # fmt: skip
+        _line("import the same file again", f["reimported"], f["imported"], "first import",
+              "~0")  # fmt: skip
+        print(f"  peak memory of the importing process        {f['peak']:8.1f} MB"
+              "  (target < 300 MB)")  # fmt: skip
+        print(f"  peak memory of the exporting process        {f['export_peak']:8.1f} MB"
+              "  (target < 300 MB)")  # fmt: skip
+    first = next(iter(figures))
+    for records in list(figures)[1:]:
+        grow = records / first
+        for key, label in (("imported", "first import"), ("nothing_new", "nothing new")):
+            wall, cpu = (figures[records][key][i] / figures[first][key][i] for i in (0, 1))
+            print(
+                f"growth {first} -> {records} records, {label}: {wall:.1f}x wall,"
+                f" {cpu:.1f}x CPU for {grow:.0f}x"
+            )
+    with tempfile.TemporaryDirectory() as folder:
+        deltas = delta_exports(Path(folder), delta_sizes)
+    base = deltas[0][1]
+    for size, cpu in deltas:
+        print(
+            f"delta export of 100 changes at {size:7d} records: {cpu * 1000:7.1f} ms CPU"
+            f"  ({cpu / base:4.2f}x the smallest; target within 20 %)"
+        )
+
+
+def _line(
+    label: str,
+    figure: tuple[float, float],
+    base: tuple[float, float] | None = None,
+    against: str = "",
+    target: str = "",
+) -> None:
+    text = f"  {label:<44}{figure[0]:8.3f} / {figure[1]:8.3f} s"
+    if base is not None:
+        text += (
+            f"  ({figure[0] / base[0]:5.2f}x / {figure[1] / base[1]:5.2f}x {against};"
+            f" target {target})"
+        )
+    print(text)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--import-only"]:
+    if sys.argv[1:2] == ["--export-only"]:
+        export_only(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--import-only"]:
         import_only(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5]))
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+        arguments = sys.argv[1:]
+        quick = "--quick" in arguments
+        given = [int(a) for a in arguments if a != "--quick"] or [10_000, 30_000, 100_000]
+        delta = [10_000, 100_000, 300_000]
+        if quick:
+            given, delta = [n // 10 for n in given], [n // 10 for n in delta]
+        main(given, delta)

@@ -334,6 +334,8 @@ def test_a_received_erasure_clears_backups_drafts_and_the_log(tmp_path: Path) ->
             report_fields(name=SECRETS[0], personnummer=SECRETS[1], phone=SECRETS[2]),
         )
     send(a, b, tmp_path / "1.trygg", "--full", "--profile", "polis")
+    with open_store(a) as store:  # something new, so that the next import backs up
+        store.create("place", {"name": "Torget", "kommun": "Lycksele"})
     send(a, b, tmp_path / "1b.trygg", "--full", "--profile", "polis")  # a second backup
     with open_store(b) as store:
         # Bertil had started to edit the report when the laptop was closed.

@@ -130,6 +130,9 @@ def test_long_work_shows_a_progress_bar_on_a_terminal_only(
     assert "Skrev " in text  # the bar goes; what was done stays
     _raw, text = on_terminal("import", str(out), "--db", str(b))
     assert "Läser in filen" in text and "Från polisA" in text
+    # The bar counts the entries checked and merged: every entry once, each new one twice.
+    entries = re.search(r"Läser in filen.*?(\d+)/(\d+)", text)
+    assert entries is not None and 0 < int(entries[1]) <= int(entries[2]), text
     box = tmp_path / "usb"
     box.mkdir()
     _raw, text = on_terminal("sync", str(box), "--db", str(a))

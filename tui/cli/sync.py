@@ -84,8 +84,10 @@ def import_command(
 ) -> None:
     with open_store(ctx, db) as store:
         unlock = unlock_from(passphrase_file, identity)
-        with progress(t("cli.progress.import")):
-            summary = import_bundle(store, Path(file), dry_run=dry_run, unlock=unlock)
+        with progress(t("cli.progress.import")) as advance:
+            summary = import_bundle(
+                store, Path(file), dry_run=dry_run, unlock=unlock, progress=advance
+            )
     _say_import(summary)
 
 

@@ -144,7 +144,7 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
         # The views name the tables' columns: a column is dropped only from under no view.
         "".join(f"DROP VIEW {view};" for view in VIEWS.values())
         + "DROP INDEX snabbrapport_stats; DROP INDEX snabbrapport_person;"
-        "DROP INDEX journal_origin_scope;"
+        "DROP INDEX journal_origin_scope; DROP INDEX journal_erasures;"
         "DROP INDEX measure_place; DROP INDEX snabbrapport_kommun; DROP INDEX snabbrapport_place;"
         "DROP INDEX finding_place; DROP INDEX finding_fixed; DROP INDEX walk_in_kommun;"
         "ALTER TABLE measure DROP COLUMN place_id;"

@@ -6,6 +6,7 @@ import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -317,3 +318,51 @@ def _peer(a: Device, other: Device):
     from db.sync.exporter import find_peer
 
     return find_peer(a.store, other.id)
+
+
+def _rows(device: Device) -> dict[str, list[tuple]]:
+    """Every record table's rows as stored, column by column."""
+    from db.records import TYPES
+
+    conn = device.store.conn
+    return {
+        name: [tuple(r) for r in conn.execute(f"SELECT * FROM {name} ORDER BY id")]
+        for name in TYPES
+    }
+
+
+def test_new_records_are_written_in_bulk_exactly_as_record_by_record(
+    devices: dict[str, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.sync import merge
+
+    a, b, c = devices["a"], devices["b"], devices["c"]
+    tricky = 'Åsa "Ö" \\ / \t 😀 \u2028 slut'
+    walk = a.store.create("walk", walk_fields(notes=f"{tricky}\nrad två"))
+    a.store.create(
+        "finding",
+        {"walk_id": walk, "remark": tricky, "lat": 64.59571123456789, "lon": 18.1,
+         "positive": True, "nr": 7},
+    )  # fmt: skip
+    a.store.create("finding", {"walk_id": walk, "remark": "Nej", "positive": False})
+    a.store.create("snabbrapport", report_fields(seized=["Öl", 'Vin "rött"'], drunk=True, age=15))
+    edited = a.store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    a.store.update("place", edited, {"name": tricky})  # two versions: the full rule
+    bundle = a.send(full=True, profile="polis")
+    one_by_one: list[str] = []
+    full_rule = merge._apply_record
+
+    def counted(conn: Any, rt: Any, record_id: str, *rest: Any) -> Any:
+        one_by_one.append(record_id)
+        return full_rule(conn, rt, record_id, *rest)
+
+    monkeypatch.setattr(merge, "_apply_record", counted)
+    bulk = b.receive(bundle)
+    assert one_by_one == [edited]  # the only record with competing versions
+    monkeypatch.setattr(merge, "_apply_record", full_rule)
+    monkeypatch.setattr(merge, "_plain_new_records", lambda conn, batch: {})
+    by_record = c.receive(bundle)
+    assert _rows(b) == _rows(c) == _rows(a)
+    assert bulk.changes == by_record.changes and len(bulk.changes) == 5
+    assert bulk.new_records == by_record.new_records
+    assert bulk.updated_fields == by_record.updated_fields

@@ -1,0 +1,243 @@
+"""What an import or a delta export does grows with what is new or sent, not with the
+database: counted in work done (entries checked one by one, SQLite virtual-machine steps
+on the store's connection), never in seconds. And what is skipped as already held is
+held exactly: a forged or altered variant of a held entry is refused as before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.errors import TryggError
+from db.sync import authenticity, bundle
+from db.sync.exporter import export_bundle, find_peer
+from tests.db.sync.forge import forge
+from tests.db.sync.harness import Device
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple]]:
+    """The entries the readers check one by one."""
+    seen: list[tuple] = []
+    original = bundle.entry_problem
+
+    def counting(entry: bundle.Entry, scopes: tuple[str, ...]) -> str | None:
+        seen.append(entry)
+        return original(entry, scopes)
+
+    monkeypatch.setattr(bundle, "entry_problem", counting)
+    yield seen
+
+
+def _places(device: Device, count: int, start: int = 0) -> list[str]:
+    with device.store.transaction():
+        return [
+            device.store.create("place", {"name": f"Plats {i}", "kommun": "Lycksele"})
+            for i in range(start, start + count)
+        ]
+
+
+def test_another_file_with_nothing_new_is_neither_checked_entry_by_entry_nor_merged(
+    tmp_path: Path, checked: list[tuple]
+) -> None:
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    first = a.send(full=True)
+    again = a.send(full=True)  # the same changes in another file
+    summary = b.receive(first)
+    assert summary.new_entries == len(checked) > 0
+    checked.clear()
+    before = b.state()
+    summary = b.receive(again)
+    assert checked == []
+    assert summary.new_entries == 0 and not summary.already_imported
+    assert summary.unchanged == bundle.BundleReader(again).peek().entry_count
+    assert summary.backup is None  # nothing to undo, no copy of the database
+    assert b.state() == before
+    a.close()
+    b.close()
+
+
+def test_the_same_file_again_is_only_hashed(tmp_path: Path, checked: list[tuple]) -> None:
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    first = a.send(full=True)
+    b.receive(first)
+    checked.clear()
+    proofs: list[object] = []
+    original = authenticity.FileProof.add
+    with pytest.MonkeyPatch.context() as patch:
+
+        def counted(*a: Any) -> Any:
+            proofs.append(a)
+            return original(*a)
+
+        patch.setattr(authenticity.FileProof, "add", counted)
+
+        again = b.receive(first)
+    assert again.already_imported and again.new_entries == 0 and again.backup is None
+    assert checked == [] and proofs == []  # neither checked nor proved again: the hash says
+    a.close()
+    b.close()
+
+
+def test_a_file_with_a_few_new_entries_checks_and_merges_only_those(
+    tmp_path: Path, checked: list[tuple]
+) -> None:
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    ids = _places(a, 40)
+    b.receive(a.send(full=True))
+    a.store.update("place", ids[0], {"note": "Ny lampa"})
+    _places(a, 1, start=40)
+    checked.clear()
+    summary = b.receive(a.send(full=True))
+    # the note, and the new place's name and kommun
+    assert summary.new_entries == 3 and len(checked) == 3
+    assert summary.total_new_records == 1 and summary.updated_fields == 1
+    assert b.store.get("place", ids[0])["note"] == "Ny lampa"  # type: ignore[index]
+    assert b.state() == a.state()
+    a.close()
+    b.close()
+
+
+def _refusal(device: Device, path: Path) -> TryggError:
+    before = device.state()
+    with pytest.raises(TryggError) as refused:
+        device.receive(path)
+    assert device.state() == before
+    return refused.value
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [
+        ("123", "bundle.bad_entry"),  # not a value Trygg accepts for a name
+        ('"Förfalskad plats"', "bundle.forged"),  # a valid value its origin never wrote
+    ],
+)
+def test_an_altered_variant_of_a_held_entry_is_refused_as_by_a_device_without_it(
+    tmp_path: Path, checked: list[tuple], value: str, key: str
+) -> None:
+    a, b, c = Device(tmp_path, "A"), Device(tmp_path, "B"), Device(tmp_path, "C")
+    _places(a, 3)
+    real = a.send(full=True)
+    b.receive(real)  # B holds every entry of the file; C none
+
+    def altered(rows: list[bundle.Row]) -> list[bundle.Row]:
+        first = next(i for i, row in enumerate(rows) if row[4] == "name")
+        rows[first] = (*rows[first][:5], value, *rows[first][6:])
+        return rows
+
+    # Signed with the sender's real key: only the receivers' own checks can stop it.
+    forged = forge(real, a.store, tmp_path / "altered.trygg", entries=altered)
+    without = _refusal(c, forged)
+    checked.clear()
+    holding = _refusal(b, forged)
+    assert (holding.key, holding.params) == (without.key, without.params)
+    assert holding.key == key
+    if key == "bundle.bad_entry":
+        assert [row[5] for row in checked] == [value]  # the variant alone is checked
+    a.close()
+    b.close()
+    c.close()
+
+
+@pytest.mark.parametrize("stamp", ["i morgon", 2.5])
+def test_an_entry_whose_stamp_is_no_stamp_is_refused_beside_held_ones(
+    tmp_path: Path, stamp: object
+) -> None:
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 3)
+    real = a.send(full=True)
+    b.receive(real)
+
+    def restamped(rows: list[bundle.Row]) -> list[bundle.Row]:
+        return [(stamp, *rows[0][1:]), *rows[1:]]
+
+    forged = forge(real, a.store, tmp_path / "restamped.trygg", entries=restamped)
+    refused = _refusal(b, forged)
+    assert refused.key == "bundle.bad_entry", refused.key  # one sentence, no traceback
+    a.close()
+    b.close()
+
+
+def _delta_steps(folder: Path, records: int) -> int:
+    folder.mkdir()
+    """SQLite steps on the sender's connection to write a delta of 20 changes to a peer
+    that holds everything else, in a database of ``records`` places."""
+    a, b = Device(folder, "A"), Device(folder, "B")
+    ids = _places(a, records)
+    b.receive(a.send(full=True))
+    a.receive(b.send(full=True))  # B declares holding all of A's
+    for record_id in ids[:20]:
+        a.store.update("place", record_id, {"note": "Ändrad"})
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    peer = find_peer(a.store, b.id)
+    a.store.conn.set_progress_handler(step, 100)
+    summary = export_bundle(a.store, folder / "delta.trygg", peer=peer)
+    a.store.conn.set_progress_handler(None, 0)
+    assert summary.entries == 20
+    a.close()
+    b.close()
+    return steps
+
+
+def test_a_delta_export_costs_what_it_sends_not_what_the_journal_holds(tmp_path: Path) -> None:
+    small = _delta_steps(tmp_path / "small", 100)
+    large = _delta_steps(tmp_path / "large", 2000)
+    # Twenty times the journal; the same twenty changes to send.
+    assert large <= small * 1.2 + 5, (small, large)
+
+
+def test_a_chunk_is_hashed_as_the_same_bytes_as_entry_by_entry() -> None:
+    link = bytes(range(32))
+    chunk: list[bundle.Row] = [
+        (
+            1,
+            "dev",
+            "place",
+            "id-1",
+            "name",
+            '"Åsa \\"Ö\\" \\u0007 / \\\\ 😀\\n"',
+            None,
+            None,
+            "core",
+        ),
+        (2**60, "d€v", "place", "id-2", "lat", "64.50000000001", 1, "dev", "core"),
+        (3, "dev", "place", "id-3", "note", None, None, None, "personal", "ab" * 16, link, None),
+        (3, "dev", "place", "id-3", "note", None, None, None, "personal", None, link, "cd" * 32),
+        (4, "dev", "snabbrapport", "id-4", "_erased", '{"date":"2026-11-22"}', 3, "x", "core"),
+        (5, "dev", "place", "id-5", "name", '"x"', None, None, "core", None, None, None),
+    ]
+    assert bundle.chunk_lines(chunk) == b"".join(bundle.entry_line(e) for e in chunk)
+    assert bundle.chunk_lines([]) == b""
+
+
+def test_an_import_counts_its_progress_in_entries(tmp_path: Path) -> None:
+    from db.sync.merge import import_bundle
+
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    ids = _places(a, 2600)  # two chunks of entries (two a place)
+    first = a.send(full=True)
+    heard: list[tuple[int, int]] = []
+    import_bundle(b.store, first, progress=lambda done, total: heard.append((done, total)))
+    entries = bundle.BundleReader(first).peek().entry_count
+    # Every entry checked, then every one merged (all new): counted up, never back.
+    assert heard[-1] == (2 * entries, 2 * entries)
+    assert [done for done, _ in heard] == sorted({done for done, _ in heard})
+    assert len(heard) > 2
+    a.store.update("place", ids[0], {"note": "Ny"})
+    heard.clear()
+    import_bundle(b.store, a.send(full=True), progress=lambda d, t: heard.append((d, t)))
+    assert heard[-1] == (entries + 2, entries + 2)  # all checked; the one new merged
+    a.close()
+    b.close()
