@@ -126,3 +126,45 @@ async def test_a_change_of_filter_reads_one_page(
         assert pages.count - before == 1
         assert table.cursor_row == 0
         assert kept not in [k.value for k in table.rows]
+
+
+async def test_opening_a_list_reads_it_once(db_path: Path, listed: tuple[Calls, Calls]) -> None:
+    """A screen's first ScreenResume follows its on_mount: reading the list again there
+    doubled the cost of opening it (two first pages, two counts)."""
+    pages, counts = listed
+    _reports(db_path, 12)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert (pages.count, counts.count) == (1, 1)
+        # Back from a screen above it, it shows what changed meanwhile.
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        assert (pages.count, counts.count) == (2, 2)
+
+
+async def test_opening_the_findings_and_the_overview_counts_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db import walks
+    from db.overview import overview
+
+    pages, figures = Calls(walks.list_findings), Calls(overview)
+    monkeypatch.setattr("screens.finding_list.list_findings", pages)
+    monkeypatch.setattr("screens.overview.overview", figures)
+    _reports(db_path, 1)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert figures.count == 1
+        await pilot.press("o")  # the open findings
+        await settle(pilot)
+        assert pages.count == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert figures.count == 2
