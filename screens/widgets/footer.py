@@ -36,7 +36,6 @@ class Footer(TextualFooter):
         )
 
     def compose(self) -> ComposeResult:
-        keys = self.shown_keys(self.screen)
         built = False
         for widget in super().compose():
             # Textual binds each key's flag to the footer's, all but the palette's.
@@ -47,8 +46,9 @@ class Footer(TextualFooter):
                 widget.set_class(self.compact, "-compact", update=False)
             built = True
             yield widget
-        # Before the screen's bindings are ready Textual's footer builds nothing.
-        self._built_for = keys if built else None
+        # Before the screen's bindings are ready (and its on_mount has run, which its
+        # check_action may need) Textual's footer builds nothing and asks for none.
+        self._built_for = self.shown_keys(self.screen) if built else None
 
     async def recompose(self) -> None:
         # Each change of focus asks for a rebuild; most leave the keys as they were.

@@ -132,6 +132,9 @@ class FittedTable(DataTable[Any]):
         self._fitted_room = 0
         #: True while the rows are put back after a refit (the cursor moves meanwhile).
         self.rebuilding = False
+        #: True while rows are added in a batch: each added row moves the cursor, and
+        #: the detail line is shown once, after the batch, not once per row.
+        self.adding = False
 
     # -- columns and rows ----------------------------------------------------------------
 
@@ -262,7 +265,8 @@ class FittedTable(DataTable[Any]):
 
     def watch_cursor_coordinate(self, old: Any, new: Any) -> None:
         super().watch_cursor_coordinate(old, new)
-        self.show_detail()
+        if not self.adding and not self.rebuilding:  # both show it once when done
+            self.show_detail()
 
 
 class PagedTable(FittedTable):
@@ -317,8 +321,9 @@ class PagedTable(FittedTable):
         wanted = (
             self.PAGE if filter_changed else min(max(self._loaded, self.PAGE), self.KEEP_WITHIN)
         )
-        # Clearing and moving the cursor must not ask for the next page meanwhile.
-        self._loading = True
+        # Clearing and moving the cursor must not ask for the next page meanwhile, nor
+        # show the detail line of each row it passes.
+        self._loading = self.adding = True
         try:
             self.clear_records()
             self._loaded = 0
@@ -329,7 +334,7 @@ class PagedTable(FittedTable):
             elif self.row_count:
                 self.move_cursor(row=0 if filter_changed else min(old, self.row_count - 1))
         finally:
-            self._loading = False
+            self._loading = self.adding = False
         self.show_detail()
         self.total_rows = None
 
@@ -345,6 +350,7 @@ class PagedTable(FittedTable):
         assert self._fetch is not None
         # Adding rows moves the cursor, which would ask for the next page meanwhile.
         loading, self._loading = self._loading, True
+        adding, self.adding = self.adding, True
         try:
             rows = self._fetch(self._loaded, limit)
             for key, cells in rows:
@@ -355,6 +361,7 @@ class PagedTable(FittedTable):
             self.rows_changed()
         finally:
             self._loading = loading
+            self.adding = adding
         return len(rows)
 
     def watch_cursor_coordinate(self, old: Any, new: Any) -> None:

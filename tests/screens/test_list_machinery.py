@@ -168,3 +168,34 @@ async def test_opening_the_findings_and_the_overview_counts_once(
         await pilot.press("escape")
         await settle(pilot)
         assert figures.count == 2
+
+
+async def test_a_page_shows_the_detail_line_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each row added moves the cursor; the detail line under the table followed every
+    move (a hundred times a page, most of a filter change's time)."""
+    shown: list[str | None] = []
+    original = PagedTable.show_detail
+
+    def show_detail(self: PagedTable) -> None:
+        shown.append(self.current_key)
+        original(self)
+
+    monkeypatch.setattr(PagedTable, "show_detail", show_detail)
+    _reports(db_path, 150)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        shown.clear()
+        await pilot.press("s")  # PM: to send
+        await settle(pilot)
+        assert len(shown) == 1
+        # It shows the row under the cursor (at 80 columns age and sex live there).
+        detail = str(app.screen.query_one("#rep-detail").render())
+        assert table.current_key is not None
+        assert detail == table.detail(table.current_key).plain
+        assert "Ålder" in detail
