@@ -275,7 +275,10 @@ class PagedTable(FittedTable):
     The count of all matching rows is made in a worker (``Counted`` says when it is
     known); only the newest count shows."""
 
-    PAGE = 100
+    #: The fewest rows one load reads; a page is two terminal heights (what a screen
+    #: shows, and a screen more to move into): each row is Python work for the table,
+    #: so a page of a hundred made every change of filter cost twice a screen's worth.
+    PAGE = 40
     #: The most rows one reload loads to keep the cursor on the row it was on.
     KEEP_WITHIN = 2000
 
@@ -300,6 +303,11 @@ class PagedTable(FittedTable):
         self._exhausted = False
         self._loading = False
 
+    @property
+    def page(self) -> int:
+        """How many rows one load reads."""
+        return max(self.PAGE, 2 * self.app.size.height)
+
     def set_source(
         self,
         fetch: Callable[[int, int], list[Row]],
@@ -319,7 +327,7 @@ class PagedTable(FittedTable):
             return
         old = self.cursor_row
         wanted = (
-            self.PAGE if filter_changed else min(max(self._loaded, self.PAGE), self.KEEP_WITHIN)
+            self.page if filter_changed else min(max(self._loaded, self.page), self.KEEP_WITHIN)
         )
         # Clearing and moving the cursor must not ask for the next page meanwhile, nor
         # show the detail line of each row it passes.
@@ -369,7 +377,7 @@ class PagedTable(FittedTable):
         if self._loading or self.rebuilding or self._fetch is None:
             return
         if new.row >= self.row_count - 10 and not self._exhausted:
-            self._load(self.PAGE)
+            self._load(self.page)
 
 
 def _cell(value: Cell, justify: str) -> Text:

@@ -119,7 +119,7 @@ async def test_a_change_of_filter_reads_one_page(
             table.move_cursor(row=table.cursor_row - 1)
             await pilot.pause()
         kept = table.current_key
-        assert kept is not None and table.cursor_row > table.PAGE
+        assert kept is not None and table.cursor_row > table.page
         before = pages.count
         await pilot.press("s")  # PM: to send
         await settle(pilot)
@@ -199,3 +199,29 @@ async def test_a_page_shows_the_detail_line_once(
         assert table.current_key is not None
         assert detail == table.detail(table.current_key).plain
         assert "Ålder" in detail
+
+
+async def test_a_page_is_two_screens_of_rows(db_path: Path) -> None:
+    """Each row loaded is Python work for the table: a change of filter reads what the
+    terminal shows and a screen more (a hundred rows, at 24 lines, was four screens),
+    and the next page follows the cursor."""
+    _reports(db_path, 150)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        assert table.row_count == 48
+        await pilot.press("s")  # PM: to send (50 of the 150)
+        await settle(pilot)
+        assert table.row_count == 48
+        await pilot.press("s")  # PM: sent (none)
+        await pilot.press("s")  # without a PM (100)
+        await settle(pilot)
+        assert table.row_count == 48
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert table.cursor_row >= 38
+        assert table.row_count == 96
+        assert str(app.screen.query_one("#rep-line").render()).startswith("100 rapporter")
