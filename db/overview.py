@@ -11,7 +11,6 @@ from db.plans.deadlines import deadlines
 from db.plans.progress import plan_progress
 from db.records import PERSONAL
 from db.store import Store
-from db.sync.exporter import LAST_EXPORT, SENT_UPTO, peers
 
 #: After this many days with changes not sent, the overview reminds gently.
 REMIND_AFTER_DAYS = 7
@@ -56,6 +55,10 @@ class Overview:
 
 def overview(store: Store, today: date) -> Overview:
     """Count what the overview shows. Cheap at 100,000 records: every count uses an index."""
+    # The exporter (and the signing behind it) is imported when the figures are counted,
+    # in a worker after the first screen is drawn, not when the app starts.
+    from db.sync.exporter import LAST_EXPORT, peers
+
     conn = store.conn
     iso = today.isoformat()
     open_sql = (
@@ -124,6 +127,8 @@ def _measures_behind(store: Store, today: date) -> int:
 def unsent_changes(store: Store) -> tuple[int, str | None]:
     """Changes made on this device and not yet written to any file, and when the oldest
     was made. Personal changes count too: colleagues in the police need them."""
+    from db.sync.exporter import SENT_UPTO
+
     device = store.device
     if device is None:
         return 0, None

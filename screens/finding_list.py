@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from db.errors import TryggError
 from db.records import choice_label
@@ -32,6 +32,7 @@ from db.walks import (
 )
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
@@ -217,7 +218,8 @@ class FindingsScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     # The search line above the table: typing filters (once it pauses), Enter or Esc go
     # to the table.

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Static
+from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from db.errors import TryggError
 from db.lagesbild.layout import Mark
@@ -28,6 +28,7 @@ from db.textutil import printable
 from screens.place import PlaceScreen, light_cell, search_place
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import KeyChoiceModal, TextPrompt
+from screens.widgets.footer import Footer
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.terminal_map import TerminalMap
 from screens.widgets.text import plain
@@ -118,7 +119,8 @@ class LagesbildScreen(TryggScreen):
         self.recount()
 
     def on_screen_resume(self) -> None:
-        self.recount()
+        if self.returned_to():
+            self.recount()
 
     # -- counting ----------------------------------------------------------------------
 

@@ -7,12 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
 from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import ago, plain
 
@@ -101,7 +102,8 @@ class OverviewScreen(TryggScreen):
         self.refresh_overview()
 
     def on_screen_resume(self) -> None:
-        self.refresh_overview()
+        if self.returned_to():
+            self.refresh_overview()
 
     def action_refresh(self) -> None:
         self.refresh_overview()

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from db.records import choice_label
 from db.walks import list_owners
 from screens.owner_form import OwnerFormScreen
 from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain
 
@@ -65,7 +66,8 @@ class OwnerListScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     def reload(self, keep: str | None = None) -> None:
         """Owners are reference data (tens, not thousands): loaded whole."""

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.coordinates import (
     CoordinateError,
@@ -40,6 +40,7 @@ from db.store import Store
 from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggAppLike, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
+from screens.widgets.footer import Footer
 from screens.widgets.tables import row_under_cursor
 from screens.widgets.text import plain
 
@@ -104,7 +105,8 @@ class PlaceScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     def reload(self) -> None:
         ref, radius, today = self.ref, self.radius, self.trygg.store.now().date()

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.errors import TryggError
 from db.i18n import msg
@@ -32,6 +32,7 @@ from db.reports import output_folder
 from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import plain
 
@@ -140,7 +141,8 @@ class PlanScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     # -- showing -----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.errors import TryggError
 from db.plans.deadlines import deadlines
@@ -20,6 +20,7 @@ from db.reports.calendar import summary
 from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain
 
@@ -80,7 +81,8 @@ class PlanListScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     def reload(self, keep: str | None = None) -> None:
         store = self.trygg.store

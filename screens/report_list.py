@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from db.errors import TryggError
 from db.protect import gallring
@@ -30,6 +30,7 @@ from db.store import Store
 from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
@@ -169,7 +170,8 @@ class ReportListScreen(FilteredListScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     # -- data ----------------------------------------------------------------------
 

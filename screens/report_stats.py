@@ -10,7 +10,7 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from db.errors import TryggError
 from db.reports import free_path, output_folder
@@ -27,6 +27,7 @@ from db.snabbrapport.statistics import (
 from db.store import Store
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import KeyChoiceModal
+from screens.widgets.footer import Footer
 
 #: The chart shows this many months, ending with the period's last month.
 CHART_MONTHS = 12

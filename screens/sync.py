@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.dates import local_moment
 from db.errors import TryggError
@@ -24,6 +24,7 @@ from db.sync.status import Colleague, SyncStatus, sync_status
 from db.textutil import printable
 from screens.widgets.base import DataChanged, MailboxChanged, TryggScreen
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal
+from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import ago, plain
 
@@ -146,7 +147,8 @@ class SyncScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     def action_refresh(self) -> None:
         self.reload()

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.dates import moment_of_ms
 from db.errors import TryggError
@@ -19,6 +19,7 @@ from db.records import field_label
 from db.store import Conflict, Stamp
 from db.textutil import printable
 from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.footer import Footer
 from screens.widgets.navigate import open_record
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import plain
@@ -73,7 +74,8 @@ class ConflictListScreen(TryggScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.returned_to():
+            self.reload()
 
     def reload(self) -> None:
         store = self.trygg.store

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from db.dates import local_moment
 from db.errors import TryggError
@@ -25,6 +25,7 @@ from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import TextPrompt
+from screens.widgets.footer import Footer
 from screens.widgets.navigate import open_record
 from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from db.records import choice_label
 from db.textutil import printable
 from db.walks import format_participants, participant_total
 from screens.finding_list import FOLLOW_UP_BINDINGS, FindingsScreen
+from screens.widgets.footer import Footer
 
 
 class WalkScreen(FindingsScreen):

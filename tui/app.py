@@ -140,7 +140,6 @@ class TryggApp(App[None]):
             # Printed on the terminal after the app: a file name in it must not steer it.
             self.exit(message=Text(printable(error.message(self.lang))))
             return
-        self.in_thread(_catch_up_search, lambda _: None)
         if self.store.device is None:
 
             def after_setup(done: bool | None) -> None:
@@ -155,8 +154,14 @@ class TryggApp(App[None]):
             else:
                 self._ask_moved_or_copied(change.before.path)
         self.set_interval(self.MAILBOX_EVERY, self.check_mailbox, name="mailbox")
-        self.check_mailbox()
         self.screen_change_signal.subscribe(self, self._forget_left_notifications)
+        # The work in the background waits for the first screen to be drawn: started
+        # now, its threads would compete with the drawing for the interpreter.
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.in_thread(_catch_up_search, lambda _: None)
+        self.check_mailbox()
 
     # -- notifications -----------------------------------------------------------------
 
@@ -188,7 +193,7 @@ class TryggApp(App[None]):
         from screens.overview import OverviewScreen
 
         self.push_screen(OverviewScreen())
-        self.in_thread(_gallring_due, self._offer_gallring)
+        self.call_after_refresh(self.in_thread, _gallring_due, self._offer_gallring)
 
     def _ask_moved_or_copied(self, before: str) -> None:
         """The database is not where it recorded living: ask, before anything is written

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def database(conn: sqlite3.Connection) -> Database:
     """sqlite-utils over ``conn``, leaving the connection's settings as they are (no
-    recursive triggers, no plugins)."""
+    recursive triggers, no plugins). Imported here, when a database is made or
+    upgraded, not each time Trygg starts."""
+    from sqlite_utils import Database
+
     return Database(conn, recursive_triggers=False, execute_plugins=False)
 
 

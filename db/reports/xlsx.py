@@ -22,9 +22,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
-
 from db.errors import TryggError
 from db.files import atomic_file
 
@@ -186,6 +183,10 @@ def _write_cell(sheet: Any, formats: _Formats, r: int, c: int, value: Cell, kind
 def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> Path:
     """Write ``sheets`` (name, header, rows) as an XLSX workbook at ``path``, atomically.
     A header item is a title or a ``Column`` saying what the column holds."""
+    # Imported when a workbook is written, not with every screen that can write one.
+    import xlsxwriter
+    from xlsxwriter.exceptions import XlsxWriterException
+
     taken: set[str] = set()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -97,10 +97,18 @@ class _TryggNode:
     base, which must stay the Textual screen."""
 
     app: Any
+    _shown_before = False
 
     def on_mount(self) -> None:
         localise_bindings(self, self.t)  # type: ignore[arg-type]
         self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def returned_to(self) -> bool:
+        """For ``on_screen_resume``: False when the screen is first shown (its
+        ``on_mount`` has just loaded what it shows: loading again would double the cost
+        of opening it), True each time it is shown again (a screen above it closed)."""
+        again, self._shown_before = self._shown_before, True
+        return again
 
     @property
     def trygg(self) -> TryggAppLike:

@@ -132,6 +132,9 @@ class FittedTable(DataTable[Any]):
         self._fitted_room = 0
         #: True while the rows are put back after a refit (the cursor moves meanwhile).
         self.rebuilding = False
+        #: True while rows are added in a batch: each added row moves the cursor, and
+        #: the detail line is shown once, after the batch, not once per row.
+        self.adding = False
 
     # -- columns and rows ----------------------------------------------------------------
 
@@ -262,7 +265,8 @@ class FittedTable(DataTable[Any]):
 
     def watch_cursor_coordinate(self, old: Any, new: Any) -> None:
         super().watch_cursor_coordinate(old, new)
-        self.show_detail()
+        if not self.adding and not self.rebuilding:  # both show it once when done
+            self.show_detail()
 
 
 class PagedTable(FittedTable):
@@ -271,7 +275,10 @@ class PagedTable(FittedTable):
     The count of all matching rows is made in a worker (``Counted`` says when it is
     known); only the newest count shows."""
 
-    PAGE = 100
+    #: The fewest rows one load reads; a page is two terminal heights (what a screen
+    #: shows, and a screen more to move into): each row is Python work for the table,
+    #: so a page of a hundred made every change of filter cost twice a screen's worth.
+    PAGE = 40
     #: The most rows one reload loads to keep the cursor on the row it was on.
     KEEP_WITHIN = 2000
 
@@ -296,6 +303,11 @@ class PagedTable(FittedTable):
         self._exhausted = False
         self._loading = False
 
+    @property
+    def page(self) -> int:
+        """How many rows one load reads."""
+        return max(self.PAGE, 2 * self.app.size.height)
+
     def set_source(
         self,
         fetch: Callable[[int, int], list[Row]],
@@ -315,10 +327,11 @@ class PagedTable(FittedTable):
             return
         old = self.cursor_row
         wanted = (
-            self.PAGE if filter_changed else min(max(self._loaded, self.PAGE), self.KEEP_WITHIN)
+            self.page if filter_changed else min(max(self._loaded, self.page), self.KEEP_WITHIN)
         )
-        # Clearing and moving the cursor must not ask for the next page meanwhile.
-        self._loading = True
+        # Clearing and moving the cursor must not ask for the next page meanwhile, nor
+        # show the detail line of each row it passes.
+        self._loading = self.adding = True
         try:
             self.clear_records()
             self._loaded = 0
@@ -329,7 +342,7 @@ class PagedTable(FittedTable):
             elif self.row_count:
                 self.move_cursor(row=0 if filter_changed else min(old, self.row_count - 1))
         finally:
-            self._loading = False
+            self._loading = self.adding = False
         self.show_detail()
         self.total_rows = None
 
@@ -345,6 +358,7 @@ class PagedTable(FittedTable):
         assert self._fetch is not None
         # Adding rows moves the cursor, which would ask for the next page meanwhile.
         loading, self._loading = self._loading, True
+        adding, self.adding = self.adding, True
         try:
             rows = self._fetch(self._loaded, limit)
             for key, cells in rows:
@@ -355,6 +369,7 @@ class PagedTable(FittedTable):
             self.rows_changed()
         finally:
             self._loading = loading
+            self.adding = adding
         return len(rows)
 
     def watch_cursor_coordinate(self, old: Any, new: Any) -> None:
@@ -362,7 +377,7 @@ class PagedTable(FittedTable):
         if self._loading or self.rebuilding or self._fetch is None:
             return
         if new.row >= self.row_count - 10 and not self._exhausted:
-            self._load(self.PAGE)
+            self._load(self.page)
 
 
 def _cell(value: Cell, justify: str) -> Text:

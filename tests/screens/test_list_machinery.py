@@ -119,10 +119,109 @@ async def test_a_change_of_filter_reads_one_page(
             table.move_cursor(row=table.cursor_row - 1)
             await pilot.pause()
         kept = table.current_key
-        assert kept is not None and table.cursor_row > table.PAGE
+        assert kept is not None and table.cursor_row > table.page
         before = pages.count
         await pilot.press("s")  # PM: to send
         await settle(pilot)
         assert pages.count - before == 1
         assert table.cursor_row == 0
         assert kept not in [k.value for k in table.rows]
+
+
+async def test_opening_a_list_reads_it_once(db_path: Path, listed: tuple[Calls, Calls]) -> None:
+    """A screen's first ScreenResume follows its on_mount: reading the list again there
+    doubled the cost of opening it (two first pages, two counts)."""
+    pages, counts = listed
+    _reports(db_path, 12)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert (pages.count, counts.count) == (1, 1)
+        # Back from a screen above it, it shows what changed meanwhile.
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        assert (pages.count, counts.count) == (2, 2)
+
+
+async def test_opening_the_findings_and_the_overview_counts_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db import walks
+    from db.overview import overview
+
+    pages, figures = Calls(walks.list_findings), Calls(overview)
+    monkeypatch.setattr("screens.finding_list.list_findings", pages)
+    monkeypatch.setattr("screens.overview.overview", figures)
+    _reports(db_path, 1)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert figures.count == 1
+        await pilot.press("o")  # the open findings
+        await settle(pilot)
+        assert pages.count == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert figures.count == 2
+
+
+async def test_a_page_shows_the_detail_line_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each row added moves the cursor; the detail line under the table followed every
+    move (a hundred times a page, most of a filter change's time)."""
+    shown: list[str | None] = []
+    original = PagedTable.show_detail
+
+    def show_detail(self: PagedTable) -> None:
+        shown.append(self.current_key)
+        original(self)
+
+    monkeypatch.setattr(PagedTable, "show_detail", show_detail)
+    _reports(db_path, 150)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        shown.clear()
+        await pilot.press("s")  # PM: to send
+        await settle(pilot)
+        assert len(shown) == 1
+        # It shows the row under the cursor (at 80 columns age and sex live there).
+        detail = str(app.screen.query_one("#rep-detail").render())
+        assert table.current_key is not None
+        assert detail == table.detail(table.current_key).plain
+        assert "Ålder" in detail
+
+
+async def test_a_page_is_two_screens_of_rows(db_path: Path) -> None:
+    """Each row loaded is Python work for the table: a change of filter reads what the
+    terminal shows and a screen more (a hundred rows, at 24 lines, was four screens),
+    and the next page follows the cursor."""
+    _reports(db_path, 150)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        assert table.row_count == 48
+        await pilot.press("s")  # PM: to send (50 of the 150)
+        await settle(pilot)
+        assert table.row_count == 48
+        await pilot.press("s")  # PM: sent (none)
+        await pilot.press("s")  # without a PM (100)
+        await settle(pilot)
+        assert table.row_count == 48
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert table.cursor_row >= 38
+        assert table.row_count == 96
+        assert str(app.screen.query_one("#rep-line").render()).startswith("100 rapporter")

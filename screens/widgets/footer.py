@@ -1,0 +1,57 @@
+"""The key line at the foot of every screen: Textual's footer, made cheap to show.
+
+Textual's footer builds its keys again each time the screen says its bindings may have
+changed (on mount, on every change of focus, on ``refresh_bindings``), and styles each key
+three times over: when it is made, when its ``compact`` flag starts as on, and when the
+flag is bound to the footer's off. On a list screen that was a third of the time from a
+key to the screen drawn. This footer builds its keys again only when the keys it shows
+have changed, and gives each key its ``compact`` flag before it is mounted."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+#: What the footer shows of a binding: its key, action, texts and whether it is enabled.
+Shown = tuple[tuple[str, str, str, str, bool, str], ...]
+
+
+class Footer(TextualFooter):
+    """Textual's footer, rebuilt only when the keys it shows change."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        #: The keys the footer was last built with (None: build it on the next chance).
+        self._built_for: Shown | None = None
+
+    def shown_keys(self, screen: Screen[object]) -> Shown:
+        """What the footer would show on ``screen`` now."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        return tuple(
+            (key, binding.action, binding.description, binding.tooltip, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show or key == palette
+        )
+
+    def compose(self) -> ComposeResult:
+        built = False
+        for widget in super().compose():
+            # Textual binds each key's flag to the footer's, all but the palette's.
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # The flag the key would be bound to, set before it is mounted: binding
+                # it would style the key twice more for nothing.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            built = True
+            yield widget
+        # Before the screen's bindings are ready (and its on_mount has run, which its
+        # check_action may need) Textual's footer builds nothing and asks for none.
+        self._built_for = self.shown_keys(self.screen) if built else None
+
+    async def recompose(self) -> None:
+        # Each change of focus asks for a rebuild; most leave the keys as they were.
+        if self.is_attached and self._built_for == self.shown_keys(self.screen):
+            return
+        await super().recompose()
