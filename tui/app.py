@@ -89,6 +89,8 @@ class TryggApp(App[None]):
         "plans": ("screens.plan_list", "PlanListScreen"),
         "sync": ("screens.sync", "SyncScreen"),
     }
+    #: The forms one function key away (F5, F7): imported after the first paint.
+    FORMS = ("screens.report_form", "screens.progress_form")
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
     MAILBOX_EVERY = 20.0
     #: How long the note that a write waits for another program stays (seconds).
@@ -162,6 +164,12 @@ class TryggApp(App[None]):
     def _after_first_paint(self) -> None:
         self.in_thread(_catch_up_search, lambda _: None)
         self.check_mailbox()
+        # The screens one key away are imported lazily (start-up draws sooner); importing
+        # them now, while the person reads the overview, saves the first F-key that wait.
+        modules = [module for module, _cls in self.SECTIONS.values()] + list(self.FORMS)
+        self.run_worker(
+            lambda: _import_quietly(modules), thread=True, group="warm-up", exit_on_error=False
+        )
 
     # -- notifications -----------------------------------------------------------------
 
@@ -538,6 +546,17 @@ def _mailbox_waiting(store: Store) -> list[tuple[str, int, float]]:
             continue
         found.append((path.name, info.st_size, info.st_mtime))
     return found
+
+
+def _import_quietly(modules: list[str]) -> None:
+    """Import ``modules`` ahead of need; one that fails is imported (and fails) again
+    when it is needed, where its error is shown."""
+    from contextlib import suppress
+    from importlib import import_module
+
+    for module in modules:
+        with suppress(Exception):
+            import_module(module)
 
 
 def _catch_up_search(store: Store) -> int:

@@ -160,3 +160,44 @@ async def test_the_palette_speaks_swedish_and_switches_theme(db_path: Path) -> N
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "textual-light"
+
+
+def test_the_screens_one_key_away_are_imported_after_the_first_paint(db_path: Path) -> None:
+    """Start-up imports no section screen (the overview draws sooner); once it is drawn,
+    the screens of F3–F9 and the forms of F5 and F7 are imported in the background, so
+    the first of those keys does not wait for an import. A fresh interpreter, as at
+    start-up."""
+    import subprocess
+    import sys
+
+    open_store(db_path).close()
+    script = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from tui.app import TryggApp\n"
+        "WANTED = ('screens.report_list', 'screens.walk_list', 'screens.plan_list',\n"
+        "          'screens.sync', 'screens.report_form', 'screens.progress_form')\n"
+        "def held():\n"
+        "    return [m for m in WANTED if m in sys.modules]\n"
+        "async def main():\n"
+        "    app = TryggApp(Path(sys.argv[1]), 'sv')\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        await pilot.pause()\n"
+        "        print(held())\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(
+        [
+            "screens.report_list",
+            "screens.walk_list",
+            "screens.plan_list",
+            "screens.sync",
+            "screens.report_form",
+            "screens.progress_form",
+        ]
+    )
