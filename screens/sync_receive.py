@@ -17,9 +17,10 @@ from textual.widgets import DataTable, Header, Static
 from db.dates import local_moment
 from db.errors import TryggError
 from db.protect.encryption import Encryption, Unlock, is_encrypted, stanzas
-from db.records import POLIS, choice_label, field_label, type_label
+from db.records import choice_label, field_label, type_label
 from db.store import Store
 from db.sync.exporter import ExportSummary
+from db.sync.import_notes import import_notes
 from db.sync.mailbox import configured_mailbox, receive_file, waiting_files, write_own_file
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
@@ -322,52 +323,14 @@ class ReceiveScreen(TryggScreen):
                 ),
                 "bold",
             )
-            if s.encrypted:
-                line("  " + self.t("receive.encrypted"))
-            if s.personal:
-                line("  " + self.t("receive.personal"))
-            if s.already_imported and not s.changed:
-                line("  " + self.t("receive.already"))
-            if s.first_contact:
+            # The same notes, in the same order, as `trygg import` gives.
+            for note in import_notes(s, lang):
                 line(
-                    "  "
-                    + self.t("receive.first_contact", sender=sender, fingerprint=s.fingerprint),
-                    "bold yellow",
-                )
-            if s.sender_org == POLIS and not s.sender_police:
-                line("  " + self.t("receive.police_unconfirmed", sender=sender), "yellow")
-            if s.offered_card:
-                offered = s.offered_card
-                said = choice_label("device", "org", offered.org, lang) if offered.org else "–"
-                line(
-                    "  "
-                    + self.t(
-                        "receive.card_offered",
-                        sender=sender,
-                        offered=printable(offered.name, single_line=True),
-                        org=said,
-                    ),
-                    "yellow",
-                )
-            if s.future_stamps:
-                line(
-                    "  " + self.t("receive.future", count=s.future_stamps, sender=sender), "yellow"
-                )
-            if s.unverified:
-                line("  " + self.t("receive.unverified", count=s.unverified), "yellow")
-            if s.gaps:
-                devices = ", ".join(s.gaps)
-                line("  " + self.t("receive.gap", devices=devices, sender=sender), "yellow")
-            if s.dropped_personal:
-                line("  " + self.t("receive.dropped", count=s.dropped_personal))
-            if s.erased and not s.dry_run:
-                line(
-                    "  " + self.t("receive.erased", count=len(s.erased), backups=s.backups_scrubbed)
+                    "  " + self.t(f"receive.{note.kind}", **note.params),
+                    _STYLES.get(note.kind, "yellow" if note.warning else ""),
                 )
             if s.new_conflicts:
                 line("  " + self.t("receive.conflicts", count=s.new_conflicts), "bold red")
-            if s.backup:
-                line("  " + self.t("receive.backup", path=str(s.backup)), "dim")
         if self.state != "done" and self.mailbox_mode:
             mailbox = configured_mailbox(self.trygg.store)
             if mailbox is not None:
@@ -400,6 +363,11 @@ class ReceiveScreen(TryggScreen):
         if self.state == "applying":
             return
         self.app.pop_screen()
+
+
+#: Notes styled apart from the rest: the key to compare by phone stands out; the copy
+#: taken before the import is a footnote.
+_STYLES = {"first_contact": "bold yellow", "backup": "dim"}
 
 
 def _needs_passphrase(path: Path) -> bool:

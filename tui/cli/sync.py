@@ -10,10 +10,11 @@ import click
 
 from db.dates import moment_of_ms
 from db.protect.encryption import Unlock
-from db.records import KOMMUN, POLIS, PROFILES, choice_label, field_label, type_label
+from db.records import KOMMUN, PROFILES, field_label, type_label
 from db.reports import output_folder
 from db.store import Store
 from db.sync.exporter import ExportSummary, export_bundle, find_peer
+from db.sync.import_notes import import_notes
 from db.sync.mailbox import sync_folder
 from db.sync.merge import ImportSummary, import_bundle
 from db.textutil import printable
@@ -202,26 +203,6 @@ def _say_import(summary: ImportSummary) -> None:
     sender = printable(summary.sender.name, single_line=True)
     if summary.dry_run:
         echo(t("cli.import.dry_run"))
-    if summary.encrypted:
-        echo(t("cli.import.encrypted"))
-    if summary.from_database:
-        echo(printable(t("cli.import.database", path=summary.path, sender=sender)))
-    if summary.first_contact:
-        echo(t("cli.import.first_contact", sender=sender))
-        echo(t("cli.import.fingerprint", sender=sender, fingerprint=summary.fingerprint))
-        if summary.sender_org == POLIS and not summary.sender_police:
-            echo(t("cli.import.police_unconfirmed", sender=sender))
-    if summary.offered_card:
-        offered = summary.offered_card
-        org = choice_label("device", "org", offered.org, language()) if offered.org else "–"
-        echo(
-            printable(
-                t("cli.import.card_offered", sender=sender, offered=offered.name, org=org),
-                single_line=True,
-            )
-        )
-    if summary.already_imported and not summary.changed:
-        echo(t("cli.import.already"))
     echo(
         t(
             "cli.import.done",
@@ -232,21 +213,11 @@ def _say_import(summary: ImportSummary) -> None:
             conflicts=summary.new_conflicts,
         )
     )
-    if summary.future_stamps:
-        echo(t("cli.import.future", count=summary.future_stamps))
-    if summary.unverified:
-        echo(t("cli.import.unverified", count=summary.unverified))
-    if summary.gaps:
-        devices = printable(", ".join(summary.gaps), single_line=True)
-        echo(t("cli.import.gap", devices=devices, sender=sender))
-    if summary.dropped_personal:
-        echo(t("cli.import.dropped", count=summary.dropped_personal))
-    if summary.erased and not summary.dry_run:
-        echo(t("cli.import.erased", count=len(summary.erased), backups=summary.backups_scrubbed))
+    # The same notes, in the same order, as the receive screen (F9) gives.
+    for note in import_notes(summary, language()):
+        echo(t(f"cli.import.{note.kind}", **note.params))
     if summary.open_conflicts:
         echo(t("cli.import.conflicts_open", count=summary.open_conflicts))
-    if summary.backup:
-        echo(printable(t("cli.import.backup", path=summary.backup)))
 
 
 def _print_conflicts(store: Store) -> None:
