@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -52,7 +53,10 @@ class ExportSummary:
     encryption: str = "none"
 
 
+@cache
 def app_version() -> str:
+    """Trygg's version, written into every file's manifest. Read once: reading a
+    package's metadata parses its files, which cost most of a small delta export."""
     try:
         return version("trygg")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
