@@ -215,6 +215,7 @@ def test_start_up_imports_nothing_slow_it_does_not_need(db_path: Path) -> None:
     script = (
         "import asyncio, sys\n"
         "from pathlib import Path\n"
+        "import tui.cli  # as the trygg command starts\n"
         "from tui.app import TryggApp\n"
         "SLOW = ('cryptography', 'pyrage', 'rich.progress', 'dateutil.rrule',\n"
         "        'db.sync.exporter')\n"
