@@ -13,8 +13,12 @@ Databases made before schema 4 get their keys here.
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from db.migrations.schema import database
+
+if TYPE_CHECKING:
+    from db.protect.keys import Secrets
 
 
 def apply(conn: sqlite3.Connection) -> None:
@@ -41,7 +45,7 @@ def apply(conn: sqlite3.Connection) -> None:
         install_secrets(conn, row[0])
 
 
-def new_secrets() -> tuple[str, str, str]:
+def new_secrets() -> Secrets:
     """A new signing key and ``age`` identity (see ``db.protect.keys``). Imported when
     needed: cryptography and pyrage are slow to import, and every start of the app
     imports this module."""
