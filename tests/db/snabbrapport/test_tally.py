@@ -159,7 +159,7 @@ def _apply(store: Store, ids: list[str], what: str, which: int, fields: dict[str
                 " WHERE id = ?",
                 (
                     ("14", 12.5, None, 40)[which % 4],
-                    ("7:30", "", None, "23")[which % 4],
+                    ("7:30", "", None, "23:59")[which % 4],
                     (None, "LYCKSELE", "", "Åsele")[which % 4],
                     ("", None, "2026-11-01", "x")[which % 4],
                     record_id,
