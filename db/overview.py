@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from db.journal.clock import clocks_ahead
+from db.peers import all_peers
 from db.peers import names as device_names
 from db.plans.deadlines import deadlines
 from db.plans.progress import plan_progress
@@ -53,12 +54,16 @@ class Overview:
         )
 
 
+#: The settings that say when a file was last written, and up to which stamp of each
+#: scope this device's changes have been written to a file (``db.sync.exporter``'s
+#: LAST_EXPORT and SENT_UPTO; not imported from there: the exporter imports cryptography
+#: and pyrage, and the overview is counted while the app draws its first screen).
+LAST_EXPORT = "last_export_at"
+SENT_UPTO = "sent_upto.{scope}"
+
+
 def overview(store: Store, today: date) -> Overview:
     """Count what the overview shows. Cheap at 100,000 records: every count uses an index."""
-    # The exporter (and the signing behind it) is imported when the figures are counted,
-    # in a worker after the first screen is drawn, not when the app starts.
-    from db.sync.exporter import LAST_EXPORT, peers
-
     conn = store.conn
     iso = today.isoformat()
     open_sql = (
@@ -81,7 +86,7 @@ def overview(store: Store, today: date) -> Overview:
     unsent, oldest = unsent_changes(store)
     exchanges = [store.setting(LAST_EXPORT)]
     per_peer = []
-    for peer in peers(store):
+    for peer in all_peers(store.conn):
         exchanges += [peer.last_heard, peer.last_sent]
         times = [e for e in (peer.last_heard, peer.last_sent) if e]
         per_peer.append((peer.name, max(times) if times else None))
@@ -127,8 +132,6 @@ def _measures_behind(store: Store, today: date) -> int:
 def unsent_changes(store: Store) -> tuple[int, str | None]:
     """Changes made on this device and not yet written to any file, and when the oldest
     was made. Personal changes count too: colleagues in the police need them."""
-    from db.sync.exporter import SENT_UPTO
-
     device = store.device
     if device is None:
         return 0, None

@@ -27,7 +27,6 @@ from db.ids import new_device_id
 from db.journal import chains
 from db.journal import vectors as vec
 from db.migrations.m0004_protect import install_secrets
-from db.protect.keys import fingerprint, sign
 from db.records import POLIS
 
 
@@ -128,6 +127,8 @@ def become_new_device(conn: sqlite3.Connection) -> tuple[str, str]:
     if secret is not None:
         # The old identity signs its chains as they stand before its key goes, so what
         # it wrote can still be passed on with proof.
+        from db.protect.keys import sign  # cryptography: slow to import, seldom needed
+
         chains.sign_tips(conn, old_id, lambda message: sign(secret[0], message))
     conn.execute("DELETE FROM device_secrets")
     return old_id, create_this_device(conn, name, org, kommun)
@@ -174,6 +175,8 @@ def names(conn: sqlite3.Connection) -> dict[str, str]:
 
 def peer_key(conn: sqlite3.Connection, peer: Peer) -> PeerKey:
     """What this database knows of ``peer``'s key."""
+    from db.protect.keys import fingerprint  # cryptography: slow to import at start-up
+
     row = conn.execute(
         "SELECT public_key, key_pinned_at, key_verified_at, offered_key, offered_name,"
         f" offered_org, CASE WHEN {_POLICE} THEN police_confirmed_at END"

@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from dateutil.rrule import rrulestr
-
 from db.dates import parse_iso_date, parse_iso_time
 from db.errors import FieldProblem, ValidationFailed
 from db.ids import is_id
@@ -230,6 +228,8 @@ def _clean_rrule(f: Field, value: Any) -> str:
     if len(text) > f.max_length or "\n" in text:
         raise Refused("value.not_rrule")
     try:
+        from dateutil.rrule import rrulestr  # slow to import; only measure forms need it
+
         rrulestr(text, dtstart=datetime(2020, 1, 1))
     except (ValueError, TypeError, KeyError):
         raise Refused("value.not_rrule") from None

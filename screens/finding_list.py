@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
 from db.errors import TryggError
@@ -31,6 +30,7 @@ from db.walks import (
     reopen,
 )
 from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.debounce import Debounce
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, PagedTable, Row, RowDetail
@@ -105,9 +105,12 @@ class FindingsScreen(TryggScreen):
     walk_id: str | None = None
     owner_id: str | None = None
     show_walk: bool = True
-    #: How long typing in the search must pause before the list follows (seconds).
+    #: Keys typed within this many seconds of each other are searched together once
+    #: typing pauses; the first key after a pause is searched at once.
     DEBOUNCE = 0.1
-    _typing: Timer | None = None
+    _typing: Debounce | None = None
+    #: The search text the list shows (None before the first search).
+    _searched: str | None = None
 
     # -- table ---------------------------------------------------------------------
 
@@ -196,6 +199,7 @@ class FindingsScreen(TryggScreen):
 
     def reload(self, keep: str | None = None, *, filter_changed: bool = False) -> None:
         """Load the table again (keeping the cursor's row) and the line above it."""
+        self._searched = self.query_one("#finding-search", Input).value
         table = self.query_one(PagedTable)
         table.reload(keep=keep or table.current_key, filter_changed=filter_changed)
         self.show_line()
@@ -221,17 +225,22 @@ class FindingsScreen(TryggScreen):
         if self.returned_to():
             self.reload()
 
-    # The search line above the table: typing filters (once it pauses), Enter or Esc go
-    # to the table.
+    # The search line above the table: typing filters (a key after a pause at once, keys
+    # typed fast once they pause), Enter or Esc go to the table.
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self._typing is not None:
-            self._typing.stop()
-        self._typing = self.set_timer(self.DEBOUNCE, self._search)
+        if self._typing is None:
+            self._typing = Debounce(self, self.DEBOUNCE, self._search_typed)
+        self._typing()
+
+    def _search_typed(self) -> None:
+        # The keys that followed the search may have left the text as it was searched
+        # (the first key's search already read the whole burst).
+        if self.query_one("#finding-search", Input).value != self._searched:
+            self.reload(filter_changed=True)
 
     def _search(self) -> None:
         if self._typing is not None:
-            self._typing.stop()
-            self._typing = None
+            self._typing.cancel()
         self.reload(filter_changed=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

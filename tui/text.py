@@ -6,15 +6,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from db.i18n import normalise_language, render
 from db.textutil import printable
+
+if TYPE_CHECKING:
+    # Imported where used: the app imports this module at start, and needs neither.
+    from rich.progress import Progress
 
 _language = normalise_language(None)
 
@@ -64,6 +67,8 @@ def table(
     never broken (a fingerprint, a moment) while the others wrap to fit. Every cell is
     plain text made printable: a name like ``[bold]`` or an escape sequence is shown as
     typed, never obeyed."""
+    from rich.table import Table
+
     cells = [[Text(printable(_cell(value))) for value in row] for row in rows]
     shown = Table(show_edge=False, header_style="bold", pad_edge=False)
     for i, title in enumerate(header):
@@ -95,6 +100,8 @@ def progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     total)`` for work that counts its steps (the bar pulses until the first call), or
     None when the output is not a terminal, so that nothing is counted for nobody."""
     global _showing
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = terminal()
     if console is None:
         yield None

@@ -25,6 +25,7 @@ from db.migrations import (
     m0010_lagesbild,
     m0011_speed,
     m0012_sync_speed,
+    m0013_report_tally,
 )
 
 
@@ -48,6 +49,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "lagesbild", m0010_lagesbild.apply),
     Migration(11, "speed", m0011_speed.apply),
     Migration(12, "sync_speed", m0012_sync_speed.apply),
+    Migration(13, "report_tally", m0013_report_tally.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -13,9 +13,12 @@ Databases made before schema 4 get their keys here.
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from db.migrations.schema import database
-from db.protect.keys import new_secrets
+
+if TYPE_CHECKING:
+    from db.protect.keys import Secrets
 
 
 def apply(conn: sqlite3.Connection) -> None:
@@ -40,6 +43,15 @@ def apply(conn: sqlite3.Connection) -> None:
     row = conn.execute("SELECT id FROM devices WHERE is_self = 1").fetchone()
     if row is not None:
         install_secrets(conn, row[0])
+
+
+def new_secrets() -> Secrets:
+    """A new signing key and ``age`` identity (see ``db.protect.keys``). Imported when
+    needed: cryptography and pyrage are slow to import, and every start of the app
+    imports this module."""
+    from db.protect import keys
+
+    return keys.new_secrets()
 
 
 def install_secrets(conn: sqlite3.Connection, device_id: str) -> None:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-
-from dateutil.rrule import rrulestr
+from typing import Any
 
 from db.errors import TryggError
 
@@ -116,7 +115,7 @@ def parse_rhythm(text: str) -> Rhythm:
 
 def _check(rule: str, text: str) -> None:
     try:
-        rrulestr(rule, dtstart=datetime(2020, 1, 1))
+        _rrulestr(rule, dtstart=datetime(2020, 1, 1))
     except (ValueError, TypeError, KeyError):
         raise TryggError("rhythm.unknown", text=text) from None
 
@@ -145,7 +144,7 @@ def occurrences(rule: str, start: date, end: date) -> list[date]:
     """The days in [start, end] by which one more is due."""
     if end < start:
         return []
-    parsed = rrulestr(rule, dtstart=datetime.combine(start, time()))
+    parsed = _rrulestr(rule, dtstart=datetime.combine(start, time()))
     return [
         d.date()
         for d in parsed.between(
@@ -164,8 +163,16 @@ def expected_by(rhythm: Rhythm, start: date, today: date, end: date | None = Non
 def next_due(rhythm: Rhythm, start: date, today: date, end: date | None = None) -> date | None:
     """The next day (after ``today``) by which one more is due, None when the measure ends
     before it."""
-    parsed = rrulestr(canonical_rule(rhythm.rule), dtstart=datetime.combine(start, time()))
+    parsed = _rrulestr(canonical_rule(rhythm.rule), dtstart=datetime.combine(start, time()))
     after = parsed.after(datetime.combine(max(today, start), time()), inc=today < start)
     if after is None or (end and after.date() > end):
         return None
     return after.date()
+
+
+def _rrulestr(rule: str, dtstart: datetime) -> Any:
+    """dateutil's ``rrulestr``, imported when a rhythm is first read (slow to import, and
+    the overview, drawn at start, imports this module)."""
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(rule, dtstart=dtstart)

@@ -1,7 +1,9 @@
 """Follow-up statistics of quick reports — the reason the form exists.
 
-Everything is counted in SQL over the report table (an index on date), never row by row
-in Python, so a year of a whole police area is counted at once. Nothing personal leaves
+Everything is counted in SQL, never report by report in Python, so a year of a whole
+police area is counted at once: from the tally of reports per day and municipality that
+triggers keep (``db/migrations/m0013_report_tally.py``), or, for one place, over the
+statistics index of the report table. Nothing personal leaves
 this module: the personnummer is used only to count individuals (each one once, while it
 exists; a report without one, or whose personal data is erased, counts as one).
 """
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from db.dates import parse_date
 from db.errors import TryggError
+from db.migrations.m0013_report_tally import COUNTERS, answer_column, hour_column
 from db.records import (
     ALCOHOL_SOURCE,
     CUSTODY,
@@ -69,6 +72,16 @@ class StatsFilter:
             params.append(self.place)
         return sql, params
 
+    def tally_where(self) -> tuple[str, list[object]]:
+        """The condition on the tally (``snabbrapport_tally``): the period and the
+        municipality (the tally counts only reports not deleted; it knows no place)."""
+        sql = "date >= ? AND date <= ?"
+        params: list[object] = [self.start.isoformat(), self.end.isoformat()]
+        if self.kommun:
+            sql += " AND kommun = ? COLLATE NOCASE"
+            params.append(self.kommun)
+        return sql, params
+
 
 @dataclass
 class Statistics:
@@ -90,7 +103,51 @@ class Statistics:
 
 
 def statistics(conn: sqlite3.Connection, wanted: StatsFilter) -> Statistics:
-    """Count the reports ``wanted`` selects: one pass over the statistics index
+    """Count the reports ``wanted`` selects: from the tally, at most a row per day and
+    municipality of the period, or, for one place, over the reports themselves; the
+    individuals in the personnummer index's order (see ``_individuals``)."""
+    if wanted.place:
+        return _counted_from_reports(conn, wanted)
+    where, params = wanted.tally_where()
+    result = Statistics(wanted)
+    columns = ["reports", *COUNTERS]
+    sums = conn.execute(
+        f"SELECT {', '.join(f'sum({c})' for c in columns)} FROM snabbrapport_tally WHERE {where}",
+        params,
+    ).fetchone()
+    totals = {column: value or 0 for column, value in zip(columns, sums, strict=True)}
+    result.reports = totals["reports"]
+    for name, answers in [*CHOICES.items(), ("age_group", AGE_GROUPS)]:
+        counts = {answer: totals[answer_column(name, answer)] for answer in answers}
+        counts[NOT_ANSWERED] = result.reports - sum(counts.values())
+        result.distributions[name] = counts
+    result.ticks = {tick: totals[tick] for tick in TICKS}
+    result.pm_sent = totals["pm_sent"]
+    weekdays = {day: 0 for day in WEEKDAYS}
+    for day, count in _per_date(conn, wanted):
+        weekdays[str(date.fromisoformat(day).isoweekday())] += count
+    result.distributions["weekday"] = weekdays
+    result.distributions["hour"] = {hour: totals[hour_column(hour)] for hour in HOURS}
+    result.individuals = _individuals(conn, *wanted.where())
+    return result
+
+
+def _per_date(conn: sqlite3.Connection, wanted: StatsFilter) -> list[tuple[str, int]]:
+    """The number of reports on each date of the period that has any, in date order."""
+    if wanted.place:
+        where, params = wanted.where()
+        sql = (
+            f"SELECT date, count(*) FROM snabbrapport INDEXED BY snabbrapport_stats"
+            f" WHERE {where} GROUP BY date"
+        )
+    else:
+        where, params = wanted.tally_where()
+        sql = f"SELECT date, sum(reports) FROM snabbrapport_tally WHERE {where} GROUP BY date"
+    return [(day, count) for day, count in conn.execute(sql, params) if count]
+
+
+def _counted_from_reports(conn: sqlite3.Connection, wanted: StatsFilter) -> Statistics:
+    """The statistics of one place: one pass over the statistics index
     (``snabbrapport_stats`` holds every counted column, so the table is not read), one
     row per date in the index's order, without sorting, from which the totals, tick
     boxes, choices, ages and weekdays are added up; the hours grouped; the individuals
@@ -223,15 +280,10 @@ _AGE_CONDITIONS = {
 
 def monthly(conn: sqlite3.Connection, wanted: StatsFilter) -> list[tuple[str, int]]:
     """Reports per month (``YYYY-MM``) over the filter's period, months without reports
-    included. (Counted per date, in the statistics index's order, and added up here: a
-    GROUP BY on the month would sort every report.)"""
-    where, params = wanted.where()
+    included. (Counted per date, in date order, and added up here: a GROUP BY on the
+    month would sort every report.)"""
     counts: dict[str, int] = {}
-    for day, count in conn.execute(
-        f"SELECT date, count(*) FROM snabbrapport INDEXED BY snabbrapport_stats WHERE {where}"
-        " GROUP BY date",
-        params,
-    ):
+    for day, count in _per_date(conn, wanted):
         counts[day[:7]] = counts.get(day[:7], 0) + count
     months = []
     year, month = wanted.start.year, wanted.start.month

@@ -1,7 +1,8 @@
 """What the filtered list screens share (walks, quick reports): a search field that filters
-as it is typed (once typing pauses), filter fields applied with Enter, a line that says
-what is shown (or what is wrong with a filter), a paged table with a detail line under it,
-and Esc that leaves a field before the screen."""
+as it is typed (a key after a pause at once, keys typed fast once they pause), filter
+fields applied with Enter, a line that says what is shown (or what is wrong with a
+filter), a paged table with a detail line under it, and Esc that leaves a field before the
+screen."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import TryggError
 from screens.widgets.base import TryggScreen
+from screens.widgets.debounce import Debounce
 from screens.widgets.tables import PagedTable
 
 
@@ -25,12 +26,15 @@ class FilteredListScreen(TryggScreen):
 
     SEARCH_ID = ""
     LINE_ID = ""
-    #: How long typing in the search field must pause before the list follows (seconds):
-    #: a word typed fast is one query, not one per letter.
+    #: Keys typed within this many seconds of each other are searched together once
+    #: typing pauses (a word typed fast is one query, not one per letter); the first key
+    #: after a pause is searched at once.
     DEBOUNCE = 0.1
 
     _filter: Any
-    _typing: Timer | None = None
+    _typing: Debounce | None = None
+    #: The search text the list shows (None before the first search).
+    _searched: str | None = None
 
     @property
     def today(self) -> date:
@@ -79,20 +83,26 @@ class FilteredListScreen(TryggScreen):
 
     def apply_filters(self) -> bool:
         if self._typing is not None:
-            self._typing.stop()
-            self._typing = None
+            self._typing.cancel()
         flt = self.read_filters()
         if flt is None:
             return False
         self._filter = flt
+        self._searched = self.query_one(f"#{self.SEARCH_ID}", Input).value
         self.reload(filter_changed=True)
         return True
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == self.SEARCH_ID:
-            if self._typing is not None:
-                self._typing.stop()
-            self._typing = self.set_timer(self.DEBOUNCE, self.apply_filters)
+            if self._typing is None:
+                self._typing = Debounce(self, self.DEBOUNCE, self._search_typed)
+            self._typing()
+
+    def _search_typed(self) -> None:
+        # The keys that followed the search may have left the text as it was searched
+        # (the first key's search already read the whole burst).
+        if self.query_one(f"#{self.SEARCH_ID}", Input).value != self._searched:
+            self.apply_filters()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -201,3 +201,48 @@ def test_the_screens_one_key_away_are_imported_after_the_first_paint(db_path: Pa
             "screens.progress_form",
         ]
     )
+
+
+def test_start_up_imports_nothing_slow_it_does_not_need(db_path: Path) -> None:
+    """Until the first screen is drawn, nothing imports the signing and encryption
+    libraries (cryptography, pyrage: the overview's count imported them through the
+    exporter, in a thread competing with the drawing), the command line's progress bars,
+    or the recurrence rules of measures. A fresh interpreter, as at start-up."""
+    import subprocess
+    import sys
+
+    open_store(db_path).close()
+    script = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "import tui.cli  # as the trygg command starts\n"
+        "from tui.app import TryggApp\n"
+        "SLOW = ('cryptography', 'pyrage', 'rich.progress', 'dateutil.rrule',\n"
+        "        'db.sync.exporter')\n"
+        "seen = []\n"
+        "painted = TryggApp._after_first_paint\n"
+        "def watched(self):\n"
+        "    seen.append([m for m in SLOW if m in sys.modules])\n"
+        "    painted(self)\n"
+        "TryggApp._after_first_paint = watched\n"
+        "async def main():\n"
+        "    app = TryggApp(Path(sys.argv[1]), 'sv')\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        await app.workers.wait_for_complete()\n"
+        "    print(seen)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[[]]"
+
+
+def test_the_overview_names_the_exporters_settings() -> None:
+    """The overview reads two of the exporter's settings without importing it."""
+    from db import overview
+    from db.sync import exporter
+
+    assert (overview.LAST_EXPORT, overview.SENT_UPTO) == (exporter.LAST_EXPORT, exporter.SENT_UPTO)

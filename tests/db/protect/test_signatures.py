@@ -143,7 +143,13 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
     conn.executescript(
         # The views name the tables' columns: a column is dropped only from under no view.
         "".join(f"DROP VIEW {view};" for view in VIEWS.values())
-        + "DROP INDEX snabbrapport_stats; DROP INDEX snabbrapport_person;"
+        # Schema 13's tally and the triggers on the reports that keep it.
+        + "".join(
+            f"DROP TRIGGER snabbrapport_tally_{when};"
+            for when in ("insert", "delete", "update_old", "update_new")
+        )
+        + "DROP TABLE snabbrapport_tally;"
+        "DROP INDEX snabbrapport_stats; DROP INDEX snabbrapport_person;"
         "DROP INDEX journal_origin_scope; DROP INDEX journal_erasures;"
         "DROP INDEX measure_place; DROP INDEX snabbrapport_kommun; DROP INDEX snabbrapport_place;"
         "DROP INDEX finding_place; DROP INDEX finding_fixed; DROP INDEX walk_in_kommun;"
