@@ -142,3 +142,19 @@ def test_any_text_is_either_cleaned_or_refused_with_a_reason(text: str) -> None:
 
 
 _ID = "01a200bc-f6b7-7b69-9828-f2eb5456263b"
+
+
+@pytest.mark.parametrize("stored", ["23", "23:1x", "25:00", ""])
+def test_a_stored_time_that_is_not_hh_mm_never_breaks_an_edit(stored: str) -> None:
+    """A time written behind the form's back (an old version, a hand-edited file) is kept
+    out of the future-date check instead of raising from it: the edit is checked on the
+    date alone."""
+    current = {**report_fields(), "time": stored}
+    assert clean_edit(current, place="Stationen")["place"] == "Stationen"
+    with pytest.raises(ValidationFailed) as info:
+        validate("snabbrapport", {"date": "2099-01-01"}, current, NOW)
+    assert {p.field: p.key for p in info.value.problems} == {"date": "value.future_date"}
+
+
+def clean_edit(current: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return validate("snabbrapport", fields, current, NOW)
