@@ -29,7 +29,7 @@ from db.walks import (
     mark_sent,
     reopen,
 )
-from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen, typing_in_field
 from screens.widgets.debounce import Debounce
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from screens.widgets.footer import Footer
@@ -79,6 +79,7 @@ FOLLOW_UP_BINDINGS = [
         tooltip="key.search.tooltip",
         id="finding_search",
         show=False,
+        priority=True,  # see typing_in_field
     ),
     Binding(
         "delete",
@@ -254,7 +255,7 @@ class FindingsScreen(TryggScreen):
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
-            self.query_one(PagedTable).focus()
+            self.set_focus(self.query_one(PagedTable))
         else:
             self.app.pop_screen()
 
@@ -359,8 +360,12 @@ class FindingsScreen(TryggScreen):
         self.status = STATUS_FILTERS[(STATUS_FILTERS.index(self.status) + 1) % len(STATUS_FILTERS)]
         self.reload(filter_changed=True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "search" and typing_in_field(self))
+
     def action_search(self) -> None:
-        self.query_one("#finding-search", Input).focus()
+        # At once (see FilteredListScreen.action_search): a letter typed with the slash.
+        self.set_focus(self.query_one("#finding-search", Input))
 
 
 class FindingListScreen(FindingsScreen):
@@ -399,7 +404,7 @@ class FindingListScreen(FindingsScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "owner_list":
             return self.owner_id is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_owner_list(self) -> None:
         from screens.walk_documents import OwnerListsModal

@@ -96,7 +96,14 @@ class ReportListScreen(FilteredListScreen):
             tooltip="key.statistics.tooltip",
             id="reports_stats",
         ),
-        Binding("slash", "search", "key.search", tooltip="key.search.tooltip", id="reports_search"),
+        Binding(
+            "slash",
+            "search",
+            "key.search",
+            tooltip="key.search.tooltip",
+            id="reports_search",
+            priority=True,  # see typing_in_field
+        ),
         Binding(
             "g",
             "erase",

@@ -50,7 +50,14 @@ class WalkListScreen(FilteredListScreen):
             tooltip="key.status_filter.tooltip",
             id="walks_status",
         ),
-        Binding("slash", "search", "key.search", tooltip="key.search.tooltip", id="walks_search"),
+        Binding(
+            "slash",
+            "search",
+            "key.search",
+            tooltip="key.search.tooltip",
+            id="walks_search",
+            priority=True,  # see typing_in_field
+        ),
         Binding(
             "delete",
             "delete",

@@ -137,6 +137,18 @@ class _TryggNode:
         return getattr(self.app, "lang", None)
 
 
+def typing_in_field(screen: Screen[Any]) -> bool:
+    """Whether the cursor is in a text field, where a key such as ``/`` is a character.
+
+    A list's ``/`` is a priority binding: the app runs it before it reads the next key,
+    so a letter typed with it lands in the search field (a plain binding runs in the
+    table's turn, after the app has already handed the letter to the table). Its
+    ``check_action`` turns it off while a field has the cursor."""
+    from textual.widgets import Input, TextArea
+
+    return isinstance(screen.focused, (Input, TextArea))
+
+
 class TryggScreen(_TryggNode, Screen[Any]):
     """A full screen of Trygg."""
 

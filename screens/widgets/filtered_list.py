@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import TryggError
-from screens.widgets.base import TryggScreen
+from screens.widgets.base import TryggScreen, typing_in_field
 from screens.widgets.debounce import Debounce
 from screens.widgets.tables import PagedTable
 
@@ -109,12 +109,17 @@ class FilteredListScreen(TryggScreen):
         if self.apply_filters():
             self.query_one(PagedTable).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "search" and typing_in_field(self))
+
     def action_search(self) -> None:
-        self.query_one(f"#{self.SEARCH_ID}", Input).focus()
+        # Focus moves now, not when the queue gets to it (``focus()``): a letter typed
+        # with the slash is already queued and must land in the field.
+        self.set_focus(self.query_one(f"#{self.SEARCH_ID}", Input))
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
-            self.query_one(PagedTable).focus()
+            self.set_focus(self.query_one(PagedTable))
         else:
             self.app.pop_screen()
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from db import walks
 from db.snabbrapport import listing
@@ -179,3 +180,31 @@ async def test_keys_typed_fast_are_one_search_of_findings(
         await pilot.pause(FindingsScreen.DEBOUNCE * 2.5)
         await settle(pilot)
         assert findings_searched.typed()[2:] == ["klo", "klot"]
+
+
+async def test_a_slash_typed_in_a_field_is_a_character(db_path: Path) -> None:
+    """``/`` is a priority key on the lists (so that a letter typed with it lands in the
+    search field); in a field it must still be a character, not a jump to the search."""
+    _reports(db_path)
+    _findings(db_path)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("slash", "a", "slash", "b")
+        await settle(pilot)
+        search = app.screen.query_one("#rep-search", Input)
+        assert search.value == "a/b" and app.screen.focused is search
+        await pilot.press("tab")  # the from-date field
+        await pilot.press("slash")
+        assert app.screen.focused is not search
+        assert "/" in str(getattr(app.screen.focused, "value", ""))
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        await pilot.press("o")  # the open findings
+        await settle(pilot)
+        assert isinstance(app.screen, FindingsScreen)
+        await pilot.press("slash", "k", "slash")
+        await settle(pilot)
+        assert app.screen.query_one("#finding-search", Input).value == "k/"

@@ -1,0 +1,31 @@
+"""Keys typed in one breath with the key before them, in the real ``trygg`` on a
+pseudo-terminal (one read of the terminal holds both): none may go to the widget the
+first key was leaving."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import open_store, report_fields
+from tests.tui.test_crash import running
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
+
+F6 = b"\x1b[17~"
+
+
+def test_a_search_typed_with_the_slash_keeps_its_first_letter(db_path: Path) -> None:
+    """``/Torget`` in one read: the slash moves the cursor to the search field and the
+    T lands there (it went to the table while the focus move waited its turn, and the
+    search looked for "orget")."""
+    store = open_store(db_path)
+    for place in ("Torget", "Torget", "Stationen"):
+        store.create("snabbrapport", report_fields(place=place))
+    store.close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        terminal.press(F6, then="3 rapporter")
+        terminal.press(b"/Torget", then="2 rapporter")
