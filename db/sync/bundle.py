@@ -241,23 +241,6 @@ class BundleReader:
         self.manifest = manifest
         return manifest
 
-    def body_matches(self) -> bool:
-        """Whether the file's entries are exactly those its manifest counts and hashes:
-        enough to know a file already merged whole when its manifest names one (its
-        entries were checked then). Cheap beside :meth:`check`: no entry is checked one
-        by one. False for a damaged file (:meth:`check` then says why)."""
-        manifest = self.peek()
-        try:
-            assert self._conn is not None
-            digest = hashlib.sha256()
-            count = 0
-            for chunk in self._rows(self._conn):
-                digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
-                count += len(chunk)
-        except (sqlite3.DatabaseError, TypeError, ValueError):
-            return False
-        return count == manifest.entry_count and digest.hexdigest() == manifest.body_sha256
-
     def peek(self) -> Manifest:
         """Check the header, the schema and the manifest only (cheap: for deciding whether
         a file is worth reading at all). :meth:`check` is still needed before use."""

@@ -155,23 +155,17 @@ def _import_plain(
     with reader:
         peeked = reader.peek()
         check_sender_key(store, peeked, shown)
-        if (
-            isinstance(reader, BundleReader)
-            and _imported_before(store, peeked)
-            and reader.body_matches()
-        ):
-            # The same file, byte for byte in its entries, was checked and merged whole
-            # before: it cannot bring anything new. (A damaged copy of it does not match,
-            # and is checked below, to be reported as damaged.)
+        if isinstance(reader, BundleReader) and _imported_before(store, peeked):
+            # Its signed manifest (signature and sender's key checked, header and size
+            # too) names a file checked and merged whole before: answered without reading
+            # its body. A damaged or altered copy of it is answered the same way: taking
+            # nothing from it cannot let anything damaged or forged in.
             return _already_imported(peeked, shown, dry_run)
         # Every entry must be proved its origin's own (db/sync/authenticity.py).
-        proof = authenticity.FileProof(store.conn, reader.peek(), shown)
-        # The whole file is checked even when its manifest names a file merged before:
-        # a damaged copy of it must be reported as damaged, not as already read.
+        proof = authenticity.FileProof(store.conn, peeked, shown)
         manifest = reader.check(proof, held_in(store.conn), progress)
         if _imported_before(store, manifest):
-            # The same file, byte for byte in its entries, was merged whole before: it
-            # cannot bring anything new.
+            # (A colleague's database read again, unchanged: nothing new in it.)
             return _already_imported(manifest, shown, dry_run)
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.unverified = proof.unverified

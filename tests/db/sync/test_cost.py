@@ -61,25 +61,35 @@ def test_another_file_with_nothing_new_is_neither_checked_entry_by_entry_nor_mer
     b.close()
 
 
-def test_the_same_file_again_is_only_hashed(tmp_path: Path, checked: list[tuple]) -> None:
+def test_the_same_file_again_is_answered_from_its_manifest(
+    tmp_path: Path, checked: list[tuple]
+) -> None:
     a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
     _places(a, 40)
     first = a.send(full=True)
     b.receive(first)
     checked.clear()
     proofs: list[object] = []
+    hashed: list[object] = []
     original = authenticity.FileProof.add
+    lines = bundle.chunk_lines
     with pytest.MonkeyPatch.context() as patch:
 
         def counted(*a: Any) -> Any:
             proofs.append(a)
             return original(*a)
 
+        def hashing(chunk: Any) -> bytes:
+            hashed.append(chunk)
+            return lines(chunk)
+
         patch.setattr(authenticity.FileProof, "add", counted)
+        patch.setattr(bundle, "chunk_lines", hashing)
 
         again = b.receive(first)
     assert again.already_imported and again.new_entries == 0 and again.backup is None
-    assert checked == [] and proofs == []  # neither checked nor proved again: the hash says
+    # Its signed manifest names a file merged whole: its body is not even hashed again.
+    assert checked == [] and proofs == [] and hashed == []
     a.close()
     b.close()
 
