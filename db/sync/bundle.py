@@ -18,6 +18,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,8 +29,8 @@ from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import PERSONAL, TYPES, Kind
-from db.sync.held import Held
-from db.sync.manifest import Manifest, ManifestProblem
+from db.sync.held import Held, held_whole
+from db.sync.manifest import ChainHead, Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
 
@@ -78,6 +79,8 @@ Progress = Callable[[int, int], None]
 #: commitment, else None).
 Row = tuple[Any, ...]
 _CHUNK = 5000
+#: The name a received file is attached under, to be compared with the journal in SQL.
+_ATTACHED = "incoming"
 _COLUMNS = "ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
 _COLUMNS_3 = _COLUMNS + ", salt, link, sealed"
 
@@ -201,6 +204,7 @@ class BundleReader:
         #: The name messages use (the encrypted original when reading a decrypted copy).
         self.shown = shown or path
         self._data = data
+        self._in_memory = data is not None
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
         #: The file has the chained schema (format 3); else it is a format 2 file.
@@ -240,6 +244,60 @@ class BundleReader:
             raise self._damaged() from None
         self.manifest = manifest
         return manifest
+
+    def check_held(self, conn: sqlite3.Connection) -> tuple[Manifest, list[ChainHead]] | None:
+        """The manifest, with the file taken as checked, when it carries nothing the
+        journal of ``conn`` does not hold exactly and every entry is proved in its chain
+        by what that journal holds (db/sync/held.py, :func:`held_whole`): found in SQL,
+        with the file attached to ``conn``, no entry read one by one (its body is not
+        hashed either: what it carries is what its signed heads say, all held). None
+        when that cannot be shown: :meth:`check` then checks it whole. With the manifest,
+        the chains its entries were proved in. ``conn`` must not be in a transaction."""
+        manifest = self.peek()
+        try:
+            assert self._conn is not None
+            if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return None
+            with self._attached(conn) as schema:
+                if schema is None:
+                    return None
+                proved = held_whole(conn, schema, manifest)
+        except sqlite3.DatabaseError:
+            return None  # the whole check says why
+        if proved is None:
+            return None
+        self.manifest = manifest
+        self.fresh_count, self.held_count = 0, manifest.entry_count
+        return manifest, proved
+
+    @contextmanager
+    def _attached(self, conn: sqlite3.Connection) -> Iterator[str | None]:
+        """This file attached to ``conn`` read-only, as the schema yielded (None when it
+        cannot be)."""
+        if self._conn is None:
+            self._open()
+        assert self._conn is not None
+        if not self._in_memory:
+            # Where URIs were not understood, SQLite would create a file of that name:
+            # the name attached is checked to be this file before anything is read.
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            conn.execute(f"ATTACH DATABASE ? AS {_ATTACHED}", (uri,))
+            try:
+                attached = {row[1]: row[2] for row in conn.execute("PRAGMA database_list")}
+                if Path(attached.get(_ATTACHED) or "") != self.path.resolve():
+                    yield None
+                else:
+                    yield _ATTACHED
+            finally:
+                conn.execute(f"DETACH DATABASE {_ATTACHED}")
+        else:
+            # Read from memory (decrypted): a copy of it, in memory, on ``conn``.
+            conn.execute(f"ATTACH DATABASE ':memory:' AS {_ATTACHED}")
+            try:
+                conn.deserialize(self._conn.serialize(), name=_ATTACHED)
+                yield _ATTACHED
+            finally:
+                conn.execute(f"DETACH DATABASE {_ATTACHED}")
 
     def peek(self) -> Manifest:
         """Check the header, the schema and the manifest only (cheap: for deciding whether

@@ -155,6 +155,89 @@ def test_an_altered_variant_of_a_held_entry_is_refused_as_by_a_device_without_it
     c.close()
 
 
+def test_another_file_with_nothing_new_is_not_read_entry_by_entry(tmp_path: Path) -> None:
+    """Every entry held exactly and proved by the chains held: found in SQL, without an
+    entry hashed, proved or checked in Python."""
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    a.store.update("place", _places(a, 1, start=40)[0], {"note": "Ny lampa"})
+    b.receive(a.send(full=True))
+    again = a.send(full=True)
+    seen: list[object] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authenticity.FileProof, "add", lambda *args: seen.append(args))
+        patch.setattr(bundle, "chunk_lines", lambda chunk: seen.append(chunk) or b"")
+        before = b.state()
+        summary = b.receive(again)
+    assert seen == []
+    assert summary.new_entries == 0 and not summary.already_imported
+    assert summary.unchanged == bundle.BundleReader(again).peek().entry_count
+    assert b.state() == before
+    a.close()
+    b.close()
+
+
+def test_an_encrypted_file_with_nothing_new_is_found_held_in_memory(tmp_path: Path) -> None:
+    """Decrypted in memory, the file is compared with the journal from memory too."""
+    from db.protect.encryption import Encryption, Unlock
+    from db.sync.merge import import_bundle
+
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    b.receive(a.send(full=True))
+    out = tmp_path / "sealed.trygg"
+    export_bundle(a.store, out, full=True, encryption=Encryption("en lång lösenfras"))
+    seen: list[object] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authenticity.FileProof, "add", lambda *args: seen.append(args))
+        before = b.state()
+        unlock = Unlock(ask_passphrase=lambda: "en lång lösenfras")
+        summary = import_bundle(b.store, out, unlock=unlock)
+    assert seen == [] and summary.encrypted
+    assert summary.new_entries == 0 and not summary.already_imported
+    assert b.state() == before
+    assert [row[1] for row in b.store.conn.execute("PRAGMA database_list")] == ["main"]
+    a.close()
+    b.close()
+
+
+def _swapped(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return [rows[1], rows[0], *rows[2:]]
+
+
+def _one_left_out(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return [*rows[:2], *rows[3:]]
+
+
+def _one_twice(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return [*rows[:2], rows[1], *rows[3:]]
+
+
+def _another_origin_cut(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return rows[:-1]  # the last entry of the chain: the file no longer reaches its head
+
+
+@pytest.mark.parametrize("change", [_swapped, _one_left_out, _one_twice, _another_origin_cut])
+def test_a_file_of_held_entries_out_of_chain_is_refused_as_by_a_device_without_them(
+    tmp_path: Path, change: Any
+) -> None:
+    """Every entry of these files is held by B exactly; only their place in the chain
+    is wrong (out of order, one left out, one twice, the head not reached). B refuses
+    each as C, which holds none of them, does."""
+    a, b, c = Device(tmp_path, "A"), Device(tmp_path, "B"), Device(tmp_path, "C")
+    _places(a, 3)
+    real = a.send(full=True)
+    b.receive(real)
+    forged = forge(real, a.store, tmp_path / "out-of-chain.trygg", entries=change)
+    without = _refusal(c, forged)
+    holding = _refusal(b, forged)
+    assert (holding.key, holding.params) == (without.key, without.params)
+    assert holding.key in {"bundle.forged", "bundle.duplicate_entries"}
+    a.close()
+    b.close()
+    c.close()
+
+
 @pytest.mark.parametrize("stamp", ["i morgon", 2.5])
 def test_an_entry_whose_stamp_is_no_stamp_is_refused_beside_held_ones(
     tmp_path: Path, stamp: object
