@@ -254,11 +254,13 @@ class BundleReader:
         when that cannot be shown: :meth:`check` then checks it whole. With the manifest,
         the chains its entries were proved in. ``conn`` must not be in a transaction."""
         manifest = self.peek()
+        if not self._chained:
+            return None  # a format 2 file: nothing in it proved by a chain
         try:
             assert self._conn is not None
             if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 return None
-            with self._attached(conn) as schema:
+            with self.attached(conn) as schema:
                 if schema is None:
                     return None
                 proved = held_whole(conn, schema, manifest)
@@ -270,10 +272,15 @@ class BundleReader:
         self.fresh_count, self.held_count = 0, manifest.entry_count
         return manifest, proved
 
+    @property
+    def chained(self) -> bool:
+        """The file has the chained schema (format 3: salt, link, sealed); else format 2."""
+        return self._chained
+
     @contextmanager
-    def _attached(self, conn: sqlite3.Connection) -> Iterator[str | None]:
+    def attached(self, conn: sqlite3.Connection) -> Iterator[str | None]:
         """This file attached to ``conn`` read-only, as the schema yielded (None when it
-        cannot be)."""
+        cannot be). ``conn`` must not be in a transaction."""
         if self._conn is None:
             self._open()
         assert self._conn is not None
