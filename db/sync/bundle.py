@@ -401,12 +401,14 @@ class BundleReader:
         for chunk in self._rows(conn):
             digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
             count += len(chunk)
+            known: dict[tuple[Any, ...], str | None] = {}  # per chunk: memory stays bounded
             skip = held(chunk) if held is not None else set()
             self.held_count += len(skip)
             for position, entry in enumerate(chunk):
                 if position not in skip:
                     self.fresh_count += entry[11] is None
-                    problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
+                    problem = entry_problem(entry[:9], manifest.scopes, known)
+                    problem = problem or _chain_problem(entry)
                     if problem:
                         raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
                 if proof is not None and unproved is None:
@@ -512,8 +514,15 @@ class BundleReader:
         }
 
 
-def entry_problem(entry: tuple[Any, ...], scopes: tuple[str, ...]) -> str | None:
-    """Why ``entry`` does not fit Trygg's schema, or None if it does."""
+def entry_problem(
+    entry: tuple[Any, ...],
+    scopes: tuple[str, ...],
+    known: dict[tuple[Any, ...], str | None] | None = None,
+) -> str | None:
+    """Why ``entry`` does not fit Trygg's schema, or None if it does. ``known``, when
+    given, remembers what was found of each (type, field, scope, value) — a pure function
+    of those four — for the next entries (a chunk's: kommun names, choices, yes and no
+    recur)."""
     if len(entry) != 9:
         return "shape"
     ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope = entry
@@ -531,13 +540,41 @@ def entry_problem(entry: tuple[Any, ...], scopes: tuple[str, ...]) -> str | None
         return "prev"
     if scope not in scopes:
         return "scope"
+    if known is None:
+        return _value_problem(tbl, field, scope, value)
+    key = (tbl, field, scope, value)
+    try:
+        return known[key]
+    except (KeyError, TypeError):  # (TypeError: a value of a type that does not hash)
+        problem = _value_problem(tbl, field, scope, value)
+    if isinstance(value, str | None) and isinstance(field, str):
+        known[key] = problem
+    return problem
+
+
+def json_value(text: str) -> Any:
+    """``json.loads(text)``, without the decoder for a JSON string with nothing escaped
+    in it (most values): its text between the quotes is the string."""
+    if (
+        len(text) > 1
+        and text[0] == text[-1] == '"'
+        and '"' not in (inner := text[1:-1])
+        and "\\" not in inner
+        and inner.isprintable()  # (no control character, which JSON refuses unescaped)
+    ):
+        return inner
+    return json.loads(text)
+
+
+def _value_problem(tbl: str, field: Any, scope: str, value: Any) -> str | None:
+    """Why ``value`` does not fit field ``field`` of type ``tbl`` in ``scope``, or None."""
     rt = TYPES[tbl]
     if not isinstance(field, str):
         return "field"
     if value is not None and not isinstance(value, str):
         return "value"
     try:
-        decoded = None if value is None else json.loads(value)
+        decoded = None if value is None else json_value(value)
     except json.JSONDecodeError:
         return "value"
     if field == DELETED:

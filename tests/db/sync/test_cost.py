@@ -5,6 +5,7 @@ held exactly: a forged or altered variant of a held entry is refused as before."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple]]:
     seen: list[tuple] = []
     original = bundle.entry_problem
 
-    def counting(entry: bundle.Entry, scopes: tuple[str, ...]) -> str | None:
+    def counting(entry: bundle.Entry, scopes: tuple[str, ...], *known: Any) -> str | None:
         seen.append(entry)
-        return original(entry, scopes)
+        return original(entry, scopes, *known)
 
     monkeypatch.setattr(bundle, "entry_problem", counting)
     yield seen
@@ -334,3 +335,33 @@ def test_an_import_counts_its_progress_in_entries(tmp_path: Path) -> None:
     assert heard[-1] == (entries + 2, entries + 2)  # all checked; the one new merged
     a.close()
     b.close()
+
+
+def test_an_entry_is_judged_the_same_with_what_a_chunk_found_remembered() -> None:
+    """The shortcuts of the check (a plain JSON string's text taken as it is, a value
+    judged once per chunk) find exactly what the full check finds."""
+    values = [
+        '"Lycksele"', '"Åsa \\"Ö\\""', '"a\\u0007b"', '"rad\\nrad"', '"x\ty"', '"x\u2028y"',
+        '"  "', '""', '"\\u00e5"', '"' + "x" * 5000 + '"', "64.5", "64", '"64.5"', "true",
+        "null", None, '"x" ', ' "x"', '"a"b"', '["a"]', "{", "", '"😀"',
+    ]  # fmt: skip
+    for value in values:
+        if value is None:
+            continue
+        try:
+            expected = ("value", json.loads(value))
+        except json.JSONDecodeError:
+            expected = ("refused", None)
+        try:
+            found = ("value", bundle.json_value(value))
+        except json.JSONDecodeError:
+            found = ("refused", None)
+        assert found == expected, value
+    known: dict = {}
+    for field in ("name", "kommun", "lat", "note", "nosuch"):
+        for value in values:
+            entry = (5, "dev", "place", "0b5f4a9e-8c1e-4f7a-9d2b-3c4e5f6a7b8c", field, value,
+                     None, None, "core")  # fmt: skip
+            plain = bundle.entry_problem(entry, ("core",))
+            assert bundle.entry_problem(entry, ("core",), known) == plain, (field, value)
+            assert bundle.entry_problem(entry, ("core",), known) == plain, (field, value)
