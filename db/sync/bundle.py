@@ -398,8 +398,6 @@ class BundleReader:
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
-        # The parts of every row SQL can judge, judged at once (else row by row below).
-        shaped = self._chained and well_shaped(conn, "entries", manifest.scopes)
         for chunk in self._rows(conn):
             digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
             count += len(chunk)
@@ -409,9 +407,8 @@ class BundleReader:
             for position, entry in enumerate(chunk):
                 if position not in skip:
                     self.fresh_count += entry[11] is None
-                    problem = entry_problem(entry[:9], manifest.scopes, known, shaped=shaped)
-                    if not shaped:
-                        problem = problem or _chain_problem(entry)
+                    problem = entry_problem(entry[:9], manifest.scopes, known)
+                    problem = problem or _chain_problem(entry)
                     if problem:
                         raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
                 if proof is not None and unproved is None:
@@ -521,40 +518,14 @@ def entry_problem(
     entry: tuple[Any, ...],
     scopes: tuple[str, ...],
     known: dict[tuple[Any, ...], str | None] | None = None,
-    *,
-    shaped: bool = False,
 ) -> str | None:
     """Why ``entry`` does not fit Trygg's schema, or None if it does. ``known``, when
     given, remembers what was found of each (type, field, scope, value) — a pure function
     of those four — for the next entries (a chunk's: kommun names, choices, yes and no
-    recur). ``shaped``: its stamps, device, type, record id and scope were found sound
-    already (:func:`well_shaped`, for a whole file in SQL); only its field and value are
-    judged."""
+    recur)."""
     if len(entry) != 9:
         return "shape"
     ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope = entry
-    if not shaped:
-        problem = _shape_problem(ts, device, tbl, record_id, prev_ts, prev_device)
-        if problem:
-            return problem
-        if scope not in scopes:
-            return "scope"
-    if known is None:
-        return _value_problem(tbl, field, scope, value)
-    key = (tbl, field, scope, value)
-    try:
-        return known[key]
-    except (KeyError, TypeError):  # (TypeError: a value of a type that does not hash)
-        problem = _value_problem(tbl, field, scope, value)
-    if isinstance(value, str | None) and isinstance(field, str):
-        known[key] = problem
-    return problem
-
-
-def _shape_problem(
-    ts: Any, device: Any, tbl: Any, record_id: Any, prev_ts: Any, prev_device: Any
-) -> str | None:
-    """Why an entry's stamp, device, type, record id or replaced version do not fit."""
     if isinstance(ts, bool) or not isinstance(ts, int) or ts <= 0:
         return "ts"
     if not isinstance(device, str) or not device or len(device) > 64:
@@ -567,7 +538,18 @@ def _shape_problem(
         return "prev"
     if prev_ts is not None and (not isinstance(prev_ts, int) or not isinstance(prev_device, str)):
         return "prev"
-    return None
+    if scope not in scopes:
+        return "scope"
+    if known is None:
+        return _value_problem(tbl, field, scope, value)
+    key = (tbl, field, scope, value)
+    try:
+        return known[key]
+    except (KeyError, TypeError):  # (TypeError: a value of a type that does not hash)
+        problem = _value_problem(tbl, field, scope, value)
+    if isinstance(value, str | None) and isinstance(field, str):
+        known[key] = problem
+    return problem
 
 
 def json_value(text: str) -> Any:
@@ -625,41 +607,6 @@ def _value_problem(tbl: str, field: Any, scope: str, value: Any) -> str | None:
     if cleaned != decoded or (f.kind is Kind.REAL and not isinstance(decoded, float)):
         return f"value of {field}"
     return None
-
-
-def well_shaped(conn: sqlite3.Connection, table: str, scopes: tuple[str, ...]) -> bool:
-    """Whether every row of ``table`` (a file's entries, twelve parts) passes the checks
-    of :func:`entry_problem` before its field and value, and of :func:`_chain_problem`:
-    one query, as strict as they are or stricter (a row it doubts is judged in Python,
-    which says what is wrong)."""
-    hex_ = "[0-9a-f]"
-    uuid = "-".join(hex_ * n for n in (8, 4, 4, 4, 12))
-    types = ", ".join(f"'{name}'" for name in TYPES)
-    marks = ", ".join("?" for _ in scopes)
-    text = "typeof({0}) = 'text' AND length(CAST({0} AS BLOB))"
-    bad = conn.execute(
-        f"SELECT 1 FROM {table} WHERE NOT ("
-        "typeof(ts) = 'integer' AND ts > 0"
-        f" AND {text.format('device')} BETWEEN 1 AND 64"
-        f" AND typeof(tbl) = 'text' AND tbl IN ({types})"
-        f" AND {text.format('record_id')} = 36 AND record_id GLOB '{uuid}'"
-        " AND (prev_ts IS NULL) = (prev_device IS NULL)"
-        " AND (prev_ts IS NULL OR (typeof(prev_ts) = 'integer'"
-        " AND typeof(prev_device) = 'text'))"
-        f" AND typeof(scope) = 'text' AND scope IN ({marks})"
-        f" AND (salt IS NULL OR (scope = '{PERSONAL}' AND {text.format('salt')} = 32"
-        f" AND salt GLOB '{hex_ * 32}'))"
-        " AND (link IS NULL OR (typeof(link) = 'blob' AND length(link) = 32))"
-        f" AND (sealed IS NULL OR (scope = '{PERSONAL}' AND value IS NULL AND salt IS NULL"
-        f" AND link IS NOT NULL AND {text.format('sealed')} = 64"
-        f" AND sealed GLOB '{hex_ * 64}'))"
-        f" AND NOT (link IS NOT NULL AND scope = '{PERSONAL}' AND salt IS NULL"
-        " AND sealed IS NULL)"
-        " AND NOT (link IS NULL AND (salt IS NOT NULL OR sealed IS NOT NULL))"
-        ") LIMIT 1",
-        scopes,
-    ).fetchone()
-    return bad is None
 
 
 def _chain_problem(row: Row) -> str | None:
