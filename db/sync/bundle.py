@@ -258,16 +258,16 @@ class BundleReader:
             return None  # a format 2 file: nothing in it proved by a chain
         try:
             assert self._conn is not None
-            if self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                return None
             with self.attached(conn) as schema:
                 if schema is None:
                     return None
                 proved = held_whole(conn, schema, manifest)
+            # (Its integrity only once all is found held: a file with anything new, a
+            # first import above all, has it checked once, by the whole check.)
+            if proved is None or self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return None
         except sqlite3.DatabaseError:
             return None  # the whole check says why
-        if proved is None:
-            return None
         self.manifest = manifest
         self.fresh_count, self.held_count = 0, manifest.entry_count
         return manifest, proved
