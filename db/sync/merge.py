@@ -314,7 +314,7 @@ def _merge(
     # the same changes in another file).
     checked = manifest.entry_count
     merged = 0
-    if schema is not None and reader.fresh_count:
+    if schema is not None and isinstance(reader, BundleReader) and reader.fresh_count:
         newest_ts = _take_entries(conn, schema, reader.chained, summary, touched, now_ms,
                                   progress, checked, reader.fresh_count)  # fmt: skip
     for chunk in reader.chunks() if reader.fresh_count and schema is None else ():
