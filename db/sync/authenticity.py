@@ -158,6 +158,11 @@ class FileProof:
         """Every entry has been seen: the last run must end at its signed head."""
         self._close()
 
+    def proved_held(self, proved: list[ChainHead]) -> None:
+        """Instead of every entry seen: the file's entries are all held here and proved
+        in ``proved`` by the links held (db/sync/held.py, ``held_whole``)."""
+        self._proved = list(proved)
+
     def _open(self, device: str, scope: str) -> _Run:
         self._close()
         if (device, scope) in self._done:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,8 +29,8 @@ from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import PERSONAL, TYPES, Kind
-from db.sync.held import Held
-from db.sync.manifest import Manifest, ManifestProblem
+from db.sync.held import Held, held_whole
+from db.sync.manifest import ChainHead, Manifest, ManifestProblem
 from db.validation import Refused, clean_value
 
 
@@ -78,6 +79,8 @@ Progress = Callable[[int, int], None]
 #: commitment, else None).
 Row = tuple[Any, ...]
 _CHUNK = 5000
+#: The name a received file is attached under, to be compared with the journal in SQL.
+_ATTACHED = "incoming"
 _COLUMNS = "ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
 _COLUMNS_3 = _COLUMNS + ", salt, link, sealed"
 
@@ -201,6 +204,7 @@ class BundleReader:
         #: The name messages use (the encrypted original when reading a decrypted copy).
         self.shown = shown or path
         self._data = data
+        self._in_memory = data is not None
         self._conn: sqlite3.Connection | None = None
         self.manifest: Manifest | None = None
         #: The file has the chained schema (format 3); else it is a format 2 file.
@@ -241,22 +245,66 @@ class BundleReader:
         self.manifest = manifest
         return manifest
 
-    def body_matches(self) -> bool:
-        """Whether the file's entries are exactly those its manifest counts and hashes:
-        enough to know a file already merged whole when its manifest names one (its
-        entries were checked then). Cheap beside :meth:`check`: no entry is checked one
-        by one. False for a damaged file (:meth:`check` then says why)."""
+    def check_held(self, conn: sqlite3.Connection) -> tuple[Manifest, list[ChainHead]] | None:
+        """The manifest, with the file taken as checked, when it carries nothing the
+        journal of ``conn`` does not hold exactly and every entry is proved in its chain
+        by what that journal holds (db/sync/held.py, :func:`held_whole`): found in SQL,
+        with the file attached to ``conn``, no entry read one by one (its body is not
+        hashed either: what it carries is what its signed heads say, all held). None
+        when that cannot be shown: :meth:`check` then checks it whole. With the manifest,
+        the chains its entries were proved in. ``conn`` must not be in a transaction."""
         manifest = self.peek()
+        if not self._chained:
+            return None  # a format 2 file: nothing in it proved by a chain
         try:
             assert self._conn is not None
-            digest = hashlib.sha256()
-            count = 0
-            for chunk in self._rows(self._conn):
-                digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
-                count += len(chunk)
-        except (sqlite3.DatabaseError, TypeError, ValueError):
-            return False
-        return count == manifest.entry_count and digest.hexdigest() == manifest.body_sha256
+            with self.attached(conn) as schema:
+                if schema is None:
+                    return None
+                proved = held_whole(conn, schema, manifest)
+            # (Its integrity only once all is found held: a file with anything new, a
+            # first import above all, has it checked once, by the whole check.)
+            if proved is None or self._conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return None
+        except sqlite3.DatabaseError:
+            return None  # the whole check says why
+        self.manifest = manifest
+        self.fresh_count, self.held_count = 0, manifest.entry_count
+        return manifest, proved
+
+    @property
+    def chained(self) -> bool:
+        """The file has the chained schema (format 3: salt, link, sealed); else format 2."""
+        return self._chained
+
+    @contextmanager
+    def attached(self, conn: sqlite3.Connection) -> Iterator[str | None]:
+        """This file attached to ``conn`` read-only, as the schema yielded (None when it
+        cannot be). ``conn`` must not be in a transaction."""
+        if self._conn is None:
+            self._open()
+        assert self._conn is not None
+        if not self._in_memory:
+            # Where URIs were not understood, SQLite would create a file of that name:
+            # the name attached is checked to be this file before anything is read.
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            conn.execute(f"ATTACH DATABASE ? AS {_ATTACHED}", (uri,))
+            try:
+                attached = {row[1]: row[2] for row in conn.execute("PRAGMA database_list")}
+                if Path(attached.get(_ATTACHED) or "") != self.path.resolve():
+                    yield None
+                else:
+                    yield _ATTACHED
+            finally:
+                conn.execute(f"DETACH DATABASE {_ATTACHED}")
+        else:
+            # Read from memory (decrypted): a copy of it, in memory, on ``conn``.
+            conn.execute(f"ATTACH DATABASE ':memory:' AS {_ATTACHED}")
+            try:
+                conn.deserialize(self._conn.serialize(), name=_ATTACHED)
+                yield _ATTACHED
+            finally:
+                conn.execute(f"DETACH DATABASE {_ATTACHED}")
 
     def peek(self) -> Manifest:
         """Check the header, the schema and the manifest only (cheap: for deciding whether
@@ -353,12 +401,14 @@ class BundleReader:
         for chunk in self._rows(conn):
             digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
             count += len(chunk)
+            known: dict[tuple[Any, ...], str | None] = {}  # per chunk: memory stays bounded
             skip = held(chunk) if held is not None else set()
             self.held_count += len(skip)
             for position, entry in enumerate(chunk):
                 if position not in skip:
                     self.fresh_count += entry[11] is None
-                    problem = entry_problem(entry[:9], manifest.scopes) or _chain_problem(entry)
+                    problem = entry_problem(entry[:9], manifest.scopes, known)
+                    problem = problem or _chain_problem(entry)
                     if problem:
                         raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
                 if proof is not None and unproved is None:
@@ -464,8 +514,15 @@ class BundleReader:
         }
 
 
-def entry_problem(entry: tuple[Any, ...], scopes: tuple[str, ...]) -> str | None:
-    """Why ``entry`` does not fit Trygg's schema, or None if it does."""
+def entry_problem(
+    entry: tuple[Any, ...],
+    scopes: tuple[str, ...],
+    known: dict[tuple[Any, ...], str | None] | None = None,
+) -> str | None:
+    """Why ``entry`` does not fit Trygg's schema, or None if it does. ``known``, when
+    given, remembers what was found of each (type, field, scope, value) — a pure function
+    of those four — for the next entries (a chunk's: kommun names, choices, yes and no
+    recur)."""
     if len(entry) != 9:
         return "shape"
     ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope = entry
@@ -483,13 +540,41 @@ def entry_problem(entry: tuple[Any, ...], scopes: tuple[str, ...]) -> str | None
         return "prev"
     if scope not in scopes:
         return "scope"
+    if known is None:
+        return _value_problem(tbl, field, scope, value)
+    key = (tbl, field, scope, value)
+    try:
+        return known[key]
+    except (KeyError, TypeError):  # (TypeError: a value of a type that does not hash)
+        problem = _value_problem(tbl, field, scope, value)
+    if isinstance(value, str | None) and isinstance(field, str):
+        known[key] = problem
+    return problem
+
+
+def json_value(text: str) -> Any:
+    """``json.loads(text)``, without the decoder for a JSON string with nothing escaped
+    in it (most values): its text between the quotes is the string."""
+    if (
+        len(text) > 1
+        and text[0] == text[-1] == '"'
+        and '"' not in (inner := text[1:-1])
+        and "\\" not in inner
+        and inner.isprintable()  # (no control character, which JSON refuses unescaped)
+    ):
+        return inner
+    return json.loads(text)
+
+
+def _value_problem(tbl: str, field: Any, scope: str, value: Any) -> str | None:
+    """Why ``value`` does not fit field ``field`` of type ``tbl`` in ``scope``, or None."""
     rt = TYPES[tbl]
     if not isinstance(field, str):
         return "field"
     if value is not None and not isinstance(value, str):
         return "value"
     try:
-        decoded = None if value is None else json.loads(value)
+        decoded = None if value is None else json_value(value)
     except json.JSONDecodeError:
         return "value"
     if field == DELETED:

@@ -15,6 +15,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from db.journal import vectors as vec
+from db.journal.chains import Position
+from db.sync.manifest import ChainHead, Manifest
+
 #: Given a chunk of a file's rows (entries of at least nine parts), the positions of
 #: those the receiving database holds exactly.
 Held = Callable[[Sequence[Sequence[Any]]], set[int]]
@@ -88,3 +92,94 @@ def _bytes(link: Any) -> Any:
 
 #: Record ids per query (well below SQLite's limit on parameters).
 _PER_QUERY = 5000
+
+
+def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> list[ChainHead] | None:
+    """Whether a file attached to ``conn`` as ``schema`` carries nothing but entries the
+    journal holds exactly, proved in their chains by what the journal holds: then the
+    chains (of ``manifest``'s, their heads' signatures already checked) that its
+    entries prove, else None (the file is then checked entry by entry, and refused or
+    merged as ever). A few set-wise queries, no entry read into Python.
+
+    It holds when its ``manifest.entry_count`` entries are all linked (no stub, nothing from
+    before chains); every one is held exactly (key and content, link included); each
+    origin and scope is one run in chain order (so none twice), within its head and the
+    anchor before it (from the origin's start on); and the journal holds that part of the
+    chain whole: the entry at the head with the head's link, the anchor's place with the
+    anchor's link, and exactly as many linked entries in between as the run. The links
+    held were proved when they came (or written here), so the head's link commits to
+    every one of them: the file is exactly what its signed heads say, entry for entry,
+    and brings nothing."""
+    entries = f"{schema}.entries"
+    count, odd, first, last = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE link IS NULL OR sealed IS NOT NULL),"
+        f" min(seq), max(seq) FROM {entries}"
+    ).fetchone()
+    if odd or count != manifest.entry_count or (count and last - first + 1 != count):
+        return None
+    if conn.execute(
+        f"SELECT 1 FROM {entries} AS e WHERE NOT EXISTS (SELECT 1 FROM main.journal AS j"
+        " WHERE j.record_id = e.record_id AND j.field = e.field AND j.ts = e.ts"
+        " AND j.device = e.device AND j.tbl IS e.tbl AND j.value IS e.value"
+        " AND j.prev_ts IS e.prev_ts AND j.prev_device IS e.prev_device"
+        " AND j.scope IS e.scope AND j.salt IS e.salt AND j.link IS e.link) LIMIT 1"
+    ).fetchone():
+        return None
+    # In file order (seq, without gaps: checked above), each entry after the one before
+    # in chain order (stamp, record, field) where both are of one origin and scope. No
+    # entry twice, then: the same key is the same origin and, held, the same scope.
+    if conn.execute(
+        f"SELECT 1 FROM {entries} AS a JOIN {entries} AS b ON b.seq = a.seq + 1"
+        " WHERE a.device IS b.device AND a.scope IS b.scope"
+        " AND NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field) LIMIT 1"
+    ).fetchone():
+        return None
+    # Where each run begins: each origin and scope must begin one run only.
+    starts = conn.execute(
+        f"SELECT b.device, b.scope, b.ts FROM {entries} AS b LEFT JOIN {entries} AS a"
+        " ON a.seq = b.seq - 1 WHERE a.seq IS NULL OR a.device IS NOT b.device"
+        " OR a.scope IS NOT b.scope"
+    ).fetchall()
+    if len({(device, scope) for device, scope, _ts in starts}) != len(starts):
+        return None
+    heads = {(chain.head.device, chain.head.scope): chain for chain in manifest.chains}
+    proved = []
+    within_chains = 0
+    for device, scope, earliest in starts:
+        chain = heads.get((device, scope))
+        if chain is None or earliest < chain.head.start:
+            return None
+        low = chain.anchor[0] if chain.anchor else (0, "", "")
+        high = chain.head.position
+        within = "device = ? AND scope = ? AND (ts, record_id, field) > (?, ?, ?)"
+        within += " AND (ts, record_id, field) <= (?, ?, ?)"
+        span = (device, scope, *low, *high)
+        inside = conn.execute(f"SELECT count(*) FROM {entries} WHERE {within}", span).fetchone()[0]
+        held = conn.execute(
+            f"SELECT count(*) FROM main.journal WHERE link IS NOT NULL AND {within}", span
+        ).fetchone()[0]
+        if held != inside:
+            return None
+        if _link_at(conn, device, scope, high) != chain.head.link:
+            return None
+        if chain.anchor and _link_at(conn, device, scope, low) != chain.anchor[1]:
+            return None
+        within_chains += inside
+        proved.append(chain)
+    if within_chains != count:
+        return None  # an entry outside its chain's part (each run counted within its own)
+    # Each run ends at its head (all of the journal's part of the chain is in it): the
+    # sender's vectors must account for it, as for any file.
+    tops = [(c.head.device, c.head.scope, c.head.ts) for c in proved]
+    return proved if vec.unaccounted(tops, manifest.sender_vectors) is None else None
+
+
+def _link_at(conn: sqlite3.Connection, device: str, scope: str, pos: Position) -> bytes | None:
+    """The link of the journal's entry at ``pos`` of a chain (an erased stub's is not one:
+    what it replaces is not held), or None."""
+    row = conn.execute(
+        "SELECT link FROM main.journal WHERE record_id = ? AND field = ? AND ts = ?"
+        " AND device = ? AND scope = ?",
+        (pos[1], pos[2], pos[0], device, scope),
+    ).fetchone()
+    return None if row is None or row[0] is None else bytes(row[0])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,23 +157,26 @@ def _import_plain(
     with reader:
         peeked = reader.peek()
         check_sender_key(store, peeked, shown)
-        if (
-            isinstance(reader, BundleReader)
-            and _imported_before(store, peeked)
-            and reader.body_matches()
-        ):
-            # The same file, byte for byte in its entries, was checked and merged whole
-            # before: it cannot bring anything new. (A damaged copy of it does not match,
-            # and is checked below, to be reported as damaged.)
+        if isinstance(reader, BundleReader) and _imported_before(store, peeked):
+            # Its signed manifest (signature and sender's key checked, header and size
+            # too) names a file checked and merged whole before: answered without reading
+            # its body. A damaged or altered copy of it is answered the same way: taking
+            # nothing from it cannot let anything damaged or forged in.
             return _already_imported(peeked, shown, dry_run)
         # Every entry must be proved its origin's own (db/sync/authenticity.py).
-        proof = authenticity.FileProof(store.conn, reader.peek(), shown)
-        # The whole file is checked even when its manifest names a file merged before:
-        # a damaged copy of it must be reported as damaged, not as already read.
-        manifest = reader.check(proof, held_in(store.conn), progress)
+        proof = authenticity.FileProof(store.conn, peeked, shown)
+        held = reader.check_held(store.conn) if isinstance(reader, BundleReader) else None
+        if held is not None:
+            # Nothing in it that is not held here exactly, proved by the chains held:
+            # another file with the same changes, taken without reading it entry by entry.
+            manifest, proved = held
+            proof.proved_held(proved)
+            if progress is not None:
+                progress(manifest.entry_count, manifest.entry_count)
+        else:
+            manifest = reader.check(proof, held_in(store.conn), progress)
         if _imported_before(store, manifest):
-            # The same file, byte for byte in its entries, was merged whole before: it
-            # cannot bring anything new.
+            # (A colleague's database read again, unchanged: nothing new in it.)
             return _already_imported(manifest, shown, dry_run)
         summary = ImportSummary(shown, manifest.sender, dry_run)
         summary.unverified = proof.unverified
@@ -189,8 +194,11 @@ def _import_plain(
             # (Nothing new: only who sent what is noted, no record changes to undo.)
             summary.backup = automatic_backup(store.conn, store.path, "before-import")
         try:
-            with store.transaction():
-                _merge(store, reader, manifest, summary, lang, progress)
+            # A bundle is attached to the store's connection while it is merged: its
+            # entries go into the journal by INSERT … SELECT (attached before the
+            # transaction begins, detached after it ends: SQLite wants it so).
+            with _attached(reader, store) as schema, store.transaction():
+                _merge(store, reader, manifest, summary, lang, progress, schema)
                 proof.persist(reader)
                 if dry_run:
                     raise _DryRun
@@ -202,6 +210,17 @@ def _import_plain(
         traces = gallring.clear_traces(store, summary.erased)
         summary.backups_scrubbed = traces.backups_scrubbed
     return summary
+
+
+@contextmanager
+def _attached(reader: BundleReader | DatabaseReader, store: Store) -> Iterator[str | None]:
+    """The schema a bundle is attached under on the store's connection, or None (a
+    colleague's database is read through its reader, row by row)."""
+    if not isinstance(reader, BundleReader):
+        yield None
+        return
+    with reader.attached(store.conn) as schema:
+        yield schema
 
 
 def _already_imported(manifest: Manifest, shown: Path, dry_run: bool) -> ImportSummary:
@@ -260,6 +279,7 @@ def _merge(
     summary: ImportSummary,
     lang: str | None,
     progress: Progress | None = None,
+    schema: str | None = None,
 ) -> None:
     conn = store.conn
     held_before = vec.held(conn)
@@ -294,7 +314,10 @@ def _merge(
     # the same changes in another file).
     checked = manifest.entry_count
     merged = 0
-    for chunk in reader.chunks() if reader.fresh_count else ():
+    if schema is not None and isinstance(reader, BundleReader) and reader.fresh_count:
+        newest_ts = _take_entries(conn, schema, reader.chained, summary, touched, now_ms,
+                                  progress, checked, reader.fresh_count)  # fmt: skip
+    for chunk in reader.chunks() if reader.fresh_count and schema is None else ():
         # (Asked again only if the check found any held: it found them chunk by chunk.)
         held = held_positions(conn, chunk) if reader.held_count else set()
         summary.unchanged += len(held)
@@ -356,6 +379,78 @@ def _merge(
     open_now = conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     summary.open_conflicts = open_now
     summary.new_conflicts = max(0, open_now - conflicts_before)
+
+
+def _take_entries(
+    conn: sqlite3.Connection,
+    schema: str,
+    chained: bool,
+    summary: ImportSummary,
+    touched: dict[str, str],
+    now_ms: int,
+    progress: Progress | None,
+    checked: int,
+    fresh_count: int,
+) -> int:
+    """Copy the checked entries of the bundle attached as ``schema`` into the journal,
+    a range of the file at a time, by INSERT … SELECT: all but the stubs of erased entries
+    and the personal entries of records erased (here or by the file), which are dropped;
+    those held already are ignored (a format 2 file, not ``chained``, has neither salts,
+    links nor stubs). Notes in ``touched`` (record → type) each record an
+    entry was added for, and returns the newest stamp added (not from a clock more than a
+    day ahead: those are counted)."""
+    entries = f"{schema}.entries"
+    erased_personal = (
+        f"scope = '{PERSONAL}' AND (record_id IN (SELECT record_id FROM main.journal"
+        f" WHERE field = '{ERASED}') OR record_id IN (SELECT record_id FROM {entries}"
+        f" WHERE field = '{ERASED}'))"
+    )
+    chain_parts, not_stub = ("salt, link", "sealed IS NULL") if chained else ("NULL, NULL", "1")
+    first, last = conn.execute(f"SELECT min(seq), max(seq) FROM {entries}").fetchone()
+    ahead = (now_ms + MAX_FUTURE_MS) << COUNTER_BITS | ((1 << COUNTER_BITS) - 1)
+    newest_ts = 0
+    done = reported = 0
+    for low in range(first or 0, (last or -1) + 1, _RANGE):
+        span = (low, low + _RANGE - 1)
+        total, dropped = conn.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {erased_personal}) FROM {entries}"
+            f" WHERE seq BETWEEN ? AND ? AND {not_stub}",
+            span,
+        ).fetchone()
+        last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
+        conn.execute(
+            "INSERT OR IGNORE INTO main.journal (ts, device, tbl, record_id, field, value,"
+            " prev_ts, prev_device, scope, salt, link) SELECT ts, device, tbl, record_id,"
+            f" field, value, prev_ts, prev_device, scope, {chain_parts} FROM"
+            f" {entries} WHERE seq BETWEEN ? AND ? AND {not_stub}"
+            f" AND NOT ({erased_personal}) ORDER BY seq",
+            span,
+        )
+        fresh = conn.execute(
+            "SELECT ts, tbl, record_id, field FROM journal WHERE seq > ?", (last_seq,)
+        ).fetchall()
+        summary.dropped_personal += dropped
+        summary.new_entries += len(fresh)
+        summary.unchanged += total - dropped - len(fresh)
+        for ts, tbl, record_id, name in fresh:
+            touched[record_id] = tbl
+            if name == ERASED:
+                summary.erased.append(record_id)
+            if ts > ahead:
+                summary.future_stamps += 1
+            elif ts > newest_ts:
+                newest_ts = ts
+        done = min(fresh_count, done + len(fresh) + dropped)
+        if progress is not None and done > reported:
+            progress(checked + done, checked + fresh_count)
+            reported = done
+    if progress is not None and reported < fresh_count:
+        progress(checked + fresh_count, checked + fresh_count)
+    return newest_ts
+
+
+#: Entries of a bundle (by its seq) per INSERT … SELECT into the journal.
+_RANGE = 5000
 
 
 def _apply_records(

@@ -1,6 +1,7 @@
 """Benchmark: sync of a large database, against plain SQLite inserts in the same run.
 
-    python -m tests.perf.bench_sync [--quick] [RECORDS ...]   (default 10000 30000 100000)
+    python -m tests.perf.bench_sync [--quick] [--no-delta] [RECORDS ...]
+                                                    (default 10000 30000 100000)
 
 For each size, builds a database of RECORDS place records through the store (five
 journal entries each), exports it in full twice (the same changes in two files; the
@@ -15,8 +16,8 @@ Then the delta export: a database of 10,000, 100,000 and 300,000 records whose p
 everything but 100 changes; the export of those 100 should cost the same at every size.
 (The peer's holding is stated, as a round trip would leave it, rather than imported.)
 
-``--quick`` uses a tenth of every size. Prints times, ratios and peak memory; asserts
-nothing about time.
+``--quick`` uses a tenth of every size; ``--no-delta`` leaves the delta export out.
+Prints times, ratios and peak memory; asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def delta_exports(root: Path, sizes: list[int], changes: int = 100) -> list[tupl
     return results
 
 
-def main(sizes: list[int], delta_sizes: list[int]) -> None:
+def main(sizes: list[int], delta_sizes: list[int] | None) -> None:
     figures = {}
     for records in sizes:
         with tempfile.TemporaryDirectory() as folder:
@@ -238,6 +239,8 @@ def main(sizes: list[int], delta_sizes: list[int]) -> None:
                 f"growth {first} -> {records} records, {label}: {wall:.1f}x wall,"
                 f" {cpu:.1f}x CPU for {grow:.0f}x"
             )
+    if not delta_sizes:
+        return
     with tempfile.TemporaryDirectory() as folder:
         deltas = delta_exports(Path(folder), delta_sizes)
     base = deltas[0][1]
@@ -272,8 +275,8 @@ if __name__ == "__main__":
     else:
         arguments = sys.argv[1:]
         quick = "--quick" in arguments
-        given = [int(a) for a in arguments if a != "--quick"] or [10_000, 30_000, 100_000]
+        given = [int(a) for a in arguments if not a.startswith("--")] or [10_000, 30_000, 100_000]
         delta = [10_000, 100_000, 300_000]
         if quick:
             given, delta = [n // 10 for n in given], [n // 10 for n in delta]
-        main(given, delta)
+        main(given, None if "--no-delta" in arguments else delta)

@@ -110,21 +110,31 @@ def _damaged_copy(path: Path, at: int) -> Path:
     return bad
 
 
-def test_a_damaged_copy_of_a_file_already_imported_is_reported_damaged(tmp_path: Path) -> None:
+def test_a_damaged_copy_of_a_file_already_imported_is_already_imported(tmp_path: Path) -> None:
+    """Its signed manifest names a file merged whole here: it is answered "already
+    imported" without its body being read, and changes nothing (taking nothing from it
+    lets nothing damaged in). The same copy is refused as damaged where the file was never
+    imported."""
     a, b = init(tmp_path / "a.db", "Anna"), init(tmp_path / "b.db", "Bo", "kommun")
+    c = init(tmp_path / "c.db", "Cilla", "kommun")
     with open_store(a) as store:
         for n in range(400):
             store.create("place", {"name": f"Plats {n}", "kommun": "Lycksele", "note": "x" * 40})
     out = tmp_path / "a.trygg"
     assert run("export", "--db", str(a), "--out", str(out), "--full").exit_code == 0
     assert run("import", str(out), "--db", str(b)).exit_code == 0
+    before = records(b)
     size = out.stat().st_size
     for at in (size - 700, size // 2):  # the last page, and one in the middle
         bad = _damaged_copy(out, at)
         result = run("import", str(bad), "--db", str(b))
-        assert result.exit_code == 1, result.output
-        assert "redan inläst" not in result.output
-        assert "skadad" in result.output or "kontrollsumma" in result.output, result.output
+        assert result.exit_code == 0, result.output
+        assert "redan inläst" in result.output, result.output
+        assert records(b) == before
+        refused = run("import", str(bad), "--db", str(c))
+        assert refused.exit_code == 1, refused.output
+        assert "skadad" in refused.output or "kontrollsumma" in refused.output, refused.output
+        assert records(c) == []
 
 
 # -- only a device speaks for itself ---------------------------------------------------------

@@ -5,6 +5,7 @@ held exactly: a forged or altered variant of a held entry is refused as before."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple]]:
     seen: list[tuple] = []
     original = bundle.entry_problem
 
-    def counting(entry: bundle.Entry, scopes: tuple[str, ...]) -> str | None:
+    def counting(entry: bundle.Entry, scopes: tuple[str, ...], *known: Any) -> str | None:
         seen.append(entry)
-        return original(entry, scopes)
+        return original(entry, scopes, *known)
 
     monkeypatch.setattr(bundle, "entry_problem", counting)
     yield seen
@@ -61,25 +62,35 @@ def test_another_file_with_nothing_new_is_neither_checked_entry_by_entry_nor_mer
     b.close()
 
 
-def test_the_same_file_again_is_only_hashed(tmp_path: Path, checked: list[tuple]) -> None:
+def test_the_same_file_again_is_answered_from_its_manifest(
+    tmp_path: Path, checked: list[tuple]
+) -> None:
     a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
     _places(a, 40)
     first = a.send(full=True)
     b.receive(first)
     checked.clear()
     proofs: list[object] = []
+    hashed: list[object] = []
     original = authenticity.FileProof.add
+    lines = bundle.chunk_lines
     with pytest.MonkeyPatch.context() as patch:
 
         def counted(*a: Any) -> Any:
             proofs.append(a)
             return original(*a)
 
+        def hashing(chunk: Any) -> bytes:
+            hashed.append(chunk)
+            return lines(chunk)
+
         patch.setattr(authenticity.FileProof, "add", counted)
+        patch.setattr(bundle, "chunk_lines", hashing)
 
         again = b.receive(first)
     assert again.already_imported and again.new_entries == 0 and again.backup is None
-    assert checked == [] and proofs == []  # neither checked nor proved again: the hash says
+    # Its signed manifest names a file merged whole: its body is not even hashed again.
+    assert checked == [] and proofs == [] and hashed == []
     a.close()
     b.close()
 
@@ -140,6 +151,94 @@ def test_an_altered_variant_of_a_held_entry_is_refused_as_by_a_device_without_it
     assert holding.key == key
     if key == "bundle.bad_entry":
         assert [row[5] for row in checked] == [value]  # the variant alone is checked
+    a.close()
+    b.close()
+    c.close()
+
+
+def test_another_file_with_nothing_new_is_not_read_entry_by_entry(tmp_path: Path) -> None:
+    """Every entry held exactly and proved by the chains held: found in SQL, without an
+    entry hashed, proved or checked in Python."""
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    a.store.update("place", _places(a, 1, start=40)[0], {"note": "Ny lampa"})
+    b.receive(a.send(full=True))
+    again = a.send(full=True)
+    seen: list[object] = []
+
+    def hashing(chunk: Any) -> bytes:
+        seen.append(chunk)
+        return b""
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authenticity.FileProof, "add", lambda *args: seen.append(args))
+        patch.setattr(bundle, "chunk_lines", hashing)
+        before = b.state()
+        summary = b.receive(again)
+    assert seen == []
+    assert summary.new_entries == 0 and not summary.already_imported
+    assert summary.unchanged == bundle.BundleReader(again).peek().entry_count
+    assert b.state() == before
+    a.close()
+    b.close()
+
+
+def test_an_encrypted_file_with_nothing_new_is_found_held_in_memory(tmp_path: Path) -> None:
+    """Decrypted in memory, the file is compared with the journal from memory too."""
+    from db.protect.encryption import Encryption, Unlock
+    from db.sync.merge import import_bundle
+
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    b.receive(a.send(full=True))
+    out = tmp_path / "sealed.trygg"
+    export_bundle(a.store, out, full=True, encryption=Encryption("en lång lösenfras"))
+    seen: list[object] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authenticity.FileProof, "add", lambda *args: seen.append(args))
+        before = b.state()
+        unlock = Unlock(ask_passphrase=lambda: "en lång lösenfras")
+        summary = import_bundle(b.store, out, unlock=unlock)
+    assert seen == [] and summary.encrypted
+    assert summary.new_entries == 0 and not summary.already_imported
+    assert b.state() == before
+    assert [row[1] for row in b.store.conn.execute("PRAGMA database_list")] == ["main"]
+    a.close()
+    b.close()
+
+
+def _swapped(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return [rows[1], rows[0], *rows[2:]]
+
+
+def _one_left_out(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return [*rows[:2], *rows[3:]]
+
+
+def _one_twice(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return [*rows[:2], rows[1], *rows[3:]]
+
+
+def _another_origin_cut(rows: list[bundle.Row]) -> list[bundle.Row]:
+    return rows[:-1]  # the last entry of the chain: the file no longer reaches its head
+
+
+@pytest.mark.parametrize("change", [_swapped, _one_left_out, _one_twice, _another_origin_cut])
+def test_a_file_of_held_entries_out_of_chain_is_refused_as_by_a_device_without_them(
+    tmp_path: Path, change: Any
+) -> None:
+    """Every entry of these files is held by B exactly; only their place in the chain
+    is wrong (out of order, one left out, one twice, the head not reached). B refuses
+    each as C, which holds none of them, does."""
+    a, b, c = Device(tmp_path, "A"), Device(tmp_path, "B"), Device(tmp_path, "C")
+    _places(a, 3)
+    real = a.send(full=True)
+    b.receive(real)
+    forged = forge(real, a.store, tmp_path / "out-of-chain.trygg", entries=change)
+    without = _refusal(c, forged)
+    holding = _refusal(b, forged)
+    assert (holding.key, holding.params) == (without.key, without.params)
+    assert holding.key in {"bundle.forged", "bundle.duplicate_entries"}
     a.close()
     b.close()
     c.close()
@@ -241,3 +340,33 @@ def test_an_import_counts_its_progress_in_entries(tmp_path: Path) -> None:
     assert heard[-1] == (entries + 2, entries + 2)  # all checked; the one new merged
     a.close()
     b.close()
+
+
+def test_an_entry_is_judged_the_same_with_what_a_chunk_found_remembered() -> None:
+    """The shortcuts of the check (a plain JSON string's text taken as it is, a value
+    judged once per chunk) find exactly what the full check finds."""
+    values = [
+        '"Lycksele"', '"Åsa \\"Ö\\""', '"a\\u0007b"', '"rad\\nrad"', '"x\ty"', '"x\u2028y"',
+        '"  "', '""', '"\\u00e5"', '"' + "x" * 5000 + '"', "64.5", "64", '"64.5"', "true",
+        "null", None, '"x" ', ' "x"', '"a"b"', '["a"]', "{", "", '"😀"',
+    ]  # fmt: skip
+    for value in values:
+        if value is None:
+            continue
+        try:
+            expected = ("value", json.loads(value))
+        except json.JSONDecodeError:
+            expected = ("refused", None)
+        try:
+            found = ("value", bundle.json_value(value))
+        except json.JSONDecodeError:
+            found = ("refused", None)
+        assert found == expected, value
+    known: dict = {}
+    for field in ("name", "kommun", "lat", "note", "nosuch"):
+        for value in values:
+            entry = (5, "dev", "place", "0b5f4a9e-8c1e-4f7a-9d2b-3c4e5f6a7b8c", field, value,
+                     None, None, "core")  # fmt: skip
+            plain = bundle.entry_problem(entry, ("core",))
+            assert bundle.entry_problem(entry, ("core",), known) == plain, (field, value)
+            assert bundle.entry_problem(entry, ("core",), known) == plain, (field, value)
