@@ -128,9 +128,13 @@ async def test_a_change_of_filter_reads_one_page(
         assert kept not in [k.value for k in table.rows]
 
 
-async def test_opening_a_list_reads_it_once(db_path: Path, listed: tuple[Calls, Calls]) -> None:
+async def test_opening_a_list_reads_it_once(
+    db_path: Path, listed: tuple[Calls, Calls], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A screen's first ScreenResume follows its on_mount: reading the list again there
-    doubled the cost of opening it (two first pages, two counts)."""
+    doubled the cost of opening it (two first pages, two counts). (Without screens built
+    ahead, whose reading happens before the key: test_built_ahead.py.)"""
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})
     pages, counts = listed
     _reports(db_path, 12)
     app = TryggApp(db_path, "sv", now=lambda: NOW)
@@ -154,6 +158,7 @@ async def test_opening_the_findings_and_the_overview_counts_once(
     from db import walks
     from db.overview import overview
 
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # see test_opening_a_list_reads_it_once
     pages, figures = Calls(walks.list_findings), Calls(overview)
     monkeypatch.setattr("screens.finding_list.list_findings", pages)
     monkeypatch.setattr("screens.overview.overview", figures)
@@ -225,3 +230,31 @@ async def test_a_page_is_two_screens_of_rows(db_path: Path) -> None:
         assert table.cursor_row >= 38
         assert table.row_count == 96
         assert str(app.screen.query_one("#rep-line").render()).startswith("100 rapporter")
+
+
+async def test_opening_a_list_styles_it_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual styled a screen's every widget again when it was first shown, though each
+    had just been styled as it was mounted; and the search field, first in the screen,
+    took the focus before the list did (styled twice, and the key line built twice)."""
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # opened by the key, not ahead
+    _reports(db_path, 3)
+    restyled: list[Any] = []
+    original = TryggApp.update_styles
+
+    def update_styles(self: TryggApp, node: Any, animate: bool = True) -> None:
+        restyled.append(node)
+        original(self, node, animate)
+
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(TryggApp, "update_styles", update_styles)
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportListScreen)
+        assert app.focused is screen.query_one(PagedTable)
+        assert screen not in restyled
+        assert not [node for node in restyled if isinstance(node, Input)]
