@@ -188,20 +188,28 @@ class TryggApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        # The screens built ahead are built once the search has caught up: built before,
-        # they would read their rows again when shown (the database changed meanwhile).
-        self.in_thread(
-            _catch_up_search,
-            lambda _: self._build_ahead_later(*self.BUILT_AHEAD),
-            lambda _error: self._build_ahead_later(*self.BUILT_AHEAD),
-        )
+        self.in_thread(_catch_up_search, self._caught_up)
         self.check_mailbox()
         # The screens one key away are imported lazily (start-up draws sooner); importing
         # them now, while the person reads the overview, saves the first F-key that wait.
         modules = [module for module, _cls in self.SECTIONS.values()] + list(self.FORMS)
-        self.run_worker(
-            lambda: _import_quietly(modules), thread=True, group="warm-up", exit_on_error=False
-        )
+
+        def warm_up() -> None:
+            _import_quietly(modules)
+            self.call_from_thread(self._build_ahead_later, *self.BUILT_AHEAD)
+
+        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def _caught_up(self, indexed: int) -> None:
+        """The search has indexed what other writers queued: the screens built ahead
+        meanwhile would read their rows again when shown (the database changed), so
+        they are built again, ahead."""
+        if not indexed or self._ahead_stopped:
+            return
+        for key in list(self._ahead):
+            self._ahead.pop(key).remove()
+            self._drawn_ahead.discard(key)
+        self._build_ahead_later(*self.BUILT_AHEAD)
 
     # -- screens built ahead -----------------------------------------------------------
 
