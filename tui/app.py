@@ -189,16 +189,17 @@ class TryggApp(App[None]):
 
     def _after_first_paint(self) -> None:
         self.in_thread(_catch_up_search, self._caught_up)
+        # Built from now on, while the overview is read (the screens' modules are
+        # imported then if the import below has not yet).
+        self._build_ahead_later(*self.BUILT_AHEAD)
         self.check_mailbox()
         # The screens one key away are imported lazily (start-up draws sooner); importing
         # them now, while the person reads the overview, saves the first F-key that wait.
         modules = [module for module, _cls in self.SECTIONS.values()] + list(self.FORMS)
 
-        def warm_up() -> None:
-            _import_quietly(modules)
-            self.call_from_thread(self._build_ahead_later, *self.BUILT_AHEAD)
-
-        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+        self.run_worker(
+            lambda: _import_quietly(modules), thread=True, group="warm-up", exit_on_error=False
+        )
 
     def _caught_up(self, indexed: int) -> None:
         """The search has indexed what other writers queued: the screens built ahead

@@ -113,8 +113,10 @@ class _TryggNode:
     built_ahead_at: tuple[int, int] | None = None
 
     def _post_register(self, app: Any) -> None:
-        # Localised as soon as the screen belongs to the app, before it composes: its
-        # footer may read the keys before on_mount, and would show catalogue keys.
+        # Localised once, as soon as the screen belongs to the app, before anything can
+        # read its keys (a screen built ahead composes long before it is shown). In
+        # on_mount it ran twice: a screen's on_mount calls this class's, and Textual
+        # calls each class's handler too.
         super()._post_register(app)  # type: ignore[misc]
         localise_bindings(self, self.t)  # type: ignore[arg-type]
         self._styled_theme = app.theme
