@@ -59,6 +59,9 @@ class Calls:
 
 @pytest.fixture
 def listed(monkeypatch: pytest.MonkeyPatch) -> tuple[Calls, Calls]:
+    """Counts the list's reads of its pages and counts: those of the list on screen
+    alone, with no list built ahead meanwhile (see test_built_ahead.py)."""
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})
     pages = Calls(listing.list_reports)
     counts = Calls(listing.count_reports)
     monkeypatch.setattr("screens.report_list.list_reports", pages)
@@ -128,13 +131,9 @@ async def test_a_change_of_filter_reads_one_page(
         assert kept not in [k.value for k in table.rows]
 
 
-async def test_opening_a_list_reads_it_once(
-    db_path: Path, listed: tuple[Calls, Calls], monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_opening_a_list_reads_it_once(db_path: Path, listed: tuple[Calls, Calls]) -> None:
     """A screen's first ScreenResume follows its on_mount: reading the list again there
-    doubled the cost of opening it (two first pages, two counts). (Without screens built
-    ahead, whose reading happens before the key: test_built_ahead.py.)"""
-    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})
+    doubled the cost of opening it (two first pages, two counts)."""
     pages, counts = listed
     _reports(db_path, 12)
     app = TryggApp(db_path, "sv", now=lambda: NOW)
@@ -158,7 +157,7 @@ async def test_opening_the_findings_and_the_overview_counts_once(
     from db import walks
     from db.overview import overview
 
-    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # see test_opening_a_list_reads_it_once
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # its own reads, as in ``listed``
     pages, figures = Calls(walks.list_findings), Calls(overview)
     monkeypatch.setattr("screens.finding_list.list_findings", pages)
     monkeypatch.setattr("screens.overview.overview", figures)
