@@ -188,7 +188,7 @@ class TryggApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self.in_thread(_catch_up_search, self._caught_up)
+        self.in_thread(_catch_up_search, lambda _: None)
         # Built from now on, while the overview is read (the screens' modules are
         # imported then if the import below has not yet).
         self._build_ahead_later(*self.BUILT_AHEAD)
@@ -200,17 +200,6 @@ class TryggApp(App[None]):
         self.run_worker(
             lambda: _import_quietly(modules), thread=True, group="warm-up", exit_on_error=False
         )
-
-    def _caught_up(self, indexed: int) -> None:
-        """The search has indexed what other writers queued: the screens built ahead
-        meanwhile would read their rows again when shown (the database changed), so
-        they are built again, ahead."""
-        if not indexed or self._ahead_stopped:
-            return
-        for key in list(self._ahead):
-            self._ahead.pop(key).remove()
-            self._drawn_ahead.discard(key)
-        self._build_ahead_later(*self.BUILT_AHEAD)
 
     # -- screens built ahead -----------------------------------------------------------
 
