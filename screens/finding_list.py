@@ -102,7 +102,7 @@ class FindingsScreen(TryggScreen):
     """
 
     #: The list has the keys from the start, not the search line above it.
-    AUTO_FOCUS = "PagedTable"
+    AUTO_FOCUS = PagedTable.__name__
     status: str = "alla"
     walk_id: str | None = None
     owner_id: str | None = None

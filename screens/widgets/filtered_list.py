@@ -27,7 +27,7 @@ class FilteredListScreen(TryggScreen):
     LINE_ID = ""
     #: The list has the keys from the start (not the search field, first in the screen:
     #: focusing it and then the list styled both twice and built the key line twice).
-    AUTO_FOCUS = "PagedTable"
+    AUTO_FOCUS = PagedTable.__name__
     #: How long typing in the search field must pause before the list follows (seconds):
     #: a word typed fast is one query, not one per letter.
     DEBOUNCE = 0.1
