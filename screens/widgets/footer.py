@@ -71,8 +71,8 @@ class Footer(TextualFooter):
         chosen = set(wanted)
         if [k for k in built if k in chosen] != list(wanted):
             return False
-        keys = list(self.children)
-        if not all(isinstance(key, FooterKey) for key in keys):
+        keys = [key for key in self.children if isinstance(key, FooterKey)]
+        if len(keys) != len(self.children):
             return False  # groups of keys: built again
         pairs = {(key, action) for key, action, *_ in wanted}
         show = [(key.key, key.action) in pairs for key in keys]

@@ -46,7 +46,7 @@ async def _built_ahead(pilot: Pilot[Any], key: str) -> Any:
     raise AssertionError(f"{key} was never built ahead")
 
 
-def _places(screen: ReportListScreen) -> list[str]:
+def _places(screen: Any) -> list[str]:
     table = screen.query_one(PagedTable)
     return [table.record(str(k.value))["place"] for k in table.rows]
 
