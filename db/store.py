@@ -141,6 +141,14 @@ class Store:
         """Local wall-clock time as this store sees it (injectable for tests)."""
         return self._now()
 
+    def change_mark(self) -> tuple[int, int]:
+        """A value that differs once the database has changed since it was taken: written
+        through this store (its connection's count of changes) or by any other connection
+        or program (SQLite's data version). For a screen built ahead of being shown, which
+        shows what it read then only if nothing changed meanwhile."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(version), self.conn.total_changes
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction; nested uses join the outermost one. Starting it waits

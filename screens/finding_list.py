@@ -102,6 +102,8 @@ class FindingsScreen(TryggScreen):
     FindingsScreen #finding-line { height: 1; margin: 0 1; }
     """
 
+    #: The list has the keys from the start, not the search line above it.
+    AUTO_FOCUS = PagedTable.__name__
     status: str = "alla"
     walk_id: str | None = None
     owner_id: str | None = None

@@ -222,7 +222,9 @@ class OverviewScreen(TryggScreen):
     def action_findings(self, status: str) -> None:
         from screens.finding_list import FindingListScreen
 
-        self.app.push_screen(FindingListScreen(status=status))
+        self.app.push_screen(
+            self.trygg.built_ahead(f"findings:{status}", lambda: FindingListScreen(status=status))
+        )
 
     def action_lagesbild(self) -> None:
         from screens.lagesbild import LagesbildScreen

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
@@ -74,6 +75,8 @@ class ReportStatsScreen(TryggScreen):
         self.compare = True
         self.chart = True
         self.figures: Figures | None = None
+        #: The text each block (the table, the chart) shows now.
+        self._blocks: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -160,18 +163,19 @@ class ReportStatsScreen(TryggScreen):
             return
         self.figures = figures
         lang = self.lang or "sv"
-        self.query_one("#stats-table", Static).update(
+        self._show_block(
+            "stats-table",
             tables.as_screen(
                 figures.periods,
                 lang,
                 # Narrow terminals shorten long answers rather than hide a period.
                 label_width=max(24, min(52, self.size.width - 6 - 18 * len(figures.periods))),
-            )
+            ),
         )
-        chart = self.query_one("#stats-chart", Static)
-        chart.display = self.chart
-        chart.update(
-            self.t("stats_screen.chart_title") + "\n" + tables.monthly_chart(figures.months)
+        self.query_one("#stats-chart", Static).display = self.chart
+        self._show_block(
+            "stats-chart",
+            self.t("stats_screen.chart_title") + "\n" + tables.monthly_chart(figures.months),
         )
         first = figures.periods[0]
         self.query_one("#stats-line", Static).update(
@@ -182,6 +186,20 @@ class ReportStatsScreen(TryggScreen):
                 period=tables.period_label(first),
             )
         )
+
+    def _show_block(self, widget_id: str, text: str) -> None:
+        """Show ``text`` (lines that are never wrapped) in Static ``widget_id``, sized to
+        it: a recount that changes nothing there leaves it as it is, and one that does is
+        drawn once (sized to its text, it is not measured at each layout, which drew a
+        block of a hundred lines over again at each change of focus)."""
+        if self._blocks.get(widget_id) == text:
+            return
+        self._blocks[widget_id] = text
+        block = self.query_one(f"#{widget_id}", Static)
+        lines = text.split("\n")
+        block.styles.width = max(cell_len(line) for line in lines)
+        block.styles.height = len(lines)
+        block.update(text)
 
     def _failed(self, error: TryggError) -> None:
         line = self.query_one("#stats-line", Static)

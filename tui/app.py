@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
 from db import database
 from db.errors import TryggError
@@ -91,6 +92,20 @@ class TryggApp(App[None]):
     }
     #: The forms one function key away (F5, F7): imported after the first paint.
     FORMS = ("screens.report_form", "screens.progress_form")
+    #: The screens kept built ahead, one fresh screen each, composed and loaded but not
+    #: shown (composing, styling and laying out a list screen took longer than reading
+    #: its rows): key → module, screen class, its arguments. See ``built_ahead``.
+    BUILT_AHEAD: dict[str, tuple[str, str, dict[str, Any]]] = {
+        "reports": ("screens.report_list", "ReportListScreen", {}),
+        "findings:oppna": ("screens.finding_list", "FindingListScreen", {"status": "oppna"}),
+    }
+    #: A screen is built ahead only this long after the last key read (seconds): its
+    #: building (a tenth of a second or two) holds the keys typed meanwhile, so it waits
+    #: for a pause longer than those between the keys of someone at work in a list.
+    BUILD_AHEAD_IDLE = 1.5
+    #: The pause between the steps of building ahead (building, then drawing), which
+    #: lets what waits (a key, a worker's result) in between (seconds).
+    BUILD_AHEAD_STEP = 0.1
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
     MAILBOX_EVERY = 20.0
     #: How long the note that a write waits for another program stays (seconds).
@@ -122,6 +137,17 @@ class TryggApp(App[None]):
         self._held_keys: list[events.Key] | None = None
         #: Keys read before this moment are dropped (ignore_keys_typed_before_now).
         self._deaf_before = 0.0
+        #: The screens built ahead and not yet shown, by their BUILT_AHEAD key.
+        self._ahead: dict[str, Screen[Any]] = {}
+        #: Those of them laid out and drawn ahead too.
+        self._drawn_ahead: set[str] = set()
+        #: The screens still to build or draw ahead, and the timer that will.
+        self._ahead_wanted: set[str] = set()
+        self._ahead_timer: Timer | None = None
+        #: Set when the app closes (its store with it): nothing more is built ahead.
+        self._ahead_stopped = False
+        #: When the last key was read (for building ahead when none is being typed).
+        self._last_key_at = 0.0
         localise_bindings(self, self.t)
         self.theme = DARK_THEME
 
@@ -163,13 +189,74 @@ class TryggApp(App[None]):
 
     def _after_first_paint(self) -> None:
         self.in_thread(_catch_up_search, lambda _: None)
+        # Built from now on, while the overview is read (the screens' modules are
+        # imported then if the import below has not yet).
+        self._build_ahead_later(*self.BUILT_AHEAD)
         self.check_mailbox()
         # The screens one key away are imported lazily (start-up draws sooner); importing
         # them now, while the person reads the overview, saves the first F-key that wait.
         modules = [module for module, _cls in self.SECTIONS.values()] + list(self.FORMS)
+
         self.run_worker(
             lambda: _import_quietly(modules), thread=True, group="warm-up", exit_on_error=False
         )
+
+    # -- screens built ahead -----------------------------------------------------------
+
+    def built_ahead(self, key: str, make: Callable[[], Screen[Any]]) -> Screen[Any]:
+        """The screen ``key`` names in BUILT_AHEAD, fresh: the one built ahead in idle
+        time if there is one (it loads again when shown if the database changed since
+        it was built: see ``returned_to``), else ``make()``. Another is built ahead for
+        next time."""
+        screen = self._ahead.pop(key, None)
+        self._drawn_ahead.discard(key)
+        if key in self.BUILT_AHEAD:
+            self._build_ahead_later(key)
+        if screen is None or not screen.is_attached:
+            return make()
+        return screen
+
+    def _build_ahead_later(self, *keys: str) -> None:
+        """Build (and then draw) the screens ``keys`` name, once no key has been read for
+        BUILD_AHEAD_IDLE seconds."""
+        if self._ahead_stopped:
+            return
+        self._ahead_wanted.update(keys)
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(self.BUILD_AHEAD_STEP, self._build_ahead)
+
+    def _build_ahead(self) -> None:
+        """One step for each screen wanted ahead: build it, or, once it has mounted (its
+        rows and key line with it), lay it out and draw it. A key read lately puts the
+        steps off (the keys typed meanwhile would wait for them)."""
+        from importlib import import_module
+
+        self._ahead_timer = None
+        if self._ahead_stopped or self.store.device is None:
+            return
+        idle = time.monotonic() - self._last_key_at
+        if idle < self.BUILD_AHEAD_IDLE:
+            self._ahead_timer = self.set_timer(self.BUILD_AHEAD_IDLE - idle, self._build_ahead)
+            return
+        for key in sorted(self._ahead_wanted):
+            screen = self._ahead.get(key)
+            if screen is None:
+                module, cls, arguments = self.BUILT_AHEAD[key]
+                screen = getattr(import_module(module), cls)(**arguments)
+                # Taken before the screen reads anything: a change while it reads shows.
+                screen.built_ahead_at = self.store.change_mark()
+                # Registered with the app, a screen composes, mounts (its on_mount loads
+                # its rows) and is styled in its own task, as when pushed (Textual does
+                # the same for installed screens); it is drawn only when pushed.
+                self._get_screen(screen)
+                self._ahead[key] = screen
+            elif screen.is_mounted:
+                _draw_ahead(screen, self.size)
+                self._drawn_ahead.add(key)
+                self._ahead_wanted.discard(key)
+        if self._ahead_wanted:
+            self._build_ahead_later()
 
     # -- notifications -----------------------------------------------------------------
 
@@ -365,8 +452,10 @@ class TryggApp(App[None]):
             await self.on_event(key)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event.time < self._deaf_before:
-            return
+        if isinstance(event, events.Key):
+            self._last_key_at = time.monotonic()
+            if event.time < self._deaf_before:
+                return
         if self._held_keys is not None and isinstance(event, events.Key):
             self._held_keys.append(event)
             return
@@ -424,9 +513,12 @@ class TryggApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
         if section is not OverviewScreen:
-            self.push_screen(section())
+            self.push_screen(self.built_ahead(name, section))
 
     def on_unmount(self) -> None:
+        self._ahead_stopped = True
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
         database.set_wait_notice(None)
         store = getattr(self, "store", None)
         if store is not None:
@@ -546,6 +638,21 @@ def _mailbox_waiting(store: Store) -> list[tuple[str, int, float]]:
             continue
         found.append((path.name, info.st_size, info.st_mtime))
     return found
+
+
+def _draw_ahead(screen: Screen[Any], size: Any) -> None:
+    """Lay out and draw a screen that is not shown, so that showing it reuses what was
+    measured and drawn: the first drawing of a list screen (every widget measured, every
+    row's cells rendered) was most of what showing a screen built ahead cost. Laid out,
+    the screen's widgets are told their sizes (a table fits its columns); what is drawn
+    goes nowhere (the screen is not the one on the terminal)."""
+    from contextlib import suppress
+
+    # Textual's own layout and drawing steps (no public call does them for a screen
+    # not shown): if they change, the screen is drawn when it is shown, as before.
+    with suppress(AttributeError, TypeError):
+        screen._refresh_layout(size)
+        screen._compositor.render_update(full=True)
 
 
 def _import_quietly(modules: list[str]) -> None:

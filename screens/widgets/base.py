@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
+from textual import events
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.message import Message
@@ -62,6 +63,11 @@ class TryggAppLike(Protocol):
         """Show one of the sections a function key away (walks, reports, plans, sync)."""
         ...
 
+    def built_ahead(self, key: str, make: Callable[[], Screen[Any]]) -> Screen[Any]:
+        """The screen ``key`` names (a section, the open findings), fresh: the one built
+        ahead in idle time if there is one, else ``make()``."""
+        ...
+
 
 class DataChanged(Message):
     """Records changed behind the current screen (a quick report saved over a list, an
@@ -98,16 +104,45 @@ class _TryggNode:
 
     app: Any
     _shown_before = False
+    #: Whether the screen has been shown (and so styled whole) once.
+    _styled_once = False
+    #: The theme the screen's widgets were styled in when they were mounted.
+    _styled_theme: str | None = None
+    #: The store's change mark when the screen was built ahead of being shown (see
+    #: ``TryggAppLike.built_ahead``); None for a screen built when it was asked for.
+    built_ahead_at: tuple[int, int] | None = None
+
+    def _post_register(self, app: Any) -> None:
+        # Localised once, as soon as the screen belongs to the app, before anything can
+        # read its keys (a screen built ahead composes long before it is shown). In
+        # on_mount it ran twice: a screen's on_mount calls this class's, and Textual
+        # calls each class's handler too.
+        super()._post_register(app)  # type: ignore[misc]
+        localise_bindings(self, self.t)  # type: ignore[arg-type]
+        self._styled_theme = app.theme
 
     def on_mount(self) -> None:
-        localise_bindings(self, self.t)  # type: ignore[arg-type]
         self.refresh_bindings()  # type: ignore[attr-defined]
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual styles every widget of a screen again each time it is shown, in case
+        # the theme changed while it was hidden. The first time, each widget has just
+        # been styled as it was mounted: styling them all again cost a list screen a
+        # tenth of its opening, and the layouts after it more (their caches emptied).
+        if not self._styled_once:
+            self._styled_once = True
+            # A screen built ahead may have been styled in the other theme.
+            if self.app.theme == self._styled_theme:
+                event.refresh_styles = False
+
     def returned_to(self) -> bool:
-        """For ``on_screen_resume``: False when the screen is first shown (its
-        ``on_mount`` has just loaded what it shows: loading again would double the cost
-        of opening it), True each time it is shown again (a screen above it closed)."""
+        """For ``on_screen_resume``, whether to load what the screen shows again: False
+        when the screen is first shown (its ``on_mount`` has just loaded it: loading again
+        would double the cost of opening it), unless it was built ahead and the database
+        has changed since; True each time it is shown again (a screen above it closed)."""
         again, self._shown_before = self._shown_before, True
+        if not again and self.built_ahead_at is not None:
+            return self.trygg.store.change_mark() != self.built_ahead_at
         return again
 
     @property

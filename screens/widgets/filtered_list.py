@@ -26,6 +26,9 @@ class FilteredListScreen(TryggScreen):
 
     SEARCH_ID = ""
     LINE_ID = ""
+    #: The list has the keys from the start (not the search field, first in the screen:
+    #: focusing it and then the list styled both twice and built the key line twice).
+    AUTO_FOCUS = PagedTable.__name__
     #: Keys typed within this many seconds of each other are searched together once
     #: typing pauses (a word typed fast is one query, not one per letter); the first key
     #: after a pause is searched at once.

@@ -59,6 +59,9 @@ class Calls:
 
 @pytest.fixture
 def listed(monkeypatch: pytest.MonkeyPatch) -> tuple[Calls, Calls]:
+    """Counts the list's reads of its pages and counts: those of the list on screen
+    alone, with no list built ahead meanwhile (see test_built_ahead.py)."""
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})
     pages = Calls(listing.list_reports)
     counts = Calls(listing.count_reports)
     monkeypatch.setattr("screens.report_list.list_reports", pages)
@@ -154,6 +157,7 @@ async def test_opening_the_findings_and_the_overview_counts_once(
     from db import walks
     from db.overview import overview
 
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # its own reads, as in ``listed``
     pages, figures = Calls(walks.list_findings), Calls(overview)
     monkeypatch.setattr("screens.finding_list.list_findings", pages)
     monkeypatch.setattr("screens.overview.overview", figures)
@@ -225,3 +229,31 @@ async def test_a_page_is_two_screens_of_rows(db_path: Path) -> None:
         assert table.cursor_row >= 38
         assert table.row_count == 96
         assert str(app.screen.query_one("#rep-line").render()).startswith("100 rapporter")
+
+
+async def test_opening_a_list_styles_it_once(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual styled a screen's every widget again when it was first shown, though each
+    had just been styled as it was mounted; and the search field, first in the screen,
+    took the focus before the list did (styled twice, and the key line built twice)."""
+    monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # opened by the key, not ahead
+    _reports(db_path, 3)
+    restyled: list[Any] = []
+    original = TryggApp.update_styles
+
+    def update_styles(self: TryggApp, node: Any, animate: bool = True) -> None:
+        restyled.append(node)
+        original(self, node, animate)
+
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(TryggApp, "update_styles", update_styles)
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportListScreen)
+        assert app.focused is screen.query_one(PagedTable)
+        assert screen not in restyled
+        assert not [node for node in restyled if isinstance(node, Input)]

@@ -1,0 +1,149 @@
+"""Screens built ahead: after the first paint, when no key is being typed, the app builds
+a fresh quick-report list (F6) and list of open findings (o on the overview) without
+showing them, so that the key shows one at once. What such a screen shows is still what
+the database holds when it is shown, and each key still opens a fresh screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.color import Color
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from db import walks
+from db.walks import FindingInput
+from screens.finding_list import FindingListScreen
+from screens.report_list import ReportListScreen
+from screens.widgets.tables import PagedTable
+from tests.conftest import NOW, open_store, report_fields, walk_fields
+from tui.app import TryggApp
+
+
+def _reports(path: Path, *places: str) -> None:
+    with open_store(path) as store, store.transaction():
+        for place in places:
+            store.create("snabbrapport", report_fields(place=place))
+
+
+def _walk_with_findings(path: Path, *remarks: str) -> None:
+    with open_store(path) as store:
+        walk = store.create("walk", walk_fields())
+        for remark in remarks:
+            walks.save_finding(store, walk, FindingInput(remark, "Torget", "1", "Kommunen"))
+
+
+async def _built_ahead(pilot: Pilot[Any], key: str) -> Any:
+    """Wait (without typing) until the screen ``key`` names is built and drawn ahead."""
+    app = pilot.app
+    assert isinstance(app, TryggApp)
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        if key in app._drawn_ahead:
+            return app._ahead[key]
+        await pilot.pause(0.1)
+    raise AssertionError(f"{key} was never built ahead")
+
+
+def _places(screen: Any) -> list[str]:
+    table = screen.query_one(PagedTable)
+    return [table.record(str(k.value))["place"] for k in table.rows]
+
+
+async def test_f6_shows_the_list_built_ahead_with_a_report_saved_since(db_path: Path) -> None:
+    _reports(db_path, "Torget")
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ahead = await _built_ahead(pilot, "reports")
+        assert _places(ahead) == ["Torget"]
+        # Saved after the list was built: by another program, then through the app.
+        _reports(db_path, "Stationen")
+        await pilot.press("f6")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is ahead
+        assert sorted(_places(ahead)) == ["Stationen", "Torget"]
+        assert str(ahead.query_one("#rep-line").render()).startswith("2 rapporter")
+        await pilot.press("escape")
+        ahead = await _built_ahead(pilot, "reports")
+        assert ahead is not app.screen_stack[-1]
+        app.store.create("snabbrapport", report_fields(place="Skolan"))
+        await pilot.press("f6")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is ahead
+        assert sorted(_places(ahead)) == ["Skolan", "Stationen", "Torget"]
+
+
+async def test_a_list_built_ahead_is_not_read_again_when_nothing_changed(
+    db_path: Path,
+) -> None:
+    _reports(db_path, "Torget")
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ahead = await _built_ahead(pilot, "reports")
+        table = ahead.query_one(PagedTable)
+        row = next(iter(table.rows))
+        await pilot.press("f6")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is ahead
+        # The same row object: the table was not cleared and read again.
+        assert next(iter(table.rows)) is row
+
+
+async def test_each_f6_is_a_fresh_list(db_path: Path) -> None:
+    """Building ahead changes no behaviour: what was typed into the last list's filters
+    is not there the next time F6 opens the list."""
+    _reports(db_path, "Torget", "Stationen")
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await _built_ahead(pilot, "reports")
+        await pilot.press("f6")
+        await pilot.press("slash", *"Torget", "enter")
+        await pilot.pause(ReportListScreen.DEBOUNCE * 3)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _places(first) == ["Torget"]
+        await pilot.press("escape")
+        second = await _built_ahead(pilot, "reports")
+        await pilot.press("f6")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is second and second is not first
+        assert second.query_one("#rep-search", Input).value == ""
+        assert sorted(_places(second)) == ["Stationen", "Torget"]
+
+
+async def test_the_open_findings_built_ahead_show_a_finding_saved_since(
+    db_path: Path,
+) -> None:
+    _walk_with_findings(db_path, "Trasig lampa")
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ahead = await _built_ahead(pilot, "findings:oppna")
+        assert isinstance(ahead, FindingListScreen)
+        _walk_with_findings(db_path, "Klotter")
+        await pilot.press("o")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is ahead
+        table = ahead.query_one(PagedTable)
+        remarks = sorted(table.record(str(k.value))["remark"] for k in table.rows)
+        assert remarks == ["Klotter", "Trasig lampa"]
+
+
+async def test_a_list_built_ahead_follows_a_change_of_theme(db_path: Path) -> None:
+    """Built in the dark theme and shown in the light one, it is styled again."""
+    _reports(db_path, "Torget")
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ahead = await _built_ahead(pilot, "reports")
+        app.action_toggle_theme()
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.screen is ahead
+        light = Color.parse(app.current_theme.background or "white")
+        assert ahead.styles.background == light

@@ -1,0 +1,75 @@
+"""The statistics screen after a recount: it shows the new figures, and redraws only
+the blocks (the table, the chart) whose text changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from screens.report_stats import ReportStatsScreen
+from tests.conftest import NOW, open_store, report_fields
+from tui.app import TryggApp
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _reports_line(screen: ReportStatsScreen) -> list[str]:
+    table = str(screen.query_one("#stats-table", Static).render())
+    line = next(row for row in table.splitlines() if row.strip().startswith("Rapporter"))
+    return line.split()[1:]
+
+
+async def _statistics(pilot: Pilot[Any]) -> ReportStatsScreen:
+    await _settle(pilot)
+    await pilot.press("f6")
+    await _settle(pilot)
+    await pilot.press("u")
+    await _settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReportStatsScreen)
+    return screen
+
+
+async def test_a_recount_shows_the_new_figures(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        assert _reports_line(screen)[0] == "1"
+        app.store.create("snabbrapport", report_fields(date="2026-11-21"))
+        await pilot.press("tab", "enter")  # Enter in the from-field counts again
+        await _settle(pilot)
+        assert _reports_line(screen)[0] == "2"
+        line = str(screen.query_one("#stats-line", Static).render())
+        assert ": 2 rapporter" in line
+
+
+async def test_a_recount_that_changes_nothing_redraws_no_block(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    updated: list[str | None] = []
+    original = Static.update
+
+    def update(self: Static, *args: Any, **kwargs: Any) -> None:
+        updated.append(self.id)
+        original(self, *args, **kwargs)
+
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        monkeypatch.setattr(Static, "update", update)
+        await pilot.press("tab", "enter")
+        await _settle(pilot)
+        assert "stats-line" in updated
+        assert "stats-table" not in updated and "stats-chart" not in updated
+        assert _reports_line(screen)[0] == "1"
