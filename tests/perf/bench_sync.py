@@ -196,7 +196,9 @@ def delta_exports(root: Path, sizes: list[int], changes: int = 100) -> list[tupl
                 store.update("place", record_id, {"note": f"Ändrad vid {size}"})
         peer = find_peer(store, peer_id)
         best = float("inf")
-        for i in range(5):
+        # The best of many: a few milliseconds each, so one scheduler hiccup on a shared
+        # machine would otherwise decide the comparison.
+        for i in range(15):
             start = time.process_time()
             summary = export_bundle(store, root / f"delta-{size}-{i}.trygg", peer=peer)
             best = min(best, time.process_time() - start)
