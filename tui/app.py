@@ -205,14 +205,24 @@ class TryggApp(App[None]):
 
     def built_ahead(self, key: str, make: Callable[[], Screen[Any]]) -> Screen[Any]:
         """The screen ``key`` names in BUILT_AHEAD, fresh: the one built ahead in idle
-        time if there is one (it loads again when shown if the database changed since
-        it was built: see ``returned_to``), else ``make()``. Another is built ahead for
-        next time."""
+        time if there is one and the database has not changed since it was built, else
+        ``make()``. Another is built ahead for next time."""
         screen = self._ahead.pop(key, None)
         self._drawn_ahead.discard(key)
         if key in self.BUILT_AHEAD:
             self._build_ahead_later(key)
         if screen is None or not screen.is_attached:
+            return make()
+        if not screen.is_mounted:
+            # Still being built: kept for next time, and a screen made now.
+            self._ahead[key] = screen
+            return make()
+        if getattr(screen, "built_ahead_at", None) != self.store.change_mark():
+            # The database changed since it was built: its rows are old, and reading them
+            # again once it is shown would come after the keys typed with the key that
+            # showed it (Enter opened, Space marked, a row of the old list). A screen
+            # made now reads the rows there are before any key reaches it.
+            screen.remove()
             return make()
         return screen
 
