@@ -18,11 +18,28 @@ class TryggError(Exception):
         self.params = params
 
     def message(self, lang: str | None = None) -> str:
-        """The explanation in ``lang`` (sv by default)."""
-        return msg(self.key, lang, **self.params)
+        """The explanation in ``lang`` (sv by default); a ``Phrase`` among the parameters
+        is said in the same language."""
+        params = {
+            name: value.message(lang) if isinstance(value, Phrase) else value
+            for name, value in self.params.items()
+        }
+        return msg(self.key, lang, **params)
 
     def __str__(self) -> str:
         return self.message("en")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Part of a message that is itself translated: a parameter said in the reader's
+    language, not in the words of the code that found it."""
+
+    key: str
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
+
+    def message(self, lang: str | None = None) -> str:
+        return msg(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from db.dates import parse_iso_date
-from db.errors import TryggError
+from db.errors import Phrase, TryggError
 from db.files import atomic_file, is_database_in_use
 from db.ids import is_id
 from db.journal import vectors as vec
@@ -410,7 +410,11 @@ class BundleReader:
                     problem = entry_problem(entry[:9], manifest.scopes, known)
                     problem = problem or _chain_problem(entry)
                     if problem:
-                        raise TryggError("bundle.bad_entry", path=str(self.shown), problem=problem)
+                        raise TryggError(
+                            "bundle.bad_entry",
+                            path=str(self.shown),
+                            problem=problem_phrase(problem),
+                        )
                 if proof is not None and unproved is None:
                     try:
                         proof.add(entry)
@@ -607,6 +611,37 @@ def _value_problem(tbl: str, field: Any, scope: str, value: Any) -> str | None:
     if cleaned != decoded or (f.kind is Kind.REAL and not isinstance(decoded, float)):
         return f"value of {field}"
     return None
+
+
+#: The first words of each reason ``entry_problem`` and ``_chain_problem`` give, and the
+#: message that says it (what follows the words, a type's or a field's name, is kept).
+_PROBLEM_PHRASES = {
+    "record id": "bundle.problem.record_id",
+    "value of": "bundle.problem.value_of",
+    "shape": "bundle.problem.shape",
+    "ts": "bundle.problem.ts",
+    "device": "bundle.problem.device",
+    "type": "bundle.problem.type",
+    "prev": "bundle.problem.prev",
+    "scope": "bundle.problem.scope",
+    "field": "bundle.problem.field",
+    "value": "bundle.problem.value",
+    "deleted": "bundle.problem.deleted",
+    "erased": "bundle.problem.erased",
+    "ack": "bundle.problem.ack",
+    "salt": "bundle.problem.chain",
+    "link": "bundle.problem.chain",
+    "sealed": "bundle.problem.chain",
+}
+
+
+def problem_phrase(problem: str) -> Phrase:
+    """The reason an entry does not fit (``entry_problem``'s words), as the person
+    reading the refusal says it."""
+    for words, key in _PROBLEM_PHRASES.items():
+        if problem == words or problem.startswith(words + " "):
+            return Phrase(key, {"detail": problem[len(words) :].strip()})
+    return Phrase("bundle.problem.other", {"detail": problem})
 
 
 def _chain_problem(row: Row) -> str | None:

@@ -36,7 +36,7 @@ from db.protect import keys
 from db.protect.keys import Secrets
 from db.records import PERSONAL, POLIS
 from db.sync import authenticity
-from db.sync.bundle import Entry, Progress, Row, chunk_lines, entry_problem
+from db.sync.bundle import Entry, Progress, Row, chunk_lines, entry_problem, problem_phrase
 from db.sync.held import Held
 from db.sync.manifest import SEKRETESS, ChainHead, Manifest, ManifestProblem, device_card
 
@@ -151,7 +151,9 @@ class DatabaseReader:
                         problem = entry_problem(entry[:9], manifest.scopes)
                         if problem:
                             raise TryggError(
-                                "bundle.bad_entry", path=str(self.shown), problem=problem
+                                "bundle.bad_entry",
+                                path=str(self.shown),
+                                problem=problem_phrase(problem),
                             )
                     if proof is not None:
                         proof.add(entry)

@@ -289,7 +289,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
             rehash=True,
             resign=True,
         ),
-        "inte passar Trygg",
+        "inte passar Trygg (ett värde som inte passar fältet date)",
     ),
     "unknown table": (
         lambda good, tmp: _rewrite(
@@ -298,7 +298,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
             rehash=True,
             resign=True,
         ),
-        "inte passar Trygg",
+        "inte passar Trygg (en okänd posttyp 'users')",
     ),
     "personal value in the core scope": (
         lambda good, tmp: _rewrite(
@@ -307,7 +307,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
             rehash=True,
             resign=True,
         ),
-        "inte passar Trygg",
+        "inte passar Trygg (ett fält i fel skyddsklass)",
     ),
     "extra table": (
         lambda good, tmp: _rewrite(good, _entries("CREATE TABLE evil (x)"), rehash=False),

@@ -77,3 +77,23 @@ def test_both_interfaces_word_every_note_with_the_values_it_carries(lang: str, p
         assert template is not None, f"{lang}: {prefix}.{kind} missing"
         named = {name for _, name, _, _ in Formatter().parse(template) if name}
         assert named <= params[kind], f"{lang}: {prefix}.{kind} names {named - params[kind]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_why_an_entry_does_not_fit_is_said_in_the_readers_language(lang: str) -> None:
+    """A damaged file's refusal once read "(type 'snacbrapport')" or "(record id)" in a
+    Swedish sentence (found by a cold test): each reason is a phrase of the catalogue."""
+    from db.errors import TryggError
+    from db.sync.bundle import _PROBLEM_PHRASES, problem_phrase
+
+    messages = catalogue("db", lang)
+    for words, key in _PROBLEM_PHRASES.items():
+        assert key in messages, key
+        refusal = TryggError("bundle.bad_entry", path="f.trygg", problem=problem_phrase(words))
+        assert "bundle." not in refusal.message(lang)
+    said = TryggError(
+        "bundle.bad_entry", path="f.trygg", problem=problem_phrase("type 'snacbrapport'")
+    ).message(lang)
+    assert "'snacbrapport'" in said and "type '" not in said
+    if lang == "sv":
+        assert "okänd posttyp 'snacbrapport'" in said and "skadad" in said
