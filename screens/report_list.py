@@ -50,7 +50,8 @@ class ReportListScreen(FilteredListScreen):
     ReportListScreen #rep-kommun, ReportListScreen #rep-place, ReportListScreen #rep-officer {
         width: 16;
     }
-    ReportListScreen #rep-from, ReportListScreen #rep-to { width: 12; }
+    /* A date and the cursor after it (see ReportStatsScreen). */
+    ReportListScreen #rep-from, ReportListScreen #rep-to { width: 12; padding: 0 0 0 1; }
     ReportListScreen #rep-line { height: 1; margin: 0 1; }
     """
 

@@ -49,8 +49,10 @@ class ReportStatsScreen(TryggScreen):
     ReportStatsScreen .filters Input {
         border: none; height: 1; padding: 0 1; margin: 0 2 0 0; background: $boost;
     }
+    /* A date's ten characters and the cursor after them: no right padding, or the
+       field scrolls and hides the year's first digit. */
     ReportStatsScreen #stats-from, ReportStatsScreen #stats-to,
-    ReportStatsScreen #stats-cmp-to { width: 12; }
+    ReportStatsScreen #stats-cmp-to { width: 12; padding: 0 0 0 1; }
     ReportStatsScreen #stats-cmp-from { width: 16; }
     ReportStatsScreen #stats-kommun, ReportStatsScreen #stats-place { width: 16; }
     ReportStatsScreen #stats-line { height: auto; margin: 0 1; }

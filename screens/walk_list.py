@@ -33,7 +33,7 @@ class WalkListScreen(FilteredListScreen):
     }
     WalkListScreen #walk-search { width: 1fr; }
     WalkListScreen #walk-kommun { width: 14; }
-    WalkListScreen #walk-from, WalkListScreen #walk-to { width: 12; }
+    WalkListScreen #walk-from, WalkListScreen #walk-to { width: 12; padding: 0 0 0 1; }
     WalkListScreen #walk-line { height: 1; margin: 0 1; }
     """
 
