@@ -138,16 +138,17 @@ class ReportStatsScreen(TryggScreen):
         cmp_end = cmp_end or month_of(cmp_start).end
         return wanted, checked_period(cmp_start, cmp_end, kommun, place)
 
-    def recount(self) -> None:
+    def recount(self) -> bool:
         """Count again for what the fields say (in a worker: 100,000 reports take a
-        third of a second)."""
+        third of a second); False, with the reason on the line, when a field cannot be
+        read."""
         line = self.query_one("#stats-line", Static)
         try:
             wanted, other = self._periods()
         except TryggError as error:
             line.update(error.message(self.lang))
             line.set_class(True, "form-error")
-            return
+            return False
         line.set_class(False, "form-error")
         line.update(self.t("stats_screen.counting"))
 
@@ -210,8 +211,10 @@ class ReportStatsScreen(TryggScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.recount()
-        self.query_one("#stats-body").focus()
+        # A field that cannot be read keeps the cursor, to be put right (it went to the
+        # figures, and what was typed next went nowhere).
+        if self.recount():
+            self.query_one("#stats-body").focus()
 
     # -- actions -------------------------------------------------------------------
 

@@ -73,3 +73,19 @@ async def test_a_recount_that_changes_nothing_redraws_no_block(
         assert "stats-line" in updated
         assert "stats-table" not in updated and "stats-chart" not in updated
         assert _reports_line(screen)[0] == "1"
+
+
+async def test_a_date_that_cannot_be_read_keeps_the_cursor_in_its_field(db_path: Path) -> None:
+    """Enter on a wrong date says why and leaves the cursor there to put it right: it
+    went to the figures, and what was typed next went nowhere (found by a cold test)."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _statistics(pilot)
+        await pilot.press("tab")  # the from-field, its text selected
+        field = screen.focused
+        await pilot.press(*"2026-13-45", "enter")
+        await _settle(pilot)
+        assert screen.focused is field
+        assert "2026-13-45" in str(screen.query_one("#stats-line", Static).render())
