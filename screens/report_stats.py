@@ -160,6 +160,7 @@ class ReportStatsScreen(TryggScreen):
             return Figures(*compared(store, periods, chart))
 
         self.trygg.in_thread(count, self._show, self._failed, exclusive="statistics")
+        return True
 
     def _show(self, figures: Figures) -> None:
         if not self.is_mounted:

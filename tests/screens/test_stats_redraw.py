@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from screens.report_stats import ReportStatsScreen
 from tests.conftest import NOW, open_store, report_fields
@@ -89,3 +89,8 @@ async def test_a_date_that_cannot_be_read_keeps_the_cursor_in_its_field(db_path:
         await _settle(pilot)
         assert screen.focused is field
         assert "2026-13-45" in str(screen.query_one("#stats-line", Static).render())
+        assert isinstance(field, Input)
+        field.value = "2026-11-01"
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert screen.focused is not field and _reports_line(screen)[0] == "1"
