@@ -326,26 +326,15 @@ def _check_dates_not_future(
         if not f.not_future or f.name not in cleaned or cleaned[f.name] is None:
             continue
         when = datetime.combine(date.fromisoformat(cleaned[f.name]), datetime.min.time())
-        clock = _clock(merged.get("time")) if rt.has("time") and f.name == "date" else None
+        # A stored time not written HH:MM (behind the form's back) is left out of the
+        # check rather than breaking the edit: the date is checked alone.
+        clock = parse_iso_time(merged.get("time")) if rt.has("time") and f.name == "date" else None
         if clock is not None:
-            when = when.replace(hour=clock[0], minute=clock[1])
+            when = when.replace(hour=clock.hour, minute=clock.minute)
             if when > now + CLOCK_SLACK:
                 problems.append(FieldProblem(f.name, "value.future_datetime"))
         elif when.date() > now.date():
             problems.append(FieldProblem(f.name, "value.future_date"))
-
-
-def _clock(value: object) -> tuple[int, int] | None:
-    """A stored ``HH:MM`` as hours and minutes; None for anything else (a time written
-    behind the form's back must not break the check of an edit)."""
-    if not isinstance(value, str):
-        return None
-    hours, colon, minutes = value.partition(":")
-    if not (colon and hours.isascii() and hours.isdigit() and minutes.isascii()):
-        return None
-    if not minutes.isdigit() or int(hours) > 23 or int(minutes) > 59:
-        return None
-    return int(hours), int(minutes)
 
 
 def _check_record_rules(
