@@ -138,11 +138,10 @@ class _TryggNode:
     def returned_to(self) -> bool:
         """For ``on_screen_resume``, whether to load what the screen shows again: False
         when the screen is first shown (its ``on_mount`` has just loaded it: loading again
-        would double the cost of opening it), unless it was built ahead and the database
-        has changed since; True each time it is shown again (a screen above it closed)."""
+        would double the cost of opening it; a screen built ahead is shown only while the
+        database is as it was when built), True each time it is shown again (a screen
+        above it closed)."""
         again, self._shown_before = self._shown_before, True
-        if not again and self.built_ahead_at is not None:
-            return self.trygg.store.change_mark() != self.built_ahead_at
         return again
 
     @property
