@@ -25,15 +25,34 @@ def catalogue(package: str, lang: str) -> dict[str, str]:
     return import_module(f"{package}.locale.{normalise_language(lang)}").MESSAGES
 
 
+#: The parameters that count what a message names, first found first: when it is 1, the
+#: message's singular form ``<key>.one`` is used where the catalogue has one ("1
+#: rapport", not "1 rapporter").
+COUNTED = ("count", "shown")
+
+
 def render(package: str, lang: str, key: str, **params: object) -> str:
-    """Look up ``key`` in the catalogue and format it; an unknown key shows as itself."""
-    template = catalogue(package, lang).get(key)
+    """Look up ``key`` in the catalogue and format it; an unknown key shows as itself.
+    A count of exactly one takes the singular form ``<key>.one`` if there is one."""
+    messages = catalogue(package, lang)
+    if _counts_one(params) and f"{key}.one" in messages:
+        key = f"{key}.one"
+    template = messages.get(key)
     if template is None:
         template = catalogue(package, DEFAULT_LANGUAGE).get(key, key)
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def _counts_one(params: dict[str, object]) -> bool:
+    for name in COUNTED:
+        if name in params:
+            value = params[name]
+            # A bool is an int in Python, but never a count.
+            return isinstance(value, int) and not isinstance(value, bool) and value == 1
+    return False
 
 
 def msg(key: str, lang: str | None = None, **params: object) -> str:

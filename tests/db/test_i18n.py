@@ -1,0 +1,65 @@
+"""Messages in both languages: a count of one takes the message's singular form."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.i18n import catalogue, msg, render
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        (
+            "sv",
+            "1 olöst konflikt – se trygg conflicts.",
+            "2 olösta konflikter – se trygg conflicts.",
+        ),
+        (
+            "en",
+            "1 unresolved conflict – see trygg conflicts.",
+            "2 unresolved conflicts – see trygg conflicts.",
+        ),
+    ],
+)
+def test_a_count_of_one_is_said_in_the_singular(lang: str, one: str, two: str) -> None:
+    assert msg("doctor.conflicts", lang, count=1) == one
+    assert msg("doctor.conflicts", lang, count=2) == two
+    assert msg("doctor.conflicts", lang, count=0).startswith(
+        "0 olösta" if lang == "sv" else "0 unres"
+    )
+
+
+def test_the_shown_count_of_a_list_line_chooses_too() -> None:
+    one = render("tui", "sv", "findings.line", shown=1, status="öppna")
+    assert one.startswith("1 anmärkning · ")
+    assert render("tui", "sv", "findings.line", shown=11, status="öppna").startswith(
+        "11 anmärkningar · "
+    )
+    # Still being counted: the placeholder is no number, so the usual form.
+    assert render("tui", "sv", "findings.line", shown="…", status="öppna").startswith(
+        "… anmärkningar · "
+    )
+
+
+def test_a_flag_is_not_a_count_and_a_message_without_a_singular_is_unchanged() -> None:
+    assert render("tui", "sv", "findings.line", shown=True, status="x").startswith(
+        "True anmärkningar"
+    )
+    assert render("tui", "sv", "home.journal", count=1) == "Ändringar i loggen: 1"
+
+
+@pytest.mark.parametrize("package", ["db", "tui"])
+def test_every_singular_belongs_to_a_message_with_the_same_placeholders(package: str) -> None:
+    import string
+
+    for lang in ("sv", "en"):
+        messages = catalogue(package, lang)
+        for key, text in messages.items():
+            if not key.endswith(".one"):
+                continue
+            base = messages.get(key.removesuffix(".one"))
+            assert base is not None, (lang, key)
+            names = {n for _, n, _, _ in string.Formatter().parse(text) if n}
+            assert names == {n for _, n, _, _ in string.Formatter().parse(base) if n}, key
+            assert names & {"count", "shown"}, key
