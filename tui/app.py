@@ -534,6 +534,17 @@ class TryggApp(App[None]):
         if store is not None:
             store.close()
 
+    def action_command_palette(self) -> None:
+        """Show the command palette, in the interface language."""
+        from textual.command import CommandPalette
+
+        from screens.widgets.palette import TryggPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                TryggPalette(self.t("palette.placeholder"), self.t("palette.no_matches"))
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette's commands, named in the interface language (Textual's own are
         English and partly irrelevant, so they are replaced)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Footer, Static
 
 from db.migrations import SCHEMA_VERSION
@@ -160,6 +161,32 @@ async def test_the_palette_speaks_swedish_and_switches_theme(db_path: Path) -> N
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "textual-light"
+
+
+@pytest.mark.parametrize(
+    ("lang", "prompt", "nothing"),
+    [
+        ("sv", "Sök bland kommandona …", "Inget kommando heter så"),
+        ("en", "Search for commands …", "No command is called that"),
+    ],
+)
+async def test_the_palette_prompts_and_finds_nothing_in_the_interface_language(
+    db_path: Path, lang: str, prompt: str, nothing: str
+) -> None:
+    from textual.command import CommandInput, CommandList
+
+    open_store(db_path).close()
+    app = TryggApp(db_path, lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == prompt
+        await pilot.press(*"zqxw")
+        await pilot.pause(0.8)  # the palette says so after half a second of nothing
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(nothing in text for text in shown), shown
 
 
 def test_the_screens_one_key_away_are_imported_after_the_first_paint(db_path: Path) -> None:

@@ -77,6 +77,8 @@ MESSAGES: dict[str, str] = {
     "key.quit.tooltip": "Close Trygg (everything is already saved)",
     "key.palette": "Commands",
     "key.palette.tooltip": "Search all commands (the command palette)",
+    "palette.placeholder": "Search for commands …",
+    "palette.no_matches": "No command is called that",
     "key.help": "Help",
     "key.help.tooltip": "Show the keys of this view",
     "key.back": "Back",

@@ -77,6 +77,8 @@ MESSAGES: dict[str, str] = {
     "key.quit.tooltip": "Stäng Trygg (allt är redan sparat)",
     "key.palette": "Kommandon",
     "key.palette.tooltip": "Sök bland alla kommandon (kommandopaletten)",
+    "palette.placeholder": "Sök bland kommandona …",
+    "palette.no_matches": "Inget kommando heter så",
     "key.help": "Hjälp",
     "key.help.tooltip": "Visa tangenterna för den här vyn",
     "key.back": "Tillbaka",
