@@ -281,11 +281,17 @@ def test_every_help_text_is_translated_when_shown(lang: str) -> None:
         shown = run("--lang", lang, *path, "--help", lang=lang).output
         assert "cli." not in shown, (path, shown)
         assert ("Användning:" in shown) == (lang == "sv"), (path, shown)
+        if lang == "sv":  # click's own bracketed words too ("[required]", "[default: 50]")
+            assert "required]" not in shown and "default:" not in shown, (path, shown)
     listed = run("--lang", lang, "--help", lang=lang).output
     init = {"sv": "Skapa och konfigurera en ny databas", "en": "Create and set up a new database"}
     assert init[lang] in listed
     db_help = {"sv": "Databasfil (annars TRYGG_DB", "en": "Database file (else TRYGG_DB"}
     assert db_help[lang] in run("--lang", lang, "log", "--help", lang=lang).output
+    marks = {"sv": ("[måste anges]", "[standard: 50;"), "en": ("[required]", "[default: 50;")}
+    for command, mark in zip(("init", "log"), marks[lang], strict=True):
+        shown = " ".join(run("--lang", lang, command, "--help", lang=lang).output.split())
+        assert mark in shown, (command, shown)
     # an option's help with its parameters filled in
     column = run("--lang", lang, "import-plan", "--help", lang=lang).output
     assert "goal_kind" in column and "{targets}" not in column
