@@ -19,9 +19,11 @@ import click
 
 from db.database import set_wait_notice
 from db.i18n import LANGUAGES, normalise_language
-from tui.cli import common
+from tui.cli import click_words, common
 from tui.cli.common import TryggGroup, db_option, say_waiting
 from tui.text import set_language
+
+click_words.install()
 
 #: Every command of ``trygg``: its name and the ``module:attribute`` that makes it.
 COMMANDS = {

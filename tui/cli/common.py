@@ -90,7 +90,7 @@ class _LocalisedHelp:
             if not isinstance(param, click.Option):
                 continue
             with _help_shown(param):
-                record = _help_record(param, ctx)
+                record = param.get_help_record(ctx)
             if record is not None:
                 rows.append(record)
         if rows:
@@ -105,29 +105,6 @@ class _LocalisedHelp:
             if commands:
                 with formatter.section(t("cli.commands")):
                     formatter.write_dl(commands)
-
-
-def _help_record(option: click.Option, ctx: click.Context) -> tuple[str, str] | None:
-    """An option's line of help, as click's ``get_help_record`` makes it, with its
-    bracketed extras (required, default, environment variable) in the interface
-    language: click says them in English."""
-    if option.hidden:
-        return None
-    extra = option.get_help_extra(ctx)
-    items = []
-    if "envvars" in extra:
-        items.append(t("cli.help.envvar", var=", ".join(extra["envvars"])))
-    if "default" in extra:
-        items.append(t("cli.help.default", default=extra["default"]))
-    if "range" in extra:
-        items.append(extra["range"])
-    if "required" in extra:
-        items.append(t("cli.help.required"))
-    help = option.help or ""
-    if items:
-        joined = "; ".join(items)
-        help = f"{help}  [{joined}]" if help else f"[{joined}]"
-    return option.get_help_spec(ctx), help
 
 
 class TryggOption(click.Option):
