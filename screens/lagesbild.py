@@ -59,18 +59,20 @@ class LagesbildScreen(TryggScreen):
         Binding("a", "view('lb-measures')", "key.lb_measures",
                 tooltip="key.lb_measures.tooltip", id="lb_measures"),
         Binding("x", "print", "key.print", tooltip="key.lb_print.tooltip", id="lb_print"),
+        # The keys that ask a question are priority bindings: run before the next key is
+        # read, so what is typed with them is the answer (TextPrompt holds it).
         Binding("slash", "search", "key.search_place", tooltip="key.search_place.tooltip",
-                id="lb_search"),
+                id="lb_search", priority=True),
         Binding("minus", "shift(-1)", "key.lb_period_back", tooltip="key.lb_period_back.tooltip",
                 id="lb_period_back", show=False),
         Binding("plus", "shift(1)", "key.lb_period_next", tooltip="key.lb_period_next.tooltip",
                 id="lb_period_next", show=False),
         Binding("d", "period", "key.lb_period", tooltip="key.lb_period.tooltip", id="lb_period",
-                show=False),
+                show=False, priority=True),
         Binding("j", "compare", "key.compare", tooltip="key.lb_compare.tooltip",
                 id="lb_compare", show=False),
         Binding("m", "kommun", "key.lb_kommun", tooltip="key.lb_kommun.tooltip",
-                id="lb_kommun", show=False),
+                id="lb_kommun", show=False, priority=True),
     ]  # fmt: skip
 
     def __init__(self, kommun: str | None = None, period: Period | None = None) -> None:

@@ -72,8 +72,9 @@ class PlaceScreen(TryggScreen):
                 id="place_back"),
         Binding("enter", "open", "key.open", tooltip="key.place_open.tooltip", id="place_open"),
         Binding("r", "radius", "key.radius", tooltip="key.radius.tooltip", id="place_radius"),
+        # Asks a question: priority, so what is typed with it is the answer.
         Binding("k", "coordinates", "key.coordinates", tooltip="key.coordinates.tooltip",
-                id="place_coordinates"),
+                id="place_coordinates", priority=True),
     ]  # fmt: skip
 
     def __init__(self, ref: PlaceRef, *, radius: int = RADII[1]) -> None:

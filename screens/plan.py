@@ -74,8 +74,9 @@ class PlanScreen(TryggScreen):
         Binding("r", "report", "key.plan_report", tooltip="key.plan_report.tooltip",
                 id="plan_report"),
         Binding("m", "move", "key.move", tooltip="key.move.tooltip", id="plan_move"),
+        # Asks a question: priority, so what is typed with it is the answer.
         Binding("a", "new_area", "key.new_area", tooltip="key.new_area.tooltip",
-                id="plan_new_area", show=False),
+                id="plan_new_area", show=False, priority=True),
         Binding("b", "behind", "key.behind", tooltip="key.behind.tooltip", id="plan_behind",
                 show=False),
         Binding("minus", "period(-1)", "key.period_back", tooltip="key.period_back.tooltip",

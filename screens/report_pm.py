@@ -25,8 +25,14 @@ class PmModal(DialogModal[bool]):
     """
     BINDINGS = [
         Binding("enter", "write", "key.write_pm", tooltip="key.write_pm.tooltip", id="pm_write"),
+        # Asks a question: priority, so what is typed with it is the answer.
         Binding(
-            "r", "reference", "key.pm_reference", tooltip="key.pm_reference.tooltip", id="pm_ref"
+            "r",
+            "reference",
+            "key.pm_reference",
+            tooltip="key.pm_reference.tooltip",
+            id="pm_ref",
+            priority=True,
         ),
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="pm_cancel"),
     ]

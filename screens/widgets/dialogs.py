@@ -61,6 +61,10 @@ class TextPrompt(DialogModal[str | None]):
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tooltip", id="cancel"),
     ]
 
+    #: What is typed with the key that asked (``/Stat`` and Enter in one breath) is the
+    #: answer: the app holds it from the push until the field has the cursor.
+    HOLDS_EARLY_KEYS = True
+
     def __init__(
         self, question: str, value: str = "", placeholder: str = "", *, password: bool = False
     ) -> None:
@@ -82,6 +86,7 @@ class TextPrompt(DialogModal[str | None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(Input).focus()
+        self.call_after_refresh(self.trygg.release_keys)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -29,3 +29,18 @@ def test_a_search_typed_with_the_slash_keeps_its_first_letter(db_path: Path) -> 
         terminal.wait_for_output("Senaste utbyte")  # the overview is up
         terminal.press(F6, then="3 rapporter")
         terminal.press(b"/Torget", then="2 rapporter")
+
+
+def test_a_place_typed_with_the_lagesbild_slash_lands_in_the_question(db_path: Path) -> None:
+    """In the lägesbild, ``/Stat`` and Enter in one read: the slash asks which place and
+    the letters typed with it are its answer (they reached the lägesbild while the
+    question was being built, and were lost or taken for its keys)."""
+    store = open_store(db_path)
+    for place in ("Torget", "Stationen"):
+        store.create("snabbrapport", report_fields(place=place))
+    store.close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        # Its summary line (the footer of the overview names the lägesbild already).
+        terminal.press(b"l", then="(före ")
+        terminal.press(b"/Stat\r", then="Plats – Stationen")
