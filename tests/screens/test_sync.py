@@ -191,7 +191,7 @@ async def test_receive_says_what_the_command_line_says_about_the_sender_and_eras
         await pilot.press("j")
         await settle(pilot)
         flags = shown(app, "#receive-flags")
-        assert "1 rapporter gallrades av avsändaren" in flags
+        assert "1 rapport gallrades av avsändaren" in flags
         assert app.store.get("snabbrapport", report)["name"] is None  # type: ignore[index]
     anna.close()
 
@@ -273,7 +273,7 @@ async def test_a_conflict_between_two_databases_is_seen_and_resolved(
     app = app_for(tmp_path / "Anna.db")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sync(pilot)
-        assert "1 olösta konflikter" in shown(app, "#sync-state")
+        assert "1 olöst konflikt" in shown(app, "#sync-state")
         await pilot.press("k")
         await settle(pilot)
         assert isinstance(app.screen, ConflictListScreen)
@@ -344,8 +344,8 @@ async def test_the_mailbox_is_watched_and_synced_both_ways(tmp_path: Path, db_pa
         write_own_file(anna.store, box)
         app.check_mailbox()
         await settle(pilot)
-        assert any("ny(a) fil(er)" in n.message for n in app._notifications)
-        assert "1 nya filer väntar" in shown(app, "#sync-mailbox")
+        assert any("1 ny fil från kollegor" in n.message for n in app._notifications)
+        assert "1 ny fil väntar" in shown(app, "#sync-mailbox")
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ReceiveScreen)

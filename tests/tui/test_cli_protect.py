@@ -164,10 +164,10 @@ def test_gallra_rule_dry_run_and_run(tmp_path: Path) -> None:
     rule = run("gallra", "rule", "--db", str(path), "--days", "100", "--basis", "PDL 2 kap.")
     assert "100 dagar" in rule.output and "PDL 2 kap." in rule.output
     dry = run("gallra", "--db", str(path), "--dry-run")
-    assert "1 rapporter skulle gallras" in dry.output and "Nr 1, 2026-07-01" in dry.output
+    assert "1 rapport skulle gallras" in dry.output and "Nr 1, 2026-07-01" in dry.output
     assert b"Gammal Gallras" in _raw(path)
     done = run("gallra", "--db", str(path))
-    assert done.exit_code == 0 and "1 rapporter är raderade" in done.output
+    assert done.exit_code == 0 and "1 rapport är raderade" in done.output
     assert b"Gammal Gallras" not in _raw(path)
     assert "Inget att gallra" in run("gallra", "--db", str(path)).output
 

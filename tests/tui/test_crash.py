@@ -297,7 +297,7 @@ async def test_a_burst_of_keys_lands_field_by_field(db_path: Path) -> None:
                 ("Storgatan 85", "Uppbrutna dörrar", "skal", "Fastighetsbolaget"))  # fmt: skip
     with running(db_path) as terminal:
         terminal.wait_for_output("Senaste utbyte")
-        terminal.press("\x1b[13~", then="1 vandringar")
+        terminal.press("\x1b[13~", then="1 vandring ·")
         terminal.press(ENTER, then="Anmärkning")
         terminal.press("n", then="Ny anmärkning")
         burst = "".join(f"{p}\r{r}\r{c}\r{o}\x13" for p, r, c, o in findings)

@@ -24,7 +24,7 @@ async def test_yes_erases_and_says_so(db_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         question = str(app.screen.query("Static").first().render())
-        assert "1 snabbrapporter" in question and "90 dagar" in question
+        assert "1 snabbrapport " in question and "90 dagar" in question
         await pilot.press("j")
         await app.workers.wait_for_complete()
         await pilot.pause()
