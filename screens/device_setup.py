@@ -11,6 +11,7 @@ from db.errors import TryggError, ValidationFailed
 from db.records import ORGANISATIONS
 from screens.widgets.base import TryggModal
 from screens.widgets.choices import AnswerLine, ChoiceLine, numbered_options
+from screens.widgets.key_order import LineInput
 
 
 class SetupScreen(TryggModal[bool]):
@@ -27,7 +28,7 @@ class SetupScreen(TryggModal[bool]):
             yield Static(self.t("setup.title"), classes="section-title")
             yield Static(self.t("setup.intro"), markup=False)
             yield Label(self.t("setup.name"))
-            yield Input(placeholder=self.t("setup.name.placeholder"), id="setup-name")
+            yield LineInput(placeholder=self.t("setup.name.placeholder"), id="setup-name")
             yield Label(self.t("setup.org"))
             # The one choice widget: a key per option, Enter moves on (a dropdown would
             # open on Enter and swallow the typing meant for the municipality).
@@ -36,7 +37,7 @@ class SetupScreen(TryggModal[bool]):
             org.required = True
             yield org
             yield Label(self.t("setup.kommun"))
-            yield Input(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
+            yield LineInput(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
             yield Static(id="setup-error", markup=False)
             yield Button(self.t("setup.save"), variant="primary", id="setup-save")
 

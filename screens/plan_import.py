@@ -38,6 +38,7 @@ from db.reports import output_folder
 from screens.widgets.choices import ChoiceLine, numbered_options
 from screens.widgets.dialogs import DialogModal, KeyChoiceModal
 from screens.widgets.forms import FormInput, FormModal
+from screens.widgets.key_order import LineInput
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import plain
 
@@ -82,7 +83,7 @@ class PlanImportFileModal(DialogModal[str | None]):
         self.files = candidate_files(folders)
         with Vertical(classes="dialog"):
             yield Static(self.t("plan_import.file"), markup=False)
-            yield Input(
+            yield LineInput(
                 str(self.files[0]) if self.files else "",
                 id="import-path",
                 placeholder=self.t("plan_import.file.placeholder"),

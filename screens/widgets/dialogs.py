@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from db.textutil import printable
 from screens.widgets.base import TryggModal
+from screens.widgets.key_order import LineInput
 
 T = TypeVar("T")
 
@@ -75,7 +76,7 @@ class TextPrompt(DialogModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self._question, markup=False)
-            yield Input(
+            yield LineInput(
                 self._value,
                 placeholder=self._placeholder,
                 password=self._password,

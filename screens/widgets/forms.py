@@ -37,9 +37,10 @@ from db.textutil import clean_paste
 from screens.widgets.base import TryggModal
 from screens.widgets.choices import AnswerLine, ChoiceLine, TickLine, YesNoLine
 from screens.widgets.dialogs import KeyChoiceModal
+from screens.widgets.key_order import LineInput, run_own_binding
 
 
-class FormInput(Input):
+class FormInput(LineInput):
     """A line of text in a form: arriving in it leaves what it holds unmarked, and a
     paste keeps all its lines (joined) in order, without escape codes."""
 
@@ -88,7 +89,10 @@ class FormTextArea(TextArea):
             event.prevent_default()
             if not self.read_only:
                 self.replace("\n", *self.selection)
-        # Other keys: TextArea's own handler runs next (Textual calls each class's).
+            return
+        # Backspace, the arrows, ctrl+u … in the order typed (see key_order); other keys:
+        # TextArea's own handler runs next (Textual calls each class's).
+        await run_own_binding(self, event)
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.stop()

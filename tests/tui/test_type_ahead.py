@@ -5,6 +5,7 @@ first key was leaving."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,22 @@ def test_a_place_typed_with_the_lagesbild_slash_lands_in_the_question(db_path: P
         # Its summary line (the footer of the overview names the lägesbild already).
         terminal.press(b"l", then="(före ")
         terminal.press(b"/Stat\r", then="Plats – Stationen")
+
+
+def test_a_correction_typed_in_one_breath_is_made_where_it_was_typed(db_path: Path) -> None:
+    """In a form, ``Kyrx``, backspace, ``kan`` in one read saves "Kyrkan": the
+    backspace took the last letter of the text typed after it ("Kyrxka"), as ctrl+u
+    and then a date emptied the date field (Textual runs a field's editing keys only
+    once they reach the app, after the letters behind them)."""
+    open_store(db_path).close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        terminal.press(b"n", then="Ny trygghetsvandring")
+        terminal.send(b"Kyrx\x7fkan\r\x152026-03-01\x13", pause=0)  # ... ctrl+u ... ctrl+s
+        deadline = time.monotonic() + 30
+        walks: list[dict[str, object]] = []
+        while not walks and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with open_store(db_path) as store:
+                walks = store.records("walk")
+    assert [(w["area"], w["date"]) for w in walks] == [("Kyrkan", "2026-03-01")]

@@ -1,0 +1,38 @@
+"""Keys in the order they were typed, in a text field.
+
+Textual's Input and TextArea insert a typed character in their own key handler, but
+their editing keys (backspace, delete, the arrows, ctrl+u …) are bindings, which run
+only once the key has bubbled up to the app — after the characters typed behind it,
+which were already handed to the field. Typed in one breath, ``Cenx⌫trum`` became
+"Cenxtru" and ``ctrl+u`` then a date emptied the field (Textual issue #6605). A field
+that runs its own bindings in its key handler keeps the order.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input
+
+
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run ``widget``'s own (not priority) binding of ``event``'s key now, in the key's
+    turn, as the app would once the key reached it; True if one ran (the key is then
+    spent: stopped, and no base class handles it too)."""
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        # Priority bindings ran before the key reached the field.
+        if binding.priority:
+            continue
+        if await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
+
+
+class LineInput(Input):
+    """A one-line text field whose editing keys run in the order they were typed: every
+    text field of Trygg is one (or a FormTextArea, which does the same)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await run_own_binding(self, event)
