@@ -7,6 +7,7 @@ Every message the data core can show a person lives in ``db/locale/<lang>.py`` a
 from __future__ import annotations
 
 import os
+import string
 from importlib import import_module
 
 LANGUAGES = ("sv", "en")
@@ -41,9 +42,27 @@ def render(package: str, lang: str, key: str, **params: object) -> str:
     if template is None:
         template = catalogue(package, DEFAULT_LANGUAGE).get(key, key)
     try:
-        return template.format(**params)
+        return _FORMATTER.format(template, **params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+class _CountingFormatter(string.Formatter):
+    """``str.format`` with one addition for messages that count several things: a field
+    ``{new:ny post|nya poster}`` is the word for its count — the first form when the
+    value is exactly 1, the second otherwise (the number itself is its own field:
+    ``{new} {new:ny post|nya poster}``). A message counting one thing has a whole
+    ``<key>.one`` form instead, where the rest of the sentence agrees too."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            counted_one = isinstance(value, int) and not isinstance(value, bool) and value == 1
+            return one if counted_one else many
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _CountingFormatter()
 
 
 def _counts_one(params: dict[str, object]) -> bool:

@@ -667,7 +667,7 @@ MESSAGES: dict[str, str] = {
     "followup.title": "Follow-up: {plan} – {period}",
     "followup.period_row": "Follow-up period",
     "followup.made": "Compiled",
-    "followup.summary": "{measures} measures: {gron} green, {gul} yellow, {rod} red, {unrated} not rated. {behind} behind schedule. {hours} hours logged in the period.",
+    "followup.summary": "{measures} {measures:measure|measures}: {gron} green, {gul} yellow, {rod} red, {unrated} not rated. {behind} behind schedule. {hours} {hours:hour|hours} logged in the period.",
     "followup.production_line": "Done {count} times in the period",
     "followup.production_line.one": "Done {count} time in the period",
     "followup.logged": "({count} logged)",

@@ -669,7 +669,7 @@ MESSAGES: dict[str, str] = {
     "followup.title": "Uppföljning: {plan} – {period}",
     "followup.period_row": "Uppföljningsperiod",
     "followup.made": "Sammanställd",
-    "followup.summary": "{measures} åtgärder: {gron} gröna, {gul} gula, {rod} röda, {unrated} ej bedömda. {behind} efter plan. {hours} timmar loggade under perioden.",
+    "followup.summary": "{measures} {measures:åtgärd|åtgärder}: {gron} {gron:grön|gröna}, {gul} {gul:gul|gula}, {rod} {rod:röd|röda}, {unrated} ej {unrated:bedömd|bedömda}. {behind} efter plan. {hours} {hours:timme loggad|timmar loggade} under perioden.",
     "followup.production_line": "Genomfört {count} gånger under perioden",
     "followup.production_line.one": "Genomfört {count} gång under perioden",
     "followup.logged": "({count} loggade)",

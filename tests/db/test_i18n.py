@@ -63,3 +63,32 @@ def test_every_singular_belongs_to_a_message_with_the_same_placeholders(package:
             names = {n for _, n, _, _ in string.Formatter().parse(text) if n}
             assert names == {n for _, n, _, _ in string.Formatter().parse(base) if n}, key
             assert names & {"count", "shown"}, key
+
+
+def test_a_message_counting_several_things_says_each_in_its_number() -> None:
+    one_each = render("tui", "sv", "receive.done", files=1, new=1, fields=1, conflicts=1)
+    assert one_each == "Inläst: 1 fil, 1 ny post, 1 ändrat fält, 1 ny konflikt."
+    mixed = render("tui", "sv", "receive.done", files=2, new=0, fields=1, conflicts=3)
+    assert mixed == "Inläst: 2 filer, 0 nya poster, 1 ändrat fält, 3 nya konflikter."
+    english = render("tui", "en", "receive.done", files=1, new=2, fields=1, conflicts=0)
+    assert english == "Taken in: 1 file, 2 new records, 1 changed field, 0 new conflicts."
+    # A figure not yet counted, or hours with a fraction, take the usual form.
+    line = render("tui", "sv", "stats_screen.line", period="nov", reports="…", individuals=1)
+    assert line.startswith("nov: … rapporter, 1 ungdom ·")
+    assert "1.5 timmar loggade" in render(
+        "tui", "sv", "plan.summary", measures=1, behind=0, hours=1.5
+    )
+
+
+@pytest.mark.parametrize("package", ["db", "tui"])
+def test_every_word_for_a_count_has_two_forms_after_its_number(package: str) -> None:
+    """``{n:one|many}`` has exactly two forms, and the number itself is shown too."""
+    import string
+
+    for lang in ("sv", "en"):
+        for key, text in catalogue(package, lang).items():
+            fields = [(n, spec) for _, n, spec, _ in string.Formatter().parse(text) if n]
+            for name, spec in fields:
+                if spec and "|" in spec:
+                    assert spec.count("|") == 1 and all(spec.split("|")), (lang, key)
+                    assert (name, "") in fields, (lang, key, name)

@@ -118,7 +118,7 @@ async def test_the_statistics_show_the_newest_count(
         assert screen.figures is not None
         assert screen.figures.periods[0].reports == 1
         line = str(screen.query_one("#stats-line", Static).render())
-        assert "1 rapporter" in line and "999" not in line
+        assert "1 rapport," in line and "999" not in line
 
 
 async def test_the_sync_screen_shows_the_newest_status(

@@ -225,7 +225,7 @@ async def test_a_wrong_passphrase_is_named_and_changes_nothing(
         app.screen.query_one(Input).value = "rätt lösenfras"
         await pilot.press("enter")
         await settle(pilot)
-        assert "1 nya poster" in shown(app, "#receive-head")
+        assert "1 ny post" in shown(app, "#receive-head")
         assert "Krypterad fil, öppnad." in shown(app, "#receive-flags")
     assert journal_size(db_path) == before
     anna.close()

@@ -146,14 +146,14 @@ def test_encrypted_mailbox_between_two_laptops(pair: dict[str, Path], tmp_path: 
     assert mine.read_bytes().startswith(b"age-encryption.org/v1")
     second = run("sync", "--db", str(pair["b"]), str(folder), "--encrypt", env=env)
     assert second.exit_code == 0, second.output
-    assert "1 nya filer inlästa" in second.output
+    assert "1 ny fil inläst" in second.output
     with open_store(pair["b"]) as b:
         assert b.count("walk") == 1 and b.count("snabbrapport") == 1
         # Profile kommun in a shared folder: the report came without its personal data.
         (report,) = b.records("snabbrapport")
         assert report["name"] is None
     again = run("sync", "--db", str(pair["b"]), str(folder), "--encrypt", env=env)
-    assert "0 nya filer inlästa, 1 redan inlästa" in again.output
+    assert "0 nya filer inlästa, 1 redan inläst" in again.output
 
 
 def test_gallra_rule_dry_run_and_run(tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ def test_mailbox_folder(trio: dict[str, Path], tmp_path: Path) -> None:
     outgoing = sorted(p.name for p in box.glob("trygg-*.trygg"))
     assert len(outgoing) == 2
     quiet = run("sync", str(box), "--db", str(trio["polisA"]))
-    assert "0 nya filer inlästa, 1 redan inlästa" in quiet.output
+    assert "0 nya filer inlästa, 1 redan inläst" in quiet.output
     assert run("sync", str(tmp_path / "nej"), "--db", str(trio["polisA"])).exit_code != 0
 
 
@@ -133,7 +133,7 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
     second = tmp_path / "2.trygg"
     run("export", "--db", str(c), "--out", str(second), "--to", "polisA")
     result = run("import", str(second), "--db", str(a))
-    assert "1 nya konflikter" in result.output
+    assert "1 ny konflikt" in result.output
     listing = run("conflicts", "--db", str(a))
     assert "Trygghetsvandring" in listing.output and "Område eller sträcka" in listing.output
     assert "Torget" in listing.output and "Stationen" in listing.output

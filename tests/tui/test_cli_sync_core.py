@@ -64,7 +64,7 @@ def test_a_local_edit_outranks_a_version_stamped_years_ahead(tmp_path: Path) -> 
     line = {"type": "place", "id": place, "name": "Torget", "note": "rättad här"}
     edit.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
     result = run("records", "import", str(edit), "--db", str(here))
-    assert result.exit_code == 0 and "1 ändrade" in result.output, result.output
+    assert result.exit_code == 0 and "1 ändrad," in result.output, result.output
     assert place_note(here, place) == "rättad här"
 
     # Importing the colleague's file again does not bring the replaced value back.
@@ -378,7 +378,7 @@ def test_a_municipal_device_changes_the_core_of_a_quick_report(tmp_path: Path) -
     line = {"type": "snabbrapport", "id": report, "place": "Stationen", "obot": "ja"}
     edit.write_text(json.dumps(line) + "\n", encoding="utf-8")
     changed = run("records", "import", str(edit), "--db", str(b))
-    assert changed.exit_code == 0 and "1 ändrade" in changed.output, changed.output
+    assert changed.exit_code == 0 and "1 ändrad," in changed.output, changed.output
     # The change reaches the police, whose personal data stays as it was.
     send(b, a, tmp_path / "b-a.trygg", "--full")
     back = next(r for r in records(a) if r["id"] == report)

@@ -82,7 +82,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
         store.update("walk", walk, {"area": "Stationen \x1b[2J"})
     second = tmp_path / "2.trygg"
     run("export", "--db", str(b), "--out", str(second), "--to", "polisA")
-    assert "1 nya konflikter" in run("import", str(second), "--db", str(a)).output
+    assert "1 ny konflikt" in run("import", str(second), "--db", str(a)).output
     return a, b
 
 
