@@ -121,23 +121,23 @@ def _cleans_to_itself(f: Field, value: str) -> bool:
 
 
 def _field_condition(scopes: tuple[str, ...]) -> str:
-    """Type, field, scope and value (``e.value``) of a plain entry."""
-    cases = []
+    """Type, field, scope and value (``e.value``) of a plain entry (a CASE on the type,
+    then one on the field: SQLite tries each WHEN in turn)."""
+    types = []
     for rt in TYPES.values():
+        cases = []
         for f in rt.fields:
-            if f.scope not in scopes:
-                continue
-            value = _value_condition("e.value", f)
-            if value is None:
-                continue
-            cases.append(
-                f"WHEN {_quote(rt.name)} || char(0) || {_quote(f.name)} THEN"
-                f" e.scope = {_quote(f.scope)} AND (e.value IS NULL OR"
-                f" (typeof(e.value) = 'text' AND {value}))"
-            )
-    if not cases:
+            value = _value_condition("e.value", f) if f.scope in scopes else None
+            if value is not None:
+                cases.append(
+                    f"WHEN {_quote(f.name)} THEN e.scope = {_quote(f.scope)} AND (e.value IS NULL"
+                    f" OR (typeof(e.value) = 'text' AND {value}))"
+                )
+        if cases:
+            types.append(f"WHEN {_quote(rt.name)} THEN CASE e.field {' '.join(cases)} ELSE 0 END")
+    if not types:
         return "0"
-    return f"(CASE e.tbl || char(0) || e.field {' '.join(cases)} ELSE 0 END)"
+    return f"(CASE e.tbl {' '.join(types)} ELSE 0 END)"
 
 
 def _chain_condition(chained: bool) -> str:
