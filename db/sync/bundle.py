@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +29,6 @@ from db.ids import is_id
 from db.journal import vectors as vec
 from db.journal.markers import ACK_PREFIX, DELETED, ERASED
 from db.records import PERSONAL, TYPES, Kind
-from db.sync import set_checks
 from db.sync.held import Held, held_whole
 from db.sync.manifest import ChainHead, Manifest, ManifestProblem
 from db.validation import Refused, clean_value
@@ -400,25 +398,15 @@ class BundleReader:
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
-        chained = self._chained
-        for seqs, chunk in self._ranges(conn):
-            low, high = seqs[0], seqs[-1]
-            lines = set_checks.body_lines(conn, low, high, chained)
-            if lines is None:
-                lines = chunk_lines(chunk if chained else [e[:9] for e in chunk])
-            digest.update(lines)
+        for chunk in self._rows(conn):
+            digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
             count += len(chunk)
             known: dict[tuple[Any, ...], str | None] = {}  # per chunk: memory stays bounded
             skip = held(chunk) if held is not None else set()
             self.held_count += len(skip)
-            self.fresh_count += sum(
-                1 for position, e in enumerate(chunk) if e[11] is None and position not in skip
-            )
-            # Only what SQLite could not find plain is checked one by one.
-            unplain = plain_unproved(conn, low, high, manifest.scopes, chained)
-            for position in (bisect_left(seqs, seq) for seq in unplain):
+            for position, entry in enumerate(chunk):
                 if position not in skip:
-                    entry = chunk[position]
+                    self.fresh_count += entry[11] is None
                     problem = entry_problem(entry[:9], manifest.scopes, known)
                     problem = problem or _chain_problem(entry)
                     if problem:
@@ -427,12 +415,11 @@ class BundleReader:
                             path=str(self.shown),
                             problem=problem_phrase(problem),
                         )
-            if proof is not None and unproved is None:
-                try:
-                    for entry in chunk:
+                if proof is not None and unproved is None:
+                    try:
                         proof.add(entry)
-                except TryggError as refusal:
-                    unproved = refusal
+                    except TryggError as refusal:
+                        unproved = refusal
             if progress is not None:
                 progress(count, manifest.entry_count)
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
@@ -461,13 +448,6 @@ class BundleReader:
         cursor = conn.execute(f"SELECT {columns} FROM entries {where} ORDER BY seq")
         while rows := cursor.fetchmany(_CHUNK):
             yield rows
-
-    def _ranges(self, conn: sqlite3.Connection) -> Iterator[tuple[list[int], list[Row]]]:
-        """Every row, in file order, as :meth:`_rows` gives them, each chunk with the
-        seqs of its rows (read beside them, to ask SQLite about the same range)."""
-        seqs = conn.execute("SELECT seq FROM entries ORDER BY seq")
-        for chunk in self._rows(conn):
-            yield [row[0] for row in seqs.fetchmany(len(chunk))], chunk
 
     def _chunks(self, conn: sqlite3.Connection) -> Iterator[list[Entry]]:
         """The entries to merge, without the stubs of erased entries."""
@@ -536,14 +516,6 @@ class BundleReader:
                 "SELECT DISTINCT record_id FROM entries WHERE field = ?", (field,)
             )
         }
-
-
-def plain_unproved(
-    conn: sqlite3.Connection, low: int, high: int, scopes: tuple[str, ...], chained: bool
-) -> list[int]:
-    """The seqs between ``low`` and ``high`` of the entries SQLite could not find plain
-    (db/sync/set_checks.py): those :func:`entry_problem` checks one by one."""
-    return set_checks.unplain_seqs(conn, low, high, scopes, chained)
 
 
 def entry_problem(

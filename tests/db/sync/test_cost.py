@@ -21,16 +21,9 @@ from tests.db.sync.harness import Device
 
 @pytest.fixture
 def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple]]:
-    """The entries the readers check one by one: every entry not held, as if SQLite
-    found none plain (db/sync/set_checks.py), so that what is skipped as held shows."""
+    """The entries the readers check one by one."""
     seen: list[tuple] = []
     original = bundle.entry_problem
-
-    def none_plain(conn: Any, low: int, high: int, *args: Any) -> list[int]:
-        return [r[0] for r in conn.execute("SELECT seq FROM entries WHERE seq BETWEEN ? AND ?"
-                                           " ORDER BY seq", (low, high))]  # fmt: skip
-
-    monkeypatch.setattr(bundle, "plain_unproved", none_plain)
 
     def counting(entry: bundle.Entry, scopes: tuple[str, ...], *known: Any) -> str | None:
         seen.append(entry)
