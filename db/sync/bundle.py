@@ -122,7 +122,7 @@ def chunk_lines(chunk: Sequence[Row]) -> bytes:
     encoder for all (``json.dumps`` builds one per call) and encoded once."""
     if not chunk:
         return b""
-    lines = []
+    lines: list[str] = []
     append = lines.append
     iterencode = _C_LINE_ENCODER
     encode = _LINE_ENCODER.encode

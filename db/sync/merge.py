@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from db import peers
 from db.backup import automatic_backup
@@ -592,7 +593,7 @@ def _register_column_function(conn: sqlite3.Connection) -> None:
     conn.create_function(_COLUMN_FUNCTION, 3, _sql_column_value, deterministic=True)
 
 
-def _sql_column_value(tbl: str, name: str, value: str | None) -> object:
+def _sql_column_value(tbl: str, name: str, value: str | None) -> Any:
     """:func:`column_value`, reading a number of a decimal field with ``float`` (what
     the JSON decoder does for it, without the decoder)."""
     rt = TYPES[tbl]
