@@ -95,6 +95,26 @@ def entry_line(entry: Row) -> bytes:
 
 
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: ``_LINE_ENCODER``'s own C encoder (what its ``encode`` calls, made once here rather
+#: than once per row): None where Python has no C accelerator for JSON.
+_make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_C_LINE_ENCODER = (
+    None
+    if _make_c_encoder is None
+    # (markers, default, string encoder, indent, separators, sort_keys, skipkeys,
+    # allow_nan: as JSONEncoder passes them for ensure_ascii=False and these separators)
+    else _make_c_encoder(
+        None,
+        _LINE_ENCODER.default,
+        json.encoder.encode_basestring,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )
+)
 
 
 def chunk_lines(chunk: Sequence[Row]) -> bytes:
@@ -102,13 +122,14 @@ def chunk_lines(chunk: Sequence[Row]) -> bytes:
     encoder for all (``json.dumps`` builds one per call) and encoded once."""
     if not chunk:
         return b""
+    lines: list[str] = []
+    append = lines.append
+    iterencode = _C_LINE_ENCODER
     encode = _LINE_ENCODER.encode
-    lines = []
     for entry in chunk:
-        parts = list(entry)
-        if len(parts) > 10 and parts[10] is not None:
-            parts[10] = bytes(parts[10]).hex()
-        lines.append(encode(parts))
+        if len(entry) > 10 and entry[10] is not None:
+            entry = (*entry[:10], bytes(entry[10]).hex(), *entry[11:])
+        append("".join(iterencode(entry, 0)) if iterencode is not None else encode(entry))
     return ("\n".join(lines) + "\n").encode()
 
 

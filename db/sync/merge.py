@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from db import peers
 from db.backup import automatic_backup
@@ -410,6 +411,7 @@ def _take_entries(
     ahead = (now_ms + MAX_FUTURE_MS) << COUNTER_BITS | ((1 << COUNTER_BITS) - 1)
     newest_ts = 0
     done = reported = 0
+    before = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
     for low in range(first or 0, (last or -1) + 1, _RANGE):
         span = (low, low + _RANGE - 1)
         total, dropped = conn.execute(
@@ -426,24 +428,37 @@ def _take_entries(
             f" AND NOT ({erased_personal}) ORDER BY seq",
             span,
         )
-        fresh = conn.execute(
-            "SELECT ts, tbl, record_id, field FROM journal WHERE seq > ?", (last_seq,)
-        ).fetchall()
+        # What was added, counted in SQL (not read entry by entry).
+        added, future, newest = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE ts > ?), max(ts) FILTER (WHERE ts <= ?)"
+            " FROM journal WHERE seq > ?",
+            (ahead, ahead, last_seq),
+        ).fetchone()
         summary.dropped_personal += dropped
-        summary.new_entries += len(fresh)
-        summary.unchanged += total - dropped - len(fresh)
-        for ts, tbl, record_id, name in fresh:
-            touched[record_id] = tbl
-            if name == ERASED:
-                summary.erased.append(record_id)
-            if ts > ahead:
-                summary.future_stamps += 1
-            elif ts > newest_ts:
-                newest_ts = ts
-        done = min(fresh_count, done + len(fresh) + dropped)
+        summary.new_entries += added
+        summary.unchanged += total - dropped - added
+        summary.future_stamps += future
+        newest_ts = max(newest_ts, newest or 0)
+        summary.erased.extend(
+            row[0]
+            for row in conn.execute(
+                f"SELECT record_id FROM journal WHERE seq > ? AND field = '{ERASED}' ORDER BY seq",
+                (last_seq,),
+            )
+        )
+        done = min(fresh_count, done + added + dropped)
         if progress is not None and done > reported:
             progress(checked + done, checked + fresh_count)
             reported = done
+    # Each record an entry was added for, in the order the file first touched it, with
+    # the type of its last entry added.
+    for record_id, tbl in conn.execute(
+        "SELECT g.record_id, j.tbl FROM (SELECT record_id, min(seq) AS first, max(seq) AS last"
+        " FROM journal WHERE seq > ? GROUP BY record_id) AS g JOIN journal AS j"
+        " ON j.seq = g.last ORDER BY g.first",
+        (before,),
+    ):
+        touched[record_id] = tbl
     if progress is not None and reported < fresh_count:
         progress(checked + fresh_count, checked + fresh_count)
     return newest_ts
@@ -463,19 +478,21 @@ def _apply_records(
     """Bring every touched record's row in line with its journal, a batch at a time, in
     the order the file first touched them. A record new here whose journal holds one
     version per field and no marker (what most of a first import is) is written by one
-    INSERT per table and shape, from one query for the whole batch: nothing competes, so
+    INSERT … SELECT per table and batch from the journal itself: nothing competes, so
     each field's only version is current and there is no conflict. Every other record
     (competing versions, tombstones, erasure, acknowledgements, conflicts held) goes
     through :func:`_apply_record`, the rule in full."""
     items = list(touched.items())
     ruled = erased | with_conflicts
+    _register_column_function(conn)
     for start in range(0, len(items), _BATCH):
         batch = items[start : start + _BATCH]
         plain = _plain_new_records(conn, [item for item in batch if item[0] not in ruled])
-        inserts: dict[tuple[str, tuple[str, ...]], list[list[object]]] = {}
+        room = max(0, LISTED - len(summary.changes))
+        listed = _shown_fields(conn, [i for i, _t in batch if i in plain][:room]) if room else {}
+        new: dict[str, list[str]] = {}
         for record_id, tbl in batch:
-            versions = plain.get(record_id)
-            if versions is None:
+            if record_id not in plain:
                 _apply_record(
                     conn,
                     TYPES[tbl],
@@ -485,38 +502,25 @@ def _apply_records(
                     summary,
                 )
                 continue
-            rt = TYPES[tbl]
-            changes = {}
-            for name, value in versions:
-                column = _column_fast(rt, name, value)
-                if column is not None:
-                    changes[name] = column
-            inserts.setdefault((tbl, ("id", *changes)), []).append([record_id, *changes.values()])
+            new.setdefault(tbl, []).append(record_id)
             summary.new_records[tbl] = summary.new_records.get(tbl, 0) + 1
             if len(summary.changes) < LISTED:
-                summary.changes.append(
-                    RecordChange(tbl, record_id, "", True, tuple(changes), False, ())
-                )
-        for (tbl, columns), rows in inserts.items():
-            conn.executemany(
-                f"INSERT INTO {tbl} ({', '.join(columns)}) VALUES"
-                f" ({', '.join('?' for _ in columns)})",
-                rows,
-            )
+                fields = listed.get(record_id, ())
+                summary.changes.append(RecordChange(tbl, record_id, "", True, fields, False, ()))
+        for tbl, ids in new.items():
+            _insert_new(conn, TYPES[tbl], ids)
 
 
 #: Records per batch of :func:`_apply_records` (well below SQLite's limit on parameters).
 _BATCH = 2000
 
 
-def _plain_new_records(
-    conn: sqlite3.Connection, batch: list[tuple[str, str]]
-) -> dict[str, list[tuple[str, str | None]]]:
+def _plain_new_records(conn: sqlite3.Connection, batch: list[tuple[str, str]]) -> set[str]:
     """Of ``batch`` (record id, type), the records with no row yet whose journal holds
     exactly one version of each field and no marker or acknowledgement (a journal field
-    beginning with ``_``), with their (field, value) in field order."""
+    beginning with ``_``)."""
     if not batch:
-        return {}
+        return set()
     ids = [record_id for record_id, _tbl in batch]
     marks = ", ".join("?" for _ in ids)
     existing: set[str] = set()
@@ -531,32 +535,77 @@ def _plain_new_records(
             " HAVING count(*) = count(DISTINCT field) AND max(substr(field, 1, 1) = '_') = 0",
             ids,
         )
-    } - existing
-    plain: dict[str, list[tuple[str, str | None]]] = {}
-    if single:
-        wanted = sorted(single)
-        marks = ", ".join("?" for _ in wanted)
-        for record_id, name, value in conn.execute(
-            f"SELECT record_id, field, value FROM journal WHERE record_id IN ({marks})"
-            " ORDER BY record_id, field",
-            wanted,
-        ):
-            plain.setdefault(record_id, []).append((name, value))
-    return plain
+    }
+    return single - existing
 
 
-def _column_fast(rt: RecordType, name: str, value: str | None) -> object:
-    """:func:`column_value`, without decoding a JSON string that holds no escape (its
-    text between the quotes is the string)."""
-    if (
-        value is not None
-        and len(value) > 1
-        and value[0] == '"'
-        and "\\" not in value
-        and rt.field(name).kind not in _ENCODED_KINDS
+def _shown_fields(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """For each of ``ids`` (plain new records), the fields whose column is not null once
+    written, in field order: what the preview lists as changed."""
+    if not ids:
+        return {}
+    shown: dict[str, list[str]] = {}
+    for record_id, name in conn.execute(
+        f"SELECT record_id, field FROM journal WHERE record_id IN ({', '.join('?' for _ in ids)})"
+        f" AND value IS NOT NULL AND trim(value, {_JSON_SPACE}) != 'null'"
+        " ORDER BY record_id, field",
+        ids,
     ):
-        return value[1:-1]
+        shown.setdefault(record_id, []).append(name)
+    return {record_id: tuple(names) for record_id, names in shown.items()}
+
+
+#: The characters JSON allows around a value (a value of only these and ``null`` is null).
+_JSON_SPACE = "' ' || char(9, 10, 13)"
+
+
+def _insert_new(conn: sqlite3.Connection, rt: RecordType, ids: list[str]) -> None:
+    """Write the rows of ``ids``, plain new records of type ``rt``, from the journal: each
+    column the one version of its field, decoded as :func:`column_value` does (a JSON
+    string with nothing escaped in SQL, any other value by that function itself); a field
+    without a version is left empty, as it would be."""
+    columns = []
+    for f in rt.fields:
+        fast = (
+            "WHEN substr(value, 1, 1) = '\"' AND substr(value, -1, 1) = '\"'"
+            " AND length(value) >= 2 AND instr(value, '\\') = 0"
+            " THEN substr(value, 2, length(value) - 2)"
+            if f.kind not in _ENCODED_KINDS
+            else ""
+        )
+        columns.append(
+            f"max(CASE WHEN field = '{f.name}' THEN CASE WHEN value IS NULL THEN NULL {fast}"
+            f" ELSE {_COLUMN_FUNCTION}('{rt.name}', field, value) END END)"
+        )
+    conn.execute(
+        f"INSERT INTO {rt.name} (id, {', '.join(f.name for f in rt.fields)})"
+        f" SELECT record_id, {', '.join(columns)} FROM journal"
+        f" WHERE record_id IN ({', '.join('?' for _ in ids)}) GROUP BY record_id",
+        ids,
+    )
+
+
+#: The SQL function that gives :func:`column_value` of (type, field, value).
+_COLUMN_FUNCTION = "trygg_column_value"
+
+
+def _register_column_function(conn: sqlite3.Connection) -> None:
+    conn.create_function(_COLUMN_FUNCTION, 3, _sql_column_value, deterministic=True)
+
+
+def _sql_column_value(tbl: str, name: str, value: str | None) -> Any:
+    """:func:`column_value`, reading a number of a decimal field with ``float`` (what
+    the JSON decoder does for it, without the decoder)."""
+    rt = TYPES[tbl]
+    if value and value[0] in _NUMBER_START and rt.field(name).kind is Kind.REAL:
+        try:
+            return float(value)
+        except ValueError:
+            pass
     return column_value(rt, name, value)
+
+
+_NUMBER_START = frozenset("-0123456789")
 
 
 def _apply_record(

@@ -316,9 +316,16 @@ def test_a_chunk_is_hashed_as_the_same_bytes_as_entry_by_entry() -> None:
         (3, "dev", "place", "id-3", "note", None, None, None, "personal", None, link, "cd" * 32),
         (4, "dev", "snabbrapport", "id-4", "_erased", '{"date":"2026-11-22"}', 3, "x", "core"),
         (5, "dev", "place", "id-5", "name", '"x"', None, None, "core", None, None, None),
+        # What only a damaged or forged file holds: raw control characters, a number
+        # with a fraction where a stamp should be, a link read as a memoryview.
+        (6.5, "d\x00v\x1f\x7f", "pl\nace", "id\t6", "name", '"\x01"', 2.5, "\u2028", "core"),
+        (7, "dev", "place", "id-7", "name", None, None, None, "core", None, memoryview(link), None),
     ]
     assert bundle.chunk_lines(chunk) == b"".join(bundle.entry_line(e) for e in chunk)
     assert bundle.chunk_lines([]) == b""
+    with pytest.MonkeyPatch.context() as patch:  # (a Python without the C encoder)
+        patch.setattr(bundle, "_C_LINE_ENCODER", None)
+        assert bundle.chunk_lines(chunk) == b"".join(bundle.entry_line(e) for e in chunk)
 
 
 def test_an_import_counts_its_progress_in_entries(tmp_path: Path) -> None:

@@ -366,3 +366,40 @@ def test_new_records_are_written_in_bulk_exactly_as_record_by_record(
     assert bulk.changes == by_record.changes and len(bulk.changes) == 5
     assert bulk.new_records == by_record.new_records
     assert bulk.updated_fields == by_record.updated_fields
+
+
+def test_a_string_with_space_after_its_closing_quote_is_written_as_the_full_rule_does(
+    devices: dict[str, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON allows space around a value: a dishonest sender (with its own key, its own
+    chain relinked and signed afresh) may write '"Torget" '. Every receiver must store what
+    the full rule decodes ("Torget"), whether the record is written in bulk or not."""
+    from dataclasses import replace
+
+    from db.journal import chains
+    from db.protect.keys import own_secrets
+    from db.sync import merge
+    from tests.db.sync.forge import forge, head_over, read_bundle, relinked
+
+    a, b, c = devices["a"], devices["b"], devices["c"]
+    a.store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    real = a.send(full=True)
+    manifest, rows = read_bundle(real)
+    rows = [(*r[:5], '"Torget" ', *r[6:]) if r[4] == "name" else r for r in rows]
+    rows = relinked(rows, a.id, "core")
+    secrets = own_secrets(a.store.conn)
+    start = chains.start_of(a.store.conn, a.id)
+    assert secrets is not None and start is not None
+    head = head_over(rows, a.id, "core", start, secrets.signing_key, secrets.public_key)
+    others = tuple(chain for chain in manifest.chains if chain.head.device != a.id)
+    spaced = forge(
+        real,
+        a.store,
+        a.folder / "spaced.trygg",
+        entries=lambda _rows: rows,
+        chains=(*others, replace(head, anchor=None)),
+    )
+    b.receive(spaced)  # in bulk
+    monkeypatch.setattr(merge, "_plain_new_records", lambda conn, batch: {})
+    c.receive(spaced)  # record by record
+    assert [r[1] for r in _rows(b)["place"]] == [r[1] for r in _rows(c)["place"]] == ["Torget"]
