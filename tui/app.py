@@ -14,6 +14,7 @@ from textual import events
 from textual._time import get_time as message_clock
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
@@ -577,6 +578,14 @@ class TryggApp(App[None]):
             self.action_toggle_theme,
         )
         yield SystemCommand(self.t("key.quit"), self.t("key.quit.tooltip"), self.exit)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Quitting closes every screen, and a screen built ahead may be mounting just
+        # then: its widgets are taken away under it and its query finds none. Everything
+        # is saved; the quit goes on rather than ending in "an unexpected error".
+        if isinstance(error, NoMatches) and (self._exit or not self._running):
+            return
+        super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         # Textual's own crash report is a traceback with local variables, which may hold

@@ -5,9 +5,11 @@ the database holds when it is shown, and each key still opens a fresh screen."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -155,3 +157,19 @@ async def test_a_list_built_ahead_follows_a_change_of_theme(db_path: Path) -> No
         assert app.screen is ahead
         light = Color.parse(app.current_theme.background or "white")
         assert ahead.styles.background == light
+
+
+@pytest.mark.parametrize("turns", range(12))
+async def test_quitting_while_a_list_is_built_ahead_is_quiet(db_path: Path, turns: int) -> None:
+    """Quitting closes every screen, and one built ahead may be mounting just then (its
+    widgets taken away under it): the app closed with "an unexpected error
+    (NoMatches)". Quit at each of the first few turns of the build."""
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app._last_key_at = 0  # long idle: the lists are built now
+        app._build_ahead()
+        for _ in range(turns):
+            await asyncio.sleep(0)
+    assert app.return_code in (None, 0)  # 1 after an error
