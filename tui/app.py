@@ -118,9 +118,13 @@ class TryggApp(App[None]):
         *,
         debug: bool = False,
         now: Callable[[], datetime] | None = None,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
+        #: A store on ``db_path`` already opened (by ``run_app``, in this thread), used
+        #: rather than opening another.
+        self._opened = store
         #: The clock every store of the app reads "today" from (fixed in tests).
         self.now = now
         self.show_tracebacks = debug
@@ -156,19 +160,20 @@ class TryggApp(App[None]):
         return render("tui", self.lang, key, **params)
 
     def on_mount(self) -> None:
-        from screens.device_setup import SetupScreen
         from screens.overview import OverviewScreen
 
         # A write that finds another program (a long import) holding the database waits
         # for it; the user is told, from whichever thread waits.
         database.set_wait_notice(self._say_waiting)
         try:
-            self.store = Store(self.db_path, now=self.now)
+            self.store = self._opened or Store(self.db_path, now=self.now)
         except TryggError as error:
             # Printed on the terminal after the app: a file name in it must not steer it.
             self.exit(message=Text(printable(error.message(self.lang))))
             return
+        self._opened = None
         if self.store.device is None:
+            from screens.device_setup import SetupScreen
 
             def after_setup(done: bool | None) -> None:
                 if done:
@@ -703,9 +708,15 @@ def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> N
     """Open the database (refusing clearly if it cannot be used), then run the app."""
     from tui import terminal
 
-    Store(db_path).close()
+    store = Store(db_path)
     terminal.install()
-    app = TryggApp(db_path, lang, debug=debug)
-    app.run()
+    # The store opened to refuse a bad file before the terminal is taken over is the
+    # app's (opening it again cost start-up time).
+    app = TryggApp(db_path, lang, debug=debug, store=store)
+    try:
+        app.run()
+    finally:
+        if app._opened is not None:  # the app never mounted: the store is still here
+            app._opened.close()
     if app.return_code:
         raise SystemExit(app.return_code)
