@@ -1,14 +1,18 @@
-"""Start-up imports only what the first screen needs: the modules made lazy for it must
-not come back into the path from ``trygg`` to the overview (each cost start-up time)."""
+"""Start-up does only what the first screen needs: the modules made lazy for it must not
+come back into the path from ``trygg`` to the overview (each cost start-up time), and the
+garbage collection paused for it comes back once the first screen is drawn."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from db.store import Store
+from screens.overview import OverviewScreen
+from tui.app import TryggApp
 
 #: Imported by start-up before the first paint: the entry point, the app, the overview.
 ENTRY = "import tui.cli, tui.app, screens.overview"
@@ -45,3 +49,19 @@ def test_opening_an_up_to_date_file_imports_no_migration(tmp_path: Path) -> None
     )
     assert "db.store" in modules
     assert not [m for m in modules if m.startswith("db.migrations.m0")]
+
+
+async def test_garbage_collection_paused_for_start_up_comes_back(tmp_path: Path) -> None:
+    path = tmp_path / "trygg.db"
+    with Store(path) as store:
+        store.set_up_device("Bänk", "polis", "Lycksele")
+    gc.disable()  # as run_app does
+    try:
+        app = TryggApp(path, "sv")
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, OverviewScreen)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
