@@ -167,7 +167,8 @@ class ReportStatsScreen(TryggScreen):
         def count(store: Store) -> Figures:
             return Figures(*compared(store, periods, chart))
 
-        self.trygg.in_thread(count, self._show, self._failed, exclusive="statistics")
+        # Each screen's own newest count (one is built ahead while another is shown).
+        self.trygg.in_thread(count, self._show, self._failed, exclusive=f"statistics:{id(self)}")
         return True
 
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -99,6 +99,7 @@ class TryggApp(App[None]):
     BUILT_AHEAD: dict[str, tuple[str, str, dict[str, Any]]] = {
         "reports": ("screens.report_list", "ReportListScreen", {}),
         "findings:oppna": ("screens.finding_list", "FindingListScreen", {"status": "oppna"}),
+        "statistics": ("screens.report_stats", "ReportStatsScreen", {}),
     }
     #: A screen is built ahead only this long after the last key read (seconds): its
     #: building (a tenth of a second or two) holds the keys typed meanwhile, so it waits
