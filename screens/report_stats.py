@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -31,6 +32,9 @@ from db.store import Store
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import KeyChoiceModal
 from screens.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 #: The chart shows this many months, ending with the period's last month.
 CHART_MONTHS = 12
@@ -294,7 +298,9 @@ def _update_in_place(static: Static, text: str) -> None:
     """Show ``text`` in ``static``; without a layout when it takes as many lines as what
     it replaces (a layout moved the widgets below and drew the whole screen again)."""
     width, height = static.content_size
-    same = width > 0 and Content(text).get_height(static.styles, width) == height
+    # The widget's styles are the rules its text is measured with (as Textual does).
+    rules = cast("RulesMap", static.styles)
+    same = width > 0 and Content(text).get_height(rules, width) == height
     static.update(text, layout=not same)
 
 
