@@ -43,9 +43,10 @@ QUIET = 1.0
 NOTHING_SHOWN = 5.0
 #: What is typed into each list's search field, a key at a time.
 TYPED = "Plats"
-#: A tmux server of the benchmark's own (not the user's), kept up by an idle session
-#: while the measured ones come and go.
-TMUX = ("tmux", "-L", "trygg-bench")
+#: A tmux server of the benchmark's own (not the user's, nor another run's: two runs on
+#: one server refused to start, and one's end killed the other's terminals), kept up by
+#: an idle session while the measured ones come and go.
+TMUX = ("tmux", "-L", f"trygg-bench-{os.getpid()}")
 SESSION = "measured"
 BARE_APP = """
 from textual.app import App
