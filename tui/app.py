@@ -101,6 +101,9 @@ class TryggApp(App[None]):
         "findings:oppna": ("screens.finding_list", "FindingListScreen", {"status": "oppna"}),
         "statistics": ("screens.report_stats", "ReportStatsScreen", {}),
     }
+    #: Built ahead only once the others are (one key further away: u on the quick
+    #: reports), so as not to hold up the lists the function keys show.
+    BUILT_AHEAD_LAST = frozenset({"statistics"})
     #: A screen is built ahead only this long after the last key read (seconds): its
     #: building (a tenth of a second or two) holds the keys typed meanwhile, so it waits
     #: for a pause longer than those between the keys of someone at work in a list.
@@ -262,6 +265,8 @@ class TryggApp(App[None]):
             self._ahead_timer = self.set_timer(self.BUILD_AHEAD_IDLE - idle, self._build_ahead)
             return
         for key in sorted(self._ahead_wanted):
+            if key in self.BUILT_AHEAD_LAST and self._ahead_wanted - self.BUILT_AHEAD_LAST:
+                continue
             screen = self._ahead.get(key)
             if screen is None:
                 module, cls, arguments = self.BUILT_AHEAD[key]

@@ -101,3 +101,21 @@ async def test_a_screen_built_ahead_does_not_cancel_the_count_of_the_one_shown(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "2 rapporter" in _line(other) and "2 rapporter" in _line(shown)
+
+
+async def test_the_statistics_are_built_ahead_after_the_lists(db_path: Path) -> None:
+    """Built at the same time as the lists, the statistics held up the list F6 shows
+    (both built right after the first paint)."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lists = {"reports", "findings:oppna"}
+        for _ in range(500):
+            if lists <= app._drawn_ahead:
+                break
+            assert "statistics" not in app._ahead
+            await pilot.pause(0.02)
+        else:
+            raise AssertionError("the lists were never built ahead")
+        assert isinstance(await _built_ahead(pilot, "statistics"), ReportStatsScreen)
