@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Static
 
@@ -32,9 +33,6 @@ from db.store import Store
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import KeyChoiceModal
 from screens.widgets.footer import Footer
-
-if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
 
 #: The chart shows this many months, ending with the period's last month.
 CHART_MONTHS = 12
@@ -299,7 +297,7 @@ def _update_in_place(static: Static, text: str) -> None:
     it replaces (a layout moved the widgets below and drew the whole screen again)."""
     width, height = static.content_size
     # The widget's styles are the rules its text is measured with (as Textual does).
-    rules = cast("RulesMap", static.styles)
+    rules = cast(RulesMap, static.styles)
     same = width > 0 and Content(text).get_height(rules, width) == height
     static.update(text, layout=not same)
 
