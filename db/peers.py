@@ -26,7 +26,6 @@ from db.errors import TryggError
 from db.ids import new_device_id
 from db.journal import chains
 from db.journal import vectors as vec
-from db.migrations.m0004_protect import install_secrets
 from db.records import POLIS
 
 
@@ -91,6 +90,9 @@ def create_this_device(
     conn: sqlite3.Connection, name: str, org: str | None, kommun: str | None
 ) -> str:
     """Give a database its identity: a random id, a card, and new keys. Returns the id."""
+    # Imported here: opening a store (every start) imports no migration module.
+    from db.migrations.m0004_protect import install_secrets
+
     device_id = new_device_id()
     conn.execute(
         "INSERT INTO devices (id, name, org, kommun, created_at, is_self)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -9,13 +11,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from db.overview import Overview, overview
 from db.records import choice_label
 from db.store import Store
 from screens.widgets.base import DataChanged, TryggScreen
 from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable
 from screens.widgets.text import ago, plain
+
+if TYPE_CHECKING:
+    from db.overview import Overview
 
 #: The overview names at most this many colleagues (the Synk screen lists them all).
 MAX_PEER_ROWS = 5
@@ -93,8 +97,11 @@ class OverviewScreen(TryggScreen):
                 Col("key", "", width=4),
             ]
         )
-        self.refresh_overview()
+        self._show_device()
         table.focus()
+        # Counted once the screen is on the terminal: started now, the worker's thread
+        # and its result's drawing would compete with the first paint.
+        self.call_after_refresh(self.refresh_overview)
 
     @on(DataChanged)
     def show_changed_data(self) -> None:
@@ -110,23 +117,32 @@ class OverviewScreen(TryggScreen):
 
     def refresh_overview(self) -> None:
         """Count in a worker thread (the counts read the whole journal), then show."""
+        if not self.is_mounted:
+            return
+        self._show_device()
+        today = self.trygg.store.now().date()
+
+        def count(worker_store: Store) -> tuple[Overview, int]:
+            # Imported here, in the worker: the counting's modules are not needed for
+            # the first paint.
+            from db import overview as counting
+
+            return counting.overview(worker_store, today), worker_store.count("walk")
+
+        # Overlapping recounts (a save, then a merge) show only the newest figures.
+        self.trygg.in_thread(count, lambda counted: self._show(*counted), exclusive="overview")
+
+    def _show_device(self) -> None:
+        """The device's line and the database's."""
         store = self.trygg.store
-        lang = self.lang
         device = store.require_device()
-        org = choice_label("device", "org", device.org, lang) if device.org else "–"
+        org = choice_label("device", "org", device.org, self.lang) if device.org else "–"
         self.query_one("#home-device", Static).update(
             self.t("home.device", name=device.name, org=org, kommun=device.kommun or "–")
         )
         self.query_one("#home-database", Static).update(
             self.t("home.database", path=str(store.path))
         )
-        today = store.now().date()
-
-        def count(worker_store: Store) -> tuple[Overview, int]:
-            return overview(worker_store, today), worker_store.count("walk")
-
-        # Overlapping recounts (a save, then a merge) show only the newest figures.
-        self.trygg.in_thread(count, lambda counted: self._show(*counted), exclusive="overview")
 
     def _show(self, figures: Overview, walks: int) -> None:
         if not self.is_mounted:

@@ -338,7 +338,7 @@ class ReportListScreen(FilteredListScreen):
     def action_statistics(self) -> None:
         from screens.report_stats import ReportStatsScreen
 
-        self.app.push_screen(ReportStatsScreen())
+        self.app.push_screen(self.trygg.built_ahead("statistics", ReportStatsScreen))
 
     def action_erase(self) -> None:
         report_id = self.current

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Static
 
 from db.errors import TryggError
@@ -32,6 +36,9 @@ from screens.widgets.footer import Footer
 
 #: The chart shows this many months, ending with the period's last month.
 CHART_MONTHS = 12
+#: "Räknar …" is shown only for a count that has not shown its figures this soon
+#: (seconds): a quicker one goes from the old figures straight to the new, drawn once.
+COUNTING_SAID_AFTER = 0.2
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ class ReportStatsScreen(TryggScreen):
         self.figures: Figures | None = None
         #: The text each block (the table, the chart) shows now.
         self._blocks: dict[str, str] = {}
+        #: Says "Räknar …" if the count under way takes long (see COUNTING_SAID_AFTER).
+        self._counting_note: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -142,15 +151,16 @@ class ReportStatsScreen(TryggScreen):
         """Count again for what the fields say (in a worker: 100,000 reports take a
         third of a second); False, with the reason on the line, when a field cannot be
         read."""
-        line = self.query_one("#stats-line", Static)
         try:
             wanted, other = self._periods()
         except TryggError as error:
-            line.update(error.message(self.lang))
-            line.set_class(True, "form-error")
+            self._say(error.message(self.lang), error=True)
             return False
-        line.set_class(False, "form-error")
-        line.update(self.t("stats_screen.counting"))
+        if self._counting_note is not None:
+            self._counting_note.stop()
+        self._counting_note = self.set_timer(
+            COUNTING_SAID_AFTER, lambda: self._say(self.t("stats_screen.counting"))
+        )
 
         periods = [wanted] if other is None else [wanted, other]
         year_start = _months_back(wanted.end, CHART_MONTHS)
@@ -159,8 +169,19 @@ class ReportStatsScreen(TryggScreen):
         def count(store: Store) -> Figures:
             return Figures(*compared(store, periods, chart))
 
-        self.trygg.in_thread(count, self._show, self._failed, exclusive="statistics")
+        # Each screen's own newest count (one is built ahead while another is shown).
+        self.trygg.in_thread(count, self._show, self._failed, exclusive=f"statistics:{id(self)}")
         return True
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        """Show ``text`` on the line above the figures (``error``: as a refusal). Said
+        after a count, the note of counting goes."""
+        if self._counting_note is not None:
+            self._counting_note.stop()
+            self._counting_note = None
+        line = self.query_one("#stats-line", Static)
+        line.set_class(error, "form-error")
+        _update_in_place(line, text)
 
     def _show(self, figures: Figures) -> None:
         if not self.is_mounted:
@@ -182,7 +203,7 @@ class ReportStatsScreen(TryggScreen):
             self.t("stats_screen.chart_title") + "\n" + tables.monthly_chart(figures.months),
         )
         first = figures.periods[0]
-        self.query_one("#stats-line", Static).update(
+        self._say(
             self.t(
                 "stats_screen.line",
                 reports=first.reports,
@@ -195,20 +216,24 @@ class ReportStatsScreen(TryggScreen):
         """Show ``text`` (lines that are never wrapped) in Static ``widget_id``, sized to
         it: a recount that changes nothing there leaves it as it is, and one that does is
         drawn once (sized to its text, it is not measured at each layout, which drew a
-        block of a hundred lines over again at each change of focus)."""
+        block of a hundred lines over again at each change of focus). Text of the same
+        size as before is drawn in place, without a layout: a layout moved the screen's
+        widgets, whose scroll bars then asked for another, each drawing the screen."""
         if self._blocks.get(widget_id) == text:
             return
+        before = self._blocks.get(widget_id)
         self._blocks[widget_id] = text
         block = self.query_one(f"#{widget_id}", Static)
-        lines = text.split("\n")
-        block.styles.width = max(cell_len(line) for line in lines)
-        block.styles.height = len(lines)
+        width, height = _size_of(text)
+        if before is not None and _size_of(before) == (width, height):
+            block.update(text, layout=False)
+            return
+        block.styles.width = width
+        block.styles.height = height
         block.update(text)
 
     def _failed(self, error: TryggError) -> None:
-        line = self.query_one("#stats-line", Static)
-        line.update(error.message(self.lang))
-        line.set_class(True, "form-error")
+        self._say(error.message(self.lang), error=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -259,6 +284,22 @@ class ReportStatsScreen(TryggScreen):
             self.query_one("#stats-body").focus()
         else:
             self.app.pop_screen()
+
+
+def _size_of(text: str) -> tuple[int, int]:
+    """The width and height of ``text``'s lines (never wrapped)."""
+    lines = text.split("\n")
+    return max(cell_len(line) for line in lines), len(lines)
+
+
+def _update_in_place(static: Static, text: str) -> None:
+    """Show ``text`` in ``static``; without a layout when it takes as many lines as what
+    it replaces (a layout moved the widgets below and drew the whole screen again)."""
+    width, height = static.content_size
+    # The widget's styles are the rules its text is measured with (as Textual does).
+    rules = cast(RulesMap, static.styles)
+    same = width > 0 and Content(text).get_height(rules, width) == height
+    static.update(text, layout=not same)
 
 
 def _months_back(end: date, months: int) -> date:

@@ -3,6 +3,7 @@ and moves between the sections (one function key each, from anywhere)."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -99,7 +100,11 @@ class TryggApp(App[None]):
     BUILT_AHEAD: dict[str, tuple[str, str, dict[str, Any]]] = {
         "reports": ("screens.report_list", "ReportListScreen", {}),
         "findings:oppna": ("screens.finding_list", "FindingListScreen", {"status": "oppna"}),
+        "statistics": ("screens.report_stats", "ReportStatsScreen", {}),
     }
+    #: Built ahead only once the others are (one key further away: u on the quick
+    #: reports), so as not to hold up the lists the function keys show.
+    BUILT_AHEAD_LAST = frozenset({"statistics"})
     #: A screen is built ahead only this long after the last key read (seconds): its
     #: building (a tenth of a second or two) holds the keys typed meanwhile, so it waits
     #: for a pause longer than those between the keys of someone at work in a list.
@@ -119,9 +124,13 @@ class TryggApp(App[None]):
         *,
         debug: bool = False,
         now: Callable[[], datetime] | None = None,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
+        #: A store on ``db_path`` already opened (by ``run_app``, in this thread), used
+        #: rather than opening another.
+        self._opened = store
         #: The clock every store of the app reads "today" from (fixed in tests).
         self.now = now
         self.show_tracebacks = debug
@@ -157,19 +166,20 @@ class TryggApp(App[None]):
         return render("tui", self.lang, key, **params)
 
     def on_mount(self) -> None:
-        from screens.device_setup import SetupScreen
         from screens.overview import OverviewScreen
 
         # A write that finds another program (a long import) holding the database waits
         # for it; the user is told, from whichever thread waits.
         database.set_wait_notice(self._say_waiting)
         try:
-            self.store = Store(self.db_path, now=self.now)
+            self.store = self._opened or Store(self.db_path, now=self.now)
         except TryggError as error:
             # Printed on the terminal after the app: a file name in it must not steer it.
             self.exit(message=Text(printable(error.message(self.lang))))
             return
+        self._opened = None
         if self.store.device is None:
+            from screens.device_setup import SetupScreen
 
             def after_setup(done: bool | None) -> None:
                 if done:
@@ -189,6 +199,11 @@ class TryggApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        if not gc.isenabled():  # paused for start-up by run_app
+            # What start-up made lives as long as the app: kept out of the collections
+            # from now on, which would go over it again and again for nothing.
+            gc.freeze()
+            gc.enable()
         self.in_thread(_catch_up_search, lambda _: None)
         # Built from now on, while the overview is read (the screens' modules are
         # imported then if the import below has not yet).
@@ -251,6 +266,8 @@ class TryggApp(App[None]):
             self._ahead_timer = self.set_timer(self.BUILD_AHEAD_IDLE - idle, self._build_ahead)
             return
         for key in sorted(self._ahead_wanted):
+            if key in self.BUILT_AHEAD_LAST and self._ahead_wanted - self.BUILT_AHEAD_LAST:
+                continue
             screen = self._ahead.get(key)
             if screen is None:
                 module, cls, arguments = self.BUILT_AHEAD[key]
@@ -723,9 +740,19 @@ def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> N
     """Open the database (refusing clearly if it cannot be used), then run the app."""
     from tui import terminal
 
-    Store(db_path).close()
+    store = Store(db_path)
     terminal.install()
-    app = TryggApp(db_path, lang, debug=debug)
-    app.run()
+    # The store opened to refuse a bad file before the terminal is taken over is the
+    # app's (opening it again cost start-up time).
+    app = TryggApp(db_path, lang, debug=debug, store=store)
+    # Collecting garbage while the app starts took some 20 ms and freed next to nothing:
+    # it waits for the first paint (TryggApp._after_first_paint turns it on again).
+    gc.disable()
+    try:
+        app.run()
+    finally:
+        gc.enable()
+        if app._opened is not None:  # the app never mounted: the store is still here
+            app._opened.close()
     if app.return_code:
         raise SystemExit(app.return_code)

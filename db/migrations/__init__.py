@@ -11,22 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from db.migrations import (
-    m0001_initial,
-    m0002_sync,
-    m0003_lists,
-    m0004_protect,
-    m0005_drafts,
-    m0006_peers,
-    m0007_undo,
-    m0008_chains,
-    m0009_views,
-    m0010_lagesbild,
-    m0011_speed,
-    m0012_sync_speed,
-    m0013_report_tally,
-)
+from importlib import import_module
 
 
 @dataclass(frozen=True)
@@ -36,20 +21,30 @@ class Migration:
     apply: Callable[[sqlite3.Connection], None]
 
 
+def _module(name: str) -> Callable[[sqlite3.Connection], None]:
+    """The ``apply`` of migration module ``name``, imported when it runs: opening a file
+    that is up to date (every start of the app) imports no migration."""
+
+    def apply(conn: sqlite3.Connection) -> None:
+        import_module(f"db.migrations.{name}").apply(conn)
+
+    return apply
+
+
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial", m0001_initial.apply),
-    Migration(2, "sync", m0002_sync.apply),
-    Migration(3, "lists", m0003_lists.apply),
-    Migration(4, "protect", m0004_protect.apply),
-    Migration(5, "drafts", m0005_drafts.apply),
-    Migration(6, "peers", m0006_peers.apply),
-    Migration(7, "undo", m0007_undo.apply),
-    Migration(8, "chains", m0008_chains.apply),
-    Migration(9, "views", m0009_views.apply),
-    Migration(10, "lagesbild", m0010_lagesbild.apply),
-    Migration(11, "speed", m0011_speed.apply),
-    Migration(12, "sync_speed", m0012_sync_speed.apply),
-    Migration(13, "report_tally", m0013_report_tally.apply),
+    Migration(1, "initial", _module("m0001_initial")),
+    Migration(2, "sync", _module("m0002_sync")),
+    Migration(3, "lists", _module("m0003_lists")),
+    Migration(4, "protect", _module("m0004_protect")),
+    Migration(5, "drafts", _module("m0005_drafts")),
+    Migration(6, "peers", _module("m0006_peers")),
+    Migration(7, "undo", _module("m0007_undo")),
+    Migration(8, "chains", _module("m0008_chains")),
+    Migration(9, "views", _module("m0009_views")),
+    Migration(10, "lagesbild", _module("m0010_lagesbild")),
+    Migration(11, "speed", _module("m0011_speed")),
+    Migration(12, "sync_speed", _module("m0012_sync_speed")),
+    Migration(13, "report_tally", _module("m0013_report_tally")),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

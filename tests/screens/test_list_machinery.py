@@ -160,7 +160,7 @@ async def test_opening_the_findings_and_the_overview_counts_once(
     monkeypatch.setattr(TryggApp, "BUILT_AHEAD", {})  # its own reads, as in ``listed``
     pages, figures = Calls(walks.list_findings), Calls(overview)
     monkeypatch.setattr("screens.finding_list.list_findings", pages)
-    monkeypatch.setattr("screens.overview.overview", figures)
+    monkeypatch.setattr("db.overview.overview", figures)
     _reports(db_path, 1)
     app = TryggApp(db_path, "sv", now=lambda: NOW)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -81,7 +81,7 @@ async def test_the_overview_shows_the_newest_count(
     from db.overview import overview
 
     slow = FirstIsSlow(overview, lambda o: dataclasses.replace(o, open_findings=999))
-    monkeypatch.setattr("screens.overview.overview", slow)
+    monkeypatch.setattr("db.overview.overview", slow)
     app = TryggApp(reports_db, "sv", now=lambda: NOW)
     async with app.run_test() as pilot:
         await until(pilot, lambda: slow.calls >= 1)

@@ -3,6 +3,7 @@ the blocks (the table, the chart) whose text changed."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from screens.report_stats import ReportStatsScreen
+from screens.report_stats import COUNTING_SAID_AFTER, ReportStatsScreen
 from tests.conftest import NOW, open_store, report_fields
 from tui.app import TryggApp
 
@@ -94,3 +95,82 @@ async def test_a_date_that_cannot_be_read_keeps_the_cursor_in_its_field(db_path:
         await pilot.press("enter")
         await _settle(pilot)
         assert screen.focused is not field and _reports_line(screen)[0] == "1"
+
+
+async def test_new_figures_of_the_same_size_are_drawn_without_a_layout(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recount whose table, chart and line keep their sizes redraws them in place: a
+    layout moved every widget of the screen, and the scroll bars it resized asked for
+    another, each drawing the whole screen again."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    laid_out: list[str | None] = []
+    original = Static.refresh
+
+    def refresh(self: Static, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("layout"):
+            laid_out.append(self.id)
+        return original(self, *args, **kwargs)
+
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        app.store.create("snabbrapport", report_fields(date="2026-11-21"))
+        monkeypatch.setattr(Static, "refresh", refresh)
+        screen.recount()  # the focus stays on the figures: nothing else moves
+        await _settle(pilot)
+        assert _reports_line(screen)[0] == "2"  # drawn: the table's text changed
+        assert "2 rapporter" in str(screen.query_one("#stats-line", Static).render())
+        assert laid_out == []
+
+
+async def test_a_quick_count_goes_straight_to_its_figures(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Räknar …" is for a count that takes a while; one quicker than that goes from
+    the old figures to the new without it (it was drawn, and then the figures, at each
+    recount: a layout and a screen drawn for nothing)."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    said: list[str] = []
+    original = Static.update
+
+    def update(self: Static, content: Any = "", **kwargs: Any) -> None:
+        if self.id == "stats-line":
+            said.append(str(content))
+        original(self, content, **kwargs)
+
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        monkeypatch.setattr(Static, "update", update)
+        await pilot.press("tab", "enter")
+        await _settle(pilot)
+        await pilot.pause(COUNTING_SAID_AFTER + 0.1)  # a note on a timer would show now
+        assert said and all("Räknar" not in text for text in said)
+        assert "1 rapporter" in str(screen.query_one("#stats-line", Static).render())
+
+
+async def test_a_slow_count_says_it_counts(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from db.snabbrapport.statistics import compared
+
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    release = threading.Event()
+
+    def slow(*args: Any) -> Any:
+        release.wait(10)
+        return compared(*args)
+
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        monkeypatch.setattr("screens.report_stats.compared", slow)
+        await pilot.press("tab", "enter")
+        await pilot.pause(COUNTING_SAID_AFTER + 0.2)
+        line = screen.query_one("#stats-line", Static)
+        assert "Räknar" in str(line.render())
+        release.set()
+        await _settle(pilot)
+        assert "1 rapporter" in str(line.render())
