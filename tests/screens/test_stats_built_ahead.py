@@ -40,7 +40,7 @@ async def test_u_shows_the_statistics_built_ahead(db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
         ahead = await _built_ahead(pilot, "statistics")
-        assert isinstance(ahead, ReportStatsScreen) and "1 rapporter" in _line(ahead)
+        assert isinstance(ahead, ReportStatsScreen) and "1 rapport," in _line(ahead)
         await pilot.press("u")
         await pilot.pause()
         assert app.screen is ahead

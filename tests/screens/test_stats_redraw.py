@@ -149,7 +149,7 @@ async def test_a_quick_count_goes_straight_to_its_figures(
         await _settle(pilot)
         await pilot.pause(COUNTING_SAID_AFTER + 0.1)  # a note on a timer would show now
         assert said and all("Räknar" not in text for text in said)
-        assert "1 rapporter" in str(screen.query_one("#stats-line", Static).render())
+        assert "1 rapport," in str(screen.query_one("#stats-line", Static).render())
 
 
 async def test_a_slow_count_says_it_counts(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,4 +173,4 @@ async def test_a_slow_count_says_it_counts(db_path: Path, monkeypatch: pytest.Mo
         assert "Räknar" in str(line.render())
         release.set()
         await _settle(pilot)
-        assert "1 rapporter" in str(line.render())
+        assert "1 rapport," in str(line.render())
