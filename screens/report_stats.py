@@ -33,6 +33,7 @@ from db.store import Store
 from screens.widgets.base import TryggScreen
 from screens.widgets.dialogs import KeyChoiceModal
 from screens.widgets.footer import Footer
+from screens.widgets.key_order import LineInput
 
 #: The chart shows this many months, ending with the period's last month.
 CHART_MONTHS = 12
@@ -93,18 +94,18 @@ class ReportStatsScreen(TryggScreen):
         yield Header()
         with Horizontal(classes="filters"):
             yield Label(self.t("filter.from"))
-            yield Input(id="stats-from")
+            yield LineInput(id="stats-from")
             yield Label(self.t("filter.to"))
-            yield Input(id="stats-to")
+            yield LineInput(id="stats-to")
             yield Label(self.t("filter.kommun"))
-            yield Input(id="stats-kommun")
+            yield LineInput(id="stats-kommun")
             yield Label(self.t("reports.filter.place"))
-            yield Input(id="stats-place")
+            yield LineInput(id="stats-place")
         with Horizontal(classes="filters"):
             yield Label(self.t("stats_screen.compare_from"))
-            yield Input(id="stats-cmp-from", placeholder=self.t("stats_screen.compare_auto"))
+            yield LineInput(id="stats-cmp-from", placeholder=self.t("stats_screen.compare_auto"))
             yield Label(self.t("filter.to"))
-            yield Input(id="stats-cmp-to")
+            yield LineInput(id="stats-cmp-to")
         yield Static(id="stats-line", markup=False)
         with ScrollableContainer(id="stats-body"):
             yield Static(id="stats-table", markup=False)
