@@ -188,10 +188,18 @@ class TryggApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self.in_thread(_catch_up_search, lambda _: None)
-        # Built from now on, while the overview is read (the screens' modules are
-        # imported then if the import below has not yet).
-        self._build_ahead_later(*self.BUILT_AHEAD)
+        # The screens are built ahead once the search index has caught up, while the
+        # overview is read (their modules are imported then if the import below has not
+        # yet): indexing writes to the database, and a list built before that write
+        # would not be shown (``built_ahead``), so the first key would build it again.
+        def build_ahead(_: int) -> None:
+            self._build_ahead_later(*self.BUILT_AHEAD)
+
+        def failed(error: TryggError) -> None:
+            self.notify(error.message(self.lang), severity="error", markup=False)
+            self._build_ahead_later(*self.BUILT_AHEAD)
+
+        self.in_thread(_catch_up_search, build_ahead, failed)
         self.check_mailbox()
         # The screens one key away are imported lazily (start-up draws sooner); importing
         # them now, while the person reads the overview, saves the first F-key that wait.
