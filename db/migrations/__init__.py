@@ -26,6 +26,7 @@ from db.migrations import (
     m0011_speed,
     m0012_sync_speed,
     m0013_report_tally,
+    m0015_finding_list,
 )
 
 
@@ -50,6 +51,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "speed", m0011_speed.apply),
     Migration(12, "sync_speed", m0012_sync_speed.apply),
     Migration(13, "report_tally", m0013_report_tally.apply),
+    # 15, not 14: h21f adds 14 (first import) at the same time; renumbered on merge.
+    Migration(14, "finding_list", m0015_finding_list.apply),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
