@@ -689,6 +689,10 @@ def _catch_up_search(store: Store) -> int:
     first search in the app is as quick as every other."""
     from db import search
 
+    if not search.pending(store.conn):
+        # Nothing to index: no write lock to wait for (another program's import may hold
+        # it for minutes, and the lists are built ahead only after this).
+        return 0
     with store.transaction():
         return search.refresh(store.conn)
 
