@@ -188,18 +188,13 @@ class TryggApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        # The screens are built ahead once the search index has caught up, while the
-        # overview is read (their modules are imported then if the import below has not
-        # yet): indexing writes to the database, and a list built before that write
-        # would not be shown (``built_ahead``), so the first key would build it again.
-        def build_ahead(_: int) -> None:
-            self._build_ahead_later(*self.BUILT_AHEAD)
+        from db import search
 
-        def failed(error: TryggError) -> None:
-            self.notify(error.message(self.lang), severity="error", markup=False)
-            self._build_ahead_later(*self.BUILT_AHEAD)
-
-        self.in_thread(_catch_up_search, build_ahead, failed)
+        # Built from now on, while the overview is read (the screens' modules are
+        # imported then if the import below has not yet).
+        self._build_ahead_later(*self.BUILT_AHEAD)
+        if search.pending(self.store.conn):
+            self.in_thread(_catch_up_search, self._build_again_after_catch_up)
         self.check_mailbox()
         # The screens one key away are imported lazily (start-up draws sooner); importing
         # them now, while the person reads the overview, saves the first F-key that wait.
@@ -233,6 +228,21 @@ class TryggApp(App[None]):
             screen.remove()
             return make()
         return screen
+
+    def _build_again_after_catch_up(self, indexed: int) -> None:
+        """The search index caught up after start (``indexed`` rows): that write changed
+        the database under the screens built ahead meanwhile, which would not be shown
+        (``built_ahead``: the first key would build its screen again). They are built
+        again."""
+        if not indexed or self._ahead_stopped:
+            return
+        mark = self.store.change_mark()
+        for key, screen in list(self._ahead.items()):
+            if screen.is_mounted and getattr(screen, "built_ahead_at", None) != mark:
+                del self._ahead[key]
+                self._drawn_ahead.discard(key)
+                screen.remove()
+        self._build_ahead_later(*self.BUILT_AHEAD)
 
     def _build_ahead_later(self, *keys: str) -> None:
         """Build (and then draw) the screens ``keys`` name, once no key has been read for
@@ -689,10 +699,6 @@ def _catch_up_search(store: Store) -> int:
     first search in the app is as quick as every other."""
     from db import search
 
-    if not search.pending(store.conn):
-        # Nothing to index: no write lock to wait for (another program's import may hold
-        # it for minutes, and the lists are built ahead only after this).
-        return 0
     with store.transaction():
         return search.refresh(store.conn)
 

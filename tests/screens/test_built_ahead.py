@@ -151,7 +151,7 @@ async def test_the_open_findings_are_built_ahead_after_the_search_index_caught_u
     """After start the app indexes what other writers queued for search, in a thread (a
     big import queues it all): that write changed the database after the open findings
     were built ahead, so the list built ahead was thrown away and o built it again. Built
-    after the catch-up, the one built ahead is the one shown, and it still shows a
+    again after the catch-up, the one built ahead is the one shown, and it still shows a
     finding saved meanwhile by another program."""
     _walk_with_findings(db_path, "Trasig lampa")
     catch_up = app_module._catch_up_search
@@ -166,8 +166,14 @@ async def test_the_open_findings_are_built_ahead_after_the_search_index_caught_u
     monkeypatch.setattr(app_module, "_catch_up_search", slow_catch_up)
     app = TryggApp(db_path, "sv", now=lambda: NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        ahead = await _built_ahead(pilot, "findings:oppna")
+        for _ in range(100):
+            if caught_up:
+                break
+            await pilot.pause(0.05)
         assert caught_up and caught_up[0] > 0  # there was queued work, and it was indexed
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        ahead = await _built_ahead(pilot, "findings:oppna")
         await pilot.press("o")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
