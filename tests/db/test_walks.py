@@ -212,7 +212,7 @@ def _three_walks(store: Store) -> dict[str, str]:
         walk = _walk(store, date=day)
         for remark in ("Trasig lampa", "Klotter på muren", "Lampa släckt", "Mörk lampa"):
             finding = _finding(store, walk, remark)
-            ids[f"{day} {store.get('finding', finding)['nr']}"] = finding
+            ids[f"{day} {(store.get('finding', finding) or {})['nr']}"] = finding
     return ids
 
 

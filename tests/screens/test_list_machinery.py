@@ -101,7 +101,12 @@ async def test_a_key_that_leaves_the_page_as_it_is_leaves_the_table_alone(
     _reports(db_path, 60)
     cleared: list[object] = []
     clear = PagedTable.clear_records
-    monkeypatch.setattr(PagedTable, "clear_records", lambda t: (cleared.append(t), clear(t)))
+
+    def clear_and_note(table: PagedTable) -> None:
+        cleared.append(table)
+        clear(table)
+
+    monkeypatch.setattr(PagedTable, "clear_records", clear_and_note)
     app = TryggApp(db_path, "sv", now=lambda: NOW)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
