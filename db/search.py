@@ -14,6 +14,11 @@ from db.database import begin_write
 from db.migrations.m0003_lists import SEARCHED
 
 
+def pending(conn: sqlite3.Connection) -> bool:
+    """Whether rows wait to be indexed (a read: ``refresh`` writes)."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM search_queue)").fetchone()[0] == 1
+
+
 def refresh(conn: sqlite3.Connection) -> int:
     """Bring the search index up to date with the queued rows; returns how many."""
     pending = conn.execute("SELECT count(*) FROM search_queue").fetchone()[0]

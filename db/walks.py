@@ -432,22 +432,44 @@ def _finding_query(store: Store, flt: FindingFilter, today: date) -> tuple[str, 
     if flt.owner_id:
         where.append("f.owner_id = :owner_id")
         params["owner_id"] = flt.owner_id
-    query = _search_query(store, flt.text)
-    if query:
-        params["match"] = query
-        where.append("f.rowid IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH :match)")
     return " AND ".join(where), params
 
 
-_FINDING_FROM = (
-    "FROM finding f JOIN walk w ON w.id = f.walk_id LEFT JOIN owner o ON o.id = f.owner_id"
-)
+def _finding_match(store: Store, flt: FindingFilter, params: dict[str, Any], *, page: bool) -> str:
+    """The condition that a finding matches the words searched ("1" when none), its
+    query put in ``params``.
+
+    For a page (``page``) the findings are read in the list's order and each is looked
+    up among the matches, which stops at the page: reading the matches first (the plan
+    SQLite prefers) looked up and ordered every match, 100,000 findings for a word in
+    all of them. A count reads every match anyway, fastest from the index's side."""
+    query = _search_query(store, flt.text)
+    if not query:
+        return "1"
+    params["match"] = query
+    # The unary + keeps SQLite from driving the query by the matches' rowids.
+    rowid = "+f.rowid" if page else "f.rowid"
+    return f"{rowid} IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH :match)"
+
+
+def _finding_join(walks_first: bool) -> str:
+    """Findings with their walk; with ``walks_first``, read walk by walk (newest first
+    for a list, which then stops at its page), whatever SQLite guesses: in a database
+    never analysed (every user's) it read and sorted every finding for a page."""
+    if walks_first:
+        return "walk w CROSS JOIN finding f ON w.id = f.walk_id"
+    return "finding f JOIN walk w ON w.id = f.walk_id"
 
 
 def count_findings(store: Store, flt: FindingFilter, today: date) -> int:
     """How many findings the filter shows."""
     where, params = _finding_query(store, flt, today)
-    sql = f"SELECT count(*) {_FINDING_FROM} WHERE {where}"
+    match = _finding_match(store, flt, params, page=False)
+    # Without the owner (a left join on its key changes no count). Across walks, each
+    # walk's findings are counted from the index that holds every column the filters
+    # read; one owner's, or the matches of a search, from their own index.
+    walks_first = flt.owner_id is None and match == "1"
+    sql = f"SELECT count(*) FROM {_finding_join(walks_first)} WHERE {where} AND {match}"
     return store.conn.execute(sql, params).fetchone()[0]
 
 
@@ -456,13 +478,16 @@ def list_findings(
 ) -> list[FindingRow]:
     """One page of findings: a walk's by Nr; across walks, newest walk first."""
     where, params = _finding_query(store, flt, today)
+    match = _finding_match(store, flt, params, page=True)
     params.update(limit=limit, offset=offset)
-    order = "f.nr, f.id" if flt.walk_id else "w.date DESC, w.id, f.nr"
+    # The finding's id last: rows that tie come in the same order on every page.
+    order = "f.nr, f.id" if flt.walk_id else "w.date DESC, w.id, f.nr, f.id"
     sql = f"""
         SELECT f.id, f.walk_id, w.area, w.date, f.nr, f.place, f.remark, f.category,
             coalesce(f.positive, 0), f.owner_id, o.name, f.status, f.sent_date, f.due_date,
             f.fixed_date, ({_STATUS_SQL["forsenade"]})
-        {_FINDING_FROM} WHERE {where}
+        FROM {_finding_join(flt.owner_id is None)} LEFT JOIN owner o ON o.id = f.owner_id
+        WHERE {where} AND {match}
         ORDER BY {order} LIMIT :limit OFFSET :offset"""
     rows = store.conn.execute(sql, params).fetchall()
     return [
@@ -509,7 +534,9 @@ def walk_kommuner(store: Store) -> list[str]:
 
 def _search_query(store: Store, text: str) -> str | None:
     query = search.match(text)
-    if query:
+    if query and search.pending(store.conn):
+        # Only then a write: each keystroke of a search would otherwise take the write
+        # lock (and wait for another program's) to find nothing to index.
         with store.transaction():
             search.refresh(store.conn)
     return query

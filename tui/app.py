@@ -199,15 +199,18 @@ class TryggApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        from db import search
+
         if not gc.isenabled():  # paused for start-up by run_app
             # What start-up made lives as long as the app: kept out of the collections
             # from now on, which would go over it again and again for nothing.
             gc.freeze()
             gc.enable()
-        self.in_thread(_catch_up_search, lambda _: None)
         # Built from now on, while the overview is read (the screens' modules are
         # imported then if the import below has not yet).
         self._build_ahead_later(*self.BUILT_AHEAD)
+        if search.pending(self.store.conn):
+            self.in_thread(_catch_up_search, self._build_again_after_catch_up)
         self.check_mailbox()
         # The screens one key away are imported lazily (start-up draws sooner); importing
         # them now, while the person reads the overview, saves the first F-key that wait.
@@ -241,6 +244,21 @@ class TryggApp(App[None]):
             screen.remove()
             return make()
         return screen
+
+    def _build_again_after_catch_up(self, indexed: int) -> None:
+        """The search index caught up after start (``indexed`` rows): that write changed
+        the database under the screens built ahead meanwhile, which would not be shown
+        (``built_ahead``: the first key would build its screen again). They are built
+        again."""
+        if not indexed or self._ahead_stopped:
+            return
+        mark = self.store.change_mark()
+        for key, screen in list(self._ahead.items()):
+            if screen.is_mounted and getattr(screen, "built_ahead_at", None) != mark:
+                del self._ahead[key]
+                self._drawn_ahead.discard(key)
+                screen.remove()
+        self._build_ahead_later(*self.BUILT_AHEAD)
 
     def _build_ahead_later(self, *keys: str) -> None:
         """Build (and then draw) the screens ``keys`` name, once no key has been read for

@@ -45,6 +45,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "speed", _module("m0011_speed")),
     Migration(12, "sync_speed", _module("m0012_sync_speed")),
     Migration(13, "report_tally", _module("m0013_report_tally")),
+    Migration(14, "finding_list", _module("m0014_finding_list")),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -329,14 +329,20 @@ class PagedTable(FittedTable):
         wanted = (
             self.page if filter_changed else min(max(self._loaded, self.page), self.KEEP_WITHIN)
         )
+        rows = self._fetch(0, wanted)
         # Clearing and moving the cursor must not ask for the next page meanwhile, nor
         # show the detail line of each row it passes.
         self._loading = self.adding = True
         try:
-            self.clear_records()
-            self._loaded = 0
-            self._exhausted = False
-            self._load(wanted)
+            if self._holds(rows):
+                # The rows shown are the rows read (a word typed further that every row
+                # on the page still matches): replacing them would only lay out and draw
+                # the same table again, most of a keystroke's time at 100,000 records.
+                self._exhausted = len(rows) < wanted
+            else:
+                self.clear_records()
+                self._loaded = 0
+                self._add(rows, wanted)
             if keep and keep in self.rows:
                 self.move_cursor(row=self.get_row_index(keep))
             elif self.row_count:
@@ -355,12 +361,18 @@ class PagedTable(FittedTable):
         trygg.in_thread(self._counter(), counted, exclusive=f"count:{id(self)}")
 
     def _load(self, limit: int) -> int:
+        """Read and add the next ``limit`` rows."""
         assert self._fetch is not None
+        rows = self._fetch(self._loaded, limit)
+        self._add(rows, limit)
+        return len(rows)
+
+    def _add(self, rows: list[Row], limit: int) -> None:
+        """Add ``rows``, read as the next ``limit`` rows."""
         # Adding rows moves the cursor, which would ask for the next page meanwhile.
         loading, self._loading = self._loading, True
         adding, self.adding = self.adding, True
         try:
-            rows = self._fetch(self._loaded, limit)
             for key, cells in rows:
                 if key not in self.rows:  # a record written meanwhile may shift a page
                     self.add_record(key, cells)
@@ -370,7 +382,19 @@ class PagedTable(FittedTable):
         finally:
             self._loading = loading
             self.adding = adding
-        return len(rows)
+
+    def _holds(self, rows: list[Row]) -> bool:
+        """Whether the table holds exactly ``rows``, in order, every cell the same."""
+        if len(rows) != len(self.records) or self._loaded != len(rows):
+            return False
+        for (key, cells), (held_key, held) in zip(rows, self.records.items(), strict=True):
+            if key != held_key:
+                return False
+            for spec in self.specs:
+                cell = _cell(cells.get(spec.key, ""), spec.justify)
+                if not _same_text(cell, held[spec.key]):
+                    return False
+        return True
 
     def watch_cursor_coordinate(self, old: Any, new: Any) -> None:
         super().watch_cursor_coordinate(old, new)
@@ -388,6 +412,17 @@ def _cell(value: Cell, justify: str) -> Text:
     if justify != "left":
         text.justify = justify  # type: ignore[assignment]
     return text
+
+
+def _same_text(a: Text, b: Text) -> bool:
+    """Whether two cells look the same (Text's own == ignores the style)."""
+    return (
+        a.plain == b.plain
+        and a.style == b.style
+        and a.spans == b.spans
+        and a.justify == b.justify
+        and a.overflow == b.overflow
+    )
 
 
 def row_under_cursor(table: DataTable[Any]) -> str | None:

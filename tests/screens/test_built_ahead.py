@@ -6,6 +6,7 @@ the database holds when it is shown, and each key still opens a fresh screen."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from screens.finding_list import FindingListScreen
 from screens.report_list import ReportListScreen
 from screens.widgets.tables import PagedTable
 from tests.conftest import NOW, open_store, report_fields, walk_fields
+from tui import app as app_module
 from tui.app import TryggApp
 
 
@@ -142,6 +144,55 @@ async def test_the_open_findings_built_ahead_show_a_finding_saved_since(
         table = app.screen.query_one(PagedTable)
         remarks = sorted(table.record(str(k.value))["remark"] for k in table.rows)
         assert remarks == ["Klotter", "Trasig lampa"]
+
+
+async def test_the_open_findings_are_built_ahead_after_the_search_index_caught_up(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After start the app indexes what other writers queued for search, in a thread (a
+    big import queues it all): that write changed the database after the open findings
+    were built ahead, so the list built ahead was thrown away and o built it again. Built
+    again after the catch-up, the one built ahead is the one shown, and it still shows a
+    finding saved meanwhile by another program."""
+    _walk_with_findings(db_path, "Trasig lampa")
+    catch_up = app_module._catch_up_search
+    caught_up: list[int] = []
+
+    def slow_catch_up(store: Any) -> int:
+        # As with a large queue: the indexing ends after the lists could be built.
+        time.sleep(0.6)
+        caught_up.append(catch_up(store))
+        return caught_up[-1]
+
+    monkeypatch.setattr(app_module, "_catch_up_search", slow_catch_up)
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if caught_up:
+                break
+            await pilot.pause(0.05)
+        assert caught_up and caught_up[0] > 0  # there was queued work, and it was indexed
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        ahead = await _built_ahead(pilot, "findings:oppna")
+        await pilot.press("o")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is ahead
+        assert _remarks(ahead) == ["Trasig lampa"]
+        await pilot.press("escape")
+        ahead = await _built_ahead(pilot, "findings:oppna")
+        _walk_with_findings(db_path, "Klotter")
+        await pilot.press("o")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FindingListScreen) and app.screen is not ahead
+        assert _remarks(app.screen) == ["Klotter", "Trasig lampa"]
+
+
+def _remarks(screen: Any) -> list[str]:
+    table = screen.query_one(PagedTable)
+    return sorted(table.record(str(k.value))["remark"] for k in table.rows)
 
 
 async def test_a_list_built_ahead_follows_a_change_of_theme(db_path: Path) -> None:

@@ -148,7 +148,7 @@ def test_schema_3_database_gets_keys_on_upgrade(tmp_path: Path) -> None:
             f"DROP TRIGGER snabbrapport_tally_{when};"
             for when in ("insert", "delete", "update_old", "update_new")
         )
-        + "DROP TABLE snabbrapport_tally;"
+        + "DROP TABLE snabbrapport_tally; DROP INDEX finding_listed;"
         "DROP INDEX snabbrapport_stats; DROP INDEX snabbrapport_person;"
         "DROP INDEX journal_origin_scope; DROP INDEX journal_erasures;"
         "DROP INDEX measure_place; DROP INDEX snabbrapport_kommun; DROP INDEX snabbrapport_place;"
