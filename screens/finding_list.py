@@ -33,6 +33,7 @@ from screens.widgets.base import DataChanged, TryggScreen, typing_in_field
 from screens.widgets.debounce import Debounce
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from screens.widgets.footer import Footer
+from screens.widgets.key_order import LineInput
 from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
@@ -187,7 +188,7 @@ class FindingsScreen(TryggScreen):
 
     def findings_widgets(self) -> ComposeResult:
         """The search line, the count line and the table, for ``compose``."""
-        yield Input(placeholder=self.t("filter.search.placeholder"), id="finding-search")
+        yield LineInput(placeholder=self.t("filter.search.placeholder"), id="finding-search")
         yield Static(id="finding-line", markup=False)
         yield PagedTable(id="finding-table")
         yield RowDetail(id="finding-detail")

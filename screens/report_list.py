@@ -31,6 +31,7 @@ from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
 from screens.widgets.footer import Footer
+from screens.widgets.key_order import LineInput
 from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
@@ -137,18 +138,18 @@ class ReportListScreen(FilteredListScreen):
         yield Header()
         with Horizontal(classes="filters"):
             yield Label(self.t("filter.search"))
-            yield Input(placeholder=self.t("reports.search.hint"), id="rep-search")
+            yield LineInput(placeholder=self.t("reports.search.hint"), id="rep-search")
             yield Label(self.t("filter.from"))
-            yield Input(id="rep-from")
+            yield LineInput(id="rep-from")
             yield Label(self.t("filter.to"))
-            yield Input(id="rep-to")
+            yield LineInput(id="rep-to")
         with Horizontal(classes="filters"):
             yield Label(self.t("filter.kommun"))
-            yield Input(id="rep-kommun")
+            yield LineInput(id="rep-kommun")
             yield Label(self.t("reports.filter.place"))
-            yield Input(id="rep-place")
+            yield LineInput(id="rep-place")
             yield Label(self.t("reports.filter.officer"))
-            yield Input(id="rep-officer")
+            yield LineInput(id="rep-officer")
         yield Static(id="rep-line", markup=False)
         yield PagedTable(id="rep-table")
         yield RowDetail(id="rep-detail")

@@ -159,9 +159,7 @@ class ReportStatsScreen(TryggScreen):
             return False
         if self._counting_note is not None:
             self._counting_note.stop()
-        self._counting_note = self.set_timer(
-            COUNTING_SAID_AFTER, lambda: self._say(self.t("stats_screen.counting"))
-        )
+        self._counting_note = self.set_timer(COUNTING_SAID_AFTER, self._say_counting)
 
         periods = [wanted] if other is None else [wanted, other]
         year_start = _months_back(wanted.end, CHART_MONTHS)
@@ -173,6 +171,12 @@ class ReportStatsScreen(TryggScreen):
         # Each screen's own newest count (one is built ahead while another is shown).
         self.trygg.in_thread(count, self._show, self._failed, exclusive=f"statistics:{id(self)}")
         return True
+
+    def _say_counting(self) -> None:
+        # A timer stopped after it fired still calls back: the figures shown meanwhile
+        # (which clear the note) must not give way to "Räknar …".
+        if self._counting_note is not None:
+            self._say(self.t("stats_screen.counting"))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         """Show ``text`` on the line above the figures (``error``: as a refusal). Said

@@ -18,6 +18,7 @@ from screens.widgets.base import DataChanged
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
 from screens.widgets.footer import Footer
+from screens.widgets.key_order import LineInput
 from screens.widgets.tables import Col, PagedTable, Row, RowDetail
 from screens.widgets.text import plain
 
@@ -80,14 +81,14 @@ class WalkListScreen(FilteredListScreen):
         # The search on a row of its own, so that its hint is read whole at 80 columns.
         with Horizontal(classes="filters", id="walk-search-row"):
             yield Label(self.t("filter.search"))
-            yield Input(placeholder=self.t("filter.search.hint"), id="walk-search")
+            yield LineInput(placeholder=self.t("filter.search.hint"), id="walk-search")
         with Horizontal(classes="filters"):
             yield Label(self.t("filter.kommun"))
-            yield Input(id="walk-kommun")
+            yield LineInput(id="walk-kommun")
             yield Label(self.t("filter.from"))
-            yield Input(id="walk-from")
+            yield LineInput(id="walk-from")
             yield Label(self.t("filter.to"))
-            yield Input(id="walk-to")
+            yield LineInput(id="walk-to")
         yield Static(id="walk-line", markup=False)
         yield PagedTable(id="walk-table")
         yield RowDetail(id="walk-detail")

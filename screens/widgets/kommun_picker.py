@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from db.kommuner import ALL_KOMMUNER, suggest_kommun
 from screens.widgets.dialogs import DialogModal
+from screens.widgets.key_order import LineInput
 
 
 class KommunPickerModal(DialogModal[str | None]):
@@ -33,7 +34,7 @@ class KommunPickerModal(DialogModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.t("kommun_picker.title"), markup=False)
-            yield Input(id="kommun-filter", placeholder=self.t("kommun_picker.placeholder"))
+            yield LineInput(id="kommun-filter", placeholder=self.t("kommun_picker.placeholder"))
             yield OptionList(id="kommun-list")
             yield Static(self.t("kommun_picker.keys"), classes="hint", markup=False)
 

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from db.files import usual_places
 from db.sync.bundle import SUFFIX
 from screens.widgets.dialogs import DialogModal
+from screens.widgets.key_order import LineInput
 
 
 class FolderTree(DirectoryTree):
@@ -85,7 +86,7 @@ class PathPickerModal(DialogModal[Path | None]):
         self.start = start if start and start.is_dir() else (self.places or [Path.home()])[0]
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False)
-            yield Input(str(self.start), id="picker-path")
+            yield LineInput(str(self.start), id="picker-path")
             with Horizontal(id="picker-body"):
                 yield OptionList(
                     *(Option(Text(str(p)), id=str(p)) for p in self.places), id="picker-places"

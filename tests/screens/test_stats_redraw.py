@@ -174,3 +174,17 @@ async def test_a_slow_count_says_it_counts(db_path: Path, monkeypatch: pytest.Mo
         release.set()
         await _settle(pilot)
         assert "1 rapport," in str(line.render())
+
+
+async def test_a_counting_note_that_fires_late_leaves_the_figures(db_path: Path) -> None:
+    """Its timer stopped just after it fired (a loaded machine), the "Räknar …" note still
+    called back and covered the figures shown meanwhile."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        screen._say_counting()  # what the stopped timer's late call does
+        await pilot.pause()
+        line = str(screen.query_one("#stats-line", Static).render())
+        assert "Räknar" not in line and ": 1 rapport," in line
