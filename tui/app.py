@@ -615,10 +615,13 @@ class TryggApp(App[None]):
         yield SystemCommand(self.t("key.quit"), self.t("key.quit.tooltip"), self.exit)
 
     def _handle_exception(self, error: Exception) -> None:
-        # Quitting closes every screen, and a screen built ahead may be mounting just
-        # then: its widgets are taken away under it and its query finds none. Everything
-        # is saved; the quit goes on rather than ending in "an unexpected error".
-        if isinstance(error, NoMatches) and (self._exit or not self._running):
+        # A screen built ahead and thrown away (the database changed), or closed by a
+        # quit, may still be finishing its mounting: its widgets are taken away under it
+        # and a query of theirs finds none (Textual's Header, for one, looks for its
+        # title in a callback). That is no error of the app's, which goes on.
+        if isinstance(error, NoMatches) and (
+            self._exit or not self._running or _raised_in_a_removed_widget(error)
+        ):
             return
         super()._handle_exception(error)
 
@@ -729,6 +732,19 @@ def _import_quietly(modules: list[str]) -> None:
     for module in modules:
         with suppress(Exception):
             import_module(module)
+
+
+def _raised_in_a_removed_widget(error: Exception) -> bool:
+    """Whether ``error`` was raised in a method of a widget no longer in the app."""
+    from textual.dom import DOMNode
+
+    trace = error.__traceback__
+    while trace is not None:
+        node = trace.tb_frame.f_locals.get("self")
+        if isinstance(node, DOMNode) and not isinstance(node, App) and not node.is_attached:
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def _catch_up_search(store: Store) -> int:
