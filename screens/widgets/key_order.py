@@ -31,8 +31,15 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
 
 
 class LineInput(Input):
-    """A one-line text field whose editing keys run in the order they were typed: every
-    text field of Trygg is one (or a FormTextArea, which does the same)."""
+    """A one-line text field whose editing keys run in the order they were typed, and
+    whose ctrl+u empties it: every text field of Trygg is one (or a FormTextArea)."""
 
     async def _on_key(self, event: events.Key) -> None:
         await run_own_binding(self, event)
+
+    def action_delete_left_all(self) -> None:
+        """ctrl+u empties the field, as the forms' key line says ("töm fältet"), wherever
+        the cursor is (Textual's deletes only what lies left of it: after a correction
+        with the arrows, or with the cursor put back on a refused field, half the old
+        value stayed and the new one was typed beside it)."""
+        self.delete(0, len(self.value))

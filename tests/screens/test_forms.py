@@ -431,3 +431,24 @@ async def test_each_one_key_action_says_what_it_did_and_ctrl_z_takes_it_back(
         (back,) = store.records("finding")
     assert back["remark"] == "Trasig lampa" and back["nr"] == 1
     assert date.fromisoformat("2026-11-22")  # the clock the actions used
+
+
+async def test_ctrl_u_empties_the_field_wherever_the_cursor_is(db_path: Path) -> None:
+    """The key line says ctrl+u empties the field ("töm fältet"); Textual's only deleted
+    what lay left of the cursor, so after a correction with the arrows (or the cursor
+    put back on a refused date) the rest stayed and the new value was typed beside it:
+    "2026-11-2020"."""
+    from screens.widgets.key_order import LineInput
+
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        field = app.focused
+        assert isinstance(field, LineInput)
+        await pilot.press(*"Abcdef", "left", "left", "left", "ctrl+u", *"Torget")
+        await pilot.pause()
+        assert field.value == "Torget"

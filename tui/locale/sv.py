@@ -737,7 +737,7 @@ MESSAGES: dict[str, str] = {
     "place.coords_confirm": "{name} ligger här: {position}. Spara?",
     "place.coords_saved": "Koordinaterna för {name} är sparade.",
     "place.none": "Raden har ingen plats.",
-    "place.not_found": "Ingen plats heter något med '{text}'.",
+    "place.not_found": "Ingen plats har '{text}' i namnet.",
     "place.which": "{count} platser – välj en (eller skriv fler bokstäver):",
     "place.which.one": "{count} plats – välj den (eller skriv fler bokstäver):",
     "place.search_question": "Vilken plats? Några bokstäver av namnet räcker.",
