@@ -620,7 +620,7 @@ class TryggApp(App[None]):
         # and a query of theirs finds none (Textual's Header, for one, looks for its
         # title in a callback). That is no error of the app's, which goes on.
         if isinstance(error, NoMatches) and (
-            self._exit or not self._running or _raised_in_a_removed_widget(error)
+            self._exit or not self._running or _raised_off_the_stack(error, self.screen_stack)
         ):
             return
         super()._handle_exception(error)
@@ -734,15 +734,25 @@ def _import_quietly(modules: list[str]) -> None:
             import_module(module)
 
 
-def _raised_in_a_removed_widget(error: Exception) -> bool:
-    """Whether ``error`` was raised in a method of a widget no longer in the app."""
+def _raised_off_the_stack(error: Exception, stack: list[Screen[Any]]) -> bool:
+    """Whether ``error`` was raised in a method of a widget no longer in the app, or of
+    one on a screen not in ``stack`` (built ahead, being built or thrown away)."""
     from textual.dom import DOMNode
+    from textual.widget import Widget
 
     trace = error.__traceback__
     while trace is not None:
         node = trace.tb_frame.f_locals.get("self")
-        if isinstance(node, DOMNode) and not isinstance(node, App) and not node.is_attached:
-            return True
+        if isinstance(node, DOMNode) and not isinstance(node, App):
+            if not node.is_attached:
+                return True
+            if isinstance(node, Widget):
+                try:
+                    screen = node if isinstance(node, Screen) else node.screen
+                except Exception:  # no screen above it: taken away
+                    return True
+                if screen not in stack:
+                    return True
         trace = trace.tb_next
     return False
 

@@ -255,3 +255,27 @@ async def test_a_query_in_a_widget_taken_away_is_no_error_of_the_app(db_path: Pa
             app._handle_exception(error)
         assert app.return_code == 1
         app._exception = None  # the test's own error, not to be raised on leaving
+
+
+async def test_a_query_on_a_screen_built_ahead_is_no_error_of_the_app(db_path: Path) -> None:
+    """A screen built ahead is speculative work off the screen stack: a query that finds
+    nothing there (Textual's Header looking for its title while the screen is built or
+    thrown away — twice in CI, F6's tour test closed with "an unexpected error") does not
+    close the app."""
+    from textual.css.query import NoMatches
+
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app._last_key_at = 0
+        app._build_ahead()
+        await pilot.pause()
+        ahead = next(iter(app._ahead.values()))
+        assert ahead not in app.screen_stack
+        try:
+            ahead.query_one("#nothing")
+        except NoMatches as error:
+            app._handle_exception(error)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
