@@ -57,8 +57,7 @@ class _CountingFormatter(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         if "|" in format_spec:
             one, many = format_spec.split("|", 1)
-            counted_one = isinstance(value, int) and not isinstance(value, bool) and value == 1
-            return one if counted_one else many
+            return one if _is_one(value) else many
         return str(super().format_field(value, format_spec))
 
 
@@ -68,10 +67,14 @@ _FORMATTER = _CountingFormatter()
 def _counts_one(params: dict[str, object]) -> bool:
     for name in COUNTED:
         if name in params:
-            value = params[name]
-            # A bool is an int in Python, but never a count.
-            return isinstance(value, int) and not isinstance(value, bool) and value == 1
+            return _is_one(params[name])
     return False
+
+
+def _is_one(value: object) -> bool:
+    """Whether ``value`` is a count of exactly one (a bool is an int in Python, but never
+    a count; "…", a figure not yet counted, is none)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value == 1
 
 
 def msg(key: str, lang: str | None = None, **params: object) -> str:

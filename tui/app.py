@@ -236,7 +236,7 @@ class TryggApp(App[None]):
             # Still being built: kept for next time, and a screen made now.
             self._ahead[key] = screen
             return make()
-        if getattr(screen, "built_ahead_at", None) != self.store.change_mark():
+        if self._changed_since_built(screen):
             # The database changed since it was built: its rows are old, and reading them
             # again once it is shown would come after the keys typed with the key that
             # showed it (Enter opened, Space marked, a row of the old list). A screen
@@ -245,6 +245,10 @@ class TryggApp(App[None]):
             return make()
         return screen
 
+    def _changed_since_built(self, screen: Screen[Any]) -> bool:
+        """Whether the database changed since ``screen`` was built ahead."""
+        return getattr(screen, "built_ahead_at", None) != self.store.change_mark()
+
     def _build_again_after_catch_up(self, indexed: int) -> None:
         """The search index caught up after start (``indexed`` rows): that write changed
         the database under the screens built ahead meanwhile, which would not be shown
@@ -252,9 +256,8 @@ class TryggApp(App[None]):
         again."""
         if not indexed or self._ahead_stopped:
             return
-        mark = self.store.change_mark()
         for key, screen in list(self._ahead.items()):
-            if screen.is_mounted and getattr(screen, "built_ahead_at", None) != mark:
+            if screen.is_mounted and self._changed_since_built(screen):
                 del self._ahead[key]
                 self._drawn_ahead.discard(key)
                 screen.remove()
@@ -737,22 +740,19 @@ def _import_quietly(modules: list[str]) -> None:
 def _raised_off_the_stack(error: Exception, stack: list[Screen[Any]]) -> bool:
     """Whether ``error`` was raised in a method of a widget no longer in the app, or of
     one on a screen not in ``stack`` (built ahead, being built or thrown away)."""
-    from textual.dom import DOMNode
+    from textual.dom import NoScreen
     from textual.widget import Widget
 
     trace = error.__traceback__
     while trace is not None:
         node = trace.tb_frame.f_locals.get("self")
-        if isinstance(node, DOMNode) and not isinstance(node, App):
-            if not node.is_attached:
+        if isinstance(node, Widget):
+            try:
+                screen = node if isinstance(node, Screen) else node.screen
+            except NoScreen:  # no screen above it: taken away
                 return True
-            if isinstance(node, Widget):
-                try:
-                    screen = node if isinstance(node, Screen) else node.screen
-                except Exception:  # no screen above it: taken away
-                    return True
-                if screen not in stack:
-                    return True
+            if not node.is_attached or screen not in stack:
+                return True
         trace = trace.tb_next
     return False
 
