@@ -588,27 +588,41 @@ class TryggApp(App[None]):
         """The palette's commands, named in the interface language (Textual's own are
         English and partly irrelevant, so they are replaced)."""
         yield SystemCommand(self.t("cmd.help"), self.t("key.help.tooltip"), self.action_help)
-        # Every key of the screen below is a command too, by the same name as in the footer.
+        # Every key of the screen below is a command too, by the same name as in the footer:
+        # once per action (a second key for the same thing, such as ? beside F1, is not a
+        # second command) and once per name (a screen's key and the app's for the same
+        # place; the app's own commands below give way to a screen's of the same name).
         seen = {"help", "palette", "quit"}
+        seen_actions = {"help", "app.help", "command_palette", "app.command_palette"}
+        titles: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
             if binding.id is None or binding.id in seen or not binding.description:
                 continue
-            if not active.enabled:
+            if not active.enabled or binding.action in seen_actions:
                 continue
+            if binding.description.casefold() in titles:
+                continue  # (the screen's v and the app's F-key both open the walks)
             seen.add(binding.id)
+            seen_actions.add(binding.action)
+            titles.add(binding.description.casefold())
             yield SystemCommand(
                 binding.description,
                 binding.tooltip or binding.description,
                 _runner(self, binding.action, active.node),
             )
         if not isinstance(screen, ModalScreen) and self.store.device is not None:
-            yield SystemCommand(
-                self.t("cmd.lagesbild"), self.t("cmd.lagesbild.help"), self.action_lagesbild
+            own = (
+                (self.t("cmd.lagesbild"), self.t("cmd.lagesbild.help"), self.action_lagesbild),
+                (
+                    self.t("cmd.search_place"),
+                    self.t("cmd.search_place.help"),
+                    self.action_find_place,
+                ),
             )
-            yield SystemCommand(
-                self.t("cmd.search_place"), self.t("cmd.search_place.help"), self.action_find_place
-            )
+            for title, help_text, callback in own:
+                if title.casefold() not in titles:
+                    yield SystemCommand(title, help_text, callback)
         dark = self.theme == DARK_THEME
         yield SystemCommand(
             self.t("cmd.theme_light" if dark else "cmd.theme_dark"),

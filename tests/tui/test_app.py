@@ -163,6 +163,27 @@ async def test_the_palette_speaks_swedish_and_switches_theme(db_path: Path) -> N
         assert app.theme == "textual-light"
 
 
+async def test_the_palette_names_each_command_once(db_path: Path) -> None:
+    # F1 and ? both show the keys, and the overview's l and the app's own command both
+    # open the lägesbild: one command each, not "Hjälp" beside "Hjälp – visa tangenterna".
+    from screens.lagesbild import LagesbildScreen
+
+    open_store(db_path).close()
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles)), titles
+        assert "Hjälp" not in titles and titles.count("Lägesbild") == 1
+        await pilot.press("l")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, LagesbildScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles)), titles
+        assert titles.count("Sök plats") == 1
+
+
 @pytest.mark.parametrize(
     ("lang", "prompt", "nothing"),
     [
