@@ -88,3 +88,36 @@ def test_every_swedish_text_is_one_click_still_says() -> None:
     words = {"required"}  # looked up through a variable, not a literal
     assert [m for m in click_words.SWEDISH if m not in texts and m not in words] == []
     assert [m for m in click_words.SWEDISH_PLURAL if m not in texts] == []
+
+
+@pytest.mark.parametrize(
+    ("where", "env_lang", "expected"),
+    [
+        (["export", "--lang", "en"], None, "Error: Give --to COLLEAGUE or --full."),
+        (["export", "--lang=en"], None, "Error: Give --to COLLEAGUE or --full."),
+        (["export", "--lang", "sv"], "en", "Fel: Ange --to KOLLEGA eller --full."),
+        (["import", "--lang", "en"], None, "Error: Missing argument 'FILE'."),
+        (["import", "--help", "--lang", "en"], None, "Usage: trygg import"),
+    ],
+)
+def test_lang_after_the_command_is_taken_as_before_it(
+    tmp_path: Path, where: list[str], env_lang: str | None, expected: str
+) -> None:
+    # A person types --lang where --db goes, after the command: it used to be refused
+    # ("No such option '--lang'") with no word that it belonged before the command.
+    env = {k: v for k, v in os.environ.items() if k != "TRYGG_LANG"}
+    if env_lang:
+        env["TRYGG_LANG"] = env_lang
+    db = tmp_path / "x.db"
+    subprocess.run(
+        [str(TRYGG), "--db", str(db), "init", "--name", "A", "--org", "polis", "--kommun", "B"],
+        capture_output=True,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    done = subprocess.run(
+        [str(TRYGG), "--db", str(db), *where], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert expected in done.stdout + done.stderr, done
+    assert "Traceback" not in done.stderr and "--lang' " not in done.stderr

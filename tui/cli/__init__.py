@@ -59,7 +59,9 @@ COMMANDS = {
 @click.version_option(package_name="trygg", message="trygg %(version)s", help="cli.opt.version")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, lang: str | None, debug: bool) -> None:
-    set_language(lang)
+    # (A --lang typed after the command is that command's, parsed after this: until then
+    # the one ``main`` found in the arguments holds, so that its errors and help agree.)
+    set_language(lang or (ctx.obj or {}).get("lang"))
     common.State.debug = debug
     common.State.told_waiting = False
     set_wait_notice(say_waiting)
@@ -76,16 +78,18 @@ def build_cli(lang: str | None = None) -> click.Group:
     return cli
 
 
-def _language_from_argv(argv: Sequence[str]) -> str:
+def _language_from_argv(argv: Sequence[str]) -> str | None:
+    """The language a ``--lang`` anywhere in ``argv`` names, or None."""
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
             return normalise_language(argv[index + 1])
         if arg.startswith("--lang="):
             return normalise_language(arg.split("=", 1)[1])
-    return normalise_language(None)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
-    build_cli(_language_from_argv(args)).main(args=args, prog_name="trygg")
+    lang = _language_from_argv(args)
+    build_cli(lang).main(args=args, prog_name="trygg", obj={"lang": lang})

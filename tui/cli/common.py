@@ -21,10 +21,11 @@ import click
 
 from db.database import resolve_path
 from db.errors import TryggError
+from db.i18n import LANGUAGES
 from db.protect import copies
 from db.store import Store
 from db.textutil import printable
-from tui.text import echo, language, t
+from tui.text import echo, language, set_language, t
 
 EXIT_FAILED = 1
 EXIT_UNEXPECTED = 3
@@ -65,6 +66,12 @@ def _help_shown(thing: click.Command | click.Parameter) -> Iterator[None]:
 class _LocalisedHelp:
     """Help in the interface language: the texts of the commands and options (catalogue
     keys) and click's own words (Usage, Options, Commands, --help)."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params: list[click.Parameter] = super().get_params(ctx)  # type: ignore[misc]
+        # ``--lang`` is the group's, but a person types it where --db goes too, after the
+        # command: every command takes it (the group's own stays the one on ``trygg``).
+        return params if ctx.parent is None else [*params, _LANG_OPTION]
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -115,6 +122,22 @@ class TryggOption(click.Option):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.help_params = dict(help_params or {})
+
+
+def _take_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        set_language(value)
+
+
+#: ``--lang`` on a command (``trygg import --lang en FILE``): as on ``trygg`` itself.
+_LANG_OPTION = click.Option(
+    ["--lang"],
+    type=click.Choice(LANGUAGES),
+    expose_value=False,
+    is_eager=True,
+    callback=_take_language,
+    help="cli.opt.lang",
+)
 
 
 class TryggCommand(_LocalisedHelp, click.Command):
