@@ -35,6 +35,11 @@ CASES = [
         "Error: Invalid value for '--org': 'nope' is not one of 'polis', 'kommun'.",
     ),
     (
+        ["log", "--limit", "0"],
+        "Fel: Ogiltigt värde för '--limit': 0 är inte tillåtet (minst 1).",
+        "Error: Invalid value for '--limit': 0 is not in the range x>=1.",
+    ),
+    (
         ["log", "--limt", "3"],
         "Fel: Flaggan '--limt' finns inte. Menade du '--limit'?",
         "Error: No such option '--limt'. Did you mean '--limit'?",
@@ -121,3 +126,36 @@ def test_lang_after_the_command_is_taken_as_before_it(
     )
     assert expected in done.stdout + done.stderr, done
     assert "Traceback" not in done.stderr and "--lang' " not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "usage", "option", "extra"),
+    [
+        ("sv", "Användning: trygg log [FLAGGOR] [RECORD_ID]", "--limit HELTAL", "minst 1]"),
+        ("en", "Usage: trygg log [OPTIONS] [RECORD_ID]", "--limit INTEGER", "x>=1]"),
+    ],
+)
+def test_help_names_what_options_take_in_the_interface_language(
+    tmp_path: Path, lang: str, usage: str, option: str, extra: str
+) -> None:
+    # Swedish help said "[OPTIONS]", "INTEGER RANGE", "x>=1", and "--db FILE" beside
+    # "--out FILEN" (a Path's metavar is its error word in capitals, by then Swedish).
+    env = {k: v for k, v in os.environ.items() if k != "TRYGG_LANG"}
+    shown = {}
+    for command in (["log"], ["records"], ["export"], []):
+        done = subprocess.run(
+            [str(TRYGG), "--lang", lang, *command, "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 0, done
+        shown[" ".join(command)] = done.stdout
+    assert usage in shown["log"] and option in shown["log"] and extra in shown["log"]
+    for text in shown.values():
+        assert "FILEN" not in text and "MAPPEN" not in text and "RANGE" not in text
+    if lang == "sv":
+        assert "[OPTIONS]" not in "".join(shown.values())
+        assert "trygg records [FLAGGOR] KOMMANDO [ARGUMENT]..." in shown["records"]
+        assert "--db FIL " in shown["export"] and "--out SÖKVÄG " in shown["export"]

@@ -10,6 +10,9 @@ interface speaks Swedish and leave it as it is in English.
 from __future__ import annotations
 
 import importlib
+from typing import Any
+
+import click.types
 
 from tui.text import language
 
@@ -33,7 +36,7 @@ SWEDISH: dict[str, str] = {
     "Invalid value for {param_hint}: {message}": "Ogiltigt värde för {param_hint}: {message}",
     "Could not open file {filename!r}: {message}": "Kan inte öppna filen {filename!r}: {message}",
     "unknown error": "okänt fel",
-    "{value} is not in the range {range}.": "{value} ligger utanför {range}.",
+    "{value} is not in the range {range}.": "{value} är inte tillåtet ({range}).",
     "{value!r} is not a valid {number_type}.": "{value!r} är inget giltigt tal.",
     "{value!r} is not a valid boolean. Recognized values: {states}": (
         "{value!r} är varken ja eller nej. Giltiga värden: {states}"
@@ -104,8 +107,32 @@ def translate_plural(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+#: Click's private description of a range (a newer click without it keeps its own words).
+_RANGES = getattr(click.types, "_NumberRangeBase", None)
+_CLICK_RANGE = getattr(_RANGES, "_describe_range", None)
+
+
+def describe_range(kind: Any) -> str:
+    """A number range in words in Swedish ("minst 1", "1–3650"); click's own ("x>=1")
+    in English. Used by the help ("[standard: 50; minst 1]") and the error for a number
+    outside it ("0 är inte tillåtet (minst 1)")."""
+    if language() != "sv" and _CLICK_RANGE is not None:
+        return str(_CLICK_RANGE(kind))
+    low, high = kind.min, kind.max
+    if low is not None and high is not None and not (kind.min_open or kind.max_open):
+        return f"{low}–{high}"
+    words = []
+    if low is not None:
+        words.append(f"{'över' if kind.min_open else 'minst'} {low}")
+    if high is not None:
+        words.append(f"{'under' if kind.max_open else 'högst'} {high}")
+    return " och ".join(words)
+
+
 def install() -> None:
     """Make click speak through ``translate`` (idempotent)."""
+    if _CLICK_RANGE is not None:
+        _RANGES._describe_range = describe_range  # type: ignore[union-attr]
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

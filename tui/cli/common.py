@@ -63,6 +63,45 @@ def _help_shown(thing: click.Command | click.Parameter) -> Iterator[None]:
         thing.help = key
 
 
+#: Click's words in a usage line, and the catalogue keys that say them.
+_USAGE_WORDS = {
+    "[OPTIONS]": "cli.metavar.options",
+    "COMMAND [ARGS]...": "cli.metavar.command",
+    "[COMMAND] [ARGS]...": "cli.metavar.command_optional",
+}
+
+
+def _metavar_key(kind: click.ParamType) -> str | None:
+    """The catalogue key naming what an option of type ``kind`` takes, if click's own
+    word (its type's name in capitals) is not to be shown."""
+    if isinstance(kind, click.Path):
+        if kind.dir_okay and not kind.file_okay:
+            return "cli.metavar.folder"
+        return "cli.metavar.file" if not kind.dir_okay else "cli.metavar.path"
+    if isinstance(kind, click.types.IntParamType):  # (IntRange too)
+        return "cli.metavar.integer"
+    if isinstance(kind, click.types.FloatParamType):
+        return "cli.metavar.number"
+    if isinstance(kind, click.types.StringParamType):
+        return "cli.metavar.text"
+    return None
+
+
+@contextlib.contextmanager
+def _metavar_shown(param: click.Parameter) -> Iterator[None]:
+    """While help is written, an option's value is named in the interface language
+    (click names it by its type: "INTEGER RANGE", or a Path's "FILEN" once its error
+    word is Swedish)."""
+    key = _metavar_key(param.type) if param.metavar is None else None
+    if key is not None:
+        param.metavar = t(key)
+    try:
+        yield
+    finally:
+        if key is not None:
+            param.metavar = None
+
+
 class _LocalisedHelp:
     """Help in the interface language: the texts of the commands and options (catalogue
     keys) and click's own words (Usage, Options, Commands, --help)."""
@@ -81,7 +120,9 @@ class _LocalisedHelp:
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=t("cli.usage") + " ")
+        words = {english: t(key) for english, key in _USAGE_WORDS.items()}
+        shown = " ".join(words.get(piece, piece) for piece in pieces)
+        formatter.write_usage(ctx.command_path, shown, prefix=t("cli.usage") + " ")
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _help_shown(self):  # type: ignore[arg-type]
@@ -93,10 +134,10 @@ class _LocalisedHelp:
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
-        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+        for param in self.get_params(ctx):
             if not isinstance(param, click.Option):
                 continue
-            with _help_shown(param):
+            with _help_shown(param), _metavar_shown(param):
                 record = param.get_help_record(ctx)
             if record is not None:
                 rows.append(record)
