@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -434,9 +435,14 @@ class ReportFormScreen(FormModal):
         elif reading.empty:
             hint.update(Text(self.t("report_form.pnr.none")))
             hint.set_classes("hint")
-        else:
-            hint.update(Text(self.t("report_form.pnr.typing")))
+        elif pnr.has_focus:
+            digits = sum(c.isdigit() for c in pnr.value)
+            hint.update(Text(self.t("report_form.pnr.typing", n=digits)))
             hint.set_classes("hint")
+        else:
+            # Left unfinished: said now, beside the field, not first when saving.
+            hint.update(Text("✗ " + self.t("report_form.pnr.unfinished")))
+            hint.set_classes("pnr-bad")
         number_removed = self._derived and not derived
         if number_removed and not self.loading and not self._loaded.get("erased_date"):
             # The number that gave them is gone: age and sex are typed again.
@@ -455,6 +461,10 @@ class ReportFormScreen(FormModal):
             # Set at once (not by a class, applied at the next refresh): "Annat" moves
             # the cursor to its line in the same keystroke.
             self.query_one(f"#{row}").display = shown
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "rep-pnr" and not self.loading:
+            self._show_pnr()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.loading:

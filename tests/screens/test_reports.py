@@ -196,6 +196,40 @@ async def test_personnummer_is_read_as_typed_and_a_report_saves_without_one(
     assert (report["name"], report["age"], report["sex"]) == ("Okänd Pojke", 15, "man")
 
 
+@pytest.mark.parametrize(
+    ("lang", "typing", "one", "unfinished"),
+    [
+        ("sv", "… 7 siffror hittills", "… 1 siffra hittills", "✗ ofullständigt"),
+        ("en", "… 7 digits so far", "… 1 digit so far", "✗ unfinished"),
+    ],
+)
+async def test_an_unfinished_personnummer_is_said_when_its_field_is_left(
+    db_path: Path, lang: str, typing: str, one: str, unfinished: str
+) -> None:
+    # It said only "…" beside the field, typed or left, until the save named it.
+    open_store(db_path).close()
+    app = app_for(db_path, lang)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*"Torget", "enter", *"Alva", "enter")
+        hint = form.query_one("#rep-pnr-hint", Static)
+        await pilot.press("2")
+        assert str(hint.render()) == one
+        await pilot.press(*"010031")
+        assert str(hint.render()) == typing
+        await pilot.press("enter")  # on to the phone, the number unfinished
+        await pilot.pause()
+        assert str(hint.render()).startswith(unfinished)
+        assert hint.has_class("pnr-bad")
+        await pilot.press("shift+tab")  # back, and finished
+        await pilot.pause()
+        await pilot.press("end", *"5-9801")
+        assert "✓" in str(hint.render())
+
+
 async def test_a_wrong_value_is_named_and_nothing_is_saved(db_path: Path) -> None:
     open_store(db_path).close()
     app = app_for(db_path)
