@@ -35,6 +35,16 @@ CASES = [
         "Error: Invalid value for '--org': 'nope' is not one of 'polis', 'kommun'.",
     ),
     (
+        ["import", "/nonexistent/x.trygg"],
+        "Fel: Ogiltigt värde för 'FIL': Filen '/nonexistent/x.trygg' finns inte.",
+        "Error: Invalid value for 'FILE': File '/nonexistent/x.trygg' does not exist.",
+    ),
+    (
+        ["report", "pm"],
+        "Fel: Argument saknas: 'NUMMER'.",
+        "Error: Missing argument 'NUMBERS'.",
+    ),
+    (
         ["log", "--limit", "0"],
         "Fel: Ogiltigt värde för '--limit': 0 är inte tillåtet (minst 1).",
         "Error: Invalid value for '--limit': 0 is not in the range x>=1.",
@@ -131,7 +141,7 @@ def test_lang_after_the_command_is_taken_as_before_it(
 @pytest.mark.parametrize(
     ("lang", "usage", "option", "extra"),
     [
-        ("sv", "Användning: trygg log [FLAGGOR] [RECORD_ID]", "--limit HELTAL", "minst 1]"),
+        ("sv", "Användning: trygg log [FLAGGOR] [POST_ID]", "--limit HELTAL", "minst 1]"),
         ("en", "Usage: trygg log [OPTIONS] [RECORD_ID]", "--limit INTEGER", "x>=1]"),
     ],
 )
@@ -158,4 +168,5 @@ def test_help_names_what_options_take_in_the_interface_language(
     if lang == "sv":
         assert "[OPTIONS]" not in "".join(shown.values())
         assert "trygg records [FLAGGOR] KOMMANDO [ARGUMENT]..." in shown["records"]
+        assert "RECORD_ID" not in shown["log"]
         assert "--db FIL " in shown["export"] and "--out SÖKVÄG " in shown["export"]

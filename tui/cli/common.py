@@ -71,6 +71,17 @@ _USAGE_WORDS = {
 }
 
 
+#: The commands' arguments, by name, and the catalogue keys that name them to a person.
+_ARGUMENT_WORDS = {
+    "file": "cli.metavar.file",
+    "folder": "cli.metavar.folder",
+    "record_id": "cli.metavar.record_id",
+    "device": "cli.metavar.device",
+    "numbers": "cli.metavar.numbers",
+    "conflict_id": "cli.metavar.conflict_id",
+}
+
+
 def _metavar_key(kind: click.ParamType) -> str | None:
     """The catalogue key naming what an option of type ``kind`` takes, if click's own
     word (its type's name in capitals) is not to be shown."""
@@ -108,6 +119,12 @@ class _LocalisedHelp:
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params: list[click.Parameter] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            key = _ARGUMENT_WORDS.get(param.name or "")
+            if isinstance(param, click.Argument) and key is not None:
+                # Named in the interface language in usage lines and errors alike
+                # ("Ogiltigt värde för 'FIL'"): set each time, in the language now chosen.
+                param.metavar = t(key)
         # ``--lang`` is the group's, but a person types it where --db goes too, after the
         # command: every command takes it (the group's own stays the one on ``trygg``).
         return params if ctx.parent is None else [*params, _LANG_OPTION]
@@ -121,6 +138,13 @@ class _LocalisedHelp:
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         words = {english: t(key) for english, key in _USAGE_WORDS.items()}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Argument) and param.name in _ARGUMENT_WORDS:
+                # (A metavar of our own is shown as it is: click's brackets for an optional
+                # argument and dots for many are put back here.)
+                word = param.metavar or ""
+                shown_word = word + ("..." if param.nargs != 1 else "")
+                words[word] = shown_word if param.required else f"[{shown_word}]"
         shown = " ".join(words.get(piece, piece) for piece in pieces)
         formatter.write_usage(ctx.command_path, shown, prefix=t("cli.usage") + " ")
 
