@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -246,8 +246,13 @@ class TryggApp(App[None]):
         return screen
 
     def _changed_since_built(self, screen: Screen[Any]) -> bool:
-        """Whether the database changed since ``screen`` was built ahead."""
-        return getattr(screen, "built_ahead_at", None) != self.store.change_mark()
+        """Whether the database changed since ``screen`` was built ahead, or the day did
+        (built before midnight, "this month" and what is overdue were yesterday's)."""
+        return getattr(screen, "built_ahead_at", None) != self._ahead_mark()
+
+    def _ahead_mark(self) -> tuple[tuple[int, int], date]:
+        """What a screen built ahead was built on: the database's change mark and the day."""
+        return (self.store.change_mark(), self.store.now().date())
 
     def _build_again_after_catch_up(self, indexed: int) -> None:
         """The search index caught up after start (``indexed`` rows): that write changed
@@ -294,7 +299,7 @@ class TryggApp(App[None]):
                 module, cls, arguments = self.BUILT_AHEAD[key]
                 screen = getattr(import_module(module), cls)(**arguments)
                 # Taken before the screen reads anything: a change while it reads shows.
-                screen.built_ahead_at = self.store.change_mark()
+                screen.built_ahead_at = self._ahead_mark()
                 # Registered with the app, a screen composes, mounts (its on_mount loads
                 # its rows) and is styled in its own task, as when pushed (Textual does
                 # the same for installed screens); it is drawn only when pushed.

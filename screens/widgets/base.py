@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
@@ -108,9 +109,9 @@ class _TryggNode:
     _styled_once = False
     #: The theme the screen's widgets were styled in when they were mounted.
     _styled_theme: str | None = None
-    #: The store's change mark when the screen was built ahead of being shown (see
-    #: ``TryggAppLike.built_ahead``); None for a screen built when it was asked for.
-    built_ahead_at: tuple[int, int] | None = None
+    #: The store's change mark and the day when the screen was built ahead of being shown
+    #: (see ``TryggAppLike.built_ahead``); None for a screen built when it was asked for.
+    built_ahead_at: tuple[tuple[int, int], date] | None = None
 
     def _post_register(self, app: Any) -> None:
         # Localised once, as soon as the screen belongs to the app, before anything can

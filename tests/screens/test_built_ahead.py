@@ -279,3 +279,25 @@ async def test_a_query_on_a_screen_built_ahead_is_no_error_of_the_app(db_path: P
             app._handle_exception(error)
         await pilot.pause()
         assert app.is_running and app.return_code is None
+
+
+async def test_a_list_built_before_midnight_is_not_shown_after_it(db_path: Path) -> None:
+    """A list built ahead late in the evening and shown after midnight showed yesterday's
+    "overdue" (and statistics yesterday's "this month"): a new day builds it again."""
+    from datetime import timedelta
+
+    _walk_with_findings(db_path, "Trasig lampa")
+    clock = {"now": NOW.replace(hour=23, minute=59)}
+    app = TryggApp(db_path, "sv", now=lambda: clock["now"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        ahead = await _built_ahead(pilot, "findings:oppna")
+        clock["now"] += timedelta(minutes=2)
+        await pilot.press("o")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FindingListScreen) and app.screen is not ahead
+        await pilot.press("escape")
+        ahead = await _built_ahead(pilot, "findings:oppna")
+        await pilot.press("o")  # the same day: the one built ahead
+        await pilot.pause()
+        assert app.screen is ahead
