@@ -15,6 +15,9 @@ from screens.widgets.base import TryggModal
 class HelpScreen(TryggModal[None]):
     """Lists the active bindings of ``target``."""
 
+    #: The keys it lists are the screen's below: the app judges them as if that were on top.
+    LISTS_KEYS_BELOW = True
+
     BINDINGS = [
         Binding("escape", "close", "key.back", tooltip="key.back.tooltip", id="close"),
         Binding("f1", "close", show=False, id="close_f1"),

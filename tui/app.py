@@ -518,12 +518,29 @@ class TryggApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sections are not reachable from a dialog or before the device is set up.
         if action in ("section", "new_report", "log_progress"):
-            return not isinstance(self.screen, ModalScreen) and self.store.device is not None
+            return not isinstance(self._working_screen(), ModalScreen) and (
+                self.store.device is not None
+            )
         if action == "undo":
             # Not under a dialog or a form (there ctrl+z is the text's own undo, and a
             # change behind an open form would be taken back unseen).
-            return not isinstance(self.screen, ModalScreen) and self.store.device is not None
+            return not isinstance(self._working_screen(), ModalScreen) and (
+                self.store.device is not None
+            )
         return True
+
+    def _working_screen(self) -> Screen[Any]:
+        """The screen the person works on: the top one, unless that is the palette or the
+        key list, which list (and run) the keys of the screen under them — asked while
+        they are open, every app-wide key counted as under a dialog and went missing."""
+        from textual.command import CommandPalette
+
+        for screen in reversed(self.screen_stack):
+            if not isinstance(screen, CommandPalette) and not getattr(
+                screen, "LISTS_KEYS_BELOW", False
+            ):
+                return screen
+        return self.screen
 
     def action_undo(self) -> None:
         """Take back the last change made on this device, and say what it was."""

@@ -95,6 +95,9 @@ async def test_help_lists_the_keys_of_the_screen(db_path: Path) -> None:
         table = app.screen.query_one(DataTable)
         actions = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
         assert {"Hjälp", "Avsluta", "Kommandon"} <= actions
+        # The app-wide keys too (judged as if the key list were not on top, it listed
+        # none of them: no F2–F9, no v, no ctrl+z).
+        assert {"Vandringar", "Ny snabbrapport", "Snabbrapporter", "Synk", "Ångra"} <= actions
         assert not any("Scroll" in a for a in actions)
         await pilot.press("escape")
         await pilot.pause()
@@ -163,25 +166,49 @@ async def test_the_palette_speaks_swedish_and_switches_theme(db_path: Path) -> N
         assert app.theme == "textual-light"
 
 
-async def test_the_palette_names_each_command_once(db_path: Path) -> None:
-    # F1 and ? both show the keys, and the overview's l and the app's own command both
-    # open the lägesbild: one command each, not "Hjälp" beside "Hjälp – visa tangenterna".
-    from screens.lagesbild import LagesbildScreen
+async def test_the_palette_finds_and_runs_the_app_wide_commands(db_path: Path) -> None:
+    # Opened, the palette itself was the top screen, a dialog, under which the app's
+    # keys (F2–F9, ctrl+z) count as off: "snab" found nothing (cold test).
+    from screens.report_list import ReportListScreen
 
     open_store(db_path).close()
     app = TryggApp(db_path, "sv")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"snabbrapporter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportListScreen)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+async def test_the_palette_names_each_command_once(db_path: Path, lang: str) -> None:
+    # F1 and ? both show the keys, and the overview's l and the app's own command both
+    # open the lägesbild: one command each, not "Hjälp" beside "Hjälp – visa tangenterna"
+    # (nor, in English, "Joint picture" beside "Joint picture (lägesbild)").
+    from screens.lagesbild import LagesbildScreen
+
+    open_store(db_path).close()
+    app = TryggApp(db_path, lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert len(titles) == len(set(titles)), titles
-        assert "Hjälp" not in titles and titles.count("Lägesbild") == 1
+        picture = {"sv": "Lägesbild", "en": "Joint picture"}[lang]
+        assert "Hjälp" not in titles and titles.count(picture) == 1
+        assert not any(title.startswith(picture + " ") for title in titles)
         await pilot.press("l")
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert isinstance(app.screen, LagesbildScreen)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert len(titles) == len(set(titles)), titles
-        assert titles.count("Sök plats") == 1
+        assert titles.count({"sv": "Sök plats", "en": "Find place"}[lang]) == 1
 
 
 @pytest.mark.parametrize(

@@ -681,7 +681,7 @@ MESSAGES: dict[str, str] = {
     "key.radius.tooltip": "How far around the place counts: 100, 200, 500 or 1000 m",
     "key.coordinates": "Coordinates",
     "key.coordinates.tooltip": "Give where the place lies: degrees, a map link or SWEREF 99 TM",
-    "cmd.lagesbild": "Joint picture (lägesbild)",
+    "cmd.lagesbild": "Joint picture",
     "cmd.lagesbild.help": "Places ranked and on the map, when things happen, the measures – against the period before",
     "cmd.search_place": "Find place",
     "cmd.search_place.help": "Open a place: findings, quick reports and measures there and around it",
