@@ -245,26 +245,30 @@ def mark_sent(store: Store, finding_ids: Sequence[str], day: date) -> int:
     return changed
 
 
-def mark_fixed(store: Store, finding_id: str, day: date) -> None:
-    """Record that the owner fixed the finding (Åtgärdat) on ``day``."""
+def mark_fixed(store: Store, finding_id: str, day: date) -> bool:
+    """Record that the owner fixed the finding (Åtgärdat) on ``day``; whether anything
+    changed (not if it was already fixed that day)."""
     _require(store, finding_id)
-    store.update("finding", finding_id, {"status": "atgardad", "fixed_date": day.isoformat()})
+    changes = {"status": "atgardad", "fixed_date": day.isoformat()}
+    return bool(store.update("finding", finding_id, changes))
 
 
-def mark_rejected(store: Store, finding_id: str, reason: str, *, not_owner: bool = False) -> None:
-    """Record that the owner rejected the finding, or that it is not theirs, and why."""
+def mark_rejected(store: Store, finding_id: str, reason: str, *, not_owner: bool = False) -> bool:
+    """Record that the owner rejected the finding, or that it is not theirs, and why;
+    whether anything changed."""
     if not reason.strip():
         raise ValidationFailed("finding", [FieldProblem("reject_reason", "value.required")])
     _require(store, finding_id)
     status = "fel_agare" if not_owner else "avvisad"
-    store.update("finding", finding_id, {"status": status, "reject_reason": reason})
+    return bool(store.update("finding", finding_id, {"status": status, "reject_reason": reason}))
 
 
-def reopen(store: Store, finding_id: str) -> None:
-    """Take back an answer: the finding is open again (sent, if it had been sent)."""
+def reopen(store: Store, finding_id: str) -> bool:
+    """Take back an answer: the finding is open again (sent, if it had been sent); whether
+    anything changed (not for a finding already open)."""
     finding = _require(store, finding_id)
     status = "skickad" if finding.get("sent_date") else "ny"
-    store.update("finding", finding_id, {"status": status, "fixed_date": None})
+    return bool(store.update("finding", finding_id, {"status": status, "fixed_date": None}))
 
 
 def _require(store: Store, finding_id: str) -> dict:

@@ -284,11 +284,16 @@ class FindingsScreen(TryggScreen):
             else None
         )
         try:
-            job()
+            changed = job()
         except TryggError as error:
             self.app.notify(error.message(lang), severity="error", markup=False)
             return
         nr = (finding or {}).get("nr") or "?"
+        if changed is not None and not changed:
+            # Already so: nothing written, and nothing for ctrl+z to take back (it would
+            # take back the change before, whatever that was).
+            self.app.notify(self.t(f"findings.unchanged.{action}", nr=nr), markup=False)
+            return
         self.app.notify(self.t(f"findings.done.{action}", nr=nr), markup=False, timeout=6)
         self.reload()
 

@@ -178,6 +178,33 @@ async def test_follow_up_keys_lists_and_overdue(db_path: Path, tmp_path: Path) -
         )
 
 
+async def test_reopening_an_open_finding_says_so_and_writes_nothing(db_path: Path) -> None:
+    # u on a finding already open said "Anmärkning 1 är öppen igen. Ctrl+Z ångrar." with
+    # nothing written, and the ctrl+z it offered took back an unrelated quick report
+    # saved before (cold test). Likewise a to a finding already fixed that day.
+    walk = _walk_with_findings(db_path)
+    with open_store(db_path) as store:
+        first = store.records("finding", order_by=("nr",))[0]["id"]
+        walks.mark_sent(store, [first], date(2026, 11, 2))
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkScreen) and app.screen.walk_id == walk
+        size = app.store.journal_size()
+        await pilot.press("u")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "Anmärkning 1 är redan öppen – inget ändrades.", said
+        assert app.store.journal_size() == size
+        await pilot.press("a", "a")  # fixed today, then again
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-2].startswith("Anmärkning 1 markerad som åtgärdad i dag")
+        assert said[-1] == "Anmärkning 1 är redan åtgärdad – inget ändrades."
+
+
 async def test_user_text_shows_as_typed_on_every_screen(db_path: Path) -> None:
     with open_store(db_path) as store:
         walk = store.create("walk", walk_fields(area=HOSTILE, organiser=HOSTILE, notes=HOSTILE))
