@@ -32,7 +32,7 @@ from db.journal.markers import (
     apply_erasure,
     field_scope,
 )
-from db.kommuner import canonical_kommun
+from db.kommuner import canonical_kommun, suggest_kommun
 from db.peers import Device
 from db.records import CORE, ORGANISATIONS, PERSONAL, Kind, RecordType, record_type
 from db.textutil import swedish_sort_key
@@ -208,7 +208,7 @@ class Store:
         with self.transaction():
             if self.device is not None:
                 raise TryggError("device.already_set_up", path=str(self.path))
-            kommun = canonical_kommun(kommun or "") or (kommun or "").strip() or None
+            kommun = _device_kommun(kommun)
             peers.create_this_device(self.conn, name, org, kommun)
             whereabouts.record(self.conn, whereabouts.here(self.path))
         return self.require_device()
@@ -227,6 +227,8 @@ class Store:
             )
         if "name" in changes and not (changes["name"] or "").strip():
             raise ValidationFailed("device", [FieldProblem("name", "value.required")])
+        if "kommun" in changes:
+            changes["kommun"] = _device_kommun(changes["kommun"])
         with self.transaction():
             peers.update_this_device(self.conn, dict(changes))
         return self.require_device()
@@ -689,3 +691,24 @@ class Store:
     def journal_size(self) -> int:
         """How many field changes the journal holds."""
         return self.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+
+
+def _device_kommun(kommun: str | None) -> str | None:
+    """A device's municipality in its official spelling ("storuman" → "Storuman"), or
+    None. Anything else is refused, with the municipalities it may have meant: it is
+    what every new quick report starts with, and a report's municipality must be one
+    (a device set up with "Storum" had every F5 refused)."""
+    typed = (kommun or "").strip()
+    if not typed:
+        return None
+    official = canonical_kommun(typed)
+    if official is not None:
+        return official
+    like = suggest_kommun(typed, limit=3)
+    if like:
+        problem = FieldProblem(
+            "kommun", "device.kommun_unknown_like", {"kommun": typed, "like": ", ".join(like)}
+        )
+    else:
+        problem = FieldProblem("kommun", "device.kommun_unknown", {"kommun": typed})
+    raise ValidationFailed("device", [problem])

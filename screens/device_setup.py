@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from db.errors import TryggError, ValidationFailed
+from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.records import ORGANISATIONS
 from screens.widgets.base import TryggModal
 from screens.widgets.choices import AnswerLine, ChoiceLine, numbered_options
@@ -32,7 +32,9 @@ class SetupScreen(TryggModal[bool]):
             yield Label(self.t("setup.org"))
             # The one choice widget: a key per option, Enter moves on (a dropdown would
             # open on Enter and swallow the typing meant for the municipality).
-            org = ChoiceLine(numbered_options("device", "org", ORGANISATIONS, lang), "polis",
+            # Not preselected: a coordinator's Enter through the form made a "police"
+            # device, to which colleagues' exports then carry the young people's names.
+            org = ChoiceLine(numbered_options("device", "org", ORGANISATIONS, lang), None,
                              id="setup-org")  # fmt: skip
             org.required = True
             yield org
@@ -63,6 +65,11 @@ class SetupScreen(TryggModal[bool]):
         kommun = self.query_one("#setup-kommun", Input).value
         lang = self.lang
         try:
+            if org is None:
+                missing = [FieldProblem("org", "value.choose")]
+                if not name.strip():
+                    missing.insert(0, FieldProblem("name", "value.required"))
+                raise ValidationFailed("device", missing)
             self.trygg.store.set_up_device(name, str(org), kommun)
         except (ValidationFailed, TryggError) as error:
             self.query_one("#setup-error", Static).update(error.message(lang))

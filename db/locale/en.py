@@ -21,6 +21,8 @@ MESSAGES: dict[str, str] = {
     # device
     "device.not_set_up": "The database {path} is not set up. Run 'trygg init' first.",
     "device.already_set_up": "The database {path} is already set up.",
+    "device.kommun_unknown": "no municipality is called '{kommun}'",
+    "device.kommun_unknown_like": "no municipality is called '{kommun}' – do you mean {like}?",
     # records
     "type.unknown": "Unknown record type '{type}'. Possible: {types}.",
     "record.missing": "The record {id} does not exist.",
@@ -33,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "validation.failed.one": "{count} problem in the record.",
     # values
     "value.required": "is required",
+    "value.choose": "choose one of the answers (press its number)",
     "value.not_text": "must be text",
     "value.nul": "must not contain NUL characters",
     "value.too_long": "is too long (at most {max} characters)",

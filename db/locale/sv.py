@@ -23,6 +23,8 @@ MESSAGES: dict[str, str] = {
     # device
     "device.not_set_up": "Databasen {path} är inte konfigurerad. Kör 'trygg init' först.",
     "device.already_set_up": "Databasen {path} är redan konfigurerad.",
+    "device.kommun_unknown": "ingen kommun heter '{kommun}'",
+    "device.kommun_unknown_like": "ingen kommun heter '{kommun}' – menar du {like}?",
     # records
     "type.unknown": "Okänd posttyp '{type}'. Möjliga: {types}.",
     "record.missing": "Posten {id} finns inte.",
@@ -35,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "validation.failed.one": "{count} fel i posten.",
     # values
     "value.required": "måste fyllas i",
+    "value.choose": "välj ett av svaren (tryck dess siffra)",
     "value.not_text": "ska vara text",
     "value.nul": "får inte innehålla NUL-tecken",
     "value.too_long": "är för lång (högst {max} tecken)",

@@ -180,6 +180,25 @@ def test_device_setup_once(db_path: Path) -> None:
     store.close()
 
 
+def test_a_device_s_municipality_must_be_one(db_path: Path) -> None:
+    # It is what every new quick report starts with, and a report's municipality must be
+    # one: a device set up with "Storum" had every F5 refused (cold test).
+    store = Store(db_path, now=lambda: NOW)
+    with pytest.raises(ValidationFailed) as info:
+        store.set_up_device("Bil 12", "polis", "Storum")
+    assert info.value.message("sv") == "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
+    with pytest.raises(ValidationFailed) as info:
+        store.set_up_device("Bil 12", "polis", "Qwxz")
+    assert info.value.message("en") == "Municipality: no municipality is called 'Qwxz'"
+    assert store.device is None  # nothing half set up
+    assert store.set_up_device("Bil 12", "polis", "  storuman ").kommun == "Storuman"
+    with pytest.raises(ValidationFailed):
+        store.update_device(kommun="Storum")
+    assert store.update_device(kommun="åsele").kommun == "Åsele"
+    assert store.update_device(kommun="").kommun is None
+    store.close()
+
+
 def test_stamps_stay_ordered_across_reopening(db_path: Path) -> None:
     wall = [10_000]
     with open_store(db_path) as first:

@@ -33,7 +33,7 @@ async def test_first_run_asks_who_the_device_is(db_path: Path) -> None:
         assert "måste fyllas i" in shown(app, "#setup-error")
         await pilot.press(*NASTY)
         await pilot.press("enter")  # on to the organisation
-        await pilot.press("tab")  # on to the municipality
+        await pilot.press("1")  # Polis, and on to the municipality
         await pilot.press(*"Åsele")
         await pilot.press("enter")
         await pilot.pause()
@@ -50,15 +50,29 @@ async def test_first_run_form_moves_on_with_enter_and_takes_the_organisation_by_
 ) -> None:
     """Enter moves through the first-run form like every form: the organisation is one
     key (2 = Kommun), and Enter on it moves on instead of opening a list that swallows
-    the municipality typed next (it did with the dropdown)."""
+    the municipality typed next (it did with the dropdown). Neither is taken unless it
+    is answered: no organisation preselected, a municipality that is one."""
     app = TryggApp(db_path, "sv")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
         await pilot.press(*"Brå Lycksele", "enter")
-        await pilot.press("enter")  # keep Polis, move on
+        await pilot.press("enter")  # no organisation chosen: on, and asked for at the save
+        await pilot.press(*"Storum", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert shown(app, "#setup-error") == (
+            "Organisation: välj ett av svaren (tryck dess siffra)"
+        )
         await pilot.press("shift+tab", "2")  # back: Kommun, and on to the municipality
-        await pilot.press(*"Lycksele", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        # Not a municipality: every quick report would have been refused ("Storum" was
+        # taken, and each F5 then started with it).
+        assert shown(app, "#setup-error") == (
+            "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
+        )
+        await pilot.press("ctrl+u", *"lycksele", "enter")
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)
     with Store(db_path) as store:

@@ -56,6 +56,17 @@ def test_init_with_a_bad_name_leaves_no_file(db_path: Path) -> None:
     assert not db_path.exists()
 
 
+def test_init_with_a_municipality_that_is_none_leaves_no_file(db_path: Path) -> None:
+    result = run("init", "--db", str(db_path), "--name", "Bil 12", "--kommun", "Storum",
+                 "--org", "polis")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
+    assert not db_path.exists()
+    result = run("init", "--db", str(db_path), "--name", "Bil 12", "--kommun", "storuman",
+                 "--org", "polis")  # fmt: skip
+    assert "är skapad för Bil 12 (Polis, Storuman)" in result.output
+
+
 def test_demo_then_export_lists_every_type(tmp_path: Path, _no_tui: list[Path]) -> None:
     demo = tmp_path / "demo.db"
     result = run("demo", "--db", str(demo))

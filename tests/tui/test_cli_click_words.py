@@ -125,7 +125,18 @@ def test_lang_after_the_command_is_taken_as_before_it(
         env["TRYGG_LANG"] = env_lang
     db = tmp_path / "x.db"
     subprocess.run(
-        [str(TRYGG), "--db", str(db), "init", "--name", "A", "--org", "polis", "--kommun", "B"],
+        [
+            str(TRYGG),
+            "--db",
+            str(db),
+            "init",
+            "--name",
+            "A",
+            "--org",
+            "polis",
+            "--kommun",
+            "Lycksele",
+        ],
         capture_output=True,
         env=env,
         check=True,

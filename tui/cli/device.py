@@ -47,7 +47,7 @@ def init_command(ctx: click.Context, db: str | None, name: str, kommun: str, org
             path=printable(path),
             name=printable(device.name),
             org=choice_label("device", "org", org, language()),
-            kommun=printable(kommun),
+            kommun=printable(device.kommun or ""),
         )
     )
 
