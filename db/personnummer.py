@@ -120,11 +120,19 @@ def _days_in_month(year: int, month: int) -> int:
 _EMBEDDED = re.compile(r"(?<!\d)(?:\d{6}|\d{8})[-+ ]?\d{4}(?!\d)")
 
 
-def contains_personnummer(text: str | None, at: date) -> bool:
+#: Only the forms no phone number takes: twelve digits from 19 or 20, or six and four
+#: digits with a dash ("0701234567" may be either, and a tenth of mobile numbers would
+#: pass the check digit).
+_EMBEDDED_NOT_PHONE = re.compile(r"(?<!\d)(?:(?:19|20)\d{6}[-+ ]?\d{4}|\d{6}[-+]\d{4})(?!\d)")
+
+
+def contains_personnummer(text: str | None, at: date, *, phone: bool = False) -> bool:
     """True if ``text`` holds a valid personnummer (or samordningsnummer) for an event on
     ``at``: a number typed in the wrong field (a name, a place), caught before it is
-    saved where personal data does not belong."""
-    for match in _EMBEDDED.finditer(text or ""):
+    saved where personal data does not belong. In a ``phone`` field only the forms no
+    phone number takes count."""
+    pattern = _EMBEDDED_NOT_PHONE if phone else _EMBEDDED
+    for match in pattern.finditer(text or ""):
         try:
             parse_personnummer(match.group(0), at)
         except PersonnummerError:

@@ -179,7 +179,9 @@ def new_report_defaults(store: Store) -> dict[str, Any]:
     return {
         "date": now.date().isoformat(),
         "time": now.strftime("%H:%M"),
-        "kommun": (device.kommun if device else None) or "",
+        # (A device set up before its municipality had to be one may name none: then
+        # the report starts without, rather than with one every save refuses.)
+        "kommun": canonical_kommun((device.kommun if device else None) or "") or "",
         "place": store.setting(LAST_PLACE) or "",
         "officer": store.setting(LAST_OFFICER) or "",
     }
@@ -322,6 +324,9 @@ def check_entry(fields: Mapping[str, Any], today: date) -> None:
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(t, str) and contains_personnummer(t, when) for t in texts):
             problems.append(FieldProblem(name, "pnr.in_field"))
+    # (The phone apart: a ten-digit mobile number can pass for a personnummer.)
+    if contains_personnummer(fields.get("phone"), when, phone=True):
+        problems.append(FieldProblem("phone", "pnr.in_field"))
     # Erased (the personal fields are not sent), or nobody named at all (refused anyway).
     anonymous = not fields.get("name") and not fields.get("personnummer")
     if not fields.get("personnummer") and not anonymous:

@@ -108,6 +108,16 @@ def test_defaults_come_from_the_device_and_the_last_report(store: Store) -> None
     assert "Folkets park" in place_names(store, "Lycksele")
 
 
+def test_a_device_municipality_that_is_none_is_not_a_report_s_default(store: Store) -> None:
+    # Set up before a device's municipality had to be one: each F5 started with "Storum"
+    # and every save refused it.
+    from db import peers
+
+    with store.transaction():
+        peers.update_this_device(store.conn, {"kommun": "Storum"})
+    assert entry.new_report_defaults(store)["kommun"] == ""
+
+
 def test_typed_age_and_sex_count_only_without_a_personnummer(store: Store) -> None:
     with_pnr, _ = entry.save_report(store, report_fields(age=30, sex="man"))
     without, _ = entry.save_report(
@@ -203,6 +213,24 @@ def test_a_personnummer_in_the_name_or_another_field_is_refused(store: Store) ->
     # A number that is no personnummer (a phone number, a wrong check digit) is fine.
     entry.save_report(store, report_fields(place="Busshållplats 0701234560"))
     assert store.count("snabbrapport") == 1
+
+
+@pytest.mark.parametrize("phone", ["20090312-1234", "200903121234", "090312-1234"])
+def test_a_personnummer_in_the_phone_field_is_refused(store: Store, phone: str) -> None:
+    # One Enter too many after Namn puts the number in Telefon: it was saved there
+    # (cold test), where it is neither checked nor read as the young person's.
+    with pytest.raises(ValidationFailed) as caught:
+        entry.save_report(store, report_fields(personnummer=None, phone=phone, age=16, sex="man"))
+    assert [(p.field, p.key) for p in caught.value.problems] == [("phone", "pnr.in_field")]
+    assert store.count("snabbrapport") == 0
+
+
+@pytest.mark.parametrize("phone", ["0701234569", "070-123 45 69", "0907121230", "+46701234569"])
+def test_a_phone_number_that_passes_for_a_personnummer_is_kept(store: Store, phone: str) -> None:
+    # "0701234569" reads as 2007-01-23 with a right check digit: written as a phone number
+    # is, it is one.
+    report_id, _ = entry.save_report(store, report_fields(phone=phone))
+    assert (store.get("snabbrapport", report_id) or {})["phone"] == phone
 
 
 def test_a_municipality_that_is_none_is_refused(store: Store) -> None:
