@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "pnr.plus": "'+' means 100 years or older, but the person is younger",
     "pnr.in_field": "seems to hold a personal identity number – type it under ID no., not here",
     "report.age_needed": "type the age, or ? if it is unknown (no ID number)",
+    "report.age_not_pnr": "'{age}' is not the age the ID number gives ({pnr_age} years) – empty the field or move the text where it belongs",
     "report.sex_needed": "choose the sex, or unknown (no ID number)",
     "report.kommun_unknown": "'{kommun}' is not a municipality – choose one with Ctrl+K",
     # interchange

@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "pnr.plus": "'+' betyder 100 år eller äldre, men personen är yngre",
     "pnr.in_field": "ser ut att innehålla ett personnummer – skriv det under P-nr, inte här",
     "report.age_needed": "skriv åldern, eller ? om den är okänd (inget personnummer)",
+    "report.age_not_pnr": "'{age}' är inte åldern personnumret ger ({pnr_age} år) – töm fältet eller flytta texten dit den hör",
     "report.sex_needed": "välj kön, eller okänd (inget personnummer)",
     "report.kommun_unknown": "'{kommun}' är ingen kommun – välj en med Ctrl+K",
     # interchange

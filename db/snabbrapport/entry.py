@@ -258,9 +258,26 @@ def parse_typed(typed: Mapping[str, Any], today: date, lang: str | None = None) 
             values["age"], values["age_unknown"] = None, True
         else:
             values["age"], values["age_unknown"] = age or None, False
+        problem = _age_beside_personnummer(age, values, today)
+        if problem is not None:
+            problems.append(problem)
     if problems:
         raise ValidationFailed(RTYPE, problems)
     return values
+
+
+def _age_beside_personnummer(
+    age: str, values: Mapping[str, Any], today: date
+) -> FieldProblem | None:
+    """An age typed that is not the one the personnummer gives. The form fills the age
+    in from the number, and the save takes the number's: anything else typed there was
+    meant for another field (the seized alcohol, typed one Enter early) and would be
+    lost without a word."""
+    when = _report_day(values.get("date"), today)
+    derived = read_personnummer(str(values.get("personnummer") or ""), when).age
+    if derived is None or not age or age == str(derived):
+        return None
+    return FieldProblem("age", "report.age_not_pnr", {"age": age, "pnr_age": derived})
 
 
 def save_report(

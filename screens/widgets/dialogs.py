@@ -116,6 +116,8 @@ class KeyChoiceModal(DialogModal[str | None]):
         self._options = list(options)
         #: What Esc does, when it is more than "cancel" (a form's draft kept for later).
         self._cancel_hint = cancel_hint
+        #: Answered: the question is on its way out and takes no second answer.
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         lines = Text()
@@ -131,11 +133,24 @@ class KeyChoiceModal(DialogModal[str | None]):
             yield Static(keys, classes="hint", markup=False)
 
     def on_key(self, event: events.Key) -> None:
+        if self._answered:
+            # Typed with the answer, before the question was taken away: dropped. Read
+            # in the same breath, they were all on their way here before the answer was
+            # read, and "Torget" after the draft's t answered again with its own t — a
+            # second dismiss, which closed the form under it, and the letters went on to
+            # the overview (o: the open findings, Enter: a finding's form, typed into).
+            event.stop()
+            return
         for key, code, _ in self._options:
             if event.character is not None and event.character.lower() == key:
                 event.stop()
-                self.dismiss(code)
+                self._answer(code)
                 return
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._answered:
+            self._answer(None)
+
+    def _answer(self, code: str | None) -> None:
+        self._answered = True
+        self.dismiss(code)

@@ -64,3 +64,33 @@ def test_a_correction_typed_in_one_breath_is_made_where_it_was_typed(db_path: Pa
             with open_store(db_path) as store:
                 walks = store.records("walk")
     assert [(w["area"], w["date"]) for w in walks] == [("Kyrkan", "2026-03-01")]
+
+
+def test_letters_typed_with_the_draft_answer_do_not_answer_again(db_path: Path) -> None:
+    """F5 with a draft waiting asks whether to take it back; ``Torget`` and Enter typed
+    in one read after the question showed: the T took the draft, the t of "Torget"
+    answered the question a second time — a second dismiss, which closed the form — and
+    the rest reached the overview: o opened the open findings and Enter a finding's form
+    (cold test). The form with its draft stays; a finding is never opened."""
+    from db import drafts
+    from screens.report_form import NEW_DRAFT
+
+    store = open_store(db_path)
+    store.create("walk", {"kommun": "Lycksele", "area": "Centrum", "date": "2026-11-01"})
+    walk = store.records("walk")[0]["id"]
+    from db import walks
+
+    walks.save_finding(store, walk, walks.FindingInput("Trasig lampa", "Torget", "1", "Kommunen"))
+    values = {"rep-place": "Kyrkan", "rep-name": "Olle"}
+    drafts.save(store, drafts.new_key(NEW_DRAFT), {"values": values, "extra": {}, "focus": None})
+    store.close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        terminal.press(b"\x1b[15~", then="osparat utkast")  # F5, and the draft question
+        since = len(terminal.output)
+        terminal.send(b"Torget\r", pause=0)
+        terminal.wait_for_output("Kyrkan", since=since)  # the draft taken back
+        time.sleep(1.5)
+        assert "Anmärkning nr".encode() not in terminal.output[since:]
+        # Still the report form: its save asks for what the draft lacks.
+        terminal.press(b"\x13", then="Ålder: skriv")
