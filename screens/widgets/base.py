@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
 from textual import events
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.message import Message
@@ -184,9 +185,28 @@ def typing_in_field(screen: Screen[Any]) -> bool:
     return isinstance(screen.focused, (Input, TextArea))
 
 
-class TryggScreen(_TryggNode, Screen[Any]):
+class _DismissedOnce:
+    """``dismiss`` takes a screen away once. Textual's pops whatever is on top, so a
+    second call — a key read in the same breath as the one that answered, before the
+    screen was gone — took away the screen under it (F5's draft question answered by
+    the T and the t of "Torget" closed the report form)."""
+
+    _dismissed = False
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if self._dismissed or self not in self.app.screen_stack:  # type: ignore[attr-defined]
+            return AwaitComplete(_nothing())
+        self._dismissed = True
+        return super().dismiss(result)  # type: ignore[misc]
+
+
+async def _nothing() -> None:
+    return None
+
+
+class TryggScreen(_DismissedOnce, _TryggNode, Screen[Any]):
     """A full screen of Trygg."""
 
 
-class TryggModal(_TryggNode, ModalScreen[T]):
+class TryggModal(_DismissedOnce, _TryggNode, ModalScreen[T]):
     """A modal of Trygg returning a ``T`` through ``dismiss``."""
