@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from hashlib import sha256 as _sha256
 from pathlib import Path
 from typing import Protocol
 
@@ -141,12 +142,24 @@ class FileProof:
         position = (ts, record_id, name)
         if ts < run.start or (run.position is not None and position <= run.position):
             raise self._forged(device)
-        run.link = next_link(
-            run.link,
-            leaf(
-                device, scope, ts, tbl, record_id, name, value, prev_ts, prev_device, salt, sealed
-            ),
-        )
+        if salt is None and sealed is None:
+            # ``leaf``'s bytes for an entry with its value in the clear (most entries),
+            # made here: the same bytes, without two calls per entry.
+            part = "n" if value is None else "v" + value
+            prev = "" if prev_ts is None else prev_ts
+            entry_leaf = (
+                f"{device}\0{scope}\0{ts}\0{tbl}\0{record_id}\0{name}\0{prev}"
+                f"\0{prev_device or ''}\0{part}"
+            ).encode()
+            run.link = _sha256(run.link + entry_leaf).digest()
+        else:
+            run.link = next_link(
+                run.link,
+                leaf(
+                    device, scope, ts, tbl, record_id, name, value, prev_ts, prev_device, salt,
+                    sealed,
+                ),
+            )  # fmt: skip
         if run.link != link:
             raise self._forged(device)
         if run.held and run.held.get(position, link) != link:

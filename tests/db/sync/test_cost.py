@@ -23,13 +23,13 @@ from tests.db.sync.harness import Device
 def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple]]:
     """The entries the readers check one by one."""
     seen: list[tuple] = []
-    original = bundle.entry_problem
+    original = bundle.chunk_problem
 
-    def counting(entry: bundle.Entry, scopes: tuple[str, ...], *known: Any) -> str | None:
-        seen.append(entry)
-        return original(entry, scopes, *known)
+    def counting(chunk: list[bundle.Row], skip: set[int], *rest: Any) -> Any:
+        seen.extend(row for position, row in enumerate(chunk) if position not in skip)
+        return original(chunk, skip, *rest)
 
-    monkeypatch.setattr(bundle, "entry_problem", counting)
+    monkeypatch.setattr(bundle, "chunk_problem", counting)
     yield seen
 
 

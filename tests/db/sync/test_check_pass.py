@@ -1,0 +1,123 @@
+"""The check's lean pass over a chunk (``bundle.chunk_problem``) refuses exactly what the
+reference definitions refuse (``entry_problem``, then ``_chain_problem``, row by row), for
+the same reason; and what it remembers within a chunk (a device, a record id, a value
+judged) never lets a later bad row through."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from db.errors import TryggError
+from db.sync import bundle
+from tests.db.sync.harness import Device
+
+_ID = "0b5f4a9e-8c1e-4f7a-9d2b-3c4e5f6a7b8c"
+_OTHER_ID = "0b5f4a9e-8c1e-4f7a-9d2b-3c4e5f6a7b8d"
+_SCOPES = ("core", "personal")
+
+#: For each part of a row, fitting and unfitting choices: every shortcut of the pass is
+#: crossed with every kind of bad part.
+_PARTS: tuple[tuple[Any, ...], ...] = (
+    (5, 2**62, 0, -1, True, "5", 1.5, None),  # ts
+    ("dev", "d" * 64, "", "d" * 65, 5, b"dev", None),  # device
+    ("place", "snabbrapport", "nosuch", None, 5),  # tbl
+    (_ID, _OTHER_ID, "not-an-id", _ID.upper(), _ID + "\n", 5, None),  # record id
+    ("name", "lat", "kommun", "personnummer", "_deleted", "_erased", "_ack:name", "no", 5),
+    (
+        '"Lycksele"', '"Plats 1"', "64.5", '"64.5"', "64", None, "null", "{", '"  "', 5, 1.5,
+        b"x", '{"date":"2026-11-22"}', '{"seen":{}}', '{"ts":5,"device":"d"}', '"a\\u0007"',
+    ),  # value
+    (None, 3, "3", True, 1.5),  # prev_ts
+    (None, "dev", 5, b"dev"),  # prev_device
+    ("core", "personal", "other", None),  # scope
+    (None, "ab" * 16, "zz" * 16, "ab", 5),  # salt
+    (None, bytes(32), bytes(31), "x" * 32, bytearray(32)),  # link
+    (None, "cd" * 32, "zz" * 32, "cd", 5),  # sealed
+)  # fmt: skip
+
+_rows = st.tuples(*(st.sampled_from(choices) for choices in _PARTS))
+#: Mostly rows that fit, as files carry them, with a few odd parts among them.
+_GOOD = (5, "dev", "place", _ID, "name", '"Plats 1"', None, None, "core", None, bytes(32), None)
+#: A personal entry as it fits: with its salt.
+_PERSONAL = (
+    5, "dev", "snabbrapport", _ID, "name", '"Anna"', None, None, "personal", "ab" * 16,
+    bytes(32), None,
+)  # fmt: skip
+_mostly_good = st.builds(
+    lambda good, row, keep: tuple(g if k else r for g, r, k in zip(good, row, keep, strict=True)),
+    st.sampled_from((_GOOD, _PERSONAL)),
+    _rows,
+    st.lists(st.booleans() | st.just(True), min_size=12, max_size=12),
+)
+
+
+def _reference(chunk: list[tuple[Any, ...]], skip: set[int]) -> tuple[int, str | None]:
+    fresh = 0
+    for position, row in enumerate(chunk):
+        if position in skip:
+            continue
+        fresh += row[11] is None
+        problem = bundle.entry_problem(row[:9], _SCOPES) or bundle._chain_problem(row)
+        if problem:
+            return fresh, problem
+    return fresh, None
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_rows | _mostly_good, max_size=12), st.sets(st.integers(0, 11)))
+def test_the_lean_pass_refuses_what_the_reference_refuses(
+    chunk: list[tuple[Any, ...]], skip: set[int]
+) -> None:
+    assert bundle.chunk_problem(chunk, skip, _SCOPES) == _reference(chunk, skip)
+
+
+@pytest.mark.parametrize(
+    ("good", "position", "choice"),
+    [
+        (good, p, c)
+        for good in (_GOOD, _PERSONAL)
+        for p, choices in enumerate(_PARTS)
+        for c in choices
+        if c != good[p]
+    ],
+)
+def test_a_bad_part_after_good_rows_is_refused_as_the_reference_refuses_it(
+    good: tuple[Any, ...], position: int, choice: Any
+) -> None:
+    """Whatever the rows before it made the pass remember (their device, record id and
+    value are the bad row's own but one part), a bad part is still found."""
+    bad = (*good[:position], choice, *good[position + 1 :])
+    chunk = [good, good, bad, good]
+    assert bundle.chunk_problem(chunk, set(), _SCOPES) == _reference(chunk, set())
+
+
+def test_a_file_whose_entry_holds_bytes_where_text_belongs_is_refused_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    """A blob in a text part of an entry (only a damaged or forged file has one) is
+    refused with a message, not a traceback, and nothing is taken in."""
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    with a.store.transaction():
+        a.store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+    sent = a.send(full=True)
+    for column in ("value", "device", "record_id"):
+        bad = tmp_path / f"bad-{column}.trygg"
+        shutil.copy(sent, bad)
+        conn = sqlite3.connect(bad)
+        conn.execute(f"UPDATE entries SET {column} = X'00ff' WHERE seq = 1")
+        conn.commit()
+        conn.close()
+        before = b.state()
+        with pytest.raises(TryggError) as refused:
+            b.receive(bad)
+        assert refused.value.key == "bundle.bad_entry", column
+        assert b.state() == before
+    a.close()
+    b.close()
