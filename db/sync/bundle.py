@@ -39,6 +39,8 @@ class Proof(Protocol):
 
     def add(self, row: Row) -> None: ...
 
+    def add_all(self, rows: Iterable[Row]) -> None: ...
+
     def finish(self) -> None: ...
 
 
@@ -435,10 +437,8 @@ class BundleReader:
                     "bundle.bad_entry", path=str(self.shown), problem=problem_phrase(problem)
                 )
             if proof is not None and unproved is None:
-                add = proof.add
                 try:
-                    for entry in chunk:
-                        add(entry)
+                    proof.add_all(chunk)
                 except TryggError as refusal:
                     unproved = refusal
             if progress is not None:

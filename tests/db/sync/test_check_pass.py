@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.errors import TryggError
-from db.sync import bundle
+from db.sync import authenticity, bundle
+from tests.conftest import report_fields
+from tests.db.sync.forge import read_bundle, relinked
 from tests.db.sync.harness import Device
 
 _ID = "0b5f4a9e-8c1e-4f7a-9d2b-3c4e5f6a7b8c"
@@ -119,5 +122,75 @@ def test_a_file_whose_entry_holds_bytes_where_text_belongs_is_refused_in_a_sente
             b.receive(bad)
         assert refused.value.key == "bundle.bad_entry", column
         assert b.state() == before
+    a.close()
+    b.close()
+
+
+def _outcome(device: Device, path: Path, rows: list[Any], chunk: int) -> tuple[Any, ...]:
+    """What the proof finds of ``rows``: the refusal and how many rows it had been shown
+    when it came, or the chains proved. ``chunk`` 0: row by row (``add``); else
+    ``add_all`` with chunks of that many rows."""
+    manifest, _rows = read_bundle(path)
+    proof = authenticity.FileProof(device.store.conn, manifest, path)
+    shown = 0
+
+    def counted(part: list[Any]) -> Iterator[Any]:
+        nonlocal shown
+        for row in part:
+            shown += 1
+            yield row
+
+    try:
+        if chunk:
+            for start in range(0, len(rows), chunk):
+                proof.add_all(counted(rows[start : start + chunk]))
+        else:
+            for row in counted(rows):
+                proof.add(row)
+        proof.finish()
+    except TryggError as refusal:
+        return ("refused", refusal.key, refusal.params, shown)
+    return ("proved", proof.unverified, [c.head for c in proof._proved])
+
+
+def _tampered(rows: list[Any]) -> list[tuple[str, list[Any]]]:
+    """The file's rows, and the same rows changed as a forger might change them."""
+    middle = len(rows) // 2
+    swapped = [*rows]
+    swapped[middle], swapped[middle + 1] = swapped[middle + 1], swapped[middle]
+    row = rows[middle]
+    changed = [
+        ("as sent", rows),
+        ("a value changed", [*rows[:middle], (*row[:5], '"Falsk"', *row[6:]), *rows[middle + 1 :]]),
+        ("two swapped", swapped),
+        ("one left out", [*rows[:middle], *rows[middle + 1 :]]),
+        ("one twice", [*rows[: middle + 1], row, *rows[middle + 1 :]]),
+        ("a stamp before the start", [*rows[:middle], (1, *row[1:]), *rows[middle + 1 :]]),
+        ("a link dropped", [*rows[:middle], (*row[:10], None, None), *rows[middle + 1 :]]),
+        ("a run split", [*rows[:3], *rows[-2:], *rows[3:-2]]),
+    ]
+    # And each relinked, as a forger would: the links agree, the order and the start
+    # still tell.
+    return [
+        *changed,
+        *((f"{what}, relinked", relinked(each, row[1], row[8])) for what, each in changed),
+    ]
+
+
+def test_a_chunk_is_proved_as_entry_by_entry(tmp_path: Path) -> None:
+    """``FileProof.add_all`` (the check's way, a chunk at a time) refuses what ``add``
+    refuses, with the same message, and proves what it proves."""
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    with a.store.transaction():
+        for i in range(12):
+            a.store.create("place", {"name": f"Plats {i}", "kommun": "Lycksele"})
+        a.store.create("snabbrapport", report_fields(name="Alva Testsson"))
+    sent = a.send(full=True)
+    _manifest, rows = read_bundle(sent)
+    for what, changed in _tampered(rows):
+        by_entry = _outcome(b, sent, changed, 0)
+        assert _outcome(b, sent, changed, 7) == by_entry, what  # (chunks that split runs)
+        assert _outcome(b, sent, changed, len(changed)) == by_entry, what
+    assert _outcome(b, sent, rows, 5)[0] == "proved"
     a.close()
     b.close()
