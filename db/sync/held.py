@@ -149,19 +149,20 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
         return None
     # In file order (seq, without gaps: checked above), each entry after the one before
     # in chain order (stamp, record, field) where both are of one origin and scope. No
-    # entry twice, then: the same key is the same origin and, held, the same scope.
-    if conn.execute(
-        f"SELECT 1 FROM {entries} AS a JOIN {entries} AS b ON b.seq = a.seq + 1"
-        " WHERE a.device IS b.device AND a.scope IS b.scope"
-        " AND NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field) LIMIT 1"
-    ).fetchone():
-        return None
-    # Where each run begins: each origin and scope must begin one run only.
-    starts = conn.execute(
-        f"SELECT b.device, b.scope, b.ts FROM {entries} AS b LEFT JOIN {entries} AS a"
+    # entry twice, then: the same key is the same origin and, held, the same scope. And
+    # where each run begins (each origin and scope must begin one run only). Both found
+    # in one pass over the file: an entry of the run before it is out of order.
+    starts = []
+    for device, scope, ts, out_of_order in conn.execute(
+        f"SELECT b.device, b.scope, b.ts, a.seq IS NOT NULL AND a.device IS b.device"
+        f" AND a.scope IS b.scope FROM {entries} AS b LEFT JOIN {entries} AS a"
         " ON a.seq = b.seq - 1 WHERE a.seq IS NULL OR a.device IS NOT b.device"
         " OR a.scope IS NOT b.scope"
-    ).fetchall()
+        " OR NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field)"
+    ):
+        if out_of_order:
+            return None
+        starts.append((device, scope, ts))
     if len({(device, scope) for device, scope, _ts in starts}) != len(starts):
         return None
     heads = {(chain.head.device, chain.head.scope): chain for chain in manifest.chains}
