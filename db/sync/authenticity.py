@@ -227,6 +227,19 @@ class FileProof:
         """Every entry has been seen: the last run must end at its signed head."""
         self._close()
 
+    def tops(self) -> list[tuple[str, str, int]] | None:
+        """After :meth:`finish`, when every entry seen was linked and each origin came in
+        one run (one scope): each run's origin, scope and newest stamp (its head's: a run
+        is in chain order and ends at its head), sorted; else None. Then no two entries
+        seen share a key (record, field, stamp, origin): an origin's entries are one run,
+        each after the one before."""
+        if self.unverified or self._run is not None or len(self._proved) != len(self._done):
+            return None
+        origins = {device for device, _scope in self._done}
+        if len(origins) != len(self._done):
+            return None
+        return sorted((c.head.device, c.head.scope, c.head.ts) for c in self._proved)
+
     def proved_held(self, proved: list[ChainHead]) -> None:
         """Instead of every entry seen: the file's entries are all held here and proved
         in ``proved`` by the links held (db/sync/held.py, ``held_whole``)."""

@@ -43,6 +43,8 @@ class Proof(Protocol):
 
     def finish(self) -> None: ...
 
+    def tops(self) -> list[tuple[str, str, int]] | None: ...
+
 
 SUFFIX = ".trygg"
 _HEADER = b"SQLite format 3\x00"
@@ -85,6 +87,8 @@ _CHUNK = 5000
 _ATTACHED = "incoming"
 _COLUMNS = "ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
 _COLUMNS_3 = _COLUMNS + ", salt, link, sealed"
+#: Each origin and scope of a file with its newest stamp, in the order of the two.
+_HIGHEST = "SELECT device, scope, max(ts) FROM entries GROUP BY device, scope ORDER BY 1, 2"
 
 
 def entry_line(entry: Row) -> bytes:
@@ -445,13 +449,27 @@ class BundleReader:
                 progress(count, manifest.entry_count)
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
             raise TryggError("bundle.checksum", path=str(self.shown))
-        duplicates = conn.execute(
-            "SELECT 1 FROM entries GROUP BY record_id, field, ts, device HAVING count(*) > 1"
-            " LIMIT 1"
-        ).fetchone()
-        if duplicates:
+        # Where the proof holds every entry linked and each origin in one run, the file
+        # can hold no entry twice and its runs' heads give each origin's newest stamp:
+        # the two queries over the whole file are not needed (their refusals would come
+        # first, so they are asked whenever the proof refuses).
+        unfinished: TryggError | None = None
+        tops = None
+        if proof is not None and unproved is None:
+            try:
+                proof.finish()
+                tops = proof.tops()
+            except TryggError as refusal:
+                unfinished = refusal
+        if (
+            tops is None
+            and conn.execute(
+                "SELECT 1 FROM entries GROUP BY record_id, field, ts, device HAVING count(*) > 1"
+                " LIMIT 1"
+            ).fetchone()
+        ):
             raise TryggError("bundle.duplicate_entries", path=str(self.shown))
-        highest = conn.execute("SELECT device, scope, max(ts) FROM entries GROUP BY device, scope")
+        highest = tops if tops is not None else conn.execute(_HIGHEST)
         origin = vec.unaccounted(highest, manifest.sender_vectors)
         if origin is not None:
             names = {card.id: card.name for card in (manifest.sender, *manifest.devices)}
@@ -459,8 +477,8 @@ class BundleReader:
             raise TryggError("bundle.undeclared", path=str(self.shown), device=device)
         if unproved is not None:
             raise unproved
-        if proof is not None:
-            proof.finish()
+        if unfinished is not None:
+            raise unfinished
 
     def _rows(self, conn: sqlite3.Connection, where: str = "") -> Iterator[list[Row]]:
         """Every row, in file order, as twelve parts (a format 2 file's without salt,

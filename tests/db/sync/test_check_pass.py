@@ -16,9 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.errors import TryggError
+from db.journal import chains
+from db.protect.keys import own_secrets
 from db.sync import authenticity, bundle
 from tests.conftest import report_fields
-from tests.db.sync.forge import read_bundle, relinked
+from tests.db.sync.forge import forge, head_over, read_bundle, relinked
 from tests.db.sync.harness import Device
 
 _ID = "0b5f4a9e-8c1e-4f7a-9d2b-3c4e5f6a7b8c"
@@ -194,3 +196,51 @@ def test_a_chunk_is_proved_as_entry_by_entry(tmp_path: Path) -> None:
     assert _outcome(b, sent, rows, 5)[0] == "proved"
     a.close()
     b.close()
+
+
+@pytest.mark.parametrize("scope", ["core", "personal"])
+def test_one_origins_entry_twice_in_two_of_its_runs_is_refused_as_a_duplicate(
+    tmp_path: Path, scope: str
+) -> None:
+    """The proof leaves no entry twice within a run; where an origin has two runs (core
+    and personal), the same key in both is still found by the duplicate query and refused
+    as before, even when every link and head holds (the origin's own key signs); and an
+    entry twice in one run is refused as a duplicate, as before, not as out of order."""
+    a, c = Device(tmp_path, "A"), Device(tmp_path, "C")
+    with a.store.transaction():
+        a.store.create("place", {"name": "Torget", "kommun": "Lycksele"})
+        a.store.create("snabbrapport", report_fields(name="Alva Testsson"))
+    sent = a.send(full=True, profile="polis")
+    _manifest, rows = read_bundle(sent)
+    personal = next(r for r in rows if r[8] == "personal" and r[4] == "name")
+    # The same key (record, field, stamp, origin) as that personal entry, as a core
+    # entry of another type, in its place in the core run.
+    twin = (*personal[:2], "place", *personal[3:5], '"Torget"', None, None, "core", None,
+            bytes(32), None)  # fmt: skip
+    if scope == "personal":  # or the personal entry again, after the core run's own
+        twin = personal
+    core = [r for r in rows if r[8] == "core"]
+    others = [r for r in rows if r[8] != "core"]
+    if scope == "core":
+        core = sorted([*core, twin], key=lambda r: (r[0], r[3], r[4]))
+    else:
+        others = [*others, twin]
+    changed = relinked([*core, *others], a.id, "core")
+    if scope == "personal":
+        changed = relinked(changed, a.id, "personal")
+    secrets = own_secrets(a.store.conn)
+    assert secrets is not None
+    start = chains.start_of(a.store.conn, a.id)
+    assert start is not None
+    heads = tuple(
+        head_over(changed, a.id, s, start, secrets.signing_key, secrets.public_key)
+        for s in ("core", "personal")
+    )
+    forged = forge(
+        sent, a.store, tmp_path / "twice.trygg", entries=lambda _rows: changed, chains=heads
+    )
+    with pytest.raises(TryggError) as refused:
+        c.receive(forged)
+    assert refused.value.key == "bundle.duplicate_entries"
+    a.close()
+    c.close()
