@@ -39,7 +39,11 @@ class Proof(Protocol):
 
     def add(self, row: Row) -> None: ...
 
+    def add_all(self, rows: Iterable[Row]) -> None: ...
+
     def finish(self) -> None: ...
+
+    def tops(self) -> list[tuple[str, str, int]] | None: ...
 
 
 SUFFIX = ".trygg"
@@ -83,6 +87,8 @@ _CHUNK = 5000
 _ATTACHED = "incoming"
 _COLUMNS = "ts, device, tbl, record_id, field, value, prev_ts, prev_device, scope"
 _COLUMNS_3 = _COLUMNS + ", salt, link, sealed"
+#: Each origin and scope of a file with its newest stamp, in the order of the two.
+_HIGHEST = "SELECT device, scope, max(ts) FROM entries GROUP BY device, scope ORDER BY 1, 2"
 
 
 def entry_line(entry: Row) -> bytes:
@@ -94,9 +100,17 @@ def entry_line(entry: Row) -> bytes:
     return (json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _hex(part: Any) -> str:
+    """A link (the only bytes a row holds) as its line writes it: hex. Anything else that
+    is not JSON is refused as ``json.dumps`` refuses it."""
+    if isinstance(part, bytes | bytearray | memoryview):
+        return bytes(part).hex()
+    raise TypeError(f"{type(part).__name__} is not JSON")
+
+
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_hex)
 #: ``_LINE_ENCODER``'s own C encoder (what its ``encode`` calls, made once here rather
-#: than once per row): None where Python has no C accelerator for JSON.
+#: than once per chunk): None where Python has no C accelerator for JSON.
 _make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
 _C_LINE_ENCODER = (
     None
@@ -104,33 +118,29 @@ _C_LINE_ENCODER = (
     # (markers, default, string encoder, indent, separators, sort_keys, skipkeys,
     # allow_nan: as JSONEncoder passes them for ensure_ascii=False and these separators)
     else _make_c_encoder(
-        None,
-        _LINE_ENCODER.default,
-        json.encoder.encode_basestring,
-        None,
-        ":",
-        ",",
-        False,
-        False,
-        True,
+        None, _hex, json.encoder.encode_basestring, None, ":", ",", False, False, True
     )
 )
+#: Where one row's line ends and the next begins, in a chunk encoded as one JSON array.
+_BETWEEN_ROWS = "],["
 
 
 def chunk_lines(chunk: Sequence[Row]) -> bytes:
-    """``entry_line`` of each row of ``chunk``, joined: the same bytes, made with one
-    encoder for all (``json.dumps`` builds one per call) and encoded once."""
+    """``entry_line`` of each row of ``chunk``, joined: the same bytes (a link, the only
+    bytes a row holds, written as hex), made by encoding the whole chunk as one JSON
+    array of rows, its rows then split into lines where ``],[`` joins two of them. Where
+    a row's own text holds ``],[`` (inside a string: then there are more of them than
+    joins), each row is encoded on its own."""
     if not chunk:
         return b""
-    lines: list[str] = []
-    append = lines.append
-    iterencode = _C_LINE_ENCODER
+    if _C_LINE_ENCODER is not None:
+        text = "".join(_C_LINE_ENCODER(chunk, 0))
+    else:
+        text = _LINE_ENCODER.encode(chunk)
+    if len(chunk) == 1 or text.count(_BETWEEN_ROWS) == len(chunk) - 1:
+        return (text[1:-1].replace(_BETWEEN_ROWS, "]\n[") + "\n").encode()
     encode = _LINE_ENCODER.encode
-    for entry in chunk:
-        if len(entry) > 10 and entry[10] is not None:
-            entry = (*entry[:10], bytes(entry[10]).hex(), *entry[11:])
-        append("".join(iterencode(entry, 0)) if iterencode is not None else encode(entry))
-    return ("\n".join(lines) + "\n").encode()
+    return ("\n".join([encode(row) for row in chunk]) + "\n").encode()
 
 
 def write_bundle(
@@ -422,36 +432,44 @@ class BundleReader:
         for chunk in self._rows(conn):
             digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
             count += len(chunk)
-            known: dict[tuple[Any, ...], str | None] = {}  # per chunk: memory stays bounded
             skip = held(chunk) if held is not None else set()
             self.held_count += len(skip)
-            for position, entry in enumerate(chunk):
-                if position not in skip:
-                    self.fresh_count += entry[11] is None
-                    problem = entry_problem(entry[:9], manifest.scopes, known)
-                    problem = problem or _chain_problem(entry)
-                    if problem:
-                        raise TryggError(
-                            "bundle.bad_entry",
-                            path=str(self.shown),
-                            problem=problem_phrase(problem),
-                        )
-                if proof is not None and unproved is None:
-                    try:
-                        proof.add(entry)
-                    except TryggError as refusal:
-                        unproved = refusal
+            fresh, problem = chunk_problem(chunk, skip, manifest.scopes)
+            self.fresh_count += fresh
+            if problem:
+                raise TryggError(
+                    "bundle.bad_entry", path=str(self.shown), problem=problem_phrase(problem)
+                )
+            if proof is not None and unproved is None:
+                try:
+                    proof.add_all(chunk)
+                except TryggError as refusal:
+                    unproved = refusal
             if progress is not None:
                 progress(count, manifest.entry_count)
         if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
             raise TryggError("bundle.checksum", path=str(self.shown))
-        duplicates = conn.execute(
-            "SELECT 1 FROM entries GROUP BY record_id, field, ts, device HAVING count(*) > 1"
-            " LIMIT 1"
-        ).fetchone()
-        if duplicates:
+        # Where the proof holds every entry linked and each origin in one run, the file
+        # can hold no entry twice and its runs' heads give each origin's newest stamp:
+        # the two queries over the whole file are not needed (their refusals would come
+        # first, so they are asked whenever the proof refuses).
+        unfinished: TryggError | None = None
+        tops = None
+        if proof is not None and unproved is None:
+            try:
+                proof.finish()
+                tops = proof.tops()
+            except TryggError as refusal:
+                unfinished = refusal
+        if (
+            tops is None
+            and conn.execute(
+                "SELECT 1 FROM entries GROUP BY record_id, field, ts, device HAVING count(*) > 1"
+                " LIMIT 1"
+            ).fetchone()
+        ):
             raise TryggError("bundle.duplicate_entries", path=str(self.shown))
-        highest = conn.execute("SELECT device, scope, max(ts) FROM entries GROUP BY device, scope")
+        highest = tops if tops is not None else conn.execute(_HIGHEST)
         origin = vec.unaccounted(highest, manifest.sender_vectors)
         if origin is not None:
             names = {card.id: card.name for card in (manifest.sender, *manifest.devices)}
@@ -459,8 +477,8 @@ class BundleReader:
             raise TryggError("bundle.undeclared", path=str(self.shown), device=device)
         if unproved is not None:
             raise unproved
-        if proof is not None:
-            proof.finish()
+        if unfinished is not None:
+            raise unfinished
 
     def _rows(self, conn: sqlite3.Connection, where: str = "") -> Iterator[list[Row]]:
         """Every row, in file order, as twelve parts (a format 2 file's without salt,
@@ -537,6 +555,83 @@ class BundleReader:
                 "SELECT DISTINCT record_id FROM entries WHERE field = ?", (field,)
             )
         }
+
+
+def chunk_problem(
+    chunk: Sequence[Row], skip: set[int], scopes: tuple[str, ...]
+) -> tuple[int, str | None]:
+    """How many of ``chunk``'s rows (twelve parts each) not at a position in ``skip`` are
+    entries rather than stubs, and why the first of those rows that does not fit does
+    not (``entry_problem``, then ``_chain_problem``), or None if they all fit.
+
+    Runs over every row of a file checked whole, so the common row is judged in one
+    lean pass: what is known to fit within the chunk (a device, a record id: a record's
+    entries come together; a (type, field, scope, value)) is not checked again, and a row
+    whose every part is found fine here is taken without asking ``entry_problem``. A row
+    with any part not found fine (or not of the common shape: a personal entry, a stub,
+    a salt) is judged by ``entry_problem`` and ``_chain_problem`` themselves, which give
+    the reason: this pass only ever finds a row fine where they do."""
+    known: dict[tuple[Any, ...], str | None] = {}  # per chunk: memory stays bounded
+    devices: set[Any] = set()
+    ids: set[Any] = set()
+    fresh = 0
+    types = TYPES
+    missing = _MISSING
+    for position, row in enumerate(chunk):
+        if skip and position in skip:
+            continue
+        ts, device, tbl, record_id, field, value, prev_ts, prev_by, scope, salt, link, sealed = row
+        if sealed is None:
+            fresh += 1
+        if (
+            type(ts) is int
+            and ts > 0
+            and (device in devices or _fine_device(device, devices))
+            and tbl in types
+            and (record_id in ids or _fine_id(record_id, ids))
+            and (
+                (prev_ts is None and prev_by is None)
+                or (type(prev_ts) is int and type(prev_by) is str)
+            )
+            and scope in scopes
+            and salt is None
+            and sealed is None
+            and scope != PERSONAL
+            and (link is None or (type(link) is bytes and len(link) == 32))
+        ):
+            found = known.get((tbl, field, scope, value), missing)
+            if found is None:
+                continue
+            if found is missing:
+                found = _value_problem(tbl, field, scope, value)
+                if isinstance(value, str | None) and isinstance(field, str):
+                    known[(tbl, field, scope, value)] = found
+                if found is None:
+                    continue
+        problem = entry_problem(row[:9], scopes, known) or _chain_problem(row)
+        if problem:
+            return fresh, problem
+    return fresh, None
+
+
+#: Not found among what is known (None is a finding: nothing wrong).
+_MISSING: Any = object()
+
+
+def _fine_device(device: Any, devices: set[Any]) -> bool:
+    """Whether ``device`` is an origin's id as ``entry_problem`` takes it (then noted)."""
+    if isinstance(device, str) and device and len(device) <= 64:
+        devices.add(device)
+        return True
+    return False
+
+
+def _fine_id(record_id: Any, ids: set[Any]) -> bool:
+    """Whether ``record_id`` is a record id as ``entry_problem`` takes it (then noted)."""
+    if is_id(record_id):
+        ids.add(record_id)
+        return True
+    return False
 
 
 def entry_problem(

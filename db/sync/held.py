@@ -25,8 +25,30 @@ Held = Callable[[Sequence[Sequence[Any]]], set[int]]
 
 
 def held_in(conn: sqlite3.Connection) -> Held:
-    """``held_positions`` for the journal of ``conn``, as the readers' ``check`` takes it."""
-    return lambda chunk: held_positions(conn, chunk)
+    """``held_positions`` for the journal of ``conn``, as the readers' ``check`` takes it,
+    for one file's check (the journal does not change meanwhile). A chunk all of whose
+    origins the journal holds no entry of (a first import) holds nothing held: found by
+    one look into the journal per origin and file, not by a look at every row."""
+    absent: set[Any] = set()  # origins the journal holds nothing of
+    present: set[Any] = set()
+
+    def held(chunk: Sequence[Sequence[Any]]) -> set[int]:
+        origins = {row[1] for row in chunk}
+        for origin in origins - absent - present:
+            if len(absent) + len(present) >= _ORIGINS_KEPT:
+                absent.clear()  # (a forged file's thousands of origins: memory stays bounded)
+                present.clear()
+            found = conn.execute("SELECT 1 FROM journal WHERE device = ? LIMIT 1", (origin,))
+            (present if found.fetchone() else absent).add(origin)
+        if origins <= absent:
+            return set()
+        return held_positions(conn, chunk)
+
+    return held
+
+
+#: How many origins ``held_in`` remembers, at most.
+_ORIGINS_KEPT = 1000
 
 
 def held_positions(conn: sqlite3.Connection, chunk: Sequence[Sequence[Any]]) -> set[int]:
@@ -127,19 +149,20 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
         return None
     # In file order (seq, without gaps: checked above), each entry after the one before
     # in chain order (stamp, record, field) where both are of one origin and scope. No
-    # entry twice, then: the same key is the same origin and, held, the same scope.
-    if conn.execute(
-        f"SELECT 1 FROM {entries} AS a JOIN {entries} AS b ON b.seq = a.seq + 1"
-        " WHERE a.device IS b.device AND a.scope IS b.scope"
-        " AND NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field) LIMIT 1"
-    ).fetchone():
-        return None
-    # Where each run begins: each origin and scope must begin one run only.
-    starts = conn.execute(
-        f"SELECT b.device, b.scope, b.ts FROM {entries} AS b LEFT JOIN {entries} AS a"
+    # entry twice, then: the same key is the same origin and, held, the same scope. And
+    # where each run begins (each origin and scope must begin one run only). Both found
+    # in one pass over the file: an entry of the run before it is out of order.
+    starts = []
+    for device, scope, ts, out_of_order in conn.execute(
+        f"SELECT b.device, b.scope, b.ts, a.seq IS NOT NULL AND a.device IS b.device"
+        f" AND a.scope IS b.scope FROM {entries} AS b LEFT JOIN {entries} AS a"
         " ON a.seq = b.seq - 1 WHERE a.seq IS NULL OR a.device IS NOT b.device"
         " OR a.scope IS NOT b.scope"
-    ).fetchall()
+        " OR NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field)"
+    ):
+        if out_of_order:
+            return None
+        starts.append((device, scope, ts))
     if len({(device, scope) for device, scope, _ts in starts}) != len(starts):
         return None
     heads = {(chain.head.device, chain.head.scope): chain for chain in manifest.chains}

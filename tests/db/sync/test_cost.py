@@ -6,6 +6,7 @@ held exactly: a forged or altered variant of a held entry is refused as before."
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,13 @@ from tests.db.sync.harness import Device
 def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple]]:
     """The entries the readers check one by one."""
     seen: list[tuple] = []
-    original = bundle.entry_problem
+    original = bundle.chunk_problem
 
-    def counting(entry: bundle.Entry, scopes: tuple[str, ...], *known: Any) -> str | None:
-        seen.append(entry)
-        return original(entry, scopes, *known)
+    def counting(chunk: list[bundle.Row], skip: set[int], *rest: Any) -> Any:
+        seen.extend(row for position, row in enumerate(chunk) if position not in skip)
+        return original(chunk, skip, *rest)
 
-    monkeypatch.setattr(bundle, "entry_problem", counting)
+    monkeypatch.setattr(bundle, "chunk_problem", counting)
     yield seen
 
 
@@ -377,3 +378,48 @@ def test_an_entry_is_judged_the_same_with_what_a_chunk_found_remembered() -> Non
             plain = bundle.entry_problem(entry, ("core",))
             assert bundle.entry_problem(entry, ("core",), known) == plain, (field, value)
             assert bundle.entry_problem(entry, ("core",), known) == plain, (field, value)
+
+
+def _import_steps(folder: Path, reports: int) -> tuple[int, int]:
+    """SQLite steps on the receiver's connection while a file of ``reports`` quick
+    reports with names (personal entries in every range of the merge) is imported into
+    an empty database, and the file's entries."""
+    from tests.conftest import report_fields
+
+    a, b = Device(folder, "A"), Device(folder, "B")
+    with a.store.transaction():
+        for i in range(reports):
+            a.store.create("snabbrapport", report_fields(name=f"Person {i}"))
+    sent = a.send(full=True, profile="polis")
+    conn = sqlite3.connect(sent)
+    assert conn.execute("SELECT count(*) FROM entries WHERE scope = 'personal'").fetchone()[0]
+    conn.close()
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    b.store.conn.set_progress_handler(step, 100)
+    summary = b.receive(sent)
+    b.store.conn.set_progress_handler(None, 0)
+    assert summary.new_records == {"snabbrapport": reports}
+    entries = bundle.BundleReader(sent).peek().entry_count
+    a.close()
+    b.close()
+    return steps, entries
+
+
+def test_a_first_import_with_personal_entries_costs_in_proportion_to_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records erased are found once per file, not once per range of the merge
+    (which read the whole file again for every range holding a personal entry)."""
+    from db.sync import merge
+
+    monkeypatch.setattr(merge, "_RANGE", 5)  # many ranges, as a large file has
+    small, small_entries = _import_steps(tmp_path / "small", 20)
+    large, large_entries = _import_steps(tmp_path / "large", 80)
+    grown = large_entries / small_entries
+    assert large <= small * grown * 1.15, (small, large, grown)
