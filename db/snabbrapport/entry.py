@@ -275,7 +275,7 @@ def _age_beside_personnummer(
     lost without a word."""
     when = _report_day(values.get("date"), today)
     derived = read_personnummer(str(values.get("personnummer") or ""), when).age
-    if derived is None or not age or age == str(derived):
+    if derived is None or not age or age == str(derived) or age.casefold() in UNKNOWN_AGE:
         return None
     return FieldProblem("age", "report.age_not_pnr", {"age": age, "pnr_age": derived})
 

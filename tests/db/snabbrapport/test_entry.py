@@ -128,6 +128,21 @@ def test_typed_age_and_sex_count_only_without_a_personnummer(store: Store) -> No
     assert (store.get("snabbrapport", without) or {})["age"] == 15
 
 
+def test_an_age_typed_beside_a_personnummer_must_be_its_age() -> None:
+    # The form fills the age in from the number and the save takes the number's: text
+    # typed there one Enter early ("6s, 2c", meant for the seized alcohol) was dropped
+    # without a word (cold test).
+    typed = {"date": "2026-11-21", "personnummer": "20100315-9801"}
+    with pytest.raises(ValidationFailed) as caught:
+        entry.parse_typed({**typed, "age": "6s, 2c"}, DAY)
+    (problem,) = caught.value.problems
+    assert problem.field == "age"
+    assert problem.message("sv").startswith("'6s, 2c' är inte åldern personnumret ger (16 år)")
+    for fine in ("16", " 16 ", "", "?"):
+        entry.parse_typed({**typed, "age": fine}, DAY)
+    entry.parse_typed({"date": "2026-11-21", "personnummer": "", "age": "15"}, DAY)
+
+
 def test_the_other_text_belongs_to_the_other_answer(store: Store) -> None:
     report_id, _ = entry.save_report(
         store, report_fields(custody="lob", custody_other="kvar från förra gången")
