@@ -25,8 +25,9 @@ class Overview:
     overdue_findings: int
     reports_week: int
     reports_month: int
-    #: Reports answered "PM: Ja" whose note has not been written yet.
-    pm_due: int
+    #: Reports answered "PM: Ja" whose note has not been written yet; None on a
+    #: municipality's device (the police write the notes, with the names it never gets).
+    pm_due: int | None
     #: Measures of running plans behind their rhythm, or past their due date unfinished.
     measures_behind: int
     #: Deadlines in the next DEADLINE_DAYS days (measures due, production due, follow-ups).
@@ -77,10 +78,13 @@ def overview(store: Store, today: date) -> Overview:
     reports = "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND date >= ? AND date <= ?"
     week = conn.execute(reports, (monday, iso)).fetchone()[0]
     month = conn.execute(reports, (first, iso)).fetchone()[0]
-    pm_due = conn.execute(
-        "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND pm_social = 'ja'"
-        " AND pm_sent_date IS NULL AND erased_date IS NULL"
-    ).fetchone()[0]
+    device = store.device
+    pm_due = None
+    if device is None or device.org != "kommun":
+        pm_due = conn.execute(
+            "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND pm_social = 'ja'"
+            " AND pm_sent_date IS NULL AND erased_date IS NULL"
+        ).fetchone()[0]
     behind = _measures_behind(store, today)
     soon = len(deadlines(store, today, today + timedelta(days=DEADLINE_DAYS)))
     unsent, oldest = unsent_changes(store)

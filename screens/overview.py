@@ -163,7 +163,11 @@ class OverviewScreen(TryggScreen):
                 ),
                 "F6",
             ),
-            ("pm_due", self.t("home.pm_due"), str(figures.pm_due), ""),
+            *(
+                [("pm_due", self.t("home.pm_due"), str(figures.pm_due), "")]
+                if figures.pm_due is not None
+                else []
+            ),
             ("measures", self.t("home.measures_behind"), str(figures.measures_behind), "F8"),
             ("deadlines", self.t("home.deadlines_soon"), str(figures.deadlines_soon), "F8"),
             ("unsent", self.t("home.unsent"), str(figures.unsent_changes), "F9"),

@@ -592,6 +592,8 @@ MESSAGES: dict[str, str] = {
     "pm.recipient": "Social services",
     "pm.none": "Choose at least one report to write a note about.",
     "pm.erased": "Report no. {nr} has been erased – there is no personal data to write a note about.",
+    "pm.police_only": "Notes to social services are written by the police: this device is the municipality's and does not hold the young people's names.",
+    "pm.no_person": "Report no. {nr} has neither name nor ID number here – the note is written where they are held.",
     "pm.reference_too_long": "The legal reference may be at most 1,000 characters.",
     "stats.sheet": "Statistics",
     "stats.sheet_months": "Per month",

@@ -594,6 +594,8 @@ MESSAGES: dict[str, str] = {
     "pm.recipient": "Socialförvaltningen",
     "pm.none": "Välj minst en rapport att skriva PM om.",
     "pm.erased": "Rapport nr {nr} har gallrats – det finns inga personuppgifter att skriva PM om.",
+    "pm.police_only": "PM till socialförvaltningen skrivs av polisen: den här enheten är kommunens och har inte ungdomarnas namn.",
+    "pm.no_person": "Rapport nr {nr} har varken namn eller personnummer här – PM skrivs där uppgifterna finns.",
     "pm.reference_too_long": "Lagrumstexten får vara högst 1 000 tecken.",
     "stats.sheet": "Statistik",
     "stats.sheet_months": "Per månad",

@@ -58,6 +58,12 @@ def reports_for_pm(store: Store, report_ids: Sequence[str]) -> list[dict[str, An
     erased report has no one to write about)."""
     if not report_ids:
         raise TryggError("pm.none")
+    device = store.device
+    if device is not None and device.org == "kommun":
+        # The police write the note (and mark it sent, which reaches them): a
+        # municipality's device has no names to write it with, and its "sent" mark
+        # would tell the officer the real note was written.
+        raise TryggError("pm.police_only")
     reports = []
     for report_id in dict.fromkeys(report_ids):
         report = store.get(RTYPE, report_id)
@@ -65,6 +71,8 @@ def reports_for_pm(store: Store, report_ids: Sequence[str]) -> list[dict[str, An
             raise TryggError("record.missing", id=report_id)
         if report.get("erased_date"):
             raise TryggError("pm.erased", nr=report["nr"])
+        if not report.get("name") and not report.get("personnummer"):
+            raise TryggError("pm.no_person", nr=report["nr"])
         reports.append(report)
     return sorted(reports, key=lambda r: r["nr"] or 0)
 

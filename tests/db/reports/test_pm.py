@@ -99,3 +99,40 @@ def test_a_note_that_cannot_be_written_marks_nothing(store: Store, tmp_path: Pat
         pm.write_pm(store, [report_id], TODAY, out=blocked / "pm.txt")
     assert caught.value.key == "export.failed"
     assert (store.get("snabbrapport", report_id) or {})["pm_sent_date"] is None
+
+
+def test_a_municipality_s_device_writes_no_note_and_counts_none_due(
+    tmp_path: Path,
+) -> None:
+    # A kommun device (its reports came without names) wrote a note to "(namn ej
+    # uppgivet)" and marked the report sent; the mark reached the police, whose officer
+    # would never write the real one (cold test). Its overview counted notes "to send".
+    from db.overview import overview
+    from tests.conftest import open_store
+
+    with open_store(tmp_path / "kommun.db", org="kommun") as store:
+        report_id = _report(store, pm_social="ja")
+        out = tmp_path / "notes"
+        out.mkdir()
+        with pytest.raises(TryggError) as caught:
+            pm.write_pm(store, [report_id], TODAY, out=out)
+        assert caught.value.key == "pm.police_only"
+        assert (store.get("snabbrapport", report_id) or {}).get("pm_sent_date") is None
+        assert list(out.iterdir()) == []
+        assert overview(store, TODAY).pm_due is None
+    with open_store(tmp_path / "polis.db") as store:
+        _report(store, pm_social="ja")
+        assert overview(store, TODAY).pm_due == 1
+
+
+def test_a_report_with_nobody_named_here_gets_no_note(store: Store, tmp_path: Path) -> None:
+    # As a file in the kommun profile brings it: the name and personnummer left out.
+    report_id = _report(store)
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE snabbrapport SET name = NULL, personnummer = NULL WHERE id = ?", (report_id,)
+        )
+    with pytest.raises(TryggError) as caught:
+        pm.write_pm(store, [report_id], TODAY, out=tmp_path)
+    assert caught.value.key == "pm.no_person"
+    assert caught.value.message("sv").startswith("Rapport nr 1 har varken namn")
