@@ -270,6 +270,10 @@ class FormModal(TryggModal[str | None]):
         """Put the cursor on ``field`` now (not after the keys already read: they go to
         the field the cursor moves to)."""
         self.set_focus(field)
+        # Whole on screen: Textual scrolls a field in as focus moves, but a form whose
+        # lines wrap or show (an "Annat" line) in the same turn is laid out after that,
+        # and the next question stayed below the edge while its keys answered it.
+        self.call_after_refresh(field.scroll_visible, animate=False)
 
     def next_field(self, field: Widget) -> None:
         """Put the cursor on the field after ``field`` (staying put on the last one)."""

@@ -94,3 +94,16 @@ def test_letters_typed_with_the_draft_answer_do_not_answer_again(db_path: Path) 
         assert "Anmärkning nr".encode() not in terminal.output[since:]
         # Still the report form: its save asks for what the draft lacks.
         terminal.press(b"\x13", then="Ålder: skriv")
+
+
+def test_the_question_the_cursor_reaches_is_scrolled_into_view(db_path: Path) -> None:
+    """At 80×24, Enter by Enter down the quick report: from Uppföljning the cursor went
+    to Omhändertagen below the edge and the form did not scroll, so its key (l: LOB)
+    answered a question not on screen (cold test)."""
+    open_store(db_path).close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        terminal.press(b"\x1b[15~", then="Ny snabbrapport")  # F5
+        since = len(terminal.output)
+        terminal.send(*[b"\r"] * 10, pause=0.3)
+        terminal.wait_for_output("Omhändertagen", since=since, timeout=10)
