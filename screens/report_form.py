@@ -289,14 +289,21 @@ class ReportFormScreen(FormModal):
         self._focus_first()
 
     def _focus_first(self) -> None:
-        """Start where typing starts: the place when there is none yet, else the name."""
+        """Start where typing starts: the place, as on the paper form — the last one used
+        stands there chosen, so that Enter keeps it and typing replaces it (starting on
+        the name when a place was remembered, a place typed in paper order went into
+        Namn and every answer one field down: cold test); the next young person of a
+        group starts on the name, the place being the group's."""
         if self.report_id:
             first = "#rep-date"
-        elif not self.query_one("#rep-place", Input).value:
-            first = "#rep-place"
-        else:
+        elif self._start and self.query_one("#rep-place", Input).value:
             first = "#rep-name"
-        self.move_to(self.query_one(first, Input))
+        else:
+            first = "#rep-place"
+        field = self.query_one(first, Input)
+        self.move_to(field)
+        if first == "#rep-place" and field.value:
+            field.select_all()
 
     def draft_base(self) -> str:
         return drafts.record_key(RTYPE, self.report_id) if self.report_id else NEW_DRAFT

@@ -601,3 +601,35 @@ async def test_the_statistics_saved_as_csv_are_one_table(db_path: Path, tmp_path
     assert rows[0][:2] == ["Fråga", "Svar"]
     assert all(len(row) == len(rows[0]) for row in rows), [r for r in rows if len(r) != 6]
     assert "█" not in text
+
+
+async def test_a_new_report_starts_on_the_place_the_last_one_chosen(db_path: Path) -> None:
+    # With a place remembered the form started on Namn: a place typed in paper order
+    # went into Namn, the name into P-nr, every answer one field down (cold test). The
+    # last place stands chosen: Enter keeps it, typing replaces it.
+    with open_store(db_path) as store:
+        from db.snabbrapport.entry import save_report
+
+        save_report(store, report_fields(place="Torget"))
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        form = app.screen
+        place = form.query_one("#rep-place", Input)
+        assert app.focused is place and place.value == "Torget"
+        await pilot.press(*"Stationen", "enter", *"Anna A")
+        assert place.value == "Stationen"
+        assert form.query_one("#rep-name", Input).value == "Anna A"
+        await pilot.press("escape")
+        await pilot.pause()
+        if isinstance(app.screen, KeyChoiceModal):  # what to do with what was typed
+            await pilot.press("x")
+            await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("enter", *"Olle")  # Enter keeps the place
+        assert form.query_one("#rep-place", Input).value == "Torget"
+        assert form.query_one("#rep-name", Input).value == "Olle"
