@@ -364,3 +364,31 @@ def test_hostile_text_arrives_verbatim_and_harmless(trio: dict[str, Path], tmp_p
     assert "[bold]x[/] \\u001b[2J '); DROP TABLE walk;--" in exported
     log = run("log", "--db", str(trio["polisC"]))
     assert "\x1b" not in log.output and "␛[2J" in log.output
+
+
+def test_conflicts_name_the_record_and_its_values_as_the_app_does(
+    trio: dict[str, Path], tmp_path: Path
+) -> None:
+    # They printed "Anmärkning 01a23e3c-452b…" and "avvisad" / "atgardad": the record by
+    # its id, the choices by their codes (cold test); the app's screen names both.
+    from datetime import date
+
+    from db import walks
+
+    a, c = trio["polisA"], trio["polisC"]
+    first = tmp_path / "1.trygg"
+    run("export", "--db", str(a), "--out", str(first), "--full", "--profile", "polis")
+    run("import", str(first), "--db", str(c))
+    with open_store(a) as store:
+        finding = store.records("finding")[0]
+        walks.mark_fixed(store, finding["id"], date(2026, 11, 20))
+    with open_store(c) as store:
+        walks.mark_rejected(store, finding["id"], "Inte vår mark")
+    second = tmp_path / "2.trygg"
+    run("export", "--db", str(c), "--out", str(second), "--to", "polisA")
+    run("import", str(second), "--db", str(a))
+    listing = run("conflicts", "--db", str(a)).output
+    assert f"Anmärkning {finding['nr']}" in listing, listing
+    assert finding["id"][:8] not in listing
+    assert "Åtgärdad" in listing and "Avvisad" in listing
+    assert "atgardad" not in listing and "avvisad" not in listing

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from db.dates import moment_of_ms
+from db.labels import label_of, value_text
 from db.protect.encryption import Unlock
 from db.records import KOMMUN, PROFILES, field_label, type_label
 from db.reports import output_folder
@@ -239,14 +240,16 @@ def _print_conflicts(store: Store) -> None:
         rows = [
             [
                 c.id[:8],
-                f"{type_label(c.rtype, lang)} {c.record_id[:13]}…",
+                label_of(store, c.rtype, c.record_id, lang),
                 field_label(c.rtype, c.field, lang),
                 _side(
-                    t("cli.conflicts.deleted") if c.winner_deletes else _value(c.winner_value),
+                    t("cli.conflicts.deleted")
+                    if c.winner_deletes
+                    else _value(c.rtype, c.field, c.winner_value, lang),
                     c.winner_name,
                     c.winner.ms,
                 ),
-                _side(_value(c.loser_value), c.loser_name, c.loser.ms),
+                _side(_value(c.rtype, c.field, c.loser_value, lang), c.loser_name, c.loser.ms),
             ]
             for c in found
         ]
@@ -257,12 +260,15 @@ def _print_conflicts(store: Store) -> None:
             t(
                 "cli.conflicts.line",
                 id=c.id[:8],
-                type=type_label(c.rtype, lang),
-                record=c.record_id[:13] + "…",
+                record=label_of(store, c.rtype, c.record_id, lang),
                 field=field_label(c.rtype, c.field, lang),
             )
         )
-        shown = t("cli.conflicts.deleted") if c.winner_deletes else _value(c.winner_value)
+        shown = (
+            t("cli.conflicts.deleted")
+            if c.winner_deletes
+            else _value(c.rtype, c.field, c.winner_value, lang)
+        )
         echo(
             printable(
                 t(
@@ -278,7 +284,7 @@ def _print_conflicts(store: Store) -> None:
             printable(
                 t(
                     "cli.conflicts.other",
-                    value=_value(c.loser_value),
+                    value=_value(c.rtype, c.field, c.loser_value, lang),
                     who=c.loser_name or "?",
                     when=_stamp_time(c.loser.ms),
                 ),
@@ -292,12 +298,11 @@ def _side(value: str, who: str | None, ms: int) -> str:
     return f"{value}\n({who or '?'}, {_stamp_time(ms)})"
 
 
-def _value(value: Any) -> str:
+def _value(rtype: str, field: str, value: Any, lang: str) -> str:
+    """A value as the app shows it (a choice by its label: "Åtgärdad", not "atgardad")."""
     if value is None:
         return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    return value_text(rtype, field, value, lang) or "–"
 
 
 def _stamp_time(ms: int) -> str:

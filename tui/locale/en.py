@@ -180,7 +180,7 @@ MESSAGES: dict[str, str] = {
     "cli.conflicts.empty": "No unresolved conflicts.",
     "cli.conflicts.resolve.help": "Resolve a conflict: keep what is shown (winner) or take the other (other).",
     "cli.conflicts.resolve.opt.keep": "winner: keep what is shown now; other: take the other value.",
-    "cli.conflicts.line": "{id} · {type} {record} · {field}",
+    "cli.conflicts.line": "{id} · {record} · {field}",
     "cli.conflicts.col.id": "Id",
     "cli.conflicts.col.record": "Record",
     "cli.conflicts.col.field": "Field",

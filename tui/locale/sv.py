@@ -180,7 +180,7 @@ MESSAGES: dict[str, str] = {
     "cli.conflicts.empty": "Inga olösta konflikter.",
     "cli.conflicts.resolve.help": "Lös en konflikt: behåll det som visas (winner) eller ta det andra (other).",
     "cli.conflicts.resolve.opt.keep": "winner: behåll det som visas nu; other: ta det andra värdet.",
-    "cli.conflicts.line": "{id} · {type} {record} · {field}",
+    "cli.conflicts.line": "{id} · {record} · {field}",
     "cli.conflicts.col.id": "Id",
     "cli.conflicts.col.record": "Post",
     "cli.conflicts.col.field": "Fält",
