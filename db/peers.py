@@ -159,15 +159,29 @@ def peer_by_id(conn: sqlite3.Connection, device_id: str) -> Peer | None:
 
 def find_peer(conn: sqlite3.Connection, name_or_id: str) -> Peer:
     """The peer named ``name_or_id`` (its name, or the start of its id)."""
-    wanted = name_or_id.strip().casefold()
+    wanted = _comparable(name_or_id)
     known = all_peers(conn)
-    matches = [p for p in known if p.name.casefold() == wanted] or [
-        p for p in known if wanted and p.id.startswith(wanted)
-    ]
+    matches = (
+        [p for p in known if _comparable(p.name) == wanted]
+        or [p for p in known if wanted and p.id.startswith(wanted)]
+        # A part of the name, if only one has it: "Kommunpolis Lycksele" for "Demo –
+        # Kommunpolis Lycksele" (the help says "namn"; people type what they remember).
+        or [p for p in known if len(wanted) >= 3 and wanted in _comparable(p.name)]
+    )
     if len(matches) != 1:
         key = "peer.unknown" if not matches else "peer.ambiguous"
         raise TryggError(key, peer=name_or_id)
     return matches[0]
+
+
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                          "\u2014": "-", "\u2212": "-"})  # fmt: skip
+
+
+def _comparable(name: str) -> str:
+    """A name as typed and as shown compare equal: case, runs of spaces and the kind of
+    dash aside (a name shown with an en dash is typed with a hyphen)."""
+    return " ".join(name.translate(_DASHES).casefold().split())
 
 
 def names(conn: sqlite3.Connection) -> dict[str, str]:

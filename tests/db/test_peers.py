@@ -77,3 +77,26 @@ def test_a_device_that_says_kommun_cannot_be_confirmed_as_police(tmp_path: Path)
             trust(store, "Anna", fingerprint, police=True)
         assert refused.value.key == "peer.not_police"
         assert not peers.peer_by_id(store.conn, ANNA).police  # type: ignore[union-attr]
+
+
+def test_a_colleague_is_found_by_the_name_as_people_type_it(tmp_path: Path) -> None:
+    # "Demo - Kommunpolis Lycksele" (a hyphen) and "Kommunpolis Lycksele" were "Ingen
+    # känd kollega" for "Demo – Kommunpolis Lycksele" (cold test).
+    bertil = "00000000-0000-4000-8000-00000000000b"
+    with open_store(tmp_path / "x.db") as store:
+        _meet(
+            store,
+            DeviceCard(ANNA, "Demo – Kommunpolis Lycksele", "polis"),
+            new_secrets().public_key,
+        )
+        _meet(store, DeviceCard(bertil, "Kommunpolis Åsele", "polis"), new_secrets().public_key)
+        for typed in ("Demo - Kommunpolis Lycksele", " demo –  kommunpolis lycksele ",
+                      "Kommunpolis Lycksele"):  # fmt: skip
+            assert peers.find_peer(store.conn, typed).id == ANNA, typed
+        assert peers.find_peer(store.conn, "åsele").id == bertil
+        with pytest.raises(TryggError) as caught:
+            peers.find_peer(store.conn, "Kommunpolis")  # both have it
+        assert caught.value.key == "peer.ambiguous"
+        with pytest.raises(TryggError) as caught:
+            peers.find_peer(store.conn, "Umeå")
+        assert caught.value.key == "peer.unknown"

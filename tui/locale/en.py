@@ -132,7 +132,7 @@ MESSAGES: dict[str, str] = {
     "cli.export.help": "Write a file for a colleague: what they lack (--to), or everything (--full).",
     "cli.progress.export": "Writing the file",
     "cli.export.opt.out": "The file (or folder) to write; without: the Trygg folder in Documents.",
-    "cli.export.opt.to": "The colleague (name or start of id) who gets the file.",
+    "cli.export.opt.to": "The colleague who gets the file: the name (or a part of it only one colleague has) or the start of the id.",
     "cli.export.opt.full": "Everything, not only what the colleague lacks.",
     "cli.export.opt.profile": "polis: with personal data; kommun: without (the default except towards police).",
     "cli.export.need_target": "Give --to COLLEAGUE or --full.",

@@ -132,7 +132,7 @@ MESSAGES: dict[str, str] = {
     "cli.export.help": "Skriv en fil till en kollega: det kollegan saknar (--to), eller allt (--full).",
     "cli.progress.export": "Skriver filen",
     "cli.export.opt.out": "Filen (eller mappen) att skriva; utan: Trygg-mappen i Dokument.",
-    "cli.export.opt.to": "Kollegan (namn eller början av id) som ska få filen.",
+    "cli.export.opt.to": "Kollegan som ska få filen: namnet (eller en del av det som bara en kollega har) eller början av id:t.",
     "cli.export.opt.full": "Allt, inte bara det kollegan saknar.",
     "cli.export.opt.profile": "polis: med personuppgifter; kommun: utan (standard utom till polis).",
     "cli.export.need_target": "Ange --to KOLLEGA eller --full.",
