@@ -315,6 +315,7 @@ def _merge(
     # the same changes in another file).
     checked = manifest.entry_count
     merged = 0
+    journal_before = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
     if schema is not None and isinstance(reader, BundleReader) and reader.fresh_count:
         newest_ts = _take_entries(conn, schema, reader.chained, summary, touched, now_ms,
                                   progress, checked, reader.fresh_count)  # fmt: skip
@@ -354,6 +355,19 @@ def _merge(
 
     if not reader.fresh_count:
         summary.unchanged = manifest.entry_count
+    if summary.erased:
+        # Erased here too only what was here before: a record first heard of in this
+        # file, already erased, left no trace here (a new database was told "88 reports
+        # erased … here too, in 0 copies").
+        held = {
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT record_id FROM journal WHERE seq <= ?"
+                " AND record_id IN (SELECT value FROM json_each(?))",
+                (journal_before, json.dumps(summary.erased)),
+            )
+        }
+        summary.erased = [record_id for record_id in summary.erased if record_id in held]
     _apply_records(conn, touched, erased, with_conflicts, summary)
     # Labelled after every record is in place (a finding's label names its walk), and
     # before a dry run rolls the new records back.

@@ -167,6 +167,24 @@ def test_the_marker_erases_on_the_other_laptop_too(history: dict[str, Path]) -> 
     assert left == []
 
 
+def test_a_new_database_is_not_told_of_erasures_it_never_held(
+    history: dict[str, Path], tmp_path: Path
+) -> None:
+    # A database that first hears of a report already erased held nothing of it: it was
+    # told "1 rapport gallrades av avsändaren: … raderade här också, i 0 kopior" (cold
+    # test). The one that held it is still told.
+    with _store(history["a"], "Anna") as a:
+        gallring.run(a, TODAY)
+        out = tmp_path / "after.trygg"
+        export_bundle(a, out, full=True, profile="polis")
+    with _store(tmp_path / "new.db", "Cecilia") as new:
+        result = import_bundle(new, out)
+        assert result.new_entries and result.erased == []
+        assert new.get("snabbrapport", str(history["old_id"]))["name"] is None  # type: ignore[index]
+    with _store(history["b"], "Bertil") as b:
+        assert import_bundle(b, out).erased == [str(history["old_id"])]
+
+
 def test_one_report_at_once_and_the_rule_is_kept_in_the_database(tmp_path: Path) -> None:
     with _store(tmp_path / "x.db", "Anna", datetime(2026, 11, 21, 23, 30)) as store:
         rid = store.create("snabbrapport", report_fields(name=NAMES[0], personnummer=PNR[0]))
