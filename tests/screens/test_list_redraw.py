@@ -1,0 +1,120 @@
+"""What a change of filter costs the screen: the rows are drawn with the key, and the
+count, which comes from its worker after them, is written into its one-row line in
+place, without laying the whole list out again (a layout drew every row once more)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
+
+from db import walks
+from db.snabbrapport import listing
+from db.walks import FindingInput
+from screens.finding_list import FindingListScreen
+from screens.report_list import ReportListScreen
+from screens.widgets.tables import PagedTable
+from tests.conftest import NOW, open_store, report_fields, walk_fields
+from tui.app import TryggApp
+
+
+class HeldCount:
+    """A count that waits, once released, to answer (so the rows show first)."""
+
+    def __init__(self, count: Any) -> None:
+        self.count = count
+        self.release = threading.Event()
+        self.started = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.started.set()
+        self.release.wait(10)
+        return self.count(*args, **kwargs)
+
+
+class Layouts:
+    """Counts the layouts of the screen shown."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = Screen._refresh_layout
+
+        def counted(screen: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            if screen.is_current:
+                self.count += 1
+            original(screen, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def _held_then_shown(pilot: Pilot[Any], held: HeldCount, layouts: Layouts, key: str) -> int:
+    """Press ``key`` with the count held; once the rows have been drawn, let the count
+    answer. The layouts of the screen after the rows were drawn."""
+    await pilot.press(key)
+    for _ in range(200):
+        if held.started.is_set():
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    await pilot.pause()
+    before = layouts.count
+    held.release.set()
+    await _settle(pilot)
+    return layouts.count - before
+
+
+async def test_the_count_of_a_filtered_report_list_is_drawn_without_a_layout(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(db_path) as store, store.transaction():
+        for i, custody in enumerate(["lob", "nej", "lob", "pl12"]):
+            store.create("snabbrapport", report_fields(custody=custody, time=f"22:0{i}"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f6")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportListScreen)
+        layouts = Layouts(monkeypatch)
+        held = HeldCount(listing.count_reports)
+        monkeypatch.setattr("screens.report_list.count_reports", held)
+        after = await _held_then_shown(pilot, held, layouts, "o")  # those taken into custody
+        line = str(screen.query_one("#rep-line", Static).render())
+        assert line.startswith("3 ") and screen.query_one(PagedTable).row_count == 3
+        assert after == 0
+
+
+async def test_the_count_of_a_filtered_finding_list_is_drawn_without_a_layout(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(db_path) as store:
+        walk = store.create("walk", walk_fields())
+        for remark in ("Trasig lampa", "Buskage", "Klotter"):
+            walks.save_finding(store, walk, FindingInput(remark, "Torget", "1", "Kommunen"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FindingListScreen)
+        screen.status = "positiva"  # the last filter: f goes round to every finding
+        layouts = Layouts(monkeypatch)
+        held = HeldCount(walks.count_findings)
+        monkeypatch.setattr("screens.finding_list.count_findings", held)
+        after = await _held_then_shown(pilot, held, layouts, "f")  # every finding
+        line = str(screen.query_one("#finding-line", Static).render())
+        assert line.startswith("3 ") and screen.query_one(PagedTable).row_count == 3
+        assert after == 0
