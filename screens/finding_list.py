@@ -218,6 +218,10 @@ class FindingsScreen(TryggScreen):
             layout=False,
         )
 
+    @property
+    def awaiting_results(self) -> bool:
+        return self.query_one(PagedTable).total_rows is None
+
     @on(PagedTable.Counted)
     def show_count(self) -> None:
         """The count of matching findings came from its worker."""

@@ -89,6 +89,8 @@ class ReportStatsScreen(TryggScreen):
         self._blocks: dict[str, str] = {}
         #: Says "Räknar …" if the count under way takes long (see COUNTING_SAID_AFTER).
         self._counting_note: Timer | None = None
+        #: Whether a count is under way whose figures (or refusal) have not shown yet.
+        self._counting = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,6 +163,7 @@ class ReportStatsScreen(TryggScreen):
             self._counting_note.stop()
         self._counting_note = self.set_timer(COUNTING_SAID_AFTER, self._say_counting)
 
+        self._counting = True
         periods = [wanted] if other is None else [wanted, other]
         year_start = _months_back(wanted.end, CHART_MONTHS)
         chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
@@ -171,6 +174,10 @@ class ReportStatsScreen(TryggScreen):
         # Each screen's own newest count (one is built ahead while another is shown).
         self.trygg.in_thread(count, self._show, self._failed, exclusive=f"statistics:{id(self)}")
         return True
+
+    @property
+    def awaiting_results(self) -> bool:
+        return self._counting
 
     def _say_counting(self) -> None:
         # A timer stopped after it fired still calls back: the figures shown meanwhile
@@ -192,6 +199,7 @@ class ReportStatsScreen(TryggScreen):
         if not self.is_mounted:
             return
         self.figures = figures
+        self._counting = False
         lang = self.lang or "sv"
         self._show_block(
             "stats-table",
@@ -238,6 +246,7 @@ class ReportStatsScreen(TryggScreen):
         block.update(text)
 
     def _failed(self, error: TryggError) -> None:
+        self._counting = False
         self._say(error.message(self.lang), error=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -81,6 +81,10 @@ class FilteredListScreen(TryggScreen):
             total = self.query_one(PagedTable).total_rows
             line.update(self.line_text("…" if total is None else total), layout=False)
 
+    @property
+    def awaiting_results(self) -> bool:
+        return self.query_one(PagedTable).total_rows is None
+
     @on(PagedTable.Counted)
     def show_count(self) -> None:
         """The count of matching records came from its worker."""

@@ -118,3 +118,64 @@ async def test_the_count_of_a_filtered_finding_list_is_drawn_without_a_layout(
         line = str(screen.query_one("#finding-line", Static).render())
         assert line.startswith("3 ") and screen.query_one(PagedTable).row_count == 3
         assert after == 0
+
+
+async def _ready_ahead(pilot: Pilot[Any], *keys: str) -> None:
+    """Wait (without typing) until the screens ``keys`` name are built and drawn ahead,
+    with nothing left to draw again."""
+    app = pilot.app
+    assert isinstance(app, TryggApp)
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        if set(keys) <= app._drawn_ahead and not app._ahead_wanted & set(keys):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{keys} were never ready ahead")
+
+
+@pytest.mark.parametrize(
+    ("keys", "shown"),
+    [(["f6"], ReportListScreen), (["o"], FindingListScreen)],
+)
+async def test_a_list_built_ahead_is_shown_without_a_layout(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, keys: list[str], shown: type
+) -> None:
+    """Laid out and drawn ahead, with its count: showing it lays nothing out again (it
+    did, the whole screen, which made the layout ahead worth nothing)."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields())
+        walk = store.create("walk", walk_fields())
+        walks.save_finding(store, walk, FindingInput("Trasig lampa", "Torget", "1", "Kommunen"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready_ahead(pilot, "reports", "findings:oppna")
+        ahead = app._ahead["reports" if shown is ReportListScreen else "findings:oppna"]
+        layouts = Layouts(monkeypatch)
+        await pilot.press(*keys)
+        await _settle(pilot)
+        assert app.screen is ahead
+        line = "#rep-line" if shown is ReportListScreen else "#finding-line"
+        assert str(ahead.query_one(line, Static).render()).startswith("1 ")
+        assert layouts.count == 0
+
+
+async def test_the_statistics_built_ahead_are_drawn_with_their_figures(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawn ahead before its figures came (from a worker), the statistics screen was
+    laid out again when u showed it."""
+    from screens.report_stats import ReportStatsScreen
+
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _ready_ahead(pilot, "statistics")
+        ahead = app._ahead["statistics"]
+        layouts = Layouts(monkeypatch)
+        await pilot.press("u")
+        await _settle(pilot)
+        assert isinstance(ahead, ReportStatsScreen) and app.screen is ahead
+        assert "1 rapport," in str(ahead.query_one("#stats-line", Static).render())
+        assert layouts.count == 0
