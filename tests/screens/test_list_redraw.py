@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from db import walks
 from db.snabbrapport import listing
@@ -178,4 +178,33 @@ async def test_the_statistics_built_ahead_are_drawn_with_their_figures(
         await _settle(pilot)
         assert isinstance(ahead, ReportStatsScreen) and app.screen is ahead
         assert "1 rapport," in str(ahead.query_one("#stats-line", Static).render())
+        assert layouts.count == 0
+
+
+async def test_a_search_key_that_keeps_the_rows_lays_nothing_out(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A letter typed into a list's search whose rows stay the same (every row still
+    matches) draws the field's new text, and lays the screen out not at all: the field's
+    growing text and the detail line written again each laid the screen out."""
+    with open_store(db_path) as store, store.transaction():
+        for i in range(3):
+            store.create("snabbrapport", report_fields(place="Torget", time=f"22:0{i}"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f6")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportListScreen)
+        await pilot.press("slash", "T")
+        await _settle(pilot)
+        await pilot.pause(0.2)  # past the pause that searches keys typed together
+        layouts = Layouts(monkeypatch)
+        await pilot.press("o")
+        await _settle(pilot)
+        await pilot.pause(0.2)
+        await _settle(pilot)
+        assert screen.query_one("#rep-search", Input).value == "To"
+        assert screen.query_one(PagedTable).row_count == 3
         assert layouts.count == 0
