@@ -198,6 +198,7 @@ async def test_enter_in_a_field_draws_the_figures_and_the_key_line_together(
     period named by whole dates fits the terminal (no sideways scroll bar, which came
     and laid the screen out twice more)."""
     from textual.screen import Screen
+    from textual.widgets._footer import FooterKey
 
     from screens.widgets.footer import Footer
 
@@ -222,7 +223,8 @@ async def test_enter_in_a_field_draws_the_figures_and_the_key_line_together(
         await pilot.pause(0.1)
         assert _reports_line(screen)[0] == "2"
         assert screen.focused is screen.query_one("#stats-body")
-        keys = [key.key for key in screen.query_one(Footer).query("FooterKey") if key.display]
+        footer_keys = screen.query_one(Footer).query(FooterKey)
+        keys = [key.key for key in footer_keys if key.display]
         assert "j" in keys and "m" in keys
         body = screen.query_one("#stats-body")
         assert not body.show_horizontal_scrollbar
