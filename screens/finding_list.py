@@ -211,9 +211,16 @@ class FindingsScreen(TryggScreen):
     def show_line(self) -> None:
         total = self.query_one(PagedTable).total_rows
         status = self.t(f"filter.status.{self.status}")
+        # One row high whatever it says: drawn in place, without a layout (see
+        # FilteredListScreen.show_line).
         self.query_one("#finding-line", Static).update(
-            self.t("findings.line", shown="…" if total is None else total, status=status)
+            self.t("findings.line", shown="…" if total is None else total, status=status),
+            layout=False,
         )
+
+    @property
+    def awaiting_results(self) -> bool:
+        return self.query_one(PagedTable).total_rows is None
 
     @on(PagedTable.Counted)
     def show_count(self) -> None:

@@ -89,6 +89,11 @@ class ReportStatsScreen(TryggScreen):
         self._blocks: dict[str, str] = {}
         #: Says "Räknar …" if the count under way takes long (see COUNTING_SAID_AFTER).
         self._counting_note: Timer | None = None
+        #: Whether a count is under way whose figures (or refusal) have not shown yet.
+        self._counting = False
+        #: Enter in a field: the cursor goes to the figures when they show (see
+        #: on_input_submitted), the keys typed meanwhile held until then.
+        self._to_figures = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,6 +166,7 @@ class ReportStatsScreen(TryggScreen):
             self._counting_note.stop()
         self._counting_note = self.set_timer(COUNTING_SAID_AFTER, self._say_counting)
 
+        self._counting = True
         periods = [wanted] if other is None else [wanted, other]
         year_start = _months_back(wanted.end, CHART_MONTHS)
         chart = StatsFilter(year_start, wanted.end, wanted.kommun, wanted.place)
@@ -172,11 +178,24 @@ class ReportStatsScreen(TryggScreen):
         self.trygg.in_thread(count, self._show, self._failed, exclusive=f"statistics:{id(self)}")
         return True
 
+    @property
+    def awaiting_results(self) -> bool:
+        return self._counting
+
     def _say_counting(self) -> None:
         # A timer stopped after it fired still calls back: the figures shown meanwhile
         # (which clear the note) must not give way to "Räknar …".
         if self._counting_note is not None:
+            self._go_to_figures()
             self._say(self.t("stats_screen.counting"))
+
+    def _go_to_figures(self) -> None:
+        """After Enter in a field: the cursor to the figures, and the keys held since
+        given out there."""
+        if self._to_figures:
+            self._to_figures = False
+            self.query_one("#stats-body").focus()
+            self.trygg.release_keys()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         """Show ``text`` on the line above the figures (``error``: as a refusal). Said
@@ -192,14 +211,18 @@ class ReportStatsScreen(TryggScreen):
         if not self.is_mounted:
             return
         self.figures = figures
+        self._counting = False
+        self._go_to_figures()
         lang = self.lang or "sv"
         self._show_block(
             "stats-table",
             tables.as_screen(
                 figures.periods,
                 lang,
-                # Narrow terminals shorten long answers rather than hide a period.
-                label_width=max(24, min(52, self.size.width - 6 - 18 * len(figures.periods))),
+                # Narrow terminals shorten long answers rather than hide a period (or
+                # scroll sideways: the scroll bar that came and went with a period's
+                # name laid the screen out twice more).
+                fit=self.size.width - 6,
             ),
         )
         self.query_one("#stats-chart", Static).display = self.chart
@@ -237,15 +260,29 @@ class ReportStatsScreen(TryggScreen):
         block.styles.height = height
         block.update(text)
 
+    def on_unmount(self) -> None:
+        # Keys held for the figures are never kept for a screen that is gone.
+        if self._to_figures:
+            self._to_figures = False
+            self.trygg.release_keys()
+
     def _failed(self, error: TryggError) -> None:
+        self._counting = False
+        self._go_to_figures()
         self._say(error.message(self.lang), error=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         # A field that cannot be read keeps the cursor, to be put right (it went to the
-        # figures, and what was typed next went nowhere).
+        # figures, and what was typed next went nowhere). Otherwise the cursor goes to
+        # the figures with them, drawn once (moved first, the key line changed and the
+        # screen was laid out and drawn for it alone, then again for the figures); the
+        # keys typed meanwhile wait and follow it there. A count that takes long moves
+        # it when "Räknar …" is said.
         if self.recount():
-            self.query_one("#stats-body").focus()
+            if not self._to_figures:
+                self._to_figures = True
+                self.trygg.hold_keys()
 
     # -- actions -------------------------------------------------------------------
 

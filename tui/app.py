@@ -112,6 +112,9 @@ class TryggApp(App[None]):
     #: The pause between the steps of building ahead (building, then drawing), which
     #: lets what waits (a key, a worker's result) in between (seconds).
     BUILD_AHEAD_STEP = 0.1
+    #: How many steps a screen built ahead waits for its workers' results before it is
+    #: drawn without them (a count that failed never comes).
+    BUILD_AHEAD_WAITS = 30
     #: How often the mailbox folder is looked at for colleagues' new files (seconds).
     MAILBOX_EVERY = 20.0
     #: How long the note that a write waits for another program stays (seconds).
@@ -151,6 +154,8 @@ class TryggApp(App[None]):
         self._ahead: dict[str, Screen[Any]] = {}
         #: Those of them laid out and drawn ahead too.
         self._drawn_ahead: set[str] = set()
+        #: How many steps each screen built ahead has waited for its results.
+        self._ahead_waited: dict[str, int] = {}
         #: The screens still to build or draw ahead, and the timer that will.
         self._ahead_wanted: set[str] = set()
         self._ahead_timer: Timer | None = None
@@ -228,6 +233,7 @@ class TryggApp(App[None]):
         ``make()``. Another is built ahead for next time."""
         screen = self._ahead.pop(key, None)
         self._drawn_ahead.discard(key)
+        self._ahead_waited.pop(key, None)
         if key in self.BUILT_AHEAD:
             self._build_ahead_later(key)
         if screen is None or not screen.is_attached:
@@ -265,6 +271,7 @@ class TryggApp(App[None]):
             if screen.is_mounted and self._changed_since_built(screen):
                 del self._ahead[key]
                 self._drawn_ahead.discard(key)
+                self._ahead_waited.pop(key, None)
                 screen.remove()
         self._build_ahead_later(*self.BUILT_AHEAD)
 
@@ -306,11 +313,25 @@ class TryggApp(App[None]):
                 self._get_screen(screen)
                 self._ahead[key] = screen
             elif screen.is_mounted:
-                _draw_ahead(screen, self.size)
-                self._drawn_ahead.add(key)
-                self._ahead_wanted.discard(key)
+                self._draw_when_ready(key, screen)
         if self._ahead_wanted:
             self._build_ahead_later()
+
+    def _draw_when_ready(self, key: str, screen: Screen[Any]) -> None:
+        """Draw a screen built ahead once what it shows is there (its count, its figures:
+        drawn before they came, it was laid out again when shown), and again while
+        something in it has asked for a layout since (a scroll bar that came with the
+        figures); then it is ready."""
+        waited = self._ahead_waited.get(key, 0)
+        if getattr(screen, "awaiting_results", False) and waited < self.BUILD_AHEAD_WAITS:
+            self._ahead_waited[key] = waited + 1
+            return
+        if key not in self._drawn_ahead or _layout_asked(screen):
+            _draw_ahead(screen, self.size)
+            self._drawn_ahead.add(key)
+            return
+        self._ahead_wanted.discard(key)
+        self._ahead_waited.pop(key, None)
 
     # -- notifications -----------------------------------------------------------------
 
@@ -760,6 +781,16 @@ def _draw_ahead(screen: Screen[Any], size: Any) -> None:
     with suppress(AttributeError, TypeError):
         screen._refresh_layout(size)
         screen._compositor.render_update(full=True)
+        # What asked for a layout so far has had it. Left set (Textual clears it only on
+        # the screen shown), it laid the screen out again when it was shown, and the
+        # layout done ahead was for nothing.
+        screen._layout_required = False
+
+
+def _layout_asked(screen: Screen[Any]) -> bool:
+    """Whether something in ``screen`` (not shown) has asked for a layout since it was
+    last drawn ahead."""
+    return bool(getattr(screen, "_layout_required", False))
 
 
 def _import_quietly(modules: list[str]) -> None:

@@ -143,12 +143,18 @@ def as_text(periods: Sequence[Statistics], lang: str) -> str:
     return printable("\n".join(lines) + "\n")
 
 
-def as_screen(periods: Sequence[Statistics], lang: str, *, label_width: int = 52) -> str:
+def as_screen(
+    periods: Sequence[Statistics], lang: str, *, label_width: int = 52, fit: int | None = None
+) -> str:
     """A narrow table for the app's screen: each question on its own line with its
     answers indented below, one column per period ("count  share"), hours without any
-    report left out. Fits two periods in 100 columns."""
+    report left out. Fits two periods in 100 columns; with ``fit``, the answers take
+    what the periods' columns leave of ``fit`` cells (24 to 52), so that periods named
+    by whole dates (over a new year) fit as well as a month's."""
     labels = [_short_period(p) for p in periods]
     widths = [max(len(label), 11) for label in labels]
+    if fit is not None:
+        label_width = max(24, min(52, fit - 2 - sum(w + 2 for w in widths) + 2))
     lines = [
         " " * (label_width + 2)
         + "  ".join(lab.rjust(w) for lab, w in zip(labels, widths, strict=True))

@@ -137,6 +137,12 @@ class _TryggNode:
             if self.app.theme == self._styled_theme:
                 event.refresh_styles = False
 
+    @property
+    def awaiting_results(self) -> bool:
+        """Whether what the screen shows still waits for a worker's result (a count,
+        figures): a screen built ahead is drawn ahead once it has them."""
+        return False
+
     def returned_to(self) -> bool:
         """For ``on_screen_resume``, whether to load what the screen shows again: False
         when the screen is first shown (its ``on_mount`` has just loaded it: loading again

@@ -73,11 +73,17 @@ class FilteredListScreen(TryggScreen):
 
     def show_line(self, problem: str | None = None) -> None:
         line = self.query_one(f"#{self.LINE_ID}", Static)
+        # The line is one row high whatever it says: drawn in place, without a layout
+        # (the count comes after the rows, and a layout then drew the whole list again).
         if problem:
-            line.update(Text(problem, style="bold red"))
+            line.update(Text(problem, style="bold red"), layout=False)
         else:
             total = self.query_one(PagedTable).total_rows
-            line.update(self.line_text("…" if total is None else total))
+            line.update(self.line_text("…" if total is None else total), layout=False)
+
+    @property
+    def awaiting_results(self) -> bool:
+        return self.query_one(PagedTable).total_rows is None
 
     @on(PagedTable.Counted)
     def show_count(self) -> None:

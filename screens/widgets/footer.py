@@ -12,6 +12,7 @@ focus, and come back after), it hides and shows them rather than building them a
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
@@ -30,6 +31,15 @@ class Footer(TextualFooter):
         #: The keys it shows now: those it was built with, or some of them (the others
         #: hidden while a text field has the focus).
         self._showing: Shown | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Told its size by a layout, the footer took a change of its keys' width (some
+        # shown, some hidden) as a reason to lay the whole screen out once more, which
+        # moved nothing: the footer is one row at the foot of the screen, its keys laid
+        # out in the layout that measured them.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def shown_keys(self, screen: Screen[object]) -> Shown:
         """What the footer would show on ``screen`` now."""

@@ -11,6 +11,7 @@ that runs its own bindings in its key handler keeps the order.
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -36,6 +37,15 @@ class LineInput(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         await run_own_binding(self, event)
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's watcher sets the field's virtual size (its text's width, which grows
+        # with each key typed) as a change that lays the whole screen out: a list's
+        # search laid the screen out for the letter, then again for the rows it found.
+        # The size is all the field needs (to scroll its text); its height and width are
+        # set, and it is drawn again for the new text anyway.
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def action_delete_left_all(self) -> None:
         """ctrl+u empties the field, as the forms' key line says ("töm fältet"), wherever

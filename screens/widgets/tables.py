@@ -132,6 +132,8 @@ class FittedTable(DataTable[Any]):
         self._fitted_room = 0
         #: True while the rows are put back after a refit (the cursor moves meanwhile).
         self.rebuilding = False
+        #: The detail line's widget and the text last shown in it.
+        self._detail_shown: tuple[Static, Text] | None = None
         #: True while rows are added in a batch: each added row moves the cursor, and
         #: the detail line is shown once, after the batch, not once per row.
         self.adding = False
@@ -260,6 +262,12 @@ class FittedTable(DataTable[Any]):
         if self.detail_widget is None:
             return
         text = self.detail(self.current_key)
+        shown = self._detail_shown
+        # The same detail again (a search that kept the row under the cursor) is left
+        # as it is: updated, it laid the screen out once more.
+        if shown is not None and shown[0] is self.detail_widget and _same_text(shown[1], text):
+            return
+        self._detail_shown = (self.detail_widget, text)
         self.detail_widget.update(text)
         self.detail_widget.display = bool(text.plain)
 

@@ -188,3 +188,62 @@ async def test_a_counting_note_that_fires_late_leaves_the_figures(db_path: Path)
         await pilot.pause()
         line = str(screen.query_one("#stats-line", Static).render())
         assert "Räknar" not in line and ": 1 rapport," in line
+
+
+async def test_enter_in_a_field_draws_the_figures_and_the_key_line_together(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter on a from-date long ago: the figures, the key line of the figures (the
+    letters' keys back) and the cursor on them come in one layout of the screen, and a
+    period named by whole dates fits the terminal (no sideways scroll bar, which came
+    and laid the screen out twice more)."""
+    from textual.screen import Screen
+    from textual.widgets._footer import FooterKey
+
+    from screens.widgets.footer import Footer
+
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+        store.create("snabbrapport", report_fields(date="2026-10-02"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _statistics(pilot)
+        await pilot.press("tab", *"2000-01-01")
+        await _settle(pilot)
+        layouts: list[Screen[Any]] = []
+        original = Screen._refresh_layout
+
+        def counted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            layouts.append(self)
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.pause(0.1)
+        assert _reports_line(screen)[0] == "2"
+        assert screen.focused is screen.query_one("#stats-body")
+        footer_keys = screen.query_one(Footer).query(FooterKey)
+        keys = [key.key for key in footer_keys if key.display]
+        assert "j" in keys and "m" in keys
+        body = screen.query_one("#stats-body")
+        assert not body.show_horizontal_scrollbar
+        assert len([s for s in layouts if s is screen]) == 1
+
+
+async def test_keys_typed_right_after_enter_follow_the_cursor_to_the_figures(
+    db_path: Path,
+) -> None:
+    """j typed with Enter (held until the figures show) reaches the figures, where it
+    turns the comparison off, not the date field."""
+    with open_store(db_path) as store:
+        store.create("snabbrapport", report_fields(date="2026-11-20"))
+    app = TryggApp(db_path, "sv", now=lambda: NOW)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _statistics(pilot)
+        assert screen.compare
+        await pilot.press("tab", "enter", "j")
+        await _settle(pilot)
+        await _settle(pilot)
+        assert not screen.compare
+        assert screen.query_one("#stats-from", Input).value == "2026-11-01"
