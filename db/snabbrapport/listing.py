@@ -7,6 +7,7 @@ index keeps copies of erased names in its segments, and gallring must leave none
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,23 +119,62 @@ def count_reports(store: Store, flt: ReportFilter) -> int:
     return int(store.conn.execute(sql, params).fetchone()[0])
 
 
+#: SQLite steps a search may spend reading reports newest first (a few ms) before it
+#: reads them in table order instead and sorts the few it found.
+NEWEST_FIRST_STEPS = 50_000
+
+
 def list_reports(
     store: Store, flt: ReportFilter, *, offset: int = 0, limit: int = 100
 ) -> list[ReportRow]:
     """One page of reports, newest first."""
     where, params = _query(flt)
     params.update(limit=limit, offset=offset)
-    sql = f"""
+
+    def page(order: str) -> str:
+        return f"""
         SELECT r.id, r.nr, r.date, r.time, r.place, r.kommun, r.name, r.age, r.sex,
             r.custody, r.pm_social, r.pm_sent_date, r.officer, r.erased_date IS NOT NULL,
             r.group_id
         FROM snabbrapport r WHERE {where}
-        ORDER BY r.date DESC, r.time DESC, r.nr DESC
+        ORDER BY {order}, r.time DESC, r.nr DESC
         LIMIT :limit OFFSET :offset"""
-    return [
-        ReportRow(*row[:13], bool(row[13]), row[14])  # type: ignore[call-arg]
-        for row in store.conn.execute(sql, params)
-    ]
+
+    if flt.text.split():
+        # Read newest first (a common word fills the page from the latest reports at
+        # once) but only for a while: a word in few reports or none made that read every
+        # report by the date index, in date order, half a second at 100,000 on the
+        # screen's own thread for each letter typed. Then in table order, sorting what
+        # matched: the same page, a tenth of the time for a rare word.
+        rows = _within(store, page("r.date DESC"), params, NEWEST_FIRST_STEPS)
+        if rows is None:
+            rows = store.conn.execute(page("+r.date DESC"), params).fetchall()
+    else:
+        rows = store.conn.execute(page("r.date DESC"), params).fetchall()
+    return [ReportRow(*row[:13], bool(row[13]), row[14]) for row in rows]  # type: ignore[call-arg]
+
+
+def _within(
+    store: Store, sql: str, params: dict[str, Any], steps: int
+) -> list[tuple[Any, ...]] | None:
+    """The rows of ``sql``, or None if SQLite needs more than about ``steps`` steps."""
+    conn = store.conn
+    spent = [0]
+    every = max(1, min(10_000, steps))
+
+    def budget() -> int:
+        spent[0] += every
+        return 1 if spent[0] > steps else 0
+
+    conn.set_progress_handler(budget, every)
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        if "interrupt" not in str(error):
+            raise
+        return None
+    finally:
+        conn.set_progress_handler(None, every)
 
 
 def report_kommuner(store: Store) -> list[str]:
