@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from db.dates import parse_date
@@ -23,6 +24,16 @@ from screens.widgets.tables import PagedTable
 class FilteredListScreen(TryggScreen):
     """Subclasses name their search field and status line, and implement
     ``read_filters`` (None when a field cannot be read) and ``line_text``."""
+
+    BINDINGS = [
+        # Priority: the cursor moves when Tab is read, so that what is typed after it in
+        # the same breath goes to the next field ("1/11⇥15/11" put "1/1115/11" in Från:
+        # the app's Tab ran only once it had bubbled up from the field, after the rest).
+        Binding("tab", "next_field", show=False, priority=True, id="list_next_field"),
+        Binding(
+            "shift+tab", "previous_field", show=False, priority=True, id="list_previous_field"
+        ),
+    ]
 
     SEARCH_ID = ""
     LINE_ID = ""
@@ -42,6 +53,12 @@ class FilteredListScreen(TryggScreen):
     @property
     def today(self) -> date:
         return self.trygg.store.now().date()
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
 
     def read_filters(self) -> Any | None:
         raise NotImplementedError

@@ -107,3 +107,21 @@ def test_the_question_the_cursor_reaches_is_scrolled_into_view(db_path: Path) ->
         since = len(terminal.output)
         terminal.send(*[b"\r"] * 10, pause=0.3)
         terminal.wait_for_output("Omhändertagen", since=since, timeout=10)
+
+
+def test_a_date_typed_after_tab_goes_to_the_next_filter_field(db_path: Path) -> None:
+    """In F6's filter fields, ``1/11``, Tab, ``15/11`` in one read: the app's Tab ran only
+    once it had bubbled up from the field, after the letters behind it, and Från got
+    "1/1115/11" with Till empty (cold test)."""
+    store = open_store(db_path)
+    store.create("snabbrapport", report_fields(place="Torget"))
+    store.close()
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Senaste utbyte")  # the overview is up
+        terminal.press(F6, then="1 rapport")
+        terminal.send(b"/", b"\t", pause=0.5)  # the search field, then Från
+        since = len(terminal.output)
+        terminal.send(b"1/11\t15/11", pause=0)
+        terminal.wait_for_output("15/11", since=since)
+        time.sleep(1.0)
+        assert b"1/1115/11" not in terminal.output[since:]
