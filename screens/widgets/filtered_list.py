@@ -79,7 +79,15 @@ class FilteredListScreen(TryggScreen):
             try:
                 dates[name] = parse_date(text, self.today).isoformat()
             except TryggError as error:
-                self.show_line(f"{self.t(f'filter.{name}')} {error.message(self.lang)}")
+                # The line is one row: the date's own sentence (with three examples) was
+                # cut at 80 columns mid-example.
+                field = self.t(f"filter.{name}")
+                if error.key == "date.unreadable":
+                    shown = text if len(text) <= 16 else text[:15] + "…"
+                    problem = self.t("filter.bad_date", field=field, text=shown)
+                else:
+                    problem = f"{field}: {error.message(self.lang)}"
+                self.show_line(problem)
                 return None
         return dates
 

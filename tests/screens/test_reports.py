@@ -372,7 +372,10 @@ async def test_the_list_filters_by_custody_note_and_place(db_path: Path) -> None
         screen.query_one("#rep-from", Input).value = "den 40:e"
         await pilot.press("slash", "enter")
         await pilot.pause()
-        assert "Från" in str(screen.query_one("#rep-line", Static).render())
+        # Whole on its one row at 80 columns (the date's own sentence was cut there).
+        said = str(screen.query_one("#rep-line", Static).render())
+        assert said == "Från: 'den 40:e' är inget datum – skriv t.ex. 21/11, 2026-11-21 eller igår"
+        assert len(said) <= 78
 
 
 async def test_a_note_to_social_services_for_two_marked_reports(

@@ -287,6 +287,7 @@ MESSAGES: dict[str, str] = {
     "filter.kommun": "Municipality",
     "filter.from": "From",
     "filter.to": "To",
+    "filter.bad_date": "{field}: '{text}' is not a date – write e.g. 21/11, 2026-11-21 or yesterday",
     "filter.status.alla": "all",
     "filter.status.oppna": "open",
     "filter.status.forsenade": "overdue",

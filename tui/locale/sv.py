@@ -287,6 +287,7 @@ MESSAGES: dict[str, str] = {
     "filter.kommun": "Kommun",
     "filter.from": "Från",
     "filter.to": "Till",
+    "filter.bad_date": "{field}: '{text}' är inget datum – skriv t.ex. 21/11, 2026-11-21 eller igår",
     "filter.status.alla": "alla",
     "filter.status.oppna": "öppna",
     "filter.status.forsenade": "försenade",
