@@ -256,7 +256,8 @@ class LagesbildScreen(TryggScreen):
             )
             table.add_row(
                 light_cell(m.light, self.lang),
-                plain(m.activity[:40]),
+                # (Shortened with "…", not cut mid-word unmarked; Enter opens it whole.)
+                plain(m.activity if len(m.activity) <= 40 else m.activity[:39] + "…"),
                 Text(done, style="bold red" if progress.behind else "", justify="right"),
                 plain(",".join(numbers.get(k, "?") for k in m.places)),
                 key=m.id,

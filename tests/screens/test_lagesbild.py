@@ -124,6 +124,10 @@ async def test_hours_measures_and_other_periods_by_key(db_path: Path) -> None:
         await pilot.press("t", "a")
         measures = rows(app, "#lb-measures")
         assert measures[0][0] == "● Röd"  # red first: what the steering group must discuss
+        # A long name is shortened with "…", not cut mid-word unmarked (cold test).
+        for row in measures:
+            assert len(row[1]) <= 40 and (len(row[1]) < 40 or row[1].endswith("…")), row
+        assert any(row[1].endswith("…") for row in measures), measures
         await pilot.press("a", "minus")
         await settle(pilot)
         assert screen.sub_title == "Lägesbild Lycksele – kvartal 2 2026"
