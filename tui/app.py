@@ -15,6 +15,7 @@ from textual import events
 from textual._time import get_time as message_clock
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
@@ -554,8 +555,6 @@ class TryggApp(App[None]):
         """The screen the person works on: the top one, unless that is the palette or the
         key list, which list (and run) the keys of the screen under them — asked while
         they are open, every app-wide key counted as under a dialog and went missing."""
-        from textual.command import CommandPalette
-
         for screen in reversed(self.screen_stack):
             if not isinstance(screen, CommandPalette) and not getattr(
                 screen, "LISTS_KEYS_BELOW", False
