@@ -80,7 +80,7 @@ def overview(store: Store, today: date) -> Overview:
     month = conn.execute(reports, (first, iso)).fetchone()[0]
     device = store.device
     pm_due = None
-    if device is None or device.org != "kommun":
+    if device is None or device.writes_notes:
         pm_due = conn.execute(
             "SELECT count(*) FROM snabbrapport WHERE deleted = 0 AND pm_social = 'ja'"
             " AND pm_sent_date IS NULL AND erased_date IS NULL"

@@ -26,7 +26,7 @@ from db.errors import TryggError
 from db.ids import new_device_id
 from db.journal import chains
 from db.journal import vectors as vec
-from db.records import POLIS
+from db.records import KOMMUN, POLIS
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,14 @@ class Device:
     name: str
     org: str | None
     kommun: str | None
+
+    @property
+    def writes_notes(self) -> bool:
+        """Whether this device writes the notes to social services (PM): not a
+        municipality's. The police write them and mark them sent, which reaches them; a
+        municipality's device has no names to write them with, and its "sent" mark
+        would tell the officer the real note was written."""
+        return self.org != KOMMUN
 
 
 @dataclass(frozen=True)

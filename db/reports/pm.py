@@ -59,10 +59,7 @@ def reports_for_pm(store: Store, report_ids: Sequence[str]) -> list[dict[str, An
     if not report_ids:
         raise TryggError("pm.none")
     device = store.device
-    if device is not None and device.org == "kommun":
-        # The police write the note (and mark it sent, which reaches them): a
-        # municipality's device has no names to write it with, and its "sent" mark
-        # would tell the officer the real note was written.
+    if device is not None and not device.writes_notes:
         raise TryggError("pm.police_only")
     reports = []
     for report_id in dict.fromkeys(report_ids):
