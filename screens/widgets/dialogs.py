@@ -116,8 +116,6 @@ class KeyChoiceModal(DialogModal[str | None]):
         self._options = list(options)
         #: What Esc does, when it is more than "cancel" (a form's draft kept for later).
         self._cancel_hint = cancel_hint
-        #: Answered: the question is on its way out and takes no second answer.
-        self._answered = False
 
     def compose(self) -> ComposeResult:
         lines = Text()
@@ -133,7 +131,7 @@ class KeyChoiceModal(DialogModal[str | None]):
             yield Static(keys, classes="hint", markup=False)
 
     def on_key(self, event: events.Key) -> None:
-        if self._answered:
+        if self._dismissed:
             # Typed with the answer, before the question was taken away: dropped. Read
             # in the same breath, they were all on their way here before the answer was
             # read, and "Torget" after the draft's t answered again with its own t — a
@@ -144,13 +142,8 @@ class KeyChoiceModal(DialogModal[str | None]):
         for key, code, _ in self._options:
             if event.character is not None and event.character.lower() == key:
                 event.stop()
-                self._answer(code)
+                self.dismiss(code)
                 return
 
     def action_cancel(self) -> None:
-        if not self._answered:
-            self._answer(None)
-
-    def _answer(self, code: str | None) -> None:
-        self._answered = True
-        self.dismiss(code)
+        self.dismiss(None)  # (once: a second answer is no answer, see _DismissedOnce)
