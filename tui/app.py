@@ -538,14 +538,10 @@ class TryggApp(App[None]):
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Sections are not reachable from a dialog or before the device is set up.
-        if action in ("section", "new_report", "log_progress"):
-            return not isinstance(self._working_screen(), ModalScreen) and (
-                self.store.device is not None
-            )
-        if action == "undo":
-            # Not under a dialog or a form (there ctrl+z is the text's own undo, and a
-            # change behind an open form would be taken back unseen).
+        # Sections are not reachable from a dialog or before the device is set up; nor is
+        # undo (under a form ctrl+z is the text's own undo, and a change behind an open
+        # form would be taken back unseen).
+        if action in ("section", "new_report", "log_progress", "undo"):
             return not isinstance(self._working_screen(), ModalScreen) and (
                 self.store.device is not None
             )
