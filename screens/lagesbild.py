@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from db.errors import TryggError
+from db.labels import short
 from db.lagesbild.layout import Mark
 from db.lagesbild.periods import Period, last_quarter, read_period
 from db.lagesbild.picture import HOURS, Lagesbild, PlaceRow, kommun_named, lagesbild
@@ -257,7 +258,7 @@ class LagesbildScreen(TryggScreen):
             table.add_row(
                 light_cell(m.light, self.lang),
                 # (Shortened with "…", not cut mid-word unmarked; Enter opens it whole.)
-                plain(m.activity if len(m.activity) <= 40 else m.activity[:39] + "…"),
+                plain(short(m.activity, 40)),
                 Text(done, style="bold red" if progress.behind else "", justify="right"),
                 plain(",".join(numbers.get(k, "?") for k in m.places)),
                 key=m.id,

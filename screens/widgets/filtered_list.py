@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import TryggError
+from db.labels import short
 from screens.widgets.base import TryggScreen, typing_in_field
 from screens.widgets.debounce import Debounce
 from screens.widgets.tables import PagedTable
@@ -30,9 +31,7 @@ class FilteredListScreen(TryggScreen):
         # the same breath goes to the next field ("1/11⇥15/11" put "1/1115/11" in Från:
         # the app's Tab ran only once it had bubbled up from the field, after the rest).
         Binding("tab", "next_field", show=False, priority=True, id="list_next_field"),
-        Binding(
-            "shift+tab", "previous_field", show=False, priority=True, id="list_previous_field"
-        ),
+        Binding("shift+tab", "previous_field", show=False, priority=True, id="list_previous_field"),
     ]
 
     SEARCH_ID = ""
@@ -83,8 +82,7 @@ class FilteredListScreen(TryggScreen):
                 # cut at 80 columns mid-example.
                 field = self.t(f"filter.{name}")
                 if error.key == "date.unreadable":
-                    shown = text if len(text) <= 16 else text[:15] + "…"
-                    problem = self.t("filter.bad_date", field=field, text=shown)
+                    problem = self.t("filter.bad_date", field=field, text=short(text, 16))
                 else:
                     problem = f"{field}: {error.message(self.lang)}"
                 self.show_line(problem)
