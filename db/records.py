@@ -87,6 +87,10 @@ class RecordType:
     def has(self, name: str) -> bool:
         return name in self._by_name
 
+    def find(self, name: str) -> Field | None:
+        """The field called ``name``, or None if this type has none."""
+        return self._by_name.get(name)
+
     @property
     def names(self) -> list[str]:
         return [f.name for f in self.fields]

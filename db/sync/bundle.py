@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,6 +46,9 @@ class Proof(Protocol):
     def finish(self) -> None: ...
 
     def tops(self) -> list[tuple[str, str, int]] | None: ...
+
+    #: Entries seen that no chain proves (from a Trygg before chains).
+    unverified: int
 
 
 SUFFIX = ".trygg"
@@ -429,8 +434,12 @@ class BundleReader:
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
+        # Where the chains can prove every entry byte for byte, the body hash is taken
+        # only if they do not (see _chains_cover).
+        deferred = proof is not None and self._chains_cover(conn)
         for chunk in self._rows(conn):
-            digest.update(chunk_lines(chunk if self._chained else [e[:9] for e in chunk]))
+            if not deferred:
+                digest.update(self._lines(chunk))
             count += len(chunk)
             skip = held(chunk) if held is not None else set()
             self.held_count += len(skip)
@@ -447,8 +456,6 @@ class BundleReader:
                     unproved = refusal
             if progress is not None:
                 progress(count, manifest.entry_count)
-        if count != manifest.entry_count or digest.hexdigest() != manifest.body_sha256:
-            raise TryggError("bundle.checksum", path=str(self.shown))
         # Where the proof holds every entry linked and each origin in one run, the file
         # can hold no entry twice and its runs' heads give each origin's newest stamp:
         # the two queries over the whole file are not needed (their refusals would come
@@ -461,6 +468,14 @@ class BundleReader:
                 tops = proof.tops()
             except TryggError as refusal:
                 unfinished = refusal
+        proved = proof is not None and not (unproved or unfinished or proof.unverified)
+        if deferred and not proved:
+            for chunk in self._rows(conn):
+                digest.update(self._lines(chunk))
+        if count != manifest.entry_count or (
+            (not deferred or not proved) and digest.hexdigest() != manifest.body_sha256
+        ):
+            raise TryggError("bundle.checksum", path=str(self.shown))
         if (
             tops is None
             and conn.execute(
@@ -479,6 +494,23 @@ class BundleReader:
             raise unproved
         if unfinished is not None:
             raise unfinished
+
+    def _chains_cover(self, conn: sqlite3.Connection) -> bool:
+        """Whether every entry of the file is linked with its value in the clear: then,
+        once the proof has followed each chain to its signed head, every part of every
+        entry (what its line writes: its leaf and its link, db/journal/chains.py) is
+        proved its origin's, and the body hash, which would prove the same bytes again,
+        is not needed. A personal entry is not covered: its leaf holds only its
+        commitment, the same for the entry and for its erased stub, so only the body
+        hash shows a stub put in its place after the sender signed."""
+        if not self._chained:
+            return False
+        uncovered = "link IS NULL OR salt IS NOT NULL OR sealed IS NOT NULL"
+        return not conn.execute(f"SELECT 1 FROM entries WHERE {uncovered} LIMIT 1").fetchone()
+
+    def _lines(self, chunk: list[Row]) -> bytes:
+        """The lines of ``chunk`` as the body hash takes them."""
+        return chunk_lines(chunk if self._chained else [e[:9] for e in chunk])
 
     def _rows(self, conn: sqlite3.Connection, where: str = "") -> Iterator[list[Row]]:
         """Every row, in file order, as twelve parts (a format 2 file's without salt,
@@ -603,7 +635,8 @@ def chunk_problem(
             if found is None:
                 continue
             if found is missing:
-                found = _value_problem(tbl, field, scope, value)
+                fits = _fits_plainly(tbl, field, scope, value)
+                found = None if fits else _value_problem(tbl, field, scope, value)
                 if isinstance(value, str | None) and isinstance(field, str):
                     known[(tbl, field, scope, value)] = found
                 if found is None:
@@ -616,6 +649,44 @@ def chunk_problem(
 
 #: Not found among what is known (None is a finding: nothing wrong).
 _MISSING: Any = object()
+
+
+def _fits_plainly(tbl: str, field: Any, scope: str, value: Any) -> bool:
+    """Whether ``value`` is, at a glance, a text or a decimal number that fits field
+    ``field`` of type ``tbl`` in ``scope`` as it stands: a JSON string with nothing
+    escaped, no space at either end and no character a text refuses, no longer than
+    the field allows; or a JSON number with a fraction or an exponent, finite, within
+    the field's range. True only where ``_value_problem`` finds nothing wrong (most
+    values of a file: names, notes, coordinates), without decoding or cleaning them;
+    False says nothing (it is then asked)."""
+    f = TYPES[tbl].find(field) if isinstance(field, str) else None
+    if f is None or scope != f.scope or not isinstance(value, str) or len(value) < 3:
+        return False
+    kind = f.kind
+    if kind is Kind.TEXT or kind is Kind.LONGTEXT:
+        inner = value[1:-1]
+        return (
+            value[0] == value[-1] == '"'
+            and '"' not in inner
+            and "\\" not in inner
+            # (No control character, no space other than a plain one: all a text strips.)
+            and inner.isprintable()
+            and inner[0] != " "
+            and inner[-1] != " "
+            and len(inner) <= f.max_length
+        )
+    if kind is Kind.REAL and _JSON_DECIMAL.fullmatch(value) is not None:
+        number = float(value)  # (what the JSON decoder reads it as)
+        return (
+            math.isfinite(number)
+            and (f.minimum is None or number >= f.minimum)
+            and (f.maximum is None or number <= f.maximum)
+        )
+    return False
+
+
+#: A JSON number that the JSON decoder reads as a float: with a fraction or an exponent.
+_JSON_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
 
 
 def _fine_device(device: Any, devices: set[Any]) -> bool:

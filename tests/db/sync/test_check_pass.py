@@ -34,10 +34,17 @@ _PARTS: tuple[tuple[Any, ...], ...] = (
     ("dev", "d" * 64, "", "d" * 65, 5, b"dev", None),  # device
     ("place", "snabbrapport", "nosuch", None, 5),  # tbl
     (_ID, _OTHER_ID, "not-an-id", _ID.upper(), _ID + "\n", 5, None),  # record id
-    ("name", "lat", "kommun", "personnummer", "_deleted", "_erased", "_ack:name", "no", 5),
+    (
+        "name", "lat", "kommun", "note", "personnummer", "_deleted", "_erased", "_ack:name",
+        "no", 5,
+    ),  # field
     (
         '"Lycksele"', '"Plats 1"', "64.5", '"64.5"', "64", None, "null", "{", '"  "', 5, 1.5,
         b"x", '{"date":"2026-11-22"}', '{"seen":{}}', '{"ts":5,"device":"d"}', '"a\\u0007"',
+        # at the edges of what a text or a decimal is found fitting at a glance
+        '" Plats"', '"Plats "', '"\u00a0Plats"', '"Pl\\"ats"', '""', '"x"', '"' + "x" * 201 + '"',
+        '"a\u2028b"', '"a\x00b"', "-0.0", "6.45e1", "1e2", "-1e999", "064.5", "1_0.5",
+        "64.5 ", "90.0", "90.1", "-180.0", "1E-3",
     ),  # value
     (None, 3, "3", True, 1.5),  # prev_ts
     (None, "dev", 5, b"dev"),  # prev_device
@@ -81,6 +88,17 @@ def test_the_lean_pass_refuses_what_the_reference_refuses(
     chunk: list[tuple[Any, ...]], skip: set[int]
 ) -> None:
     assert bundle.chunk_problem(chunk, skip, _SCOPES) == _reference(chunk, skip)
+
+
+@pytest.mark.parametrize("field", ["name", "note", "lat", "lon", "kommun"])
+@pytest.mark.parametrize("value", _PARTS[5])
+def test_every_value_is_judged_in_every_field_as_the_reference_judges_it(
+    field: str, value: Any
+) -> None:
+    """A text, a long text, decimals with their ranges: what the pass finds fitting at a
+    glance, the reference finds fitting too."""
+    row = (*_GOOD[:4], field, value, *_GOOD[6:])
+    assert bundle.chunk_problem([row], set(), _SCOPES) == _reference([row], set())
 
 
 @pytest.mark.parametrize(

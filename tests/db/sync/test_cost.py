@@ -423,3 +423,54 @@ def test_a_first_import_with_personal_entries_costs_in_proportion_to_the_file(
     large, large_entries = _import_steps(tmp_path / "large", 80)
     grown = large_entries / small_entries
     assert large <= small * grown * 1.15, (small, large, grown)
+
+
+def test_a_file_its_chains_prove_whole_is_not_hashed_line_by_line(tmp_path: Path) -> None:
+    """Every entry linked with its value in the clear: the chains, followed to their
+    signed heads, prove every part of every entry, so the body hash (the same bytes
+    again) is not taken."""
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 40)
+    hashed: list[object] = []
+    lines = bundle.chunk_lines
+
+    def hashing(chunk: Any) -> bytes:
+        hashed.append(chunk)
+        return lines(chunk)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bundle, "chunk_lines", hashing)
+        summary = b.receive(a.send(full=True))
+    assert hashed == []
+    assert summary.total_new_records == 40 and b.state() == a.state()
+    a.close()
+    b.close()
+
+
+def test_a_personal_entry_swapped_for_its_stub_after_signing_is_refused_as_damaged(
+    tmp_path: Path,
+) -> None:
+    """A stub's leaf is its entry's leaf (both give the commitment): the chain cannot
+    tell them apart, so a file with personal entries is still hashed whole, and a stub
+    put in place of a value after the sender signed is found by the body hash."""
+    from db.journal.chains import commitment
+    from tests.conftest import report_fields
+
+    a, b = Device(tmp_path, "A"), Device(tmp_path, "B")
+    _places(a, 3)
+    a.store.create("snabbrapport", report_fields(personnummer="20110204-1231"))
+    real = a.send(full=True, profile="polis")
+    conn = sqlite3.connect(real)
+    seq, salt, value = conn.execute(
+        "SELECT seq, salt, value FROM entries WHERE field = 'personnummer'"
+    ).fetchone()
+    conn.execute(
+        "UPDATE entries SET value = NULL, salt = NULL, sealed = ? WHERE seq = ?",
+        (commitment(salt, value), seq),
+    )
+    conn.commit()
+    conn.close()
+    refused = _refusal(b, real)
+    assert refused.key == "bundle.checksum"
+    a.close()
+    b.close()
