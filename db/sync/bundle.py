@@ -249,6 +249,10 @@ class BundleReader:
         #: them when it was not told which are held), and how many held.
         self.fresh_count = 0
         self.held_count = 0
+        #: The devices whose entries the file carries, as the check found them.
+        self._origins: set[str] = set()
+        #: The check found every entry linked with its value in the clear: no stub.
+        self._all_clear = False
 
     def __enter__(self) -> BundleReader:
         return self
@@ -306,6 +310,9 @@ class BundleReader:
             return None  # the whole check says why
         self.manifest = manifest
         self.fresh_count, self.held_count = 0, manifest.entry_count
+        # (Every entry is in a run of one of these chains, and each chain in a run.)
+        self._origins = {chain.head.device for chain in proved}
+        self._all_clear = True  # (every entry held exactly, and a stub is never held)
         return manifest, proved
 
     @property
@@ -431,15 +438,18 @@ class BundleReader:
         digest = hashlib.sha256()
         count = 0
         self.fresh_count = self.held_count = 0
+        self._origins = set()
         # A damaged file is reported as damaged: a proof's refusal waits for the body
         # hash and the other checks.
         unproved: TryggError | None = None
         # Where the chains can prove every entry byte for byte, the body hash is taken
         # only if they do not (see _chains_cover).
-        deferred = proof is not None and self._chains_cover(conn)
+        self._all_clear = self._chains_cover(conn)
+        deferred = proof is not None and self._all_clear
         for chunk in self._rows(conn):
             if not deferred:
                 digest.update(self._lines(chunk))
+            self._origins.update({row[1] for row in chunk})
             count += len(chunk)
             skip = held(chunk) if held is not None else set()
             self.held_count += len(skip)
@@ -539,7 +549,7 @@ class BundleReader:
         """The stubs of erased entries the file carries (their places in chains)."""
         if self._conn is None or self.manifest is None:
             raise RuntimeError("check() first")
-        if not self._chained:
+        if not self._chained or self._all_clear:
             return []
         return [
             row for chunk in self._rows(self._conn, "WHERE sealed IS NOT NULL") for row in chunk
@@ -572,10 +582,11 @@ class BundleReader:
         return self._chunks(self._conn)
 
     def origins(self) -> set[str]:
-        """The devices whose entries this file carries."""
+        """The devices whose entries this file carries (found by the check, which read
+        every entry or proved each in its origin's chain)."""
         if self._conn is None or self.manifest is None:
             raise RuntimeError("check() first")
-        return {row[0] for row in self._conn.execute("SELECT DISTINCT device FROM entries")}
+        return set(self._origins)
 
     def records_with_field(self, field: str) -> set[str]:
         """Ids of the records that have an entry for ``field`` in this file."""

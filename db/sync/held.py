@@ -153,44 +153,48 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
     # where each run begins (each origin and scope must begin one run only). Both found
     # in one pass over the file: an entry of the run before it is out of order.
     starts = []
-    for device, scope, ts, out_of_order in conn.execute(
-        f"SELECT b.device, b.scope, b.ts, a.seq IS NOT NULL AND a.device IS b.device"
-        f" AND a.scope IS b.scope FROM {entries} AS b LEFT JOIN {entries} AS a"
-        " ON a.seq = b.seq - 1 WHERE a.seq IS NULL OR a.device IS NOT b.device"
-        " OR a.scope IS NOT b.scope"
-        " OR NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field)"
+    for seq, device, scope, ts, record_id, name, out_of_order in conn.execute(
+        f"SELECT b.seq, b.device, b.scope, b.ts, b.record_id, b.field, a.seq IS NOT NULL"
+        f" AND a.device IS b.device AND a.scope IS b.scope FROM {entries} AS b"
+        f" LEFT JOIN {entries} AS a ON a.seq = b.seq - 1 WHERE a.seq IS NULL"
+        " OR a.device IS NOT b.device OR a.scope IS NOT b.scope"
+        " OR NOT (b.ts, b.record_id, b.field) > (a.ts, a.record_id, a.field) ORDER BY b.seq"
     ):
         if out_of_order:
             return None
-        starts.append((device, scope, ts))
-    if len({(device, scope) for device, scope, _ts in starts}) != len(starts):
+        starts.append((seq, device, scope, (ts, record_id, name)))
+    if len({(device, scope) for _seq, device, scope, _first in starts}) != len(starts):
         return None
     heads = {(chain.head.device, chain.head.scope): chain for chain in manifest.chains}
     proved = []
-    within_chains = 0
-    for device, scope, earliest in starts:
+    # Where each run ends: before the next begins (seq has no gaps), the last at the end.
+    ends = [seq - 1 for seq, *_rest in starts[1:]] + ([last] if starts else [])
+    for (seq, device, scope, first_at), end in zip(starts, ends, strict=True):
         chain = heads.get((device, scope))
-        if chain is None or earliest < chain.head.start:
+        if chain is None or first_at[0] < chain.head.start:
             return None
+        # A run is in chain order: it lies within its chain's part (after the anchor, up
+        # to the head) when its first and its last entry do.
         low = chain.anchor[0] if chain.anchor else (0, "", "")
         high = chain.head.position
+        last_at = conn.execute(
+            f"SELECT ts, record_id, field FROM {entries} WHERE seq = ?", (end,)
+        ).fetchone()
+        if not low < first_at or not tuple(last_at) <= high:
+            return None
         within = "device = ? AND scope = ? AND (ts, record_id, field) > (?, ?, ?)"
         within += " AND (ts, record_id, field) <= (?, ?, ?)"
         span = (device, scope, *low, *high)
-        inside = conn.execute(f"SELECT count(*) FROM {entries} WHERE {within}", span).fetchone()[0]
         held = conn.execute(
             f"SELECT count(*) FROM main.journal WHERE link IS NOT NULL AND {within}", span
         ).fetchone()[0]
-        if held != inside:
+        if held != end - seq + 1:
             return None
         if _link_at(conn, device, scope, high) != chain.head.link:
             return None
         if chain.anchor and _link_at(conn, device, scope, low) != chain.anchor[1]:
             return None
-        within_chains += inside
         proved.append(chain)
-    if within_chains != count:
-        return None  # an entry outside its chain's part (each run counted within its own)
     # Each run ends at its head (all of the journal's part of the chain is in it): the
     # sender's vectors must account for it, as for any file.
     tops = [(c.head.device, c.head.scope, c.head.ts) for c in proved]

@@ -474,3 +474,36 @@ def test_a_personal_entry_swapped_for_its_stub_after_signing_is_refused_as_damag
     assert refused.key == "bundle.checksum"
     a.close()
     b.close()
+
+
+def _delta_import_steps(folder: Path, records: int) -> int:
+    """SQLite steps on the receiver's connection while it imports a file of one change
+    (and, after it, another file with nothing new), holding ``records`` places."""
+    a, b = Device(folder, "A"), Device(folder, "B")
+    ids = _places(a, records)
+    b.receive(a.send(full=True))
+    a.receive(b.send(full=True))  # A knows what B holds
+    a.store.update("place", ids[0], {"note": "Ändrad"})
+    delta, again = a.send(b), a.send(b)
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    b.store.conn.set_progress_handler(step, 100)
+    assert b.receive(delta).updated_fields == 1
+    assert b.receive(again).new_entries == 0
+    b.store.conn.set_progress_handler(None, 0)
+    a.close()
+    b.close()
+    return steps
+
+
+def test_a_small_file_costs_what_it_carries_not_what_the_journal_holds(tmp_path: Path) -> None:
+    """The records erased here are found through the journal's index of erasure markers
+    (SQLite's planner preferred reading the whole journal index for them)."""
+    small = _delta_import_steps(tmp_path / "small", 100)
+    large = _delta_import_steps(tmp_path / "large", 2000)
+    assert large <= small * 1.2 + 5, (small, large)
