@@ -5,77 +5,98 @@ else the platform's data folder) and ``--lang sv|en`` (else ``$TRYGG_LANG``, els
 An expected failure prints one sentence and exits 1; an unexpected one prints one sentence
 too (the traceback only with ``--debug``) and exits 3.
 
-Each command is a module-level click command in a module of this package; ``COMMANDS``
-says where, and a module is imported only when one of its commands is looked up, so that
-opening the app imports none of them.
+The command group and its commands are in tui/cli/root.py. Opening the app with no more
+than ``--db``, ``--lang`` and ``--debug`` does not load them, nor click: a quarter of the
+start-up time Trygg spent beyond a bare Textual app's went to loading the command line.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-import click
-
-from db.database import set_wait_notice
 from db.i18n import LANGUAGES, normalise_language
-from tui.cli import click_words, common
-from tui.cli.common import TryggGroup, db_option, say_waiting
-from tui.text import set_language
-
-click_words.install()
-
-#: Every command of ``trygg``: its name and the ``module:attribute`` that makes it.
-COMMANDS = {
-    "init": "tui.cli.device:init_command",
-    "demo": "tui.cli.device:demo_command",
-    "moved": "tui.cli.device:moved_command",
-    "log": "tui.cli.log:log_command",
-    "records": "tui.cli.records:records_group",
-    "export": "tui.cli.sync:export_command",
-    "import": "tui.cli.sync:import_command",
-    "sync": "tui.cli.sync:sync_command",
-    "conflicts": "tui.cli.sync:conflicts_group",
-    "peers": "tui.cli.peers:peers_group",
-    "report": "tui.cli.reports:report_group",
-    "import-plan": "tui.cli.plans:import_plan_command",
-    "gallra": "tui.cli.protect:gallra_group",
-    "backup": "tui.cli.protect:backup_command",
-    "restore": "tui.cli.protect:restore_command",
-    "doctor": "tui.cli.protect:doctor_command",
-}
 
 
-@click.group(
-    cls=TryggGroup,
-    lazy=COMMANDS,
-    invoke_without_command=True,
-    help="cli.help",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-@db_option
-@click.option("--lang", type=click.Choice(LANGUAGES), envvar="TRYGG_LANG", help="cli.opt.lang")
-@click.option("--debug", is_flag=True, help="cli.opt.debug")
-@click.version_option(package_name="trygg", message="trygg %(version)s", help="cli.opt.version")
-@click.pass_context
-def cli(ctx: click.Context, db: str | None, lang: str | None, debug: bool) -> None:
-    # (A --lang typed after the command is that command's, parsed after this: until then
-    # the one ``main`` found in the arguments holds, so that its errors and help agree.)
-    set_language(lang or (ctx.obj or {}).get("lang"))
-    common.State.debug = debug
-    common.State.told_waiting = False
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    opening = app_options(args, os.environ)
+    if opening is not None:
+        open_app(*opening)
+        return
+    from tui.cli.root import build_cli
+
+    lang = _language_from_argv(args)
+    build_cli(lang).main(args=args, prog_name="trygg", obj={"lang": lang})
+
+
+def app_options(
+    args: Sequence[str], environ: os._Environ[str] | dict[str, str]
+) -> tuple[str | None, str | None, bool] | None:
+    """``--db``, ``--lang`` and ``--debug`` as the group would take them, when ``args``
+    only open the app and the group would accept every value given (here or in the
+    environment); else None, and the group parses them (a command, ``--help``, a
+    language it does not know, a folder for a database: it says what is wrong)."""
+    db: str | None = None
+    lang: str | None = None
+    debug = False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--debug":
+            debug = True
+            continue
+        name, equals, value = arg.partition("=")
+        if name not in ("--db", "--lang") or (name == "--db" and equals and not value):
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if name == "--db":
+            db = value
+        else:
+            lang = value
+    lang = lang or environ.get("TRYGG_LANG") or None
+    db = db or environ.get("TRYGG_DB") or None
+    if (lang is not None and lang not in LANGUAGES) or (db is not None and Path(db).is_dir()):
+        return None
+    return db, lang, debug
+
+
+def open_app(db: str | None, lang: str | None, debug: bool) -> None:
+    """Open the app on ``db`` (else the default database), as ``trygg`` alone does, its
+    failures told as every command tells them."""
+    from db.database import resolve_path, set_wait_notice
+    from tui.app import run_app
+
+    def say_waiting(path: Path | None) -> None:
+        from tui.cli import common
+        from tui.text import set_language
+
+        set_language(lang)
+        common.say_waiting(path)
+
     set_wait_notice(say_waiting)
-    ctx.ensure_object(dict)
-    ctx.obj["db"] = db
-    if ctx.invoked_subcommand is None:
-        common.run_app(common.database_path(ctx, db))
+    try:
+        run_app(resolve_path(db), normalise_language(lang), debug=debug)
+    except (Exception, KeyboardInterrupt) as error:
+        from tui.cli import common
+        from tui.text import set_language
+
+        set_language(lang)
+        common.State.debug = debug
+        common.run_reported(functools.partial(_raise, error))
 
 
-def build_cli(lang: str | None = None) -> click.Group:
-    """The ``trygg`` command group, its help in ``lang`` (the commands' own messages follow
-    ``--lang``)."""
-    set_language(lang)
-    return cli
+def _raise(error: BaseException) -> Any:
+    """Raise ``error`` again (to ``run_reported``, which tells it as a command would)."""
+    raise error
 
 
 def _language_from_argv(argv: Sequence[str]) -> str | None:
@@ -88,8 +109,10 @@ def _language_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    lang = _language_from_argv(args)
-    build_cli(lang).main(args=args, prog_name="trygg", obj={"lang": lang})
+def __getattr__(name: str) -> Any:
+    """The command group's names (``cli``, ``build_cli``, ``COMMANDS``), loaded when asked."""
+    if name in ("cli", "build_cli", "COMMANDS"):
+        from tui.cli import root
+
+        return getattr(root, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

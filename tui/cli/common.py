@@ -9,6 +9,7 @@ the commands are made once, at import, and shown in whichever language was chose
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import sqlite3
@@ -231,32 +232,38 @@ class TryggGroup(_LocalisedHelp, click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except TryggError as error:
-            fail(error.message(language()))
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        return run_reported(functools.partial(super().invoke, ctx))
+
+
+def run_reported(call: Callable[[], Any]) -> Any:
+    """``call()``, its failures told in one sentence: an expected one exits 1, an
+    unexpected one 3 (raised as it is with ``--debug``)."""
+    try:
+        return call()
+    except TryggError as error:
+        fail(error.message(language()))
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except KeyboardInterrupt:
+        fail(t("cli.interrupted"))
+    except BrokenPipeError:
+        # The reader went away (``trygg records export | head``): nothing to say.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        sys.exit(0)
+    except sqlite3.OperationalError as error:
+        if State.debug:
             raise
-        except KeyboardInterrupt:
-            fail(t("cli.interrupted"))
-        except BrokenPipeError:
-            # The reader went away (``trygg records export | head``): nothing to say.
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            sys.exit(0)
-        except sqlite3.OperationalError as error:
-            if State.debug:
-                raise
-            reason = "disk_full" if "full" in str(error).lower() else "database"
-            fail(t(f"cli.sqlite_{reason}"))
-        except OSError as error:
-            if State.debug:
-                raise
-            fail(t("cli.os_error", reason=error.strerror or str(error)))
-        except Exception as error:
-            if State.debug:
-                raise
-            fail(t("cli.unexpected", kind=type(error).__name__), EXIT_UNEXPECTED)
+        reason = "disk_full" if "full" in str(error).lower() else "database"
+        fail(t(f"cli.sqlite_{reason}"))
+    except OSError as error:
+        if State.debug:
+            raise
+        fail(t("cli.os_error", reason=error.strerror or str(error)))
+    except Exception as error:
+        if State.debug:
+            raise
+        fail(t("cli.unexpected", kind=type(error).__name__), EXIT_UNEXPECTED)
 
 
 Decorator = Callable[[Callable[..., Any]], Any]
