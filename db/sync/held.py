@@ -133,12 +133,8 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
     every one of them: the file is exactly what its signed heads say, entry for entry,
     and brings nothing."""
     entries = f"{schema}.entries"
-    count, odd, first, last = conn.execute(
-        "SELECT count(*), count(*) FILTER (WHERE link IS NULL OR sealed IS NOT NULL),"
-        f" min(seq), max(seq) FROM {entries}"
-    ).fetchone()
-    if odd or count != manifest.entry_count or (count and last - first + 1 != count):
-        return None
+    # First, as it ends at the first entry not held: a file with anything new in it (a
+    # first import above all) is answered without reading it whole.
     if conn.execute(
         f"SELECT 1 FROM {entries} AS e WHERE NOT EXISTS (SELECT 1 FROM main.journal AS j"
         " WHERE j.record_id = e.record_id AND j.field = e.field AND j.ts = e.ts"
@@ -146,6 +142,12 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
         " AND j.prev_ts IS e.prev_ts AND j.prev_device IS e.prev_device"
         " AND j.scope IS e.scope AND j.salt IS e.salt AND j.link IS e.link) LIMIT 1"
     ).fetchone():
+        return None
+    count, odd, first, last = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE link IS NULL OR sealed IS NOT NULL),"
+        f" min(seq), max(seq) FROM {entries}"
+    ).fetchone()
+    if odd or count != manifest.entry_count or (count and last - first + 1 != count):
         return None
     # In file order (seq, without gaps: checked above), each entry after the one before
     # in chain order (stamp, record, field) where both are of one origin and scope. No

@@ -314,8 +314,8 @@ def _merge(
     merged = 0
     journal_before = conn.execute("SELECT COALESCE(max(seq), 0) FROM journal").fetchone()[0]
     if schema is not None and isinstance(reader, BundleReader) and reader.fresh_count:
-        newest_ts = _take_entries(conn, schema, reader.chained, summary, touched, now_ms,
-                                  progress, checked, reader.fresh_count)  # fmt: skip
+        newest_ts = _take_entries(conn, schema, reader.chained, erased, summary, touched,
+                                  now_ms, progress, checked, reader.fresh_count)  # fmt: skip
     for chunk in reader.chunks() if reader.fresh_count and schema is None else ():
         # (Asked again only if the check found any held: it found them chunk by chunk.)
         held = held_positions(conn, chunk) if reader.held_count else set()
@@ -397,6 +397,7 @@ def _take_entries(
     conn: sqlite3.Connection,
     schema: str,
     chained: bool,
+    erased_records: set[str],
     summary: ImportSummary,
     touched: dict[str, str],
     now_ms: int,
@@ -406,22 +407,15 @@ def _take_entries(
 ) -> int:
     """Copy the checked entries of the bundle attached as ``schema`` into the journal,
     a range of the file at a time, by INSERT … SELECT: all but the stubs of erased entries
-    and the personal entries of records erased (here or by the file), which are dropped;
-    those held already are ignored (a format 2 file, not ``chained``, has neither salts,
+    and the personal entries of ``erased_records`` (erased here or by the file), which are
+    dropped; those held already are ignored (a format 2 file, not ``chained``, has neither salts,
     links nor stubs). Notes in ``touched`` (record → type) each record an
     entry was added for, and returns the newest stamp added (not from a clock more than a
     day ahead: those are counted)."""
     entries = f"{schema}.entries"
-    # The records erased (here, or by the file), found once: a subquery in each range's
-    # statements would read the whole file again for every range.
-    erased = json.dumps(
-        [
-            row[0]
-            for row in conn.execute(
-                f"{_ERASED_HERE} UNION SELECT record_id FROM {entries} WHERE field = '{ERASED}'"
-            )
-        ]
-    )
+    # (Passed to each range's statements: a subquery in them would read the whole file
+    # again for every range.)
+    erased = json.dumps(sorted(erased_records))
     erased_personal = f"scope = '{PERSONAL}' AND record_id IN (SELECT value FROM json_each(?))"
     chain_parts, not_stub = ("salt, link", "sealed IS NULL") if chained else ("NULL, NULL", "1")
     first, last = conn.execute(f"SELECT min(seq), max(seq) FROM {entries}").fetchone()
