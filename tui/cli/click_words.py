@@ -92,11 +92,15 @@ SWEDISH_PLURAL: dict[tuple[str, str], tuple[str, str]] = {
 _MODULES = ("core", "exceptions", "types", "parser", "decorators", "termui", "formatting")
 
 
+#: Click's English where it speaks as programmers do, in the words the help uses.
+ENGLISH = {"{value} is not in the range {range}.": "{value} is not allowed ({range})."}
+
+
 def translate(message: str) -> str:
     """Click's ``message`` in the interface language."""
     if language() == "sv":
         return SWEDISH.get(message, message)
-    return message
+    return ENGLISH.get(message, message)
 
 
 def translate_plural(singular: str, plural: str, n: int) -> str:
@@ -112,21 +116,27 @@ _RANGES = getattr(click.types, "_NumberRangeBase", None)
 _CLICK_RANGE = getattr(_RANGES, "_describe_range", None)
 
 
+#: How a range is said: (above, at least, below, at most, and), per language.
+_RANGE_WORDS = {
+    "sv": ("över", "minst", "under", "högst", "och"),
+    "en": ("above", "at least", "below", "at most", "and"),
+}
+
+
 def describe_range(kind: Any) -> str:
-    """A number range in words in Swedish ("minst 1", "1–3650"); click's own ("x>=1")
-    in English. Used by the help ("[standard: 50; minst 1]") and the error for a number
-    outside it ("0 är inte tillåtet (minst 1)")."""
-    if language() != "sv" and _CLICK_RANGE is not None:
-        return str(_CLICK_RANGE(kind))
+    """A number range in words ("minst 1" / "at least 1", "1–3650"), not click's own
+    "x>=1". Used by the help ("[standard: 50; minst 1]") and the error for a number
+    outside it ("0 är inte tillåtet (minst 1)", "0 is not allowed (at least 1)")."""
+    above, at_least, below, at_most, joined = _RANGE_WORDS.get(language(), _RANGE_WORDS["en"])
     low, high = kind.min, kind.max
     if low is not None and high is not None and not (kind.min_open or kind.max_open):
         return f"{low}–{high}"
     words = []
     if low is not None:
-        words.append(f"{'över' if kind.min_open else 'minst'} {low}")
+        words.append(f"{above if kind.min_open else at_least} {low}")
     if high is not None:
-        words.append(f"{'under' if kind.max_open else 'högst'} {high}")
-    return " och ".join(words)
+        words.append(f"{below if kind.max_open else at_most} {high}")
+    return f" {joined} ".join(words)
 
 
 def install() -> None:
