@@ -184,13 +184,7 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
         ).fetchone()
         if not low < first_at or not tuple(last_at) <= high:
             return None
-        within = "device = ? AND scope = ? AND (ts, record_id, field) > (?, ?, ?)"
-        within += " AND (ts, record_id, field) <= (?, ?, ?)"
-        span = (device, scope, *low, *high)
-        held = conn.execute(
-            f"SELECT count(*) FROM main.journal WHERE link IS NOT NULL AND {within}", span
-        ).fetchone()[0]
-        if held != end - seq + 1:
+        if _linked_in_span(conn, device, scope, low, high, end - seq + 1) != end - seq + 1:
             return None
         if _link_at(conn, device, scope, high) != chain.head.link:
             return None
@@ -201,6 +195,40 @@ def held_whole(conn: sqlite3.Connection, schema: str, manifest: Manifest) -> lis
     # sender's vectors must account for it, as for any file.
     tops = [(c.head.device, c.head.scope, c.head.ts) for c in proved]
     return proved if vec.unaccounted(tops, manifest.sender_vectors) is None else None
+
+
+def _linked_in_span(
+    conn: sqlite3.Connection, device: str, scope: str, low: Position, high: Position, run: int
+) -> int:
+    """How many linked entries the journal holds of ``device``'s chain in ``scope`` after
+    ``low`` and up to ``high`` (chain order), where a run of ``run`` entries, all held and
+    linked, lies there. Counted first in the journal_origin_scope index alone, every entry
+    there (by its stamp, and at the two end stamps by record and field too): when that
+    is ``run``, every one of them is the run's and linked; only when there are more are
+    the links looked at, entry by entry."""
+    span = (device, scope, *low, *high)
+    within = "device = ? AND scope = ? AND (ts, record_id, field) > (?, ?, ?)"
+    within += " AND (ts, record_id, field) <= (?, ?, ?)"
+    inside = conn.execute(
+        "SELECT count(*) FROM main.journal WHERE device = ? AND scope = ? AND ts > ? AND ts < ?",
+        (device, scope, low[0], high[0]),
+    ).fetchone()[0]
+    at = "SELECT count(*) FROM main.journal WHERE device = ? AND scope = ? AND ts = ?"
+    ends: list[tuple[str, tuple[Any, ...]]]
+    if low[0] == high[0]:
+        ends = [(f"{at} AND (record_id, field) > (?, ?) AND (record_id, field) <= (?, ?)",
+                 (device, scope, low[0], *low[1:], *high[1:]))]  # fmt: skip
+    else:
+        ends = [
+            (f"{at} AND (record_id, field) > (?, ?)", (device, scope, *low)),
+            (f"{at} AND (record_id, field) <= (?, ?)", (device, scope, *high)),
+        ]
+    inside += sum(conn.execute(sql, arguments).fetchone()[0] for sql, arguments in ends)
+    if inside == run:
+        return run
+    return conn.execute(
+        f"SELECT count(*) FROM main.journal WHERE link IS NOT NULL AND {within}", span
+    ).fetchone()[0]
 
 
 def _link_at(conn: sqlite3.Connection, device: str, scope: str, pos: Position) -> bytes | None:
