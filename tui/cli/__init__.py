@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def app_options(
-    args: Sequence[str], environ: os._Environ[str] | dict[str, str]
+    args: Sequence[str], environ: Mapping[str, str]
 ) -> tuple[str | None, str | None, bool] | None:
     """``--db``, ``--lang`` and ``--debug`` as the group would take them, when ``args``
     only open the app and the group would accept every value given (here or in the
