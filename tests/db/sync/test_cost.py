@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,23 @@ def _places(device: Device, count: int, start: int = 0) -> list[str]:
             device.store.create("place", {"name": f"Plats {i}", "kommun": "Lycksele"})
             for i in range(start, start + count)
         ]
+
+
+@contextmanager
+def _sqlite_steps(conn: sqlite3.Connection) -> Iterator[list[int]]:
+    """Counts SQLite's virtual-machine steps on ``conn`` (in hundreds) while the block
+    runs: ``[count]``, read after it."""
+    counted = [0]
+
+    def step() -> int:
+        counted[0] += 1
+        return 0
+
+    conn.set_progress_handler(step, 100)
+    try:
+        yield counted
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def test_another_file_with_nothing_new_is_neither_checked_entry_by_entry_nor_merged(
@@ -274,21 +292,13 @@ def _delta_steps(folder: Path, records: int) -> int:
     a.receive(b.send(full=True))  # B declares holding all of A's
     for record_id in ids[:20]:
         a.store.update("place", record_id, {"note": "Ändrad"})
-    steps = 0
-
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
     peer = find_peer(a.store, b.id)
-    a.store.conn.set_progress_handler(step, 100)
-    summary = export_bundle(a.store, folder / "delta.trygg", peer=peer)
-    a.store.conn.set_progress_handler(None, 0)
+    with _sqlite_steps(a.store.conn) as steps:
+        summary = export_bundle(a.store, folder / "delta.trygg", peer=peer)
     assert summary.entries == 20
     a.close()
     b.close()
-    return steps
+    return steps[0]
 
 
 def test_a_delta_export_costs_what_it_sends_not_what_the_journal_holds(tmp_path: Path) -> None:
@@ -394,21 +404,13 @@ def _import_steps(folder: Path, reports: int) -> tuple[int, int]:
     conn = sqlite3.connect(sent)
     assert conn.execute("SELECT count(*) FROM entries WHERE scope = 'personal'").fetchone()[0]
     conn.close()
-    steps = 0
-
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    b.store.conn.set_progress_handler(step, 100)
-    summary = b.receive(sent)
-    b.store.conn.set_progress_handler(None, 0)
+    with _sqlite_steps(b.store.conn) as steps:
+        summary = b.receive(sent)
     assert summary.new_records == {"snabbrapport": reports}
     entries = bundle.BundleReader(sent).peek().entry_count
     a.close()
     b.close()
-    return steps, entries
+    return steps[0], entries
 
 
 def test_a_first_import_with_personal_entries_costs_in_proportion_to_the_file(
@@ -485,20 +487,12 @@ def _delta_import_steps(folder: Path, records: int) -> int:
     a.receive(b.send(full=True))  # A knows what B holds
     a.store.update("place", ids[0], {"note": "Ändrad"})
     delta, again = a.send(b), a.send(b)
-    steps = 0
-
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    b.store.conn.set_progress_handler(step, 100)
-    assert b.receive(delta).updated_fields == 1
-    assert b.receive(again).new_entries == 0
-    b.store.conn.set_progress_handler(None, 0)
+    with _sqlite_steps(b.store.conn) as steps:
+        assert b.receive(delta).updated_fields == 1
+        assert b.receive(again).new_entries == 0
     a.close()
     b.close()
-    return steps
+    return steps[0]
 
 
 def test_a_small_file_costs_what_it_carries_not_what_the_journal_holds(tmp_path: Path) -> None:
