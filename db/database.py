@@ -93,6 +93,13 @@ def _refusal(path: Path, exc: sqlite3.DatabaseError) -> TryggError:
     return TryggError("db.damaged", path=str(path))
 
 
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says the database file itself is damaged (a page that is not what
+    SQLite wrote: "database disk image is malformed"), not that it is busy or full."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (creating and migrating as needed) the database at ``path``.
 

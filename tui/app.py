@@ -4,6 +4,7 @@ and moves between the sections (one function key each, from anywhere)."""
 from __future__ import annotations
 
 import gc
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -687,6 +688,8 @@ class TryggApp(App[None]):
             super()._fatal_error()
             return
         error = self._exception
+        if isinstance(error, sqlite3.DatabaseError) and database.is_damage(error):
+            error = TryggError("db.damaged", path=str(self.db_path))
         if isinstance(error, TryggError):
             text = error.message(self.lang)
         else:

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 import click
 
-from db.database import resolve_path
+from db.database import is_damage, resolve_path
 from db.errors import TryggError
 from db.i18n import LANGUAGES
 from db.protect import copies
@@ -256,6 +256,12 @@ def run_reported(call: Callable[[], Any]) -> Any:
             raise
         reason = "disk_full" if "full" in str(error).lower() else "database"
         fail(t(f"cli.sqlite_{reason}"))
+    except sqlite3.DatabaseError as error:
+        if State.debug:
+            raise
+        if is_damage(error):
+            fail(t("cli.sqlite_damaged"))
+        fail(t("cli.unexpected", kind=type(error).__name__), EXIT_UNEXPECTED)
     except OSError as error:
         if State.debug:
             raise
