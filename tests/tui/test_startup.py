@@ -91,6 +91,7 @@ def test_what_the_group_would_refuse_is_left_to_it(tmp_path: Path) -> None:
         ([], {"TRYGG_DB": str(tmp_path)}),
         (["--db"], {}),
         (["--db="], {}),
+        (["--db", ""], {}),
         (["--"], {}),
     ):
         assert app_options(args, {**environ}) is None, (args, environ)
@@ -139,3 +140,21 @@ async def test_garbage_collection_paused_for_start_up_comes_back(tmp_path: Path)
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_an_empty_database_name_is_refused_not_taken_for_the_default(tmp_path: Path) -> None:
+    """``--db ""`` (a variable that was empty) opened the default database, creating it."""
+    data = tmp_path / "data"
+    for args in (["--db", ""], ["--db="], ["log", "--db", ""]):
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; from tui.cli import main; main(sys.argv[1:])",
+             *args],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "TRYGG_LANG": "", "TRYGG_DB": "", "XDG_DATA_HOME": str(data),
+                 "HOME": str(tmp_path)},
+        )  # fmt: skip
+        assert done.returncode == 2, (args, done)
+        assert "ange en fil, inte en tom text" in done.stderr, (args, done.stderr)
+    assert not data.exists() and not (tmp_path / ".local").exists()

@@ -52,12 +52,14 @@ def app_options(
             debug = True
             continue
         name, equals, value = arg.partition("=")
-        if name not in ("--db", "--lang") or (name == "--db" and equals and not value):
+        if name not in ("--db", "--lang"):
             return None
         if not equals:
             if not rest:
                 return None
             value = rest.pop(0)
+        if not value:
+            return None  # (the group refuses an empty value, and says so)
         if name == "--db":
             db = value
         else:

@@ -286,8 +286,21 @@ def group(name: str, help_key: str, **settings: Any) -> Callable[..., TryggGroup
 
 
 #: ``--db FILE`` (else ``$TRYGG_DB``, else what ``trygg --db`` chose): on every command.
+def _named_file(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--db`` given empty (``--db ""``, ``--db=``) is refused: taken as not given, it
+    quietly opened the default database instead of the one meant."""
+    if value == "":
+        raise click.BadParameter(t("cli.db_empty"))
+    return value
+
+
 db_option: Decorator = click.option(
-    "--db", "db", type=click.Path(dir_okay=False), envvar="TRYGG_DB", help="cli.opt.db"
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    envvar="TRYGG_DB",
+    callback=_named_file,
+    help="cli.opt.db",
 )
 
 

@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "cli.waiting": "The database is in use by another program just now (an import, perhaps) – waiting until it is done …",
     "cli.interrupted": "Interrupted.",
     "cli.sqlite_database": "The database could not be used right now. Nothing was changed.",
+    "cli.db_empty": "give a file, not an empty text",
     "cli.sqlite_damaged": "The database is damaged and cannot be read. Nothing was changed – restore a backup (trygg restore).",
     "cli.sqlite_disk_full": "The disk is full. Nothing was saved – free some space and try again.",
     "cli.os_error": "The file could not be written or read: {reason}.",

@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "cli.waiting": "Databasen används av ett annat program just nu (en inläsning, kanske) – väntar tills det är klart …",
     "cli.interrupted": "Avbrutet.",
     "cli.sqlite_database": "Databasen kunde inte användas just nu. Inget har ändrats.",
+    "cli.db_empty": "ange en fil, inte en tom text",
     "cli.sqlite_damaged": "Databasen är skadad och kan inte läsas. Inget har ändrats – återställ en säkerhetskopia (trygg restore).",
     "cli.sqlite_disk_full": "Disken är full. Inget har sparats – frigör utrymme och försök igen.",
     "cli.os_error": "Filen kunde inte skrivas eller läsas: {reason}.",
