@@ -78,22 +78,24 @@ def open_app(db: str | None, lang: str | None, debug: bool) -> None:
     from tui.app import run_app
 
     def say_waiting(path: Path | None) -> None:
-        from tui.cli import common
-        from tui.text import set_language
-
-        set_language(lang)
-        common.say_waiting(path)
+        _command_line(lang, debug).say_waiting(path)
 
     set_wait_notice(say_waiting)
     try:
         run_app(resolve_path(db), normalise_language(lang), debug=debug)
     except (Exception, KeyboardInterrupt) as error:
-        from tui.cli import common
-        from tui.text import set_language
+        _command_line(lang, debug).run_reported(functools.partial(_raise, error))
 
-        set_language(lang)
-        common.State.debug = debug
-        common.run_reported(functools.partial(_raise, error))
+
+def _command_line(lang: str | None, debug: bool) -> Any:
+    """The command line's shared module (tui/cli/common.py), loaded only when the app's
+    start has something to tell, set to ``lang`` and ``debug`` as the group sets it."""
+    from tui.cli import common
+    from tui.text import set_language
+
+    set_language(lang)
+    common.State.debug = debug
+    return common
 
 
 def _raise(error: BaseException) -> Any:
