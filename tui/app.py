@@ -474,7 +474,7 @@ class TryggApp(App[None]):
             except TryggError as error:
                 refuse(error)
             except Exception as error:  # any failure becomes one sentence
-                refuse(TryggError("db.unexpected", kind=type(error).__name__))
+                refuse(self._sentence_for(error))
 
         def work() -> None:
             try:
@@ -484,8 +484,7 @@ class TryggApp(App[None]):
                 self.call_from_thread(refuse, error)
                 return
             except Exception as error:  # any failure becomes one sentence
-                unexpected = TryggError("db.unexpected", kind=type(error).__name__)
-                self.call_from_thread(refuse, unexpected)
+                self.call_from_thread(refuse, self._sentence_for(error))
                 return
             self.call_from_thread(finish, result)
 
@@ -681,6 +680,15 @@ class TryggApp(App[None]):
             return
         super()._handle_exception(error)
 
+    def _sentence_for(self, error: BaseException) -> TryggError:
+        """What to tell of an ``error`` no code expected: a damaged database file as such
+        (with what to do), anything else as unexpected, by its kind."""
+        if isinstance(error, TryggError):
+            return error
+        if _is_damage(error):
+            return TryggError("db.damaged", path=str(self.db_path))
+        return TryggError("db.unexpected", kind=type(error).__name__)
+
     def _fatal_error(self) -> None:
         # Textual's own crash report is a traceback with local variables, which may hold
         # a personnummer. Say what happened in one sentence; the details with --debug.
@@ -688,10 +696,8 @@ class TryggApp(App[None]):
             super()._fatal_error()
             return
         error = self._exception
-        if isinstance(error, sqlite3.DatabaseError) and database.is_damage(error):
-            error = TryggError("db.damaged", path=str(self.db_path))
-        if isinstance(error, TryggError):
-            text = error.message(self.lang)
+        if error is not None and (isinstance(error, TryggError) or _is_damage(error)):
+            text = self._sentence_for(error).message(self.lang)
         else:
             text = self.t("app.unexpected", kind=type(error).__name__)
         self.bell()
@@ -865,3 +871,8 @@ def run_app(db_path: Path, lang: str | None = None, *, debug: bool = False) -> N
             app._opened.close()
     if app.return_code:
         raise SystemExit(app.return_code)
+
+
+def _is_damage(error: BaseException | None) -> bool:
+    """Whether ``error`` is SQLite saying the database file is damaged."""
+    return isinstance(error, sqlite3.DatabaseError) and database.is_damage(error)

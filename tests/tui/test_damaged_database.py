@@ -20,9 +20,10 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX t
 TRYGG = [sys.executable, "-c", "import sys; from tui.cli import main; main(sys.argv[1:])"]
 
 
-def damaged(path: Path) -> Path:
-    """A Trygg database at ``path`` whose devices table's first page is garbage (its
-    schema intact: the file opens; reading who this device is fails)."""
+def damaged(path: Path, table: str = "devices") -> Path:
+    """A Trygg database at ``path`` whose ``table`` (and each of its indexes) has its
+    first page overwritten with garbage (the schema intact: the file opens; reading that
+    table fails)."""
     store = open_store(path)
     with store.transaction():
         for i in range(50):
@@ -30,12 +31,19 @@ def damaged(path: Path) -> Path:
     store.close()
     conn = sqlite3.connect(path)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'devices'").fetchone()
+    roots = [
+        row[0]
+        for row in conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = ? AND rootpage > 0", (table,)
+        )
+    ]
     conn.close()
+    assert roots
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     with path.open("r+b") as raw:
-        raw.seek((root - 1) * page_size)
-        raw.write(b"\xa5" * page_size)
+        for root in roots:
+            raw.seek((root - 1) * page_size)
+            raw.write(b"\xa5" * page_size)
     return path
 
 
@@ -63,3 +71,12 @@ def test_the_app_on_a_damaged_database_says_so_and_what_to_do(tmp_path: Path) ->
         terminal.wait_for_output("skadad")
     text = terminal.output.decode(errors="replace")
     assert "Återställ" in text and "oväntat" not in text and "Traceback" not in text
+
+
+def test_a_count_that_finds_the_database_damaged_says_so_and_what_to_do(tmp_path: Path) -> None:
+    """The app opens (who this device is reads fine); the overview's counts, read in a
+    worker, find the journal damaged: told as damage, not as an unexpected error."""
+    path = damaged(tmp_path / "trygg.db", "journal")
+    with running(path) as terminal:
+        terminal.wait_for_output("skadad")
+        assert b"ov\xc3\xa4ntat" not in terminal.output
