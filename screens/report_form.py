@@ -523,7 +523,7 @@ class ReportFormScreen(FormModal):
         self.saved(report_id)
 
     def action_save_next_key(self) -> None:
-        self.after_keys(self.focused, self.action_save_next)
+        self.after_keys(self.action_save_next)
 
     def action_save_next(self) -> None:
         """Save, then start the next young person of the same group."""

@@ -308,15 +308,30 @@ class FormModal(TryggModal[str | None]):
         if not isinstance(field, FIELD_TYPES) or field not in self.form_fields():
             raise SkipAction()  # a table in the form, say: its own Enter
         if self._step(field, 1) is None:
-            self.after_keys(field, lambda: self.field_done(field))
+            self.after_keys(lambda: self.field_done(field))
             return
         self.next_field(field)
         field.call_later(self.field_done, field)
 
-    def after_keys(self, field: Widget | None, job: Any) -> None:
-        """Run ``job`` (a save) once ``field`` has taken the keys typed before, holding
-        the keys typed after it until it is done — they go where it leaves the cursor."""
+    def after_keys(self, job: Any) -> None:
+        """Run ``job`` (a save) once every field has taken the keys typed before, holding
+        the keys typed after it until it is done — they go where it leaves the cursor.
+
+        Every field, not only the one the cursor is in: each takes its keys in a queue of
+        its own, and one that was busy when they came (a loaded machine drawing it) took
+        them after the save — a burst's second finding was saved without its place, and
+        the place stood in the next, empty form."""
         self.trygg.hold_keys()
+        waiting: list[Widget] = [w for w in self.query("*") if isinstance(w, FIELD_TYPES)]
+        if self.focused is not None and self.focused not in waiting:
+            waiting.append(self.focused)  # a table in the form, say
+        left = 0
+
+        def taken() -> None:
+            nonlocal left
+            left -= 1
+            if left == 0:
+                run()
 
         def run() -> None:
             try:
@@ -324,11 +339,16 @@ class FormModal(TryggModal[str | None]):
             finally:
                 self.trygg.release_keys()
 
-        (field or self).call_later(run)
+        for widget in waiting:
+            # One closing meanwhile takes no more keys: it is not waited for.
+            if widget.call_later(taken):
+                left += 1
+        if left == 0:
+            self.call_later(run)
 
     def action_save_key(self) -> None:
         """ctrl+s: save once the field has its keys; what is typed next waits."""
-        self.after_keys(self.focused, self.action_save)
+        self.after_keys(self.action_save)
 
     def field_done(self, field: Widget) -> None:
         """Enter was pressed on ``field`` (the cursor has moved on already): keep the

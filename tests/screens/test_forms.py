@@ -7,10 +7,12 @@ back each one-key action of the finding lists."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -18,6 +20,7 @@ from textual.widgets import Input, Static
 from db import drafts, walks
 from db.store import Store
 from db.walks import FindingInput
+from screens.finding_form import FindingFormScreen
 from screens.followup_form import FollowupFormScreen
 from screens.measure_form import MeasureFormScreen
 from screens.plan_form import PlanFormScreen
@@ -452,3 +455,46 @@ async def test_ctrl_u_empties_the_field_wherever_the_cursor_is(db_path: Path) ->
         await pilot.press(*"Abcdef", "left", "left", "left", "ctrl+u", *"Torget")
         await pilot.pause()
         assert field.value == "Torget"
+
+
+def send_at_once(app: TryggApp, typed: str) -> None:
+    """``typed`` as a terminal hands over a burst: every key read before any is handled
+    (\\r is Enter, \\x13 ctrl+s)."""
+    named = {"\r": ("enter", "\r"), "\x13": ("ctrl+s", None), " ": ("space", " ")}
+    assert app._driver is not None
+    for character in typed:
+        key, char = named.get(character, (character, character))
+        app._driver.send_message(events.Key(key, char))
+
+
+async def test_a_save_waits_for_every_field_to_take_its_keys(db_path: Path) -> None:
+    """Each field takes its keys in a queue of its own: a field busy when they arrive (a
+    loaded machine drawing it) took them after ctrl+s in a later field had saved. The
+    landed bug, seen once in CI: the second finding of a burst saved without its place,
+    which then stood in the next, empty form."""
+    with open_store(db_path) as store:
+        walk = store.create("walk", walk_fields(area="Centrum"))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(FindingFormScreen(walk))
+        await settle(pilot)
+        place = app.screen.query_one("#finding-place", Input)
+        assert app.focused is place
+        place.call_later(asyncio.sleep, 0.3)  # busy: its keys wait behind this
+        send_at_once(app, "Storgatan 85\rUppbrutna\rskal\rKommunen\x13")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if walks_saved := _findings(db_path):
+                break
+        await settle(pilot)
+        form_after = {
+            w: app.screen.query_one(f"#{w}", Input).value
+            for w in ("finding-place", "finding-remark")
+        }
+    assert walks_saved == [("Storgatan 85", "Uppbrutna", "skalskydd")]
+    assert form_after == {"finding-place": "", "finding-remark": ""}
+
+
+def _findings(db_path: Path) -> list[tuple[Any, ...]]:
+    with Store(db_path) as store:
+        return [(f["place"], f["remark"], f["category"]) for f in store.records("finding")]
