@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from db.errors import FieldProblem, TryggError, ValidationFailed
 from db.records import ORGANISATIONS
-from screens.widgets.base import TryggModal
-from screens.widgets.choices import AnswerLine, ChoiceLine, numbered_options
-from screens.widgets.key_order import LineInput
+from screens.widgets.choices import ChoiceLine, numbered_options
+from screens.widgets.forms import FormInput, FormModal
 
 
-class SetupScreen(TryggModal[bool]):
-    """Asks for the device's identity; dismisses with True once it is saved."""
+class SetupScreen(FormModal):
+    """Asks for the device's identity; dismisses with the device's name once it is saved.
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", tooltip="key.save.tooltip", id="save"),
-    ]
+    A form like every other (screens/widgets/forms.py): Enter and the organisation's key
+    move the cursor as they are read, so a name typed fast is not followed by the
+    municipality in the same field ("Alva Berg1Alvesta" did, typed in one breath), and
+    ctrl+s waits for every field's keys."""
+
     AUTO_FOCUS = "#setup-name"
+    FIELD_WIDGETS = {"name": "setup-name", "org": "setup-org", "kommun": "setup-kommun"}
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -28,7 +29,7 @@ class SetupScreen(TryggModal[bool]):
             yield Static(self.t("setup.title"), classes="section-title")
             yield Static(self.t("setup.intro"), markup=False)
             yield Label(self.t("setup.name"))
-            yield LineInput(placeholder=self.t("setup.name.placeholder"), id="setup-name")
+            yield FormInput(placeholder=self.t("setup.name.placeholder"), id="setup-name")
             yield Label(self.t("setup.org"))
             # The one choice widget: a key per option, Enter moves on (a dropdown would
             # open on Enter and swallow the typing meant for the municipality).
@@ -39,31 +40,20 @@ class SetupScreen(TryggModal[bool]):
             org.required = True
             yield org
             yield Label(self.t("setup.kommun"))
-            yield LineInput(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
-            yield Static(id="setup-error", markup=False)
+            yield FormInput(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
+            yield Static(id="form-error", classes="form-error", markup=False)
             yield Button(self.t("setup.save"), variant="primary", id="setup-save")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "setup-name":
-            self.query_one("#setup-org", ChoiceLine).focus()
-        else:
-            self.action_save()
-
-    def on_answer_line_answered(self, event: AnswerLine.Answered) -> None:
-        if event.advance:
-            self.query_one("#setup-kommun", Input).focus()
-
-    def on_answer_line_done(self, event: AnswerLine.Done) -> None:
-        self.query_one("#setup-kommun", Input).focus()
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save()
+        self.action_save_key()
+
+    def action_cancel(self) -> None:
+        """Esc leaves nothing: the device is set up before anything else (ctrl+q quits)."""
 
     def action_save(self) -> None:
         name = self.query_one("#setup-name", Input).value
         org = self.query_one("#setup-org", ChoiceLine).value
         kommun = self.query_one("#setup-kommun", Input).value
-        lang = self.lang
         try:
             if org is None:
                 missing = [FieldProblem("org", "value.choose")]
@@ -71,8 +61,8 @@ class SetupScreen(TryggModal[bool]):
                     missing.insert(0, FieldProblem("name", "value.required"))
                 raise ValidationFailed("device", missing)
             self.trygg.store.set_up_device(name, str(org), kommun)
-        except (ValidationFailed, TryggError) as error:
-            self.query_one("#setup-error", Static).update(error.message(lang))
+        except TryggError as error:
+            self.show_error(error)
             return
         self.app.notify(self.t("setup.saved"), markup=False)
-        self.dismiss(True)
+        self.dismiss(name)

@@ -188,8 +188,8 @@ class TryggApp(App[None]):
         if self.store.device is None:
             from screens.device_setup import SetupScreen
 
-            def after_setup(done: bool | None) -> None:
-                if done:
+            def after_setup(name: str | None) -> None:
+                if name is not None:
                     self.push_screen(OverviewScreen())
 
             self.push_screen(SetupScreen(), after_setup)

@@ -30,7 +30,7 @@ async def test_first_run_asks_who_the_device_is(db_path: Path) -> None:
         assert isinstance(app.screen, SetupScreen)
         await pilot.press("ctrl+s")  # save with nothing typed
         await pilot.pause()
-        assert "måste fyllas i" in shown(app, "#setup-error")
+        assert "måste fyllas i" in shown(app, "#form-error")
         await pilot.press(*NASTY)
         await pilot.press("enter")  # on to the organisation
         await pilot.press("1")  # Polis, and on to the municipality
@@ -61,15 +61,15 @@ async def test_first_run_form_moves_on_with_enter_and_takes_the_organisation_by_
         await pilot.press(*"Storum", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
-        assert shown(app, "#setup-error") == (
-            "Organisation: välj ett av svaren (tryck dess siffra)"
-        )
-        await pilot.press("shift+tab", "2")  # back: Kommun, and on to the municipality
+        assert shown(app, "#form-error") == ("Organisation: välj ett av svaren (tryck dess siffra)")
+        # The cursor is on the field to put right, as in every form.
+        assert app.focused is app.screen.query_one("#setup-org")
+        await pilot.press("2")  # Kommun, and on to the municipality
         await pilot.press("enter")
         await pilot.pause()
         # Not a municipality: every quick report would have been refused ("Storum" was
         # taken, and each F5 then started with it).
-        assert shown(app, "#setup-error") == (
+        assert shown(app, "#form-error") == (
             "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
         )
         await pilot.press("ctrl+u", *"lycksele", "enter")

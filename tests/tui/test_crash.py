@@ -313,3 +313,20 @@ async def test_a_burst_of_keys_lands_field_by_field(db_path: Path) -> None:
         ("Storgatan 85", "Uppbrutna dörrar", "skalskydd", "Fastighetsbolaget"),
     ]
     assert all(f["walk_id"] == walk for f in saved)
+
+
+def device_of(db_path: Path) -> tuple[str, str | None, str | None] | None:
+    with Store(db_path, create=False) as store:
+        device = store.device
+        return None if device is None else (device.name, device.org, device.kommun)
+
+
+async def test_the_first_run_typed_in_one_breath_lands_field_by_field(db_path: Path) -> None:
+    """The first-run form is a form like the others: its Enter moved the cursor only once
+    the name field had handled it, and a burst put "Alva Berg1Alvesta" in the name."""
+    with running(db_path) as terminal:
+        terminal.wait_for_output("Välkommen till Trygg")
+        terminal.send("Alva Berg\r2Alvesta\x13", pause=0)  # all at once
+        device = wait_for(lambda: device_of(db_path) if db_path.exists() else None)
+        terminal.kill()
+    assert device == ("Alva Berg", "kommun", "Alvesta")
