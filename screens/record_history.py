@@ -16,9 +16,10 @@ from textual.widgets import Static
 
 from db.dates import moment_of_ms
 from db.journal.clock import Stamp
+from db.journal.markers import marker_text
 from db.labels import short, value_text
 from db.records import field_label
-from db.store import DELETED, JournalEntry, proved_writes
+from db.store import JournalEntry, proved_writes
 from db.textutil import printable
 from screens.widgets.base import TryggModal
 
@@ -43,8 +44,9 @@ def history_text(entries: list[JournalEntry], translate: Callable[..., str], lan
             else:
                 text.append(translate("history.unproved"), style="yellow")
             text.append("\n")
-        if entry.field == DELETED:
-            text.append("    " + translate("history.deleted") + "\n")
+        marker = marker_text(entry.rtype, entry.field, entry.value, lang)
+        if marker is not None:
+            text.append("    " + marker + "\n")
             continue
         if entry.field.endswith("_id"):
             continue  # a link to another record (its id says nothing to a reader)

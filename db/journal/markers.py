@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from db.i18n import msg
 from db.journal import chains
-from db.records import CORE, RecordType
+from db.records import CORE, RecordType, field_label
 
 DELETED = "_deleted"
 ERASED = "_erased"
@@ -27,6 +28,21 @@ ACK_PREFIX = "_ack."
 def ack_field(field: str) -> str:
     """The journal field that acknowledges a losing version of ``field``."""
     return ACK_PREFIX + field
+
+
+def marker_text(rtype: str, field: str, value: object, lang: str | None = None) -> str | None:
+    """A marker entry of the journal in the users' words ("Personuppgifterna gallrades
+    2026-12-04"), for the change history and ``trygg log``; None for a record field."""
+    if field == DELETED:
+        return msg("journal.deleted", lang)
+    if field == ERASED:
+        date = value.get("date") if isinstance(value, dict) else None
+        return msg("journal.erased", lang, date=date or "–")
+    if field.startswith(ACK_PREFIX):
+        return msg(
+            "journal.resolved", lang, field=field_label(rtype, field[len(ACK_PREFIX) :], lang)
+        )
+    return None
 
 
 def field_scope(rt: RecordType, name: str) -> str:

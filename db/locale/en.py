@@ -278,6 +278,10 @@ MESSAGES: dict[str, str] = {
     "choice.rating.gron": "Green",
     "choice.rating.gul": "Yellow",
     "choice.rating.rod": "Red",
+    # the journal's markers, in the change history and trygg log
+    "journal.deleted": "(deleted)",
+    "journal.erased": "Personal data erased {date}.",
+    "journal.resolved": "The conflict over {field} is resolved (the other version was seen).",
     # undo (ctrl+z)
     "undo.nothing": "There is nothing more to undo on this device.",
     "undo.done": "Undone: {what}.",

@@ -280,6 +280,10 @@ MESSAGES: dict[str, str] = {
     "choice.rating.gron": "Grön",
     "choice.rating.gul": "Gul",
     "choice.rating.rod": "Röd",
+    # the journal's markers, in the change history and trygg log
+    "journal.deleted": "(borttagen)",
+    "journal.erased": "Personuppgifterna gallrades {date}.",
+    "journal.resolved": "Konflikten om {field} är löst (den andra versionen är sedd).",
     # undo (ctrl+z)
     "undo.nothing": "Det finns inget mer att ångra på den här enheten.",
     "undo.done": "Ångrade: {what}.",

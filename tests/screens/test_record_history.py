@@ -47,6 +47,22 @@ async def test_a_quick_report_history_names_its_author_and_hides_the_person(
         assert not isinstance(app.screen, RecordHistoryModal)
 
 
+async def test_an_erased_report_history_says_so_in_words(db_path: Path) -> None:
+    """Gallring in the history reads as a sentence, not as "_erased: {'date': …}"."""
+    with open_store(db_path) as store:
+        report = store.create("snabbrapport", report_fields())
+        store.erase_personal("snabbrapport", report)
+        today = store.now().date().isoformat()
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot, at=report)
+        await pilot.press("h")
+        await pilot.pause()
+        shown = _shown(app)
+    assert f"Personuppgifterna gallrades {today}." in shown
+    assert "_erased" not in shown
+
+
 async def test_an_older_files_changes_are_shown_unproved(tmp_path: Path) -> None:
     old_db = init(tmp_path / "old.db", "Gammal")
     with open_store(old_db) as store:

@@ -162,6 +162,20 @@ def test_log_hides_personal_data_unless_asked(store: Store) -> None:
     assert "P-nr: 20100315-9801" in shown.output
 
 
+def test_log_tells_an_erasure_and_a_deletion_in_words(store: Store) -> None:
+    """The journal's markers read as sentences (gallring printed "_erased: {'date': …}")."""
+    report = store.create("snabbrapport", report_fields())
+    assert store.erase_personal("snabbrapport", report)
+    store.delete("snabbrapport", report)
+    today = store.now().date().isoformat()
+    swedish = run("log", report, "--db", str(store.path)).output
+    assert f"    Personuppgifterna gallrades {today}.\n" in swedish
+    assert "    (borttagen)\n" in swedish
+    assert "_erased" not in swedish and "_deleted" not in swedish
+    english = run("--lang", "en", "log", report, "--db", str(store.path), lang="en").output
+    assert f"    Personal data erased {today}.\n" in english and "    (deleted)\n" in english
+
+
 def test_log_of_an_unknown_record(store: Store) -> None:
     result = run("log", "01a200bc-0000-7000-8000-000000000000", "--db", str(store.path))
     assert result.exit_code == 1

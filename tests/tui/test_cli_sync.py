@@ -141,6 +141,9 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
     resolved = run("conflicts", "resolve", conflict_id, "--keep", "other", "--db", str(a))
     assert resolved.exit_code == 0, resolved.output + resolved.stderr
     assert "Inga olösta konflikter" in run("conflicts", "--db", str(a)).output
+    # The resolution in the walk's log, in words (it printed "_ack.area: {'ts': …}").
+    log = run("log", walk, "--db", str(a)).output
+    assert "Konflikten om Område eller sträcka är löst" in log and "_ack" not in log
     missing = run("conflicts", "resolve", "ffff", "--keep", "winner", "--db", str(a))
     assert missing.exit_code == 1 and "Ingen olöst konflikt" in missing.stderr
 

@@ -10,8 +10,9 @@ import click
 
 from db.dates import local_moment
 from db.errors import TryggError
+from db.journal.markers import marker_text
 from db.records import TYPES, Kind, choice_label, field_label, type_label
-from db.store import DELETED, JournalEntry, Store, proved_writes
+from db.store import JournalEntry, Store, proved_writes
 from db.sync import export_log
 from db.textutil import printable
 from tui.cli.common import command, db_option, open_store
@@ -78,8 +79,9 @@ def _print_log(entries: list[JournalEntry], show_personal: bool) -> None:
                     single_line=True,
                 )
             )
-        if entry.field == DELETED:
-            echo("    " + t("cli.log.deleted"))
+        marker = marker_text(entry.rtype, entry.field, entry.value, lang)
+        if marker is not None:
+            echo(printable("    " + marker, single_line=True))
             continue
         if entry.scope == "personal" and not show_personal and entry.value is not None:
             value = t("cli.log.personal_hidden")
