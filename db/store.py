@@ -385,8 +385,14 @@ class Store:
         fields: Mapping[str, Any],
         *,
         check_refs: bool = True,
+        seen: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Change fields of a record; returns the names of the fields that changed."""
+        """Change fields of a record; returns the names of the fields that changed.
+
+        ``seen`` is the record as the writer showed it (a form's record when it opened):
+        a field given back as it was seen is not the writer's change and stays as it
+        stands now. Another program (an import, the command line) may have changed it
+        meanwhile, and a form that wrote back all it had shown undid that unseen."""
         rt = record_type(rtype)
         with self.transaction():
             current = self.get(rt.name, record_id, include_deleted=True)
@@ -395,9 +401,17 @@ class Store:
             if self._is_deleted(rt, record_id):
                 raise TryggError("record.deleted", id=record_id)
             cleaned = validate(rt.name, fields, current, self.now())
+            if seen is not None:
+                given = [n for n in fields if n not in seen or seen[n] != cleaned.get(n)]
+                if len(given) < len(fields):  # checked again as the record will stand
+                    cleaned = validate(rt.name, {n: fields[n] for n in given}, current, self.now())
             changed = {name: value for name, value in cleaned.items() if current.get(name) != value}
             if not changed:
                 return []
+            back = [n for n in rt.personal_fields if changed.get(n) is not None]
+            if back and self._is_erased(record_id):
+                # Every device drops them on import (the erasure outranks them): here too.
+                raise ValidationFailed(rt.name, [FieldProblem(n, "value.erased") for n in back])
             if check_refs:
                 self._check_refs(rt, changed)
             stamp = self._tick()

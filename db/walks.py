@@ -163,10 +163,13 @@ def save_finding(
     *,
     finding_id: str | None = None,
     lang: str | None = None,
+    seen: dict[str, Any] | None = None,
 ) -> tuple[str, int]:
     """Create (or, with ``finding_id``, change) a finding from what was typed; returns
     (id, Nr). A new place or owner name becomes a new place or owner record, all in one
-    transaction. Raises ValidationFailed naming the fields that are wrong."""
+    transaction. A change writes what differs from ``seen``, the finding as the form
+    showed it (``Store.update``). Raises ValidationFailed naming the fields that are
+    wrong."""
     problems: list[FieldProblem] = []
     category: str | None = None
     try:
@@ -209,7 +212,7 @@ def save_finding(
         else:
             if store.get("finding", finding_id) is None:
                 raise TryggError("record.missing", id=finding_id)
-            store.update("finding", finding_id, fields)
+            store.update("finding", finding_id, fields, seen=seen)
         saved = store.get("finding", finding_id)
     assert saved is not None
     return finding_id, saved["nr"]

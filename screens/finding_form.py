@@ -68,6 +68,7 @@ class FindingFormScreen(FormModal):
         store = self.trygg.store
         walk = store.get("walk", self.walk_id) or {}
         finding = store.get("finding", self.finding_id) if self.finding_id else None
+        self.seen = finding
         value = (finding or {}).get
         owner_id = value("owner_id")
         owner = store.get("owner", owner_id) if owner_id else None
@@ -312,6 +313,7 @@ class FindingFormScreen(FormModal):
                 self._entry(),
                 finding_id=self.finding_id,
                 lang=self.lang,
+                seen=self.seen,
             )
         except TryggError as error:
             self.show_error(error)

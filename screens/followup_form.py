@@ -80,7 +80,8 @@ class FollowupFormScreen(FormModal):
         """Show the follow-up of ``period`` (or empty fields and the logged count)."""
         store = self.trygg.store
         self.period = period
-        saved = find_followup(store, self.measure_id, period) or {}
+        self.seen = find_followup(store, self.measure_id, period)
+        saved = self.seen or {}
         logged = production_in(store, self.measure_id, period)
         self.query_one("#fu-period-said", Static).update(period_label(period, self.lang))
         self.query_one("#fu-logged", Static).update(self.t("followup_form.logged", count=logged))
@@ -138,7 +139,7 @@ class FollowupFormScreen(FormModal):
             period = read_period(
                 self.query_one("#fu-period", Input).value, None, store.now().date()
             )
-            saved = save_followup(store, self.measure_id, period, self._values())
+            saved = save_followup(store, self.measure_id, period, self._values(), seen=self.seen)
         except TryggError as error:
             self.show_error(error)
             return

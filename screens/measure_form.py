@@ -66,7 +66,8 @@ class MeasureFormScreen(FormModal):
     def compose(self) -> ComposeResult:
         store = self.trygg.store
         lang = self.lang
-        measure = (store.get("measure", self.measure_id) if self.measure_id else None) or {
+        self.seen = store.get("measure", self.measure_id) if self.measure_id else None
+        measure = self.seen or {
             "focus_area_id": self._area_id,
             "status": "planerad",
             **self._defaults,
@@ -284,7 +285,7 @@ class MeasureFormScreen(FormModal):
                     self.query_one("#measure-area", Input).value
                 )
                 if self.measure_id:
-                    store.update("measure", self.measure_id, values)
+                    store.update("measure", self.measure_id, values, seen=self.seen)
                     measure_id = self.measure_id
                 else:
                     values["plan_id"] = self.plan_id

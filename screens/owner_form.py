@@ -33,6 +33,7 @@ class OwnerFormScreen(FormModal):
     def compose(self) -> ComposeResult:
         lang = self.lang
         owner = self.trygg.store.get("owner", self.owner_id) if self.owner_id else None
+        self.seen = owner
         value = (owner or {}).get
         with VerticalScroll(classes="form", can_focus=False):
             yield Static(
@@ -97,7 +98,7 @@ class OwnerFormScreen(FormModal):
         }
         try:
             if self.owner_id:
-                store.update("owner", self.owner_id, fields)
+                store.update("owner", self.owner_id, fields, seen=self.seen)
                 owner_id = self.owner_id
             else:
                 owner_id = store.create("owner", fields)

@@ -39,7 +39,8 @@ class PlanFormScreen(FormModal):
     def compose(self) -> ComposeResult:
         store = self.trygg.store
         device = store.require_device()
-        plan = (store.get("plan", self.plan_id) if self.plan_id else None) or {
+        self.seen = store.get("plan", self.plan_id) if self.plan_id else None
+        plan = self.seen or {
             "kommuner": [device.kommun] if device.kommun else [],
             "followup_interval": "halvar",
         }
@@ -122,7 +123,7 @@ class PlanFormScreen(FormModal):
         try:
             values = self._values()
             if self.plan_id:
-                store.update("plan", self.plan_id, values)
+                store.update("plan", self.plan_id, values, seen=self.seen)
                 plan_id = self.plan_id
             else:
                 plan_id = store.create("plan", values)

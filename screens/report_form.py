@@ -280,8 +280,8 @@ class ReportFormScreen(FormModal):
         super().on_mount()
         store = self.trygg.store
         if self.report_id:
-            record = store.get(RTYPE, self.report_id) or {}
-            self._load(record)
+            self.seen = store.get(RTYPE, self.report_id)
+            self._load(self.seen or {})
         else:
             self._load(self._start or new_report_defaults(store))
         self._show_title()
@@ -499,7 +499,7 @@ class ReportFormScreen(FormModal):
             if grouped and not values.get("group_id"):
                 current = store.get(RTYPE, self.report_id) if self.report_id else None
                 values["group_id"] = (current or {}).get("group_id") or new_id()
-            report_id, nr = save_report(store, values, report_id=self.report_id)
+            report_id, nr = save_report(store, values, report_id=self.report_id, seen=self.seen)
         except TryggError as error:
             self.show_error(error)
             return None

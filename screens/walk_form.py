@@ -45,6 +45,7 @@ class WalkFormScreen(FormModal):
         store = self.trygg.store
         walk = store.get("walk", self.walk_id) if self.walk_id else None
         self._walk = walk or {}
+        self.seen = walk
         device = store.require_device()
         today = store.now().date().isoformat()
         value = self._walk.get
@@ -168,7 +169,7 @@ class WalkFormScreen(FormModal):
         try:
             fields = self._values()
             if self.walk_id:
-                store.update("walk", self.walk_id, fields)
+                store.update("walk", self.walk_id, fields, seen=self.seen)
                 walk_id = self.walk_id
             else:
                 walk_id = store.create("walk", fields)

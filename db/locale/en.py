@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "validation.failed.one": "{count} problem in the record.",
     # values
     "value.required": "is required",
+    "value.erased": "the report is erased – personal data is not written into it again",
     "value.choose": "choose one of the answers (press its number)",
     "value.not_text": "must be text",
     "value.nul": "must not contain NUL characters",

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "validation.failed.one": "{count} fel i posten.",
     # values
     "value.required": "måste fyllas i",
+    "value.erased": "rapporten är gallrad – personuppgifter skrivs inte in i den igen",
     "value.choose": "välj ett av svaren (tryck dess siffra)",
     "value.not_text": "ska vara text",
     "value.nul": "får inte innehålla NUL-tecken",

@@ -96,13 +96,22 @@ def find_followup(store: Store, measure_id: str, period: str) -> dict[str, Any] 
     return max(rows, key=lambda r: (r.get("updated") or "", r["id"]), default=None)
 
 
-def save_followup(store: Store, measure_id: str, period: str, values: dict[str, Any]) -> str:
+def save_followup(
+    store: Store,
+    measure_id: str,
+    period: str,
+    values: dict[str, Any],
+    *,
+    seen: dict[str, Any] | None = None,
+) -> str:
     """Write the follow-up of ``measure_id`` for ``period``: a change to the one there
-    is, else a new one. Returns its id."""
+    is (to what was typed over ``seen``, the follow-up as the form showed it), else a
+    new one. Returns its id."""
     period_range(period)
     existing = find_followup(store, measure_id, period)
     if existing:
-        store.update("followup", existing["id"], values)
+        shown = seen if seen is not None and seen.get("id") == existing["id"] else None
+        store.update("followup", existing["id"], values, seen=shown)
         return str(existing["id"])
     return store.create("followup", {**values, "measure_id": measure_id, "period": period})
 

@@ -285,8 +285,10 @@ def save_report(
     values: Mapping[str, Any],
     *,
     report_id: str | None = None,
+    seen: Mapping[str, Any] | None = None,
 ) -> tuple[str, int]:
-    """Create (or, with ``report_id``, change) a quick report; returns (id, Nr).
+    """Create (or, with ``report_id``, change) a quick report; returns (id, Nr). A change
+    writes what differs from ``seen``, the report as the form showed it (``Store.update``).
 
     A place name not known yet becomes a place record; the place and officer are
     remembered as this laptop's defaults. A typed age and sex count only when there is no
@@ -316,7 +318,7 @@ def save_report(
         if report_id is None:
             report_id = store.create(RTYPE, fields)
         else:
-            store.update(RTYPE, report_id, fields)
+            store.update(RTYPE, report_id, fields, seen=seen)
         saved = store.get(RTYPE, report_id)
         assert saved is not None
         if place:

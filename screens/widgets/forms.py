@@ -174,6 +174,9 @@ class FormModal(TryggModal[str | None]):
         #: True while values are put into the widgets by the form itself.
         self.loading = False
         self._draft_offer_due = False
+        #: The record as a form that edits one loaded it: its save passes it on
+        #: (``Store.update(seen=…)``), so that only what was typed is written.
+        self.seen: dict[str, Any] | None = None
 
     # -- building ------------------------------------------------------------------
 
@@ -452,6 +455,8 @@ class FormModal(TryggModal[str | None]):
             self.draft_key = drafts.new_key(base)
         focused = self.focused.id if self.focused is not None else None
         data = {"values": self.current_values(), "extra": self.draft_extra(), "focus": focused}
+        if self.seen is not None:
+            data["shown"] = self._initial  # what the record was when the typing began
         # Closing: the store may be gone already, and the last written draft stands.
         with contextlib.suppress(sqlite3.Error):
             if not drafts.save(self.trygg.store, self.draft_key, data):
@@ -513,7 +518,14 @@ class FormModal(TryggModal[str | None]):
         extra = data.get("extra")
         self.restore_extra(extra if isinstance(extra, dict) else {})
         values = data.get("values")
-        self.apply_values(values if isinstance(values, dict) else {})
+        values = values if isinstance(values, dict) else {}
+        # A draft of a change to a record: what it had as it was shown is not what was
+        # typed, and the form shows that as the record stands now (a colleague's file may
+        # have changed it since). A new record's draft keeps all it had (its date too).
+        shown = data.get("shown")
+        if isinstance(shown, dict):
+            values = {k: v for k, v in values.items() if k not in shown or shown[k] != v}
+        self.apply_values(values)
         self.draft_key = draft.form
         self.draft_restored()
         # Back where the typing stopped, so that typing on goes where it was going.

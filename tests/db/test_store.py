@@ -47,6 +47,34 @@ def test_update_journals_only_changed_fields_and_names_the_replaced_version(
     assert len(journal_rows(store, walk)) == 4
 
 
+def test_an_update_given_what_was_seen_writes_only_what_differs_from_it(store: Store) -> None:
+    """A form gives back the record it showed with some fields typed over: what it gives
+    back as it was seen is not its change and stays as another writer left it."""
+    walk = store.create("walk", walk_fields(weather="Klart", organiser="BRÅ-rådet"))
+    seen = store.get("walk", walk)
+    assert seen is not None
+    store.update("walk", walk, {"weather": "Regn"})  # another writer, meanwhile
+    given = {**seen, "organiser": "Polisen"}
+    del given["id"]
+    assert store.update("walk", walk, given, seen=seen) == ["organiser"]
+    now = store.get("walk", walk)
+    assert now is not None and (now["weather"], now["organiser"]) == ("Regn", "Polisen")
+    # Without what was seen, everything given is written (the command line's update).
+    assert store.update("walk", walk, {"weather": "Klart"}) == ["weather"]
+
+
+def test_an_erased_report_takes_no_personal_data_again(store: Store) -> None:
+    """Every device drops personal data for an erased report on import; its own store
+    refuses it too, and other changes to the report still go in."""
+    report = store.create("snabbrapport", report_fields())
+    assert store.erase_personal("snabbrapport", report)
+    with pytest.raises(ValidationFailed) as refused:
+        store.update("snabbrapport", report, {"name": "Alva", "place": "Stationen"})
+    assert [p.field for p in refused.value.problems] == ["name"]
+    assert "gallrad" in refused.value.message("sv")
+    assert store.update("snabbrapport", report, {"place": "Stationen", "name": None}) == ["place"]
+
+
 def test_values_round_trip_with_their_types(store: Store) -> None:
     walk = store.create(
         "walk",

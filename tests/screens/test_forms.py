@@ -31,7 +31,7 @@ from screens.walk_form import WalkFormScreen
 from screens.widgets.choices import ChoiceLine, TickLine, YesNoLine
 from screens.widgets.dialogs import KeyChoiceModal, TextPrompt
 from screens.widgets.forms import FormTextArea
-from tests.conftest import NOW, open_store, walk_fields
+from tests.conftest import NOW, open_store, report_fields, walk_fields
 from tui.app import TryggApp
 
 
@@ -498,3 +498,83 @@ async def test_a_save_waits_for_every_field_to_take_its_keys(db_path: Path) -> N
 def _findings(db_path: Path) -> list[tuple[Any, ...]]:
     with Store(db_path) as store:
         return [(f["place"], f["remark"], f["category"]) for f in store.records("finding")]
+
+
+async def test_a_form_writes_what_was_changed_in_it_not_what_it_showed(db_path: Path) -> None:
+    """Another program (an import, the command line) changes a record while its form is
+    open: saving the form changes what was typed in it and leaves the rest as it stands.
+    It wrote back every value it had shown, undoing the other change unseen — and a
+    conflict the import had raised then showed the same value on both sides."""
+    with open_store(db_path) as store:
+        walk = store.create("walk", walk_fields(weather="Klart", organiser="BRÅ-rådet"))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(WalkFormScreen(walk))
+        await settle(pilot)
+        with open_store(db_path) as other:  # meanwhile, on the same file
+            other.update("walk", walk, {"weather": "Regn"})
+        organiser = app.screen.query_one("#walk-organiser", Input)
+        organiser.focus()
+        await type_in(pilot, "ctrl+u", "Polisen", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, WalkFormScreen)
+    with Store(db_path) as store:
+        saved = store.get("walk", walk)
+    assert saved is not None
+    assert (saved["weather"], saved["organiser"]) == ("Regn", "Polisen")
+
+
+async def test_a_restored_draft_writes_what_was_typed_in_it_not_what_it_showed(
+    db_path: Path,
+) -> None:
+    """A draft is typed against the record as it was; restored after a colleague's file
+    changed another field, its save keeps the colleague's change."""
+    with open_store(db_path) as store:
+        walk = store.create("walk", walk_fields(weather="Klart", organiser="BRÅ-rådet"))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(WalkFormScreen(walk))
+        await settle(pilot)
+        app.screen.query_one("#walk-organiser", Input).focus()
+        await type_in(pilot, "ctrl+u", "Polisen", "enter")  # Enter keeps the draft at once
+        await settle(pilot)
+    with open_store(db_path) as other:
+        assert len(drafts.every(other)) == 1
+        other.update("walk", walk, {"weather": "Regn"})
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(WalkFormScreen(walk))
+        await settle(pilot)
+        assert isinstance(app.screen, KeyChoiceModal)
+        await type_in(pilot, "t")  # take the draft back
+        await settle(pilot)
+        assert app.screen.query_one("#walk-weather", Input).value == "Regn"
+        await type_in(pilot, "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, WalkFormScreen)
+    with Store(db_path) as store:
+        saved = store.get("walk", walk)
+    assert saved is not None
+    assert (saved["weather"], saved["organiser"]) == ("Regn", "Polisen")
+
+
+async def test_a_report_open_while_it_is_erased_stays_erased_when_saved(db_path: Path) -> None:
+    """Gallring (from the command line, or a colleague's file) while the report's form is
+    open: saving a change to the place keeps the personal data erased — the form wrote
+    the name and personnummer it had shown back into the erased report."""
+    with open_store(db_path) as store:
+        report = store.create("snabbrapport", report_fields())
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReportFormScreen(report))
+        await settle(pilot)
+        with open_store(db_path) as other:
+            assert other.erase_personal("snabbrapport", report)
+        app.screen.query_one("#rep-place", Input).focus()
+        await type_in(pilot, "ctrl+u", "Stationen", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportFormScreen)
+    with Store(db_path) as store:
+        saved = store.get("snabbrapport", report)
+    assert saved is not None and saved["place"] == "Stationen"
+    assert (saved["name"], saved["personnummer"], saved["phone"]) == (None, None, None)
