@@ -25,6 +25,7 @@ from typing import Any
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -174,6 +175,8 @@ class FormModal(TryggModal[str | None]):
         #: True while values are put into the widgets by the form itself.
         self.loading = False
         self._draft_offer_due = False
+        #: Set as the form goes (saved, or left): no draft is written after that.
+        self._gone = False
         #: The record as a form that edits one loaded it: its save passes it on
         #: (``Store.update(seen=…)``), so that only what was typed is written.
         self.seen: dict[str, Any] | None = None
@@ -437,6 +440,8 @@ class FormModal(TryggModal[str | None]):
 
     def draft_soon(self) -> None:
         """Write the draft in a moment (at most ``DRAFT_DELAY`` behind the typing)."""
+        if self._gone:
+            return
         if self._draft_timer is None and self.draft_base() is not None and self.is_mounted:
             # Not a Textual timer: a one-shot Textual timer that starts late (a busy
             # moment) is skipped, and the draft would never be written again.
@@ -449,7 +454,7 @@ class FormModal(TryggModal[str | None]):
             self._draft_timer.cancel()
             self._draft_timer = None
         base = self.draft_base()
-        if base is None or not self.is_mounted or self.loading or not self.dirty:
+        if base is None or self._gone or not self.is_mounted or self.loading or not self.dirty:
             return
         if self.draft_key is None:
             self.draft_key = drafts.new_key(base)
@@ -543,6 +548,13 @@ class FormModal(TryggModal[str | None]):
 
     def action_save(self) -> None:
         raise NotImplementedError
+
+    def dismiss(self, result: str | None = None) -> AwaitComplete:
+        """Close the form. The changes its fields report reach it after a save that
+        ended a burst of typing (each field hands them on in its own turn): from here on
+        they write no draft, or the form kept a draft of what it had just saved."""
+        self._gone = True
+        return super().dismiss(result)
 
     def saved(self, result: str | None) -> None:
         """The form was saved: forget its draft and close with ``result``."""

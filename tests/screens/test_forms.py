@@ -578,3 +578,29 @@ async def test_a_report_open_while_it_is_erased_stays_erased_when_saved(db_path:
         saved = store.get("snabbrapport", report)
     assert saved is not None and saved["place"] == "Stationen"
     assert (saved["name"], saved["personnummer"], saved["phone"]) == (None, None, None)
+
+
+async def test_a_burst_that_ends_in_a_save_leaves_no_draft(db_path: Path) -> None:
+    """The field's changes reach the form after the save the burst ends in: the form
+    kept them as a draft on its way out, and the next time it opened it offered back
+    what had been saved already (and, taken, wrote the old values again)."""
+    with open_store(db_path) as store:
+        walk = store.create("walk", walk_fields(area="Storgatan"))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(WalkFormScreen(walk))
+        await settle(pilot)
+        area = app.screen.query_one("#walk-area", Input)
+        area.focus()
+        area.cursor_position = len(area.value)
+        await pilot.pause()
+        send_at_once(app, " A\x13")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not isinstance(app.screen, WalkFormScreen):
+                break
+        await pilot.pause(WalkFormScreen.DRAFT_DELAY * 2)  # any draft timer has run out
+        await settle(pilot)
+    with Store(db_path) as store:
+        assert (store.get("walk", walk) or {}).get("area") == "Storgatan A"
+        assert drafts.every(store) == []
