@@ -54,11 +54,20 @@ class SetupScreen(FormModal):
         name = self.query_one("#setup-name", Input).value
         org = self.query_one("#setup-org", ChoiceLine).value
         kommun = self.query_one("#setup-kommun", Input).value
+        # All that is missing at once, in the form's order. The municipality too, as
+        # `trygg init --kommun` asks: without it every quick report and the lägesbild
+        # started from an empty municipality.
+        missing = [
+            FieldProblem(field, key)
+            for field, key, absent in (
+                ("name", "value.required", not name.strip()),
+                ("org", "value.choose", org is None),
+                ("kommun", "value.required", not kommun.strip()),
+            )
+            if absent
+        ]
         try:
-            if org is None:
-                missing = [FieldProblem("org", "value.choose")]
-                if not name.strip():
-                    missing.insert(0, FieldProblem("name", "value.required"))
+            if missing:
                 raise ValidationFailed("device", missing)
             self.trygg.store.set_up_device(name, str(org), kommun)
         except TryggError as error:

@@ -115,6 +115,8 @@ MESSAGES: dict[str, str] = {
     # fields
     "field.id": "Id",
     "field.name": "Name",
+    "field.device.name": "Device name",
+    "field.device.kommun": "Default municipality",
     "field.kommun": "Municipality",
     "field.org": "Organisation",
     "field.lat": "Latitude",

@@ -117,6 +117,8 @@ MESSAGES: dict[str, str] = {
     # fields (shared names first, then per type where the word differs)
     "field.id": "Id",
     "field.name": "Namn",
+    "field.device.name": "Enhetens namn",
+    "field.device.kommun": "Standardkommun",
     "field.kommun": "Kommun",
     "field.org": "Organisation",
     "field.lat": "Latitud",

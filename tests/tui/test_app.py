@@ -45,6 +45,26 @@ async def test_first_run_asks_who_the_device_is(db_path: Path) -> None:
         assert (device.name, device.org, device.kommun) == (NASTY, "polis", "Åsele")
 
 
+async def test_first_run_asks_for_the_municipality_as_trygg_init_does(db_path: Path) -> None:
+    """Enter straight after the organisation's key (which moved on to the municipality)
+    saved a device without one: every quick report and the lägesbild then started from
+    an empty municipality ("Ingen kommun heter ''"), and what was typed next fell on the
+    overview as keys."""
+    app = TryggApp(db_path, "sv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Polis 2", "enter", "2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert shown(app, "#form-error") == "Standardkommun: måste fyllas i"
+        assert app.focused is app.screen.query_one("#setup-kommun")
+        await pilot.press(*"Alvesta", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+    with Store(db_path) as store:
+        assert store.require_device().kommun == "Alvesta"
+
+
 async def test_first_run_form_moves_on_with_enter_and_takes_the_organisation_by_key(
     db_path: Path,
 ) -> None:
@@ -70,7 +90,7 @@ async def test_first_run_form_moves_on_with_enter_and_takes_the_organisation_by_
         # Not a municipality: every quick report would have been refused ("Storum" was
         # taken, and each F5 then started with it).
         assert shown(app, "#form-error") == (
-            "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
+            "Standardkommun: ingen kommun heter 'Storum' – menar du Storuman?"
         )
         await pilot.press("ctrl+u", *"lycksele", "enter")
         await pilot.pause()
