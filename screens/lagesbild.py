@@ -112,6 +112,9 @@ class LagesbildScreen(TryggScreen):
             measures.add_column(self.t(f"lb.mcol.{key}"), key=key)
         table.focus()
         self.recount()
+        if not self.kommun.strip():
+            # A device set up without a default municipality: which one is the question.
+            self.call_after_refresh(self.action_kommun)
 
     @property
     def today(self) -> date:
@@ -132,6 +135,9 @@ class LagesbildScreen(TryggScreen):
         second, which is still too long to freeze the keys)."""
         kommun, period, compare, today = self.kommun or "", self.period, self.compare, self.today
         assert period is not None
+        if not kommun.strip():
+            self.query_one("#lb-detail", Static).update(self.t("lb.no_kommun"))
+            return
         self.query_one("#lb-detail", Static).update(self.t("lb.counting"))
 
         def draw(store: Store) -> Lagesbild:

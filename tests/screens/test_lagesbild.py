@@ -339,3 +339,26 @@ async def test_a_place_named_like_markup_shows_as_typed(db_path: Path) -> None:
         assert "[bold]Torg[/bold]␛" in text_of(app, "#place-head")
         await pilot.press("escape")
         assert app.is_running
+
+
+async def test_a_device_without_a_municipality_is_asked_for_one(db_path: Path) -> None:
+    """A device set up without a default municipality (the first-run screen took none
+    before) opened the lägesbild on "Ingen kommun heter ''": it asks which one."""
+    _demo(db_path)
+    with open_store(db_path) as store:
+        store.update_device(kommun=None)
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LagesbildScreen)
+        assert text_of(app, "#lb-detail") == "Ingen kommun vald – tryck m och skriv kommunen."
+        await pilot.press("m", *"Lycksele", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LagesbildScreen) and screen.picture is not None
+        assert screen.picture.kommun == "Lycksele"

@@ -167,3 +167,23 @@ def test_a_wrong_municipality_or_period_is_one_sentence(
     assert words in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_device_without_a_municipality_is_asked_to_name_one(
+    database: Path, tmp_path: Path
+) -> None:
+    """It said "Ingen kommun heter ''." (a device the first-run screen set up without a
+    default municipality)."""
+    with Store(database, now=lambda: NOW) as store:
+        store.update_device(kommun=None)
+    out = tmp_path / "ut"
+    refused = run("report", "lagesbild", "--db", str(database), "--out", str(out))
+    assert refused.exit_code == 2
+    assert "Ange kommunen med --kommun: enheten har ingen standardkommun." in refused.stderr
+    assert not out.exists()
+    english = run("report", "lagesbild", "--db", str(database), lang="en")
+    assert "Name the municipality with --kommun" in english.stderr
+    named = run(
+        "report", "lagesbild", "--db", str(database), "--kommun", "Lycksele", "--out", str(out)
+    )
+    assert named.exit_code == 0 and "Lycksele" in named.output

@@ -52,7 +52,10 @@ def lagesbild_command(
     lang = language()
     with open_store(ctx, db) as store:
         today = store.now().date()
-        named = kommun_named(store, kommun or store.require_device().kommun or "")
+        kommun = kommun or store.require_device().kommun
+        if not kommun:  # a device set up without a default municipality
+            raise click.UsageError(t("cli.report.lagesbild.need_kommun"))
+        named = kommun_named(store, kommun)
         period = _period(today, start, end)
         picture = lagesbild(store, named, period, today, compare=compare)
         folder = Path(out) if out else output_folder(store)
