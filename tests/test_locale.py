@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from db.i18n import catalogue
+from db.i18n import catalogue, render
 from db.records import TYPES, Kind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,3 +136,11 @@ def test_the_literal_string_check_catches_words() -> None:
     assert not _not_for_people("Ja")
     assert _not_for_people("bold red") and _not_for_people(" · ")
     assert _not_for_people("Input, TextArea")
+
+
+@pytest.mark.parametrize("key", ["cli.import.erased", "receive.erased"])
+def test_an_erasure_received_counts_one_copy_in_the_singular(key: str) -> None:
+    """ "i 1 kopior" (cold test): the copies are counted with their own plural."""
+    assert "i 1 kopia, utkast" in render("tui", "sv", key, count=2, backups=1)
+    assert "i 2 kopior, utkast" in render("tui", "sv", key, count=2, backups=2)
+    assert "in 1 copy, drafts" in render("tui", "en", key, count=2, backups=1)
