@@ -214,10 +214,13 @@ def test_a_device_s_municipality_must_be_one(db_path: Path) -> None:
     store = Store(db_path, now=lambda: NOW)
     with pytest.raises(ValidationFailed) as info:
         store.set_up_device("Bil 12", "polis", "Storum")
-    assert info.value.message("sv") == "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
+    assert (
+        info.value.message("sv")
+        == "Standardkommun: ingen kommun heter 'Storum' – menar du Storuman?"
+    )
     with pytest.raises(ValidationFailed) as info:
         store.set_up_device("Bil 12", "polis", "Qwxz")
-    assert info.value.message("en") == "Municipality: no municipality is called 'Qwxz'"
+    assert info.value.message("en") == "Default municipality: no municipality is called 'Qwxz'"
     assert store.device is None  # nothing half set up
     assert store.set_up_device("Bil 12", "polis", "  storuman ").kommun == "Storuman"
     with pytest.raises(ValidationFailed):

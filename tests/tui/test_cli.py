@@ -60,7 +60,9 @@ def test_init_with_a_municipality_that_is_none_leaves_no_file(db_path: Path) -> 
     result = run("init", "--db", str(db_path), "--name", "Bil 12", "--kommun", "Storum",
                  "--org", "polis")  # fmt: skip
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Kommun: ingen kommun heter 'Storum' – menar du Storuman?"
+    assert (
+        result.stderr.strip() == "Standardkommun: ingen kommun heter 'Storum' – menar du Storuman?"
+    )
     assert not db_path.exists()
     result = run("init", "--db", str(db_path), "--name", "Bil 12", "--kommun", "storuman",
                  "--org", "polis")  # fmt: skip
