@@ -402,7 +402,7 @@ class Store:
                 raise TryggError("record.deleted", id=record_id)
             cleaned = validate(rt.name, fields, current, self.now())
             if seen is not None:
-                given = [n for n in fields if n not in seen or seen[n] != cleaned.get(n)]
+                given = [n for n in fields if not _as_seen(rt, n, seen, cleaned.get(n))]
                 if len(given) < len(fields):  # checked again as the record will stand
                     cleaned = validate(rt.name, {n: fields[n] for n in given}, current, self.now())
             changed = {name: value for name, value in cleaned.items() if current.get(name) != value}
@@ -705,6 +705,17 @@ class Store:
     def journal_size(self) -> int:
         """How many field changes the journal holds."""
         return self.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+
+
+def _as_seen(rt: RecordType, name: str, seen: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` given for field ``name`` is what the writer was shown (``seen``):
+    a yes/no line shows no answer as "no", so False gives back an unanswered one."""
+    if name not in seen or not rt.has(name):
+        return False
+    shown = seen[name]
+    if rt.field(name).kind is Kind.BOOL and shown is None:
+        shown = False
+    return bool(shown == value)
 
 
 def _device_kommun(kommun: str | None) -> str | None:

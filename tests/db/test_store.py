@@ -59,6 +59,15 @@ def test_an_update_given_what_was_seen_writes_only_what_differs_from_it(store: S
     assert store.update("walk", walk, given, seen=seen) == ["organiser"]
     now = store.get("walk", walk)
     assert now is not None and (now["weather"], now["organiser"]) == ("Regn", "Polisen")
+    # A yes/no never answered shows as "no": "no" given back is not a change (the
+    # finding form wrote "Positiv: Nej" on every save, over a colleague's "Ja").
+    finding = store.create("finding", {"walk_id": walk, "remark": "Klotter"})
+    seen_finding = store.get("finding", finding)
+    assert seen_finding is not None and seen_finding["positive"] is None
+    store.update("finding", finding, {"positive": True})  # a colleague's file, meanwhile
+    given_back = {"remark": "Klotter!", "positive": False}
+    assert store.update("finding", finding, given_back, seen=seen_finding) == ["remark"]
+    assert (store.get("finding", finding) or {})["positive"] is True
     # Without what was seen, everything given is written (the command line's update).
     assert store.update("walk", walk, {"weather": "Klart"}) == ["weather"]
 
