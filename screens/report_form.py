@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from db import drafts
 from db.dates import parse_date
@@ -311,6 +311,30 @@ class ReportFormScreen(FormModal):
     def draft_extra(self) -> dict[str, Any]:
         return {"start": self._start, "kommun": self.kommun, "started": list(self._started)}
 
+    def kept_in_draft(self, values: dict[str, Any]) -> dict[str, Any]:
+        # Erased (gallring from the command line, or a colleague's file) while the form is
+        # open: the form shows it now, and no draft keeps the person's data again.
+        if self.report_id and not self._loaded.get("erased_date"):
+            erased = (self.trygg.store.get(RTYPE, self.report_id) or {}).get("erased_date")
+            if erased:
+                self._erased_meanwhile(str(erased))
+        if self._loaded.get("erased_date"):
+            return {k: v for k, v in values.items() if k not in _PERSONAL_WIDGETS}
+        return values
+
+    def _erased_meanwhile(self, erased: str) -> None:
+        self.loading = True
+        try:
+            for widget in self.query(", ".join(f"#{w}" for w in _PERSONAL_WIDGETS)):
+                if isinstance(widget, Input):
+                    widget.value = ""
+                elif isinstance(widget, TextArea):
+                    widget.load_text("")
+        finally:
+            self.loading = False
+        self._loaded["erased_date"] = erased
+        self._show_erased(erased)
+
     def restore_extra(self, data: dict[str, Any]) -> None:
         if not self.report_id and isinstance(data.get("start"), dict):
             self._start = data["start"]
@@ -380,17 +404,20 @@ class ReportFormScreen(FormModal):
         self.query_one("#rep-ticks", TickLine).value = frozenset(
             name for name in TICK_FIELDS if values.get(name)
         )
-        erased = values.get("erased_date")
+        self._show_erased(values.get("erased_date"))
+        self.loading = False
+        self._show_others()
+        self._show_pnr()
+        self._show_kommun()
+
+    def _show_erased(self, erased: str | None) -> None:
+        """Say the report is erased, and take its personal fields out of reach."""
         notice = self.query_one("#rep-erased", Static)
         notice.update(self.t("report_form.erased", date=erased) if erased else "")
         notice.display = bool(erased)
         for widget_id in _PERSONAL_WIDGETS:
             for widget in self.query(f"#{widget_id}"):
                 widget.disabled = bool(erased)
-        self.loading = False
-        self._show_others()
-        self._show_pnr()
-        self._show_kommun()
 
     def _collect(self) -> dict[str, Any]:
         """The record values the widgets hold (text as typed; parse_typed reads it)."""

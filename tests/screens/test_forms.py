@@ -604,3 +604,32 @@ async def test_a_burst_that_ends_in_a_save_leaves_no_draft(db_path: Path) -> Non
     with Store(db_path) as store:
         assert (store.get("walk", walk) or {}).get("area") == "Storgatan A"
         assert drafts.every(store) == []
+
+
+async def test_a_report_erased_while_its_form_is_open_keeps_no_personal_data_in_a_draft(
+    db_path: Path,
+) -> None:
+    """Gallring removes a report's drafts, but its form, open meanwhile, went on writing
+    new ones with the name, personnummer and phone it showed (and kept showing them)."""
+    with open_store(db_path) as store:
+        report = store.create("snabbrapport", report_fields(phone="070-160 15 41"))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReportFormScreen(report))
+        await settle(pilot)
+        with open_store(db_path) as other:
+            assert other.erase_personal("snabbrapport", report)
+        app.screen.query_one("#rep-place", Input).focus()
+        await type_in(pilot, "X", "enter")  # Enter keeps the draft at once
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ReportFormScreen)
+        name = form.query_one("#rep-name", Input)
+        assert name.value == "" and name.disabled
+        assert "gallrad" in str(form.query_one("#rep-erased", Static).render())
+        with Store(db_path) as store:
+            kept = drafts.every(store)
+        assert len(kept) == 1
+        text = str(kept[0].data)
+        assert "Alva" not in text and "20100315" not in text and "070-160" not in text
+        assert kept[0].data["values"]["rep-place"] == "TorgetX"
