@@ -376,7 +376,9 @@ class FindingsScreen(TryggScreen):
         self.reload(filter_changed=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "search" and typing_in_field(self))
+        if action == "search" and typing_in_field(self):
+            return False
+        return super().check_action(action, parameters)
 
     def action_search(self) -> None:
         # At once (see FilteredListScreen.action_search): a letter typed with the slash.

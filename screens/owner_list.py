@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Header
 from db.records import choice_label
 from db.walks import list_owners
 from screens.owner_form import OwnerFormScreen
-from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen, form_key
 from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable, RowDetail
 from screens.widgets.text import plain
@@ -24,8 +24,8 @@ class OwnerListScreen(TryggScreen):
         Binding(
             "escape", "app.pop_screen", "key.back", tooltip="key.back.tooltip", id="owners_back"
         ),
-        Binding("n", "new", "key.new_owner", tooltip="key.new_owner.tooltip", id="owners_new"),
-        Binding("e", "edit", "key.edit", tooltip="key.edit_owner.tooltip", id="owners_edit"),
+        form_key("n", "new", "key.new_owner", tooltip="key.new_owner.tooltip", id="owners_new"),
+        form_key("e", "edit", "key.edit", tooltip="key.edit_owner.tooltip", id="owners_edit"),
         Binding(
             "l", "lists", "key.owner_list", tooltip="key.owner_list.tooltip", id="owners_lists"
         ),

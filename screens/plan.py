@@ -30,7 +30,7 @@ from db.plans.smart import smart_hints
 from db.records import choice_label
 from db.reports import output_folder
 from db.textutil import printable
-from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen, form_key
 from screens.widgets.dialogs import ConfirmModal, KeyChoiceModal, TextPrompt
 from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable
@@ -65,12 +65,12 @@ class PlanScreen(TryggScreen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", tooltip="key.back.tooltip", id="plan_back"),
-        Binding("n", "new_measure", "key.new_measure", tooltip="key.new_measure.tooltip",
-                id="plan_new_measure"),
-        Binding("e", "edit", "key.edit", tooltip="key.edit_measure.tooltip", id="plan_edit"),
-        Binding("l", "log", "key.log", tooltip="key.log.tooltip", id="plan_log"),
-        Binding("u", "followup", "key.followup", tooltip="key.followup.tooltip",
-                id="plan_followup"),
+        form_key("n", "new_measure", "key.new_measure", tooltip="key.new_measure.tooltip",
+                 id="plan_new_measure"),
+        form_key("e", "edit", "key.edit", tooltip="key.edit_measure.tooltip", id="plan_edit"),
+        form_key("l", "log", "key.log", tooltip="key.log.tooltip", id="plan_log"),
+        form_key("u", "followup", "key.followup", tooltip="key.followup.tooltip",
+                 id="plan_followup"),
         Binding("r", "report", "key.plan_report", tooltip="key.plan_report.tooltip",
                 id="plan_report"),
         Binding("m", "move", "key.move", tooltip="key.move.tooltip", id="plan_move"),

@@ -18,7 +18,7 @@ from db.plans.plans import delete_plan, plans_in_order
 from db.plans.progress import format_hours, plan_hours, plan_progress
 from db.reports.calendar import summary
 from db.textutil import printable
-from screens.widgets.base import DataChanged, TryggScreen
+from screens.widgets.base import DataChanged, TryggScreen, form_key
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.footer import Footer
 from screens.widgets.tables import Col, FittedTable, RowDetail
@@ -38,8 +38,8 @@ class PlanListScreen(TryggScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", tooltip="key.back.tooltip",
                 id="plans_back"),
-        Binding("n", "new", "key.new_plan", tooltip="key.new_plan.tooltip", id="plans_new"),
-        Binding("e", "edit", "key.edit", tooltip="key.edit_plan.tooltip", id="plans_edit"),
+        form_key("n", "new", "key.new_plan", tooltip="key.new_plan.tooltip", id="plans_new"),
+        form_key("e", "edit", "key.edit", tooltip="key.edit_plan.tooltip", id="plans_edit"),
         Binding("i", "import_plan", "key.import_plan", tooltip="key.import_plan.tooltip",
                 id="plans_import"),
         Binding("delete", "delete", "key.delete", tooltip="key.delete_plan.tooltip",

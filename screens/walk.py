@@ -10,6 +10,7 @@ from db.records import choice_label
 from db.textutil import printable
 from db.walks import format_participants, participant_total
 from screens.finding_list import FOLLOW_UP_BINDINGS, FindingsScreen
+from screens.widgets.base import form_key
 from screens.widgets.footer import Footer
 
 
@@ -21,7 +22,7 @@ class WalkScreen(FindingsScreen):
     """
     BINDINGS = [
         Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="walk_back"),
-        Binding(
+        form_key(
             "n",
             "new_finding",
             "key.new_finding",
@@ -39,7 +40,7 @@ class WalkScreen(FindingsScreen):
         Binding(
             "p", "protocol", "key.protocol", tooltip="key.protocol.tooltip", id="walk_protocol"
         ),
-        Binding("e", "edit_walk", "key.edit", tooltip="key.edit_walk.tooltip", id="walk_edit"),
+        form_key("e", "edit_walk", "key.edit", tooltip="key.edit_walk.tooltip", id="walk_edit"),
     ]
     show_walk = False
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from db.store import Store
 from db.walks import STATUS_FILTERS, WalkFilter, count_walks, list_walks, walk_kommuner
-from screens.widgets.base import DataChanged
+from screens.widgets.base import DataChanged, form_key
 from screens.widgets.dialogs import ConfirmModal
 from screens.widgets.filtered_list import FilteredListScreen, matching
 from screens.widgets.footer import Footer
@@ -42,8 +42,8 @@ class WalkListScreen(FilteredListScreen):
     LINE_ID = "walk-line"
     BINDINGS = [
         Binding("escape", "back", "key.back", tooltip="key.back.tooltip", id="walks_back"),
-        Binding("n", "new", "key.new_walk", tooltip="key.new_walk.tooltip", id="walks_new"),
-        Binding("e", "edit", "key.edit", tooltip="key.edit_walk.tooltip", id="walks_edit"),
+        form_key("n", "new", "key.new_walk", tooltip="key.new_walk.tooltip", id="walks_new"),
+        form_key("e", "edit", "key.edit", tooltip="key.edit_walk.tooltip", id="walks_edit"),
         Binding(
             "s",
             "cycle_status",

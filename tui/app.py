@@ -532,7 +532,10 @@ class TryggApp(App[None]):
             self._last_key_at = time.monotonic()
             if event.time < self._deaf_before:
                 return
-        if self._held_keys is not None and isinstance(event, events.Key):
+        # Only keys read from now on wait: a key read before the hold that comes back to
+        # the app from the widget it was handed to goes on (a list's arrow keys are
+        # bindings the app runs then: held, they ran after the form they came before).
+        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
             self._held_keys.append(event)
             return
         await super().on_event(event)

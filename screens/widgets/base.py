@@ -213,6 +213,56 @@ async def _nothing() -> None:
 class TryggScreen(_DismissedOnce, _TryggNode, Screen[Any]):
     """A full screen of Trygg."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key that opens a form is a letter in a text field (see form_key).
+        return not (action == "open_form" and typing_in_field(self))
+
+    def action_open_form(self, action: str) -> None:
+        """Run ``action`` (it opens a form) once the widget with the cursor has taken the
+        keys typed before it, holding the keys typed after it for the form's first field.
+
+        Bound with ``form_key``: a plain binding ran once the key had reached the screen,
+        after the app had handed the keys typed with it to the list ("n" and "Abc" in one
+        breath opened an empty finding); a priority binding alone would open the row the
+        cursor was on before the arrow keys typed ahead of it had moved it."""
+        self.trygg.hold_keys()
+
+        def run() -> None:
+            try:
+                getattr(self, f"action_{action}")()
+            finally:
+                # A form holds them itself until its first field has the cursor.
+                if not getattr(self.app.screen, "HOLDS_EARLY_KEYS", False):
+                    self.trygg.release_keys()
+
+        after_keys_reach_app(self.focused or self, run)
+
+
+def after_keys_reach_app(node: DOMNode, job: Callable[[], None]) -> None:
+    """Run ``job`` once the keys handed to ``node`` so far have reached the app.
+
+    A list's arrow keys are bindings of the list, which the app runs once the key has
+    bubbled up to it, through each container's queue in turn: ``job`` follows the same
+    way up, one queue after the other, and comes after them."""
+
+    def step(at: DOMNode) -> None:
+        parent = at.parent
+        if parent is None:  # the app
+            job()
+        elif not parent.call_later(step, parent):
+            job()  # closing: nothing more reaches the app that way
+
+    if not node.call_later(step, node):
+        job()
+
+
+def form_key(key: str, action: str, description: str, *, tooltip: str, id: str) -> Binding:
+    """The binding of a key that opens a form: read at once (priority), run in its turn
+    (``TryggScreen.action_open_form``), off while the cursor is in a text field."""
+    return Binding(
+        key, f"open_form({action!r})", description, tooltip=tooltip, id=id, priority=True
+    )
+
 
 class TryggModal(_DismissedOnce, _TryggNode, ModalScreen[T]):
     """A modal of Trygg returning a ``T`` through ``dismiss``."""

@@ -142,7 +142,9 @@ class FilteredListScreen(TryggScreen):
             self.query_one(PagedTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "search" and typing_in_field(self))
+        if action == "search" and typing_in_field(self):
+            return False
+        return super().check_action(action, parameters)
 
     def action_search(self) -> None:
         # Focus moves now, not when the queue gets to it (``focus()``): a letter typed

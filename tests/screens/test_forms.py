@@ -15,7 +15,7 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from db import drafts, walks
 from db.store import Store
@@ -633,3 +633,45 @@ async def test_a_report_erased_while_its_form_is_open_keeps_no_personal_data_in_
         text = str(kept[0].data)
         assert "Alva" not in text and "20100315" not in text and "070-160" not in text
         assert kept[0].data["values"]["rep-place"] == "TorgetX"
+
+
+def keys_at_once(app: TryggApp, *keys: str) -> None:
+    """Key names as a terminal hands over a burst: every key read before any is handled."""
+    characters = {"space": " ", "enter": "\r"}
+    assert app._driver is not None
+    for key in keys:
+        app._driver.send_message(
+            events.Key(key, characters.get(key, key if len(key) == 1 else None))
+        )
+
+
+async def test_a_key_that_opens_a_form_takes_the_keys_typed_with_it_in_order(
+    db_path: Path,
+) -> None:
+    """ "n" and "Abc" in one breath opened an empty walk (the letters went to the list
+    before n had reached the screen); the arrows typed ahead of "e" move the cursor
+    before the form opens on the row it is on."""
+    areas = ("Norr", "Mitt", "Syd")
+    with open_store(db_path) as store:
+        for day, area in zip(("2026-11-01", "2026-11-02", "2026-11-03"), areas, strict=True):
+            store.create("walk", walk_fields(area=area, date=day))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        keys_at_once(app, "n", "A", "b", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkFormScreen)
+        assert app.screen.query_one("#walk-area", Input).value == "Abc"
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(2)]
+        third = next(area for area in areas if area in row)
+        keys_at_once(app, "down", "down", "e", "X")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkFormScreen)
+        assert app.screen.query_one("#walk-area", Input).value == f"{third}X"
