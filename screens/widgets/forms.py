@@ -511,9 +511,9 @@ class FormModal(TryggModal[str | None]):
             (self.t("form.draft.restore_key"), "restore", self.t("form.draft.restore")),
             (self.t("form.draft.discard_key"), "discard", self.t("form.draft.discard")),
         ]
-        self.app.push_screen(
-            KeyChoiceModal(question, options, cancel_hint=self.t("form.draft.later")), answered
-        )
+        # A change to a record starts from the record, not from empty fields.
+        later = self.t("form.draft.later" if self.seen is None else "form.draft.later_saved")
+        self.app.push_screen(KeyChoiceModal(question, options, cancel_hint=later), answered)
 
     def _give_early_keys(self) -> None:
         """The keys typed while the form was built go to its first field (the app holds

@@ -546,6 +546,8 @@ async def test_a_restored_draft_writes_what_was_typed_in_it_not_what_it_showed(
         app.push_screen(WalkFormScreen(walk))
         await settle(pilot)
         assert isinstance(app.screen, KeyChoiceModal)
+        # Esc does not start from empty fields here, and the question says so.
+        assert "Esc = börja från det sparade" in str(app.screen.query_one(".hint", Static).render())
         await type_in(pilot, "t")  # take the draft back
         await settle(pilot)
         assert app.screen.query_one("#walk-weather", Input).value == "Regn"

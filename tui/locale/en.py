@@ -262,6 +262,7 @@ MESSAGES: dict[str, str] = {
     "form.draft.discard_key": "x",
     "form.draft.discard": "Throw the draft away",
     "form.draft.later": "start empty, the draft is kept for later",
+    "form.draft.later_saved": "start from what is saved, the draft is kept for later",
     "form.yes_no_keys": "yn",
     "form.yes": "Yes",
     "form.no": "No",

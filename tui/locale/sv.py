@@ -262,6 +262,7 @@ MESSAGES: dict[str, str] = {
     "form.draft.discard_key": "x",
     "form.draft.discard": "Släng utkastet",
     "form.draft.later": "börja tomt, utkastet sparas till senare",
+    "form.draft.later_saved": "börja från det sparade, utkastet sparas till senare",
     "form.yes_no_keys": "jn",
     "form.yes": "Ja",
     "form.no": "Nej",
