@@ -43,6 +43,8 @@ class SetupScreen(FormModal):
             yield FormInput(placeholder=self.t("setup.kommun.placeholder"), id="setup-kommun")
             yield Static(id="form-error", classes="form-error", markup=False)
             yield Button(self.t("setup.save"), variant="primary", id="setup-save")
+            # Esc leaves nothing here: the way out is said.
+            yield Static(self.t("setup.keys"), classes="form-keys", markup=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_save_key()

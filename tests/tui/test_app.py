@@ -57,6 +57,10 @@ async def test_first_run_asks_for_the_municipality_as_trygg_init_does(db_path: P
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
         assert shown(app, "#form-error") == "Standardkommun: måste fyllas i"
+        # Esc leaves nothing here; the way out is on the screen.
+        await pilot.press("escape")
+        assert isinstance(app.screen, SetupScreen)
+        assert "Ctrl+Q = avsluta" in shown(app, ".form-keys")
         assert app.focused is app.screen.query_one("#setup-kommun")
         await pilot.press(*"Alvesta", "enter")
         await pilot.pause()

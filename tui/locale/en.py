@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
     "setup.kommun": "Default municipality",
     "setup.kommun.placeholder": "e.g. Lycksele",
     "setup.save": "Save and start",
+    "setup.keys": "Enter = next field, saves on the last · Ctrl+S = save · Ctrl+U = empty the field · Ctrl+Q = quit",
     "setup.saved": "The device is set up.",
     "error.title": "Could not open the database",
     "cli.export.help": "Write a file for a colleague: what they lack (--to), or everything (--full).",

@@ -128,6 +128,7 @@ MESSAGES: dict[str, str] = {
     "setup.kommun.placeholder": "t.ex. Lycksele",
     "setup.save": "Spara och börja",
     "setup.saved": "Enheten är konfigurerad.",
+    "setup.keys": "Enter = nästa fält, på sista sparar · Ctrl+S = spara · Ctrl+U = töm fältet · Ctrl+Q = avsluta",
     "error.title": "Kunde inte öppna databasen",
     "cli.export.help": "Skriv en fil till en kollega: det kollegan saknar (--to), eller allt (--full).",
     "cli.progress.export": "Skriver filen",
