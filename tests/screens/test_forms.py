@@ -457,14 +457,19 @@ async def test_ctrl_u_empties_the_field_wherever_the_cursor_is(db_path: Path) ->
         assert field.value == "Torget"
 
 
-def send_at_once(app: TryggApp, typed: str) -> None:
-    """``typed`` as a terminal hands over a burst: every key read before any is handled
-    (\\r is Enter, \\x13 ctrl+s)."""
-    named = {"\r": ("enter", "\r"), "\x13": ("ctrl+s", None), " ": ("space", " ")}
+def keys_at_once(app: TryggApp, *keys: str) -> None:
+    """Key names as a terminal hands over a burst: every key read before any is handled."""
+    characters = {"space": " ", "enter": "\r"}
     assert app._driver is not None
-    for character in typed:
-        key, char = named.get(character, (character, character))
-        app._driver.send_message(events.Key(key, char))
+    for key in keys:
+        character = characters.get(key, key if len(key) == 1 else None)
+        app._driver.send_message(events.Key(key, character))
+
+
+def send_at_once(app: TryggApp, typed: str) -> None:
+    """``typed`` all at once (\\r is Enter, \\x13 ctrl+s)."""
+    names = {"\r": "enter", "\x13": "ctrl+s", " ": "space"}
+    keys_at_once(app, *(names.get(character, character) for character in typed))
 
 
 async def test_a_save_waits_for_every_field_to_take_its_keys(db_path: Path) -> None:
@@ -635,16 +640,6 @@ async def test_a_report_erased_while_its_form_is_open_keeps_no_personal_data_in_
         text = str(kept[0].data)
         assert "Alva" not in text and "20100315" not in text and "070-160" not in text
         assert kept[0].data["values"]["rep-place"] == "TorgetX"
-
-
-def keys_at_once(app: TryggApp, *keys: str) -> None:
-    """Key names as a terminal hands over a burst: every key read before any is handled."""
-    characters = {"space": " ", "enter": "\r"}
-    assert app._driver is not None
-    for key in keys:
-        app._driver.send_message(
-            events.Key(key, characters.get(key, key if len(key) == 1 else None))
-        )
 
 
 async def test_a_key_that_opens_a_form_takes_the_keys_typed_with_it_in_order(
