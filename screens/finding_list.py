@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
 from db.errors import TryggError
@@ -29,7 +30,7 @@ from db.walks import (
     mark_sent,
     reopen,
 )
-from screens.widgets.base import DataChanged, TryggScreen, typing_in_field
+from screens.widgets.base import FIELD_ENTER, DataChanged, TryggScreen, typing_in_field
 from screens.widgets.debounce import Debounce
 from screens.widgets.dialogs import ConfirmModal, TextPrompt
 from screens.widgets.footer import Footer
@@ -39,6 +40,7 @@ from screens.widgets.text import plain
 
 #: Bindings every finding list has (the walk screen adds its own on top).
 FOLLOW_UP_BINDINGS = [
+    FIELD_ENTER,
     Binding("s", "sent", "key.sent", tooltip="key.sent.tooltip", id="finding_sent"),
     Binding("a", "fixed", "key.fixed", tooltip="key.fixed.tooltip", id="finding_fixed"),
     Binding(
@@ -254,9 +256,9 @@ class FindingsScreen(TryggScreen):
             self._typing.cancel()
         self.reload(filter_changed=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def field_entered(self, field: Widget) -> None:
         self._search()
-        self.query_one(PagedTable).focus()
+        self.set_focus(self.query_one(PagedTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

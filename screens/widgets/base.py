@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from db.errors import TryggError
 from db.store import Store
@@ -214,8 +215,33 @@ class TryggScreen(_DismissedOnce, _TryggNode, Screen[Any]):
     """A full screen of Trygg."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "field_enter":
+            from textual.widgets import Input
+
+            return isinstance(self.focused, Input)
         # A key that opens a form is a letter in a text field (see form_key).
         return not (action == "open_form" and typing_in_field(self))
+
+    def action_field_enter(self) -> None:
+        """Enter in a list's search or filter field (a priority binding: FIELD_ENTER):
+        done once the field has the keys typed before it, and the keys typed after it
+        wait to go where it leads. The field's own Enter ran in the field's turn, and
+        "/Bravo", Enter, "e" in one breath searched for "Bravoe"."""
+        field = self.focused
+        if field is None:
+            return
+        self.trygg.hold_keys()
+
+        def run() -> None:
+            try:
+                self.field_entered(field)
+            finally:
+                self.trygg.release_keys()
+
+        after_keys_reach_app(field, run)
+
+    def field_entered(self, field: Widget) -> None:
+        """Enter was pressed in ``field``, a text field of this screen."""
 
     def action_open_form(self, action: str) -> None:
         """Run ``action`` (it opens a form) once the widget with the cursor has taken the
@@ -254,6 +280,10 @@ def after_keys_reach_app(node: DOMNode, job: Callable[[], None]) -> None:
 
     if not node.call_later(step, node):
         job()
+
+
+#: Enter in a text field of a list screen, read at once (TryggScreen.action_field_enter).
+FIELD_ENTER = Binding("enter", "field_enter", show=False, priority=True, id="field_enter")
 
 
 def form_key(key: str, action: str, description: str, *, tooltip: str, id: str) -> Binding:

@@ -12,12 +12,13 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from db.dates import parse_date
 from db.errors import TryggError
 from db.labels import short
-from screens.widgets.base import TryggScreen, typing_in_field
+from screens.widgets.base import FIELD_ENTER, TryggScreen, typing_in_field
 from screens.widgets.debounce import Debounce
 from screens.widgets.tables import PagedTable
 
@@ -32,6 +33,7 @@ class FilteredListScreen(TryggScreen):
         # the app's Tab ran only once it had bubbled up from the field, after the rest).
         Binding("tab", "next_field", show=False, priority=True, id="list_next_field"),
         Binding("shift+tab", "previous_field", show=False, priority=True, id="list_previous_field"),
+        FIELD_ENTER,
     ]
 
     SEARCH_ID = ""
@@ -136,10 +138,9 @@ class FilteredListScreen(TryggScreen):
         if self.query_one(f"#{self.SEARCH_ID}", Input).value != self._searched:
             self.apply_filters()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def field_entered(self, field: Widget) -> None:
         if self.apply_filters():
-            self.query_one(PagedTable).focus()
+            self.set_focus(self.query_one(PagedTable))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search" and typing_in_field(self):

@@ -672,3 +672,28 @@ async def test_a_key_that_opens_a_form_takes_the_keys_typed_with_it_in_order(
         await settle(pilot)
         assert isinstance(app.screen, WalkFormScreen)
         assert app.screen.query_one("#walk-area", Input).value == f"{third}X"
+
+
+async def test_enter_in_a_search_field_hands_the_keys_typed_after_it_to_the_list(
+    db_path: Path,
+) -> None:
+    """"/Syd", Enter, "e" and "X" in one breath searched for "SydeX": the field's Enter
+    moved the cursor to the list only once the field had handled it, after the app had
+    handed it the keys behind it."""
+    areas = ("Norr", "Mitt", "Syd")
+    with open_store(db_path) as store:
+        for day, area in zip(("2026-11-01", "2026-11-02", "2026-11-03"), areas, strict=True):
+            store.create("walk", walk_fields(area=area, date=day))
+    app = app_for(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        keys_at_once(app, "slash", "S", "y", "d", "enter", "e", "X")
+        await pilot.pause(0.5)  # the search waits for typing to pause
+        await settle(pilot)
+        assert isinstance(app.screen, WalkFormScreen)
+        assert app.screen.query_one("#walk-area", Input).value == "SydX"
+        app.screen.dismiss(None)
+        await settle(pilot)
+        assert app.screen.query_one("#walk-search", Input).value == "Syd"
