@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 from db import drafts
 from db.dates import parse_date
@@ -311,29 +311,16 @@ class ReportFormScreen(FormModal):
     def draft_extra(self) -> dict[str, Any]:
         return {"start": self._start, "kommun": self.kommun, "started": list(self._started)}
 
-    def kept_in_draft(self, values: dict[str, Any]) -> dict[str, Any]:
+    def not_in_draft(self) -> frozenset[str]:
         # Erased (gallring from the command line, or a colleague's file) while the form is
         # open: the form shows it now, and no draft keeps the person's data again.
         if self.report_id and not self._loaded.get("erased_date"):
             erased = (self.trygg.store.get(RTYPE, self.report_id) or {}).get("erased_date")
             if erased:
-                self._erased_meanwhile(str(erased))
-        if self._loaded.get("erased_date"):
-            return {k: v for k, v in values.items() if k not in _PERSONAL_WIDGETS}
-        return values
-
-    def _erased_meanwhile(self, erased: str) -> None:
-        self.loading = True
-        try:
-            for widget in self.query(", ".join(f"#{w}" for w in _PERSONAL_WIDGETS)):
-                if isinstance(widget, Input):
-                    widget.value = ""
-                elif isinstance(widget, TextArea):
-                    widget.load_text("")
-        finally:
-            self.loading = False
-        self._loaded["erased_date"] = erased
-        self._show_erased(erased)
+                self.apply_values({widget_id: "" for widget_id in _PERSONAL_WIDGETS})
+                self._loaded["erased_date"] = erased
+                self._show_erased(str(erased))
+        return frozenset(_PERSONAL_WIDGETS) if self._loaded.get("erased_date") else frozenset()
 
     def restore_extra(self, data: dict[str, Any]) -> None:
         if not self.report_id and isinstance(data.get("start"), dict):

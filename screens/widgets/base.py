@@ -228,17 +228,8 @@ class TryggScreen(_DismissedOnce, _TryggNode, Screen[Any]):
         wait to go where it leads. The field's own Enter ran in the field's turn, and
         "/Bravo", Enter, "e" in one breath searched for "Bravoe"."""
         field = self.focused
-        if field is None:
-            return
-        self.trygg.hold_keys()
-
-        def run() -> None:
-            try:
-                self.field_entered(field)
-            finally:
-                self.trygg.release_keys()
-
-        after_keys_reach_app(field, run)
+        if field is not None:
+            self._after_typed_keys(lambda: self.field_entered(field))
 
     def field_entered(self, field: Widget) -> None:
         """Enter was pressed in ``field``, a text field of this screen."""
@@ -251,13 +242,18 @@ class TryggScreen(_DismissedOnce, _TryggNode, Screen[Any]):
         after the app had handed the keys typed with it to the list ("n" and "Abc" in one
         breath opened an empty finding); a priority binding alone would open the row the
         cursor was on before the arrow keys typed ahead of it had moved it."""
+        self._after_typed_keys(getattr(self, f"action_{action}"))
+
+    def _after_typed_keys(self, job: Callable[[], None]) -> None:
+        """Run ``job`` once the keys typed before now have reached the app through the
+        widget with the cursor, holding the keys typed from now on until it has run."""
         self.trygg.hold_keys()
 
         def run() -> None:
             try:
-                getattr(self, f"action_{action}")()
+                job()
             finally:
-                # A form holds them itself until its first field has the cursor.
+                # A form it opened holds them itself until its first field has the cursor.
                 if not getattr(self.app.screen, "HOLDS_EARLY_KEYS", False):
                     self.trygg.release_keys()
 

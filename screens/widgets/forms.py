@@ -426,10 +426,10 @@ class FormModal(TryggModal[str | None]):
         """What a draft keeps beyond the widgets' values (the form's own state)."""
         return {}
 
-    def kept_in_draft(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Of the widgets' ``values``, those a draft may keep (all of them, but a record's
-        personal data once it is erased)."""
-        return values
+    def not_in_draft(self) -> frozenset[str]:
+        """The widgets whose values a draft may not keep (a record's personal data once it
+        is erased); asked as each draft is written."""
+        return frozenset()
 
     def restore_extra(self, data: dict[str, Any]) -> None:
         """Take back what ``draft_extra`` kept, before the values are put back."""
@@ -464,11 +464,15 @@ class FormModal(TryggModal[str | None]):
         if self.draft_key is None:
             self.draft_key = drafts.new_key(base)
         focused = self.focused.id if self.focused is not None else None
-        values = self.kept_in_draft(self.current_values())
+        left_out = self.not_in_draft()
+
+        def kept(values: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in values.items() if k not in left_out}
+
+        values = kept(self.current_values())
         data = {"values": values, "extra": self.draft_extra(), "focus": focused}
         if self.seen is not None:
-            # What the record was when the typing began.
-            data["shown"] = self.kept_in_draft(self._initial)
+            data["shown"] = kept(self._initial)  # what the record was when the typing began
         # Closing: the store may be gone already, and the last written draft stands.
         with contextlib.suppress(sqlite3.Error):
             if not drafts.save(self.trygg.store, self.draft_key, data):

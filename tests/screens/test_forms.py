@@ -677,7 +677,7 @@ async def test_a_key_that_opens_a_form_takes_the_keys_typed_with_it_in_order(
 async def test_enter_in_a_search_field_hands_the_keys_typed_after_it_to_the_list(
     db_path: Path,
 ) -> None:
-    """"/Syd", Enter, "e" and "X" in one breath searched for "SydeX": the field's Enter
+    """ "/Syd", Enter, "e" and "X" in one breath searched for "SydeX": the field's Enter
     moved the cursor to the list only once the field had handled it, after the app had
     handed it the keys behind it."""
     areas = ("Norr", "Mitt", "Syd")
