@@ -642,32 +642,41 @@ async def test_a_report_erased_while_its_form_is_open_keeps_no_personal_data_in_
         assert kept[0].data["values"]["rep-place"] == "TorgetX"
 
 
+THREE_AREAS = ("Norr", "Mitt", "Syd")
+
+
+def _three_walks(db_path: Path) -> None:
+    """Three walks, the newest (Syd) listed first."""
+    with open_store(db_path) as store:
+        for day, area in zip(("2026-11-01", "2026-11-02", "2026-11-03"), THREE_AREAS, strict=True):
+            store.create("walk", walk_fields(area=area, date=day))
+
+
+async def open_walk_list(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+
+
 async def test_a_key_that_opens_a_form_takes_the_keys_typed_with_it_in_order(
     db_path: Path,
 ) -> None:
     """ "n" and "Abc" in one breath opened an empty walk (the letters went to the list
     before n had reached the screen); the arrows typed ahead of "e" move the cursor
     before the form opens on the row it is on."""
-    areas = ("Norr", "Mitt", "Syd")
-    with open_store(db_path) as store:
-        for day, area in zip(("2026-11-01", "2026-11-02", "2026-11-03"), areas, strict=True):
-            store.create("walk", walk_fields(area=area, date=day))
+    _three_walks(db_path)
     app = app_for(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("v")
-        await settle(pilot)
+        await open_walk_list(pilot)
         keys_at_once(app, "n", "A", "b", "c")
         await settle(pilot)
         assert isinstance(app.screen, WalkFormScreen)
         assert app.screen.query_one("#walk-area", Input).value == "Abc"
     app = app_for(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("v")
-        await settle(pilot)
+        await open_walk_list(pilot)
         row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(2)]
-        third = next(area for area in areas if area in row)
+        third = next(area for area in THREE_AREAS if area in row)
         keys_at_once(app, "down", "down", "e", "X")
         await settle(pilot)
         assert isinstance(app.screen, WalkFormScreen)
@@ -680,15 +689,10 @@ async def test_enter_in_a_search_field_hands_the_keys_typed_after_it_to_the_list
     """ "/Syd", Enter, "e" and "X" in one breath searched for "SydeX": the field's Enter
     moved the cursor to the list only once the field had handled it, after the app had
     handed it the keys behind it."""
-    areas = ("Norr", "Mitt", "Syd")
-    with open_store(db_path) as store:
-        for day, area in zip(("2026-11-01", "2026-11-02", "2026-11-03"), areas, strict=True):
-            store.create("walk", walk_fields(area=area, date=day))
+    _three_walks(db_path)
     app = app_for(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("v")
-        await settle(pilot)
+        await open_walk_list(pilot)
         keys_at_once(app, "slash", "S", "y", "d", "enter", "e", "X")
         await pilot.pause(0.5)  # the search waits for typing to pause
         await settle(pilot)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from db.protect.keys import own_secrets
@@ -23,6 +25,14 @@ def _shown(app: object) -> str:
     return str(screen.query_one("#history-text", Static).render())
 
 
+async def history_at(pilot: Pilot[Any], report: str) -> str:
+    """The history of ``report``, opened with h on the quick-report list."""
+    await open_list(pilot, at=report)
+    await pilot.press("h")
+    await pilot.pause()
+    return _shown(pilot.app)
+
+
 async def test_a_quick_report_history_names_its_author_and_hides_the_person(
     db_path: Path,
 ) -> None:
@@ -31,10 +41,7 @@ async def test_a_quick_report_history_names_its_author_and_hides_the_person(
         store.update("snabbrapport", report, {"place": "[@click=app.quit]Buss[/]"})
     app = app_for(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(pilot, at=report)
-        await pilot.press("h")
-        await pilot.pause()
-        shown = _shown(app)
+        shown = await history_at(pilot, report)
         assert "Kommunpolis Lycksele" in shown and "styrkt" in shown
         assert "ej styrkt" not in shown
         # Both writes, newest first; a value that looks like markup shown as typed.
@@ -55,10 +62,7 @@ async def test_an_erased_report_history_says_so_in_words(db_path: Path) -> None:
         today = store.now().date().isoformat()
     app = app_for(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(pilot, at=report)
-        await pilot.press("h")
-        await pilot.pause()
-        shown = _shown(app)
+        shown = await history_at(pilot, report)
     assert f"Personuppgifterna gallrades {today}." in shown
     assert "_erased" not in shown
 
